@@ -1,0 +1,320 @@
+"""Judging every indicator of a partnership for the reporting period: one table, one pass.
+
+Each indicator's cells are read once (parse), the figures gathered into a pandas frame, and the
+status, gap and direction of travel computed for the whole frame at once (calc).  Data notes say
+why a row is CHECK, where a target disagrees with its stated reduction, and what significance
+testing says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import stats
+from .calc import Polarity, Status, ToleranceKind, Trend, TrendBasis, directions_of_travel, rag_statuses
+from .display import format_gap, format_value
+from .model import QUARTERS, Indicator, Partnership, year_key
+from .parse import Placeholder, Reading, Unit, in_row_unit, read_cell
+
+__all__ = ["Evaluation", "evaluate", "evaluations_frame", "resolve_target", "value_problems", "value_notes"]
+
+_NAN = float("nan")
+
+
+@dataclass
+class Evaluation:
+    """One indicator's result for the reporting period."""
+
+    ref: str
+    description: str
+    period: str
+    unit: Unit | None
+    value: float | None
+    value_text: str
+    target: float | None
+    target_text: str
+    status: Status
+    gap: float | None
+    gap_text: str
+    trend: Trend | None
+    previous: float | None
+    previous_period: str | None
+    notes: list[str] = field(default_factory=list)
+    interval: stats.Interval | None = None
+
+    def as_row(self) -> dict[str, Any]:
+        """The fields of ``csp status --format json``."""
+        row = asdict(self)
+        row["unit"] = self.unit.value if self.unit else None
+        row["status"] = self.status.value
+        row["trend"] = self.trend.value if self.trend else None
+        row["notes"] = "; ".join(self.notes)
+        row["interval"] = [self.interval.low, self.interval.high] if self.interval else None
+        return row
+
+
+@dataclass
+class _Facts:
+    value: float | None = None
+    target: float | None = None
+    previous: float | None = None
+    previous_period: str | None = None
+    check: bool = False
+    notes: list[str] = field(default_factory=list)
+    value_reading: Reading | None = None
+    target_text: str = ""
+    value_text: str = ""
+
+
+def evaluate(book: Partnership) -> list[Evaluation]:
+    """Every indicator's status, gap, trend and notes for the book's reporting period."""
+    settings = book.settings
+    facts = [_gather(book, ind) for ind in book.indicators]
+    frame = pd.DataFrame(
+        {
+            "value": [_nan(f.value) for f in facts],
+            "target": [_nan(f.target) for f in facts],
+            "previous": [_nan(f.previous) for f in facts],
+            "higher": [ind.polarity is Polarity.HIGHER_IS_BETTER for ind in book.indicators],
+            "tolerance": [ind.tolerance for ind in book.indicators],
+            "points": [ind.tolerance_kind is ToleranceKind.POINTS for ind in book.indicators],
+            "check": [f.check for f in facts],
+        }
+    )
+    frame["status"] = rag_statuses(
+        frame["value"], frame["target"], frame["higher"], frame["tolerance"], frame["points"], frame["check"]
+    )
+    trend_ok = ~frame["check"].to_numpy()
+    frame["trend"] = np.where(
+        trend_ok, directions_of_travel(frame["value"], frame["previous"], frame["higher"]), None
+    )
+    frame["gap"] = np.where(frame["check"], _NAN, frame["value"] - frame["target"])
+
+    results = []
+    for ind, fact, row in zip(book.indicators, facts, frame.itertuples(index=False)):
+        status = Status(row.status)
+        gap = None if np.isnan(row.gap) else float(row.gap)
+        evaluation = Evaluation(
+            ref=ind.ref,
+            description=ind.description,
+            period=settings.period,
+            unit=ind.unit,
+            value=fact.value,
+            value_text=fact.value_text,
+            target=fact.target,
+            target_text=fact.target_text,
+            status=status,
+            gap=gap,
+            gap_text=format_gap(gap, fact.target, ind.unit),
+            trend=Trend(row.trend) if isinstance(row.trend, str) else None,
+            previous=fact.previous,
+            previous_period=fact.previous_period,
+            notes=list(fact.notes),
+        )
+        _add_significance(evaluation, ind, fact, settings.population)
+        results.append(evaluation)
+    return results
+
+
+def evaluations_frame(evaluations: list[Evaluation]) -> pd.DataFrame:
+    """The evaluations as a table, one row per indicator, columns as in ``csp status``."""
+    return pd.DataFrame([e.as_row() for e in evaluations])
+
+
+def _gather(book: Partnership, ind: Indicator) -> _Facts:
+    settings = book.settings
+    year, quarter = settings.reporting_year, settings.current_quarter
+    record = book.record(ind.ref, year)
+    facts = _Facts()
+    cell = record.quarters[quarter - 1] if record else None
+    reading = read_cell(cell)
+    facts.value_reading = reading
+    facts.value_text = _shown(reading)
+    value, note = in_row_unit(reading, ind.unit)
+    if note:
+        facts.notes.append(note)
+    problems = value_problems(reading, value, ind.unit)
+    if ind.polarity is None:
+        problems.append("polarity not set: choose 'Lower is better' or 'Higher is better' in Indicators")
+    if problems:
+        facts.check = True
+        facts.notes.extend(problems)
+    else:
+        facts.notes.extend(value_notes(reading))
+    facts.value = value if reading.has_value else None
+    if not reading.has_value and reading.placeholder not in (Placeholder.BLANK, Placeholder.UNREADABLE):
+        facts.notes.append(f"value: {reading.reason}")
+
+    target_cell = record.target if record else None
+    baseline, baseline_year = _baseline(book, ind)
+    target_reading = read_cell(target_cell)
+    facts.target_text = _shown(target_reading)
+    target, target_notes = resolve_target(target_reading, baseline, baseline_year, ind.unit)
+    facts.target = target
+    facts.notes.extend(target_notes)
+
+    facts.previous, facts.previous_period = _previous(book, ind)
+    return facts
+
+
+def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> list[str]:
+    """Why a value cannot be right (the CHECK rule), in words that name the text; empty when fine."""
+    shown = repr(reading.text.strip())
+    if reading.unreadable:
+        return [reading.reason or f"cannot read {shown}"]
+    if value is None:
+        return []
+    problems = []
+    if unit is not None and reading.unit not in (None, Unit.NUMBER, unit):
+        problems.append(f"{shown} is written {reading.unit.value} but the row is {unit.value}")
+    if value < 0:
+        kind = {Unit.PERCENT: "proportion", Unit.PER_1000: "rate"}.get(unit or reading.unit, "count")
+        problems.append(f"{shown} is a negative {kind}")
+    if (unit or reading.unit) is Unit.PERCENT and value > 1 + 1e-12:
+        problems.append(f"{shown} is a proportion over 100%")
+    num, den = reading.numerator, reading.denominator
+    if num is not None and den is not None:
+        if den <= 0:
+            problems.append(f"{shown} has a denominator of {den:g}")
+        elif num > den and (unit or reading.unit) is Unit.PERCENT:
+            problems.append(f"{shown}: numerator {num:g} is more than denominator {den:g}")
+        elif num < 0:
+            problems.append(f"{shown} has a negative numerator")
+    return problems
+
+
+def value_notes(reading: Reading) -> list[str]:
+    """Remarks on a readable value that do not make it wrong: a percentage that its counts do not give."""
+    num, den, value = reading.numerator, reading.denominator, reading.value
+    if num is None or not den or den <= 0 or value is None or reading.unit is not Unit.PERCENT:
+        return []
+    step = 10.0 ** -(reading.decimals or 0) / 100
+    if abs(num / den - value) <= step + 1e-12:
+        return []
+    return [
+        f"{reading.text.strip()!r}: {num:g}/{den:g} is {format_value(num / den, Unit.PERCENT, 2)}, "
+        f"not {format_value(value, Unit.PERCENT, reading.decimals)}"
+    ]
+
+
+def resolve_target(
+    reading: Reading, baseline: float | None, baseline_year: str | None, unit: Unit | None
+) -> tuple[float | None, list[str]]:
+    """The target a cell sets, and notes: the stated target wins; a lone reduction applies to the baseline."""
+    notes: list[str] = []
+    if reading.unreadable:
+        return None, [f"target: {reading.reason}"]
+    if not reading.has_value:
+        return None, [f"target: {reading.reason}"] if reading.placeholder is not Placeholder.BLANK else []
+    stated, unit_note = in_row_unit(reading, unit)
+    if unit_note:
+        notes.append(f"target {unit_note}")
+    if reading.reduction is None:
+        return stated, notes
+    if baseline is None:
+        return stated, notes
+    computed = baseline * (1 - reduction_of(reading))
+    step = 10.0 ** -(reading.decimals or 0) / (unit or reading.unit or Unit.NUMBER).scale
+    if abs(stated - computed) > step + 1e-9 * (1 + abs(computed)):
+        notes.append(
+            f"target {format_value(stated, unit, reading.decimals)} differs from "
+            f"{format_value(baseline, unit)} ({baseline_year}) less {reduction_of(reading) * 100:g}% = "
+            f"{format_value(computed, unit, (reading.decimals or 0) + 1)}"
+        )
+    return stated, notes
+
+
+def reduction_of(reading: Reading) -> float:
+    return reading.reduction or 0.0
+
+
+def _baseline(book: Partnership, ind: Indicator) -> tuple[float | None, str | None]:
+    """The last baseline year's outturn: the latest outturn before the reporting year."""
+    start = year_key(book.settings.reporting_year)
+    for year in reversed(book.years()):
+        if year_key(year) >= start:
+            continue
+        record = book.record(ind.ref, year)
+        if record is None:
+            continue
+        reading = read_cell(record.outturn)
+        value, _ = in_row_unit(reading, ind.unit)
+        if value is not None:
+            return value, year
+    return None, None
+
+
+def _previous(book: Partnership, ind: Indicator) -> tuple[float | None, str | None]:
+    """The figure to compare with: previous quarter, else last year's outturn (or same quarter last year)."""
+    year, quarter = book.settings.reporting_year, book.settings.current_quarter
+    last_year = next((y for y in reversed(book.years()) if year_key(y) < year_key(year)), None)
+    candidates: list[tuple[str, Any]] = []
+    this = book.record(ind.ref, year)
+    last = book.record(ind.ref, last_year) if last_year else None
+    if ind.trend_basis is TrendBasis.SAME_QUARTER_LAST_YEAR:
+        if last:
+            candidates.append((f"{last_year} {QUARTERS[quarter - 1]}", last.quarters[quarter - 1]))
+    else:
+        if this:
+            for q in range(quarter - 1, 0, -1):
+                candidates.append((f"{year} {QUARTERS[q - 1]}", this.quarters[q - 1]))
+        if last:
+            candidates.append((f"{last_year} outturn", last.outturn))
+            candidates.append((f"{last_year} Q4", last.quarters[3]))
+    for label, cell in candidates:
+        reading = read_cell(cell)
+        value, _ = in_row_unit(reading, ind.unit)
+        if value is not None and not value_problems(reading, value, ind.unit):
+            return value, label
+    return None, None
+
+
+def _add_significance(ev: Evaluation, ind: Indicator, fact: _Facts, population: float | None) -> None:
+    """Note whether the target lies inside the 95% interval of the value (never changes the status)."""
+    reading = fact.value_reading
+    if ev.status in (Status.CHECK, Status.AWAITED) or reading is None or ev.value is None:
+        return
+    unit = ind.unit or reading.unit
+    interval = None
+    basis = ""
+    try:
+        if reading.numerator is not None and reading.denominator:
+            interval = stats.wilson_interval(reading.numerator, reading.denominator)
+            basis = f"{reading.numerator:g}/{reading.denominator:g}"
+            if unit is not Unit.PERCENT:
+                interval = None
+        elif unit is Unit.NUMBER and float(ev.value).is_integer():
+            interval = stats.byar_interval(ev.value)
+            basis = "count"
+        elif unit is Unit.PER_1000 and (ind.population or population):
+            pop = float(ind.population or population)
+            count = round(ev.value * pop / 1000)
+            interval = stats.byar_interval(count).scaled(1000 / pop)
+            basis = f"about {count:,} in a population of {pop:,.0f}"
+    except ValueError:
+        return
+    if interval is None:
+        return
+    ev.interval = interval
+    if ev.target is None:
+        return
+    verdict = stats.compare_to_target(interval, ev.target)
+    places = {Unit.PERCENT: 2, Unit.PER_1000: 1}.get(unit, 0)
+    span = f"{format_value(interval.low, unit, places)}–{format_value(interval.high, unit, places)}"
+    joiner = "from" if verdict == "not significantly different" else ""
+    ev.notes.append(
+        f"95% interval {span} ({interval.method}, {basis}): "
+        + " ".join(filter(None, [verdict, joiner, f"the {format_value(ev.target, unit)} target"]))
+    )
+
+
+def _shown(reading: Reading) -> str:
+    return reading.text.strip()
+
+
+def _nan(value: float | None) -> float:
+    return _NAN if value is None else value

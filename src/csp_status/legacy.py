@@ -1,0 +1,252 @@
+"""Reading a partnership's existing "Overview – Indicator Summary" sheet (.tsv, .csv or .xlsx).
+
+The layout is the one officers already use (see the Derby seed): a group row, a header row
+``Ref | Description | <baseline years> | Comparator | Targets … | Q1* Q2 Q3 Q4 | Q1* Q2 Q3 Q4``,
+a row under ``Targets`` naming the target years, then one row per indicator.  Every cell is kept
+as typed text: nothing officers wrote is dropped, and nothing is ever read as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .calc import polarity_from_wording
+from .errors import BookError
+from .model import Indicator, Partnership, Settings, YearRecord, next_year, year_key
+from .parse import Unit, read_cell
+
+__all__ = ["LegacySheet", "read_legacy", "parse_legacy_rows", "MAX_LEGACY_ROWS"]
+
+MAX_LEGACY_ROWS = 100_000
+_YEAR = re.compile(r"^\s*\d{4}\s*/\s*\d{2,4}\s*$", re.ASCII)
+_QUARTER = re.compile(r"^\s*Q([1-4])\s*(\*?)\s*$", re.ASCII | re.IGNORECASE)
+
+
+@dataclass
+class LegacySheet:
+    """A legacy summary, read: the partnership it describes and what the import had to decide."""
+
+    partnership: Partnership
+    notices: list[str] = field(default_factory=list)
+    group_row: list[str] = field(default_factory=list)
+
+
+def read_legacy(path: Path) -> LegacySheet:
+    """Read a legacy summary file; errors name the file, and the row and column where it applies."""
+    path = Path(path)
+    if not path.exists():
+        raise BookError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".tsv", ".txt"):
+            rows = _read_delimited(path, "\t")
+        elif suffix == ".csv":
+            rows = _read_delimited(path, ",")
+        elif suffix in (".xlsx", ".xlsm"):
+            rows = _read_xlsx(path)
+        else:
+            raise BookError(f"{path}: cannot import a '{suffix}' file; use .tsv, .csv or .xlsx")
+    except UnicodeDecodeError as err:
+        raise BookError(f"{path}: not a text file in UTF-8 or Windows-1252 ({err.reason})") from None
+    return parse_legacy_rows(rows, source=str(path))
+
+
+def _read_delimited(path: Path, delimiter: str) -> list[list[str]]:
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096] or raw.startswith(b"PK\x03\x04"):
+        raise BookError(f"{path}: not a text file (it looks like a binary or zip file)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    for row in reader:
+        rows.append(row)
+        if len(rows) > MAX_LEGACY_ROWS:
+            raise BookError(f"{path}: more than {MAX_LEGACY_ROWS:,} rows; is this the indicator summary?")
+    return rows
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    from .xlsx_read import read_sheet_rows  # the only place .xlsx parts are parsed
+
+    try:
+        return read_sheet_rows(path, max_rows=MAX_LEGACY_ROWS)
+    except zipfile.BadZipFile:
+        raise BookError(f"{path}: not a workbook (not a zip package)") from None
+
+
+def parse_legacy_rows(rows: list[list[object]], source: str = "the sheet") -> LegacySheet:
+    """Read the legacy layout from a grid of cells (row-major, as text or numbers)."""
+    grid = [[("" if c is None else c) for c in row] for row in rows]
+    header_at = _find_header(grid, source)
+    header = [_text(c) for c in grid[header_at]]
+    layout = _Layout.from_header(header, grid, header_at, source)
+    notices: list[str] = []
+    indicators: list[Indicator] = []
+    records: dict[tuple[str, str], YearRecord] = {}
+    seen: dict[str, int] = {}
+    first_data = header_at + (2 if layout.years_row_used else 1)
+    for index in range(first_data, len(grid)):
+        row = grid[index] + [""] * (layout.width - len(grid[index]))
+        ref = _text(row[0]).strip()
+        if not ref:
+            if any(_text(c).strip() for c in row):
+                notices.append(f"{source} row {index + 1}: no Ref in column A; row skipped")
+            continue
+        if ref in seen:
+            raise BookError(
+                f"{source} row {index + 1}: indicator ref {ref!r} is already used on row {seen[ref]}; "
+                "each indicator needs its own ref"
+            )
+        seen[ref] = index + 1
+        indicators.append(_indicator(ref, row, layout))
+        for record in _records(ref, row, layout, notices, index + 1, source):
+            records[(ref, record.year)] = record
+    if not indicators:
+        raise BookError(f"{source}: no indicator rows under the header on row {header_at + 1}")
+    settings = Settings(reporting_year=layout.target_years[0], current_quarter=layout.current_quarter)
+    book = Partnership(settings, indicators, records)
+    for ind in book.indicators:
+        ind.unit = _row_unit(book, ind.ref)
+    return LegacySheet(book, notices, [_text(c) for c in grid[header_at - 1]] if header_at else [])
+
+
+@dataclass
+class _Layout:
+    width: int
+    baseline_cols: list[tuple[int, str]]
+    comparator_col: int | None
+    target_cols: list[tuple[int, str]]
+    perf_cols: list[int]
+    comment_cols: list[int]
+    current_quarter: int
+    years_row_used: bool
+
+    @property
+    def target_years(self) -> list[str]:
+        return [year for _, year in self.target_cols]
+
+    @classmethod
+    def from_header(cls, header: list[str], grid: list[list[object]], at: int, source: str) -> "_Layout":
+        where = f"{source} row {at + 1}"
+        if len(header) < 2 or header[1].strip().lower() != "description":
+            raise BookError(f"{where}: expected 'Description' in column B after 'Ref'")
+        baseline = [(i, header[i].strip()) for i in range(2, len(header)) if _YEAR.match(header[i])]
+        comparator = next((i for i, h in enumerate(header) if h.strip().lower() == "comparator"), None)
+        targets_at = next((i for i, h in enumerate(header) if h.strip().lower().startswith("target")), None)
+        quarters = [(i, _QUARTER.match(h)) for i, h in enumerate(header)]
+        quarters = [(i, m) for i, m in quarters if m]
+        if targets_at is None:
+            raise BookError(f"{where}: no 'Targets' column header")
+        if len(quarters) < 4:
+            raise BookError(f"{where}: expected quarter headers 'Q1'–'Q4' for performance")
+        baseline = [(i, y) for i, y in baseline if i < targets_at]
+        if not baseline:
+            raise BookError(f"{where}: no baseline year columns (such as '2010/11') before 'Targets'")
+        first_quarter = quarters[0][0]
+        years_row = [_text(c) for c in grid[at + 1]] if at + 1 < len(grid) else []
+        target_cols = []
+        for i in range(targets_at, first_quarter):
+            cell = years_row[i].strip() if i < len(years_row) else ""
+            inline = header[i].strip()
+            if _YEAR.match(cell):
+                target_cols.append((i, _norm_year(cell)))
+            elif _YEAR.match(inline.split()[-1] if inline.split() else ""):
+                target_cols.append((i, _norm_year(inline.split()[-1])))
+        years_row_used = any(_YEAR.match(c or "") for c in years_row)
+        if not target_cols:
+            target_cols = [(targets_at, next_year(baseline[-1][1]))]
+        perf = [i for i, _ in quarters[:4]]
+        comments = [i for i, _ in quarters[4:8]]
+        starred = [int(m[1]) for _, m in quarters[:4] if m[2]]
+        current = starred[0] if starred else 1
+        width = max(len(header), max(perf + comments) + 1)
+        return cls(width, [(i, _norm_year(y)) for i, y in baseline], comparator, target_cols,
+                   perf, comments, current, years_row_used)
+
+
+def _find_header(grid: list[list[object]], source: str) -> int:
+    for index, row in enumerate(grid[:50]):
+        if row and _text(row[0]).strip().lower() == "ref":
+            return index
+    raise BookError(
+        f"{source}: no header row with 'Ref' in column A (expected the layout "
+        "'Ref | Description | baseline years | Comparator | Targets | Q1–Q4 | commentary')"
+    )
+
+
+def _indicator(ref: str, row: list[object], layout: _Layout) -> Indicator:
+    description = _text(row[1])
+    comparator = row[layout.comparator_col] if layout.comparator_col is not None else None
+    return Indicator(ref=ref, description=description, polarity=polarity_from_wording(description),
+                     comparator=_keep(comparator))
+
+
+def _records(ref: str, row: list[object], layout: _Layout, notices: list[str], line: int,
+             source: str) -> list[YearRecord]:
+    out = [YearRecord(ref, year, outturn=_keep(row[i])) for i, year in layout.baseline_cols]
+    for n, (i, year) in enumerate(layout.target_cols):
+        record = YearRecord(ref, year, target=_keep(row[i]))
+        if n == 0:
+            record.quarters = [_keep(row[i]) for i in layout.perf_cols]
+            record.commentary = [_text(row[i]) if i < len(row) else "" for i in layout.comment_cols]
+            record.commentary += [""] * (4 - len(record.commentary))
+            _move_misplaced_commentary(record, layout.current_quarter, notices, line, source)
+        out.append(record)
+    return out
+
+
+def _move_misplaced_commentary(record: YearRecord, current: int, notices: list[str], line: int,
+                               source: str) -> None:
+    """A row's only commentary, in a later quarter with no figures yet, belongs to the current quarter."""
+    filled = [q for q, text in enumerate(record.commentary, start=1) if text.strip()]
+    if len(filled) != 1 or filled[0] <= current or record.commentary[current - 1].strip():
+        return
+    later_figures = any(_text(v).strip() for v in record.quarters[current:])
+    if later_figures:
+        return
+    q = filled[0]
+    record.commentary[current - 1], record.commentary[q - 1] = record.commentary[q - 1], ""
+    notices.append(f"{source} row {line}: commentary under Q{q} moved to Q{current}, the current quarter")
+
+
+def _row_unit(book: Partnership, ref: str) -> Unit:
+    """The unit the row's cells are written in (the most common explicit one)."""
+    counts: dict[Unit, int] = {}
+    for (r, _), rec in book.records.items():
+        if r != ref:
+            continue
+        for cell in [rec.outturn, rec.target, *rec.quarters]:
+            unit = read_cell(cell).unit
+            if unit is not None and unit is not Unit.NUMBER:
+                counts[unit] = counts.get(unit, 0) + 1
+    return max(counts, key=counts.get) if counts else Unit.NUMBER
+
+
+def _norm_year(text: str) -> str:
+    start = year_key(text)
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def _keep(cell: object) -> object:
+    """A cell as typed: text stays text (never a formula), numbers stay numbers, blanks are None."""
+    if cell is None:
+        return None
+    if isinstance(cell, str):
+        return cell if cell.strip() else None
+    return cell
+
+
+def _text(cell: object) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)

@@ -1,0 +1,94 @@
+"""What a partnership's book holds, as plain data: indicators, their yearly records, the settings.
+
+Cells keep what officers typed (text, or a number as the spreadsheet stores it), so nothing is
+lost between reading a book and writing it back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .calc import DEFAULT_TOLERANCE, Polarity, ToleranceKind, TrendBasis
+from .errors import CellError
+from .parse import Unit
+
+__all__ = ["Indicator", "YearRecord", "Settings", "Partnership", "year_key", "QUARTERS"]
+
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+_YEAR = re.compile(r"^\s*(\d{4})\s*(?:[/-]\s*(\d{2}|\d{4}))?\s*$", re.ASCII)
+
+
+def year_key(year: str) -> int:
+    """The starting calendar year of a reporting year: '2011/12' -> 2011."""
+    match = _YEAR.match(str(year))
+    if not match:
+        raise CellError(str(year), "a reporting year such as '2011/12'")
+    return int(match[1])
+
+
+def next_year(year: str) -> str:
+    start = year_key(year) + 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+@dataclass
+class Indicator:
+    """One row of the Indicators sheet: how an indicator is judged."""
+
+    ref: str
+    description: str
+    polarity: Polarity | None
+    unit: Unit | None = None
+    tolerance: float = DEFAULT_TOLERANCE
+    tolerance_kind: ToleranceKind = ToleranceKind.RELATIVE
+    trend_basis: TrendBasis = TrendBasis.PREVIOUS_PERIOD
+    comparator: Any = None
+    population: float | None = None
+    notes: str = ""
+
+
+@dataclass
+class YearRecord:
+    """One indicator's figures for one reporting year (a row of the Data sheet)."""
+
+    ref: str
+    year: str
+    outturn: Any = None
+    target: Any = None
+    quarters: list[Any] = field(default_factory=lambda: [None] * 4)
+    commentary: list[str] = field(default_factory=lambda: [""] * 4)
+
+
+@dataclass
+class Settings:
+    """The Settings sheet: which period is reported, and the partnership's defaults."""
+
+    partnership: str = ""
+    reporting_year: str = "2011/12"
+    current_quarter: int = 1
+    default_tolerance: float = DEFAULT_TOLERANCE
+    default_tolerance_kind: ToleranceKind = ToleranceKind.RELATIVE
+    population: float | None = None
+    baseline_years: int = 3
+    target_years: int = 3
+
+    @property
+    def period(self) -> str:
+        return f"{self.reporting_year} Q{self.current_quarter}"
+
+
+@dataclass
+class Partnership:
+    """Everything a book says: settings, indicators in sheet order, and their yearly records."""
+
+    settings: Settings
+    indicators: list[Indicator]
+    records: dict[tuple[str, str], YearRecord]
+
+    def record(self, ref: str, year: str) -> YearRecord | None:
+        return self.records.get((ref, year))
+
+    def years(self) -> list[str]:
+        return sorted({year for _, year in self.records}, key=year_key)

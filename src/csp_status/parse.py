@@ -1,0 +1,259 @@
+"""Reading the messy text officers type into indicator cells (stdlib only).
+
+``parse_cell`` turns one cell into a :class:`Reading`; placeholders ("n/a", "TBA", "Awaited", blank)
+are readings with no value and their reason; anything else that cannot be read raises
+:class:`~csp_status.errors.CellError`.  ``read_cell`` never raises: it gives an *unreadable*
+reading instead, for callers that turn bad text into a CHECK status.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from enum import Enum
+from functools import lru_cache
+
+from .errors import CellError, text_preview
+
+__all__ = [
+    "Unit",
+    "Placeholder",
+    "Reading",
+    "parse_cell",
+    "read_cell",
+    "parse_fraction",
+    "in_row_unit",
+    "EXPECTED",
+]
+
+EXPECTED = (
+    "a number such as '13,102', a percentage such as '7.1%', a rate such as "
+    "'53.7 per 1,000 residents', '50% (62/124)', a target with its reduction such as "
+    "'7.1% (1.5%)', or n/a, TBA, TBC, Baseline year, Awaited"
+)
+
+
+class Unit(str, Enum):
+    """The unit a value is written in."""
+
+    NUMBER = "number"
+    PERCENT = "percent"
+    PER_1000 = "per 1,000"
+
+    @property
+    def scale(self) -> float:
+        """How many display units one stored unit is (percentages are stored as fractions)."""
+        return 100.0 if self is Unit.PERCENT else 1.0
+
+
+class Placeholder(str, Enum):
+    """Why a cell holds no value."""
+
+    BLANK = "blank"
+    NOT_APPLICABLE = "n/a"
+    TO_BE_ANNOUNCED = "TBA"
+    TO_BE_CONFIRMED = "TBC"
+    BASELINE_YEAR = "Baseline year"
+    AWAITED = "Awaited"
+    UNREADABLE = "unreadable"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What one cell says.
+
+    ``unit`` is None for a spreadsheet number, whose unit comes from its format or its row.
+    ``value`` is in stored units (a percentage as a fraction, 7.75% -> 0.0775); ``decimals`` is how
+    many decimal places the text showed, in its own display units; ``reduction`` is the planned
+    reduction written beside a target ("7.1% (1.5%)" -> 0.015; "(+2%)" is an increase, -0.02).
+    With no value, ``placeholder`` says why and ``reason`` says it in words.
+    """
+
+    text: str
+    value: float | None = None
+    unit: Unit | None = None
+    decimals: int | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    reduction: float | None = None
+    label: str | None = None
+    placeholder: Placeholder | None = None
+    reason: str | None = None
+
+    @property
+    def has_value(self) -> bool:
+        return self.value is not None
+
+    @property
+    def unreadable(self) -> bool:
+        return self.placeholder is Placeholder.UNREADABLE
+
+
+_NUM = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
+_PER = r"per\s+(?P<per>1,?000)(?:\s+[a-z][a-z ]*)?"
+_MAIN = re.compile(
+    rf"(?P<num>{_NUM})\s*(?:(?P<pct>%)|{_PER})?",
+    re.ASCII | re.IGNORECASE,
+)
+_BRACKET = re.compile(r"\(([^()]*)\)", re.ASCII)
+_FRACTION = re.compile(rf"^\s*(?P<n>{_NUM})\s*/\s*(?P<d>{_NUM})\s*$", re.ASCII)
+_PERCENT_ONLY = re.compile(rf"^\s*(?P<num>{_NUM})\s*%\s*$", re.ASCII)
+_TWO_PERCENTS = re.compile(rf"^\s*(?P<a>{_NUM})\s*%\s+(?P<b>{_NUM})\s*%\s*$", re.ASCII)
+_SPACES = re.compile(r"\s+")
+_DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+_PLACEHOLDERS: tuple[tuple[re.Pattern[str], Placeholder], ...] = tuple(
+    (re.compile(pattern, re.ASCII | re.IGNORECASE), kind)
+    for pattern, kind in (
+        (r"^(?:n/?a|none|not applicable|-)$", Placeholder.NOT_APPLICABLE),
+        (r"^tba\b.*$", Placeholder.TO_BE_ANNOUNCED),
+        (r"^(?:targets?\s+)?tbc\b.*$", Placeholder.TO_BE_CONFIRMED),
+        (r"^baseline(?:\s+year)?$", Placeholder.BASELINE_YEAR),
+        (r"^(?:awaited|not yet available|data awaited)$", Placeholder.AWAITED),
+    )
+)
+
+
+def parse_cell(cell: object) -> Reading:
+    """Read one cell: text as officers type it, or a number as a spreadsheet stores it.
+
+    Raises :class:`CellError` for text that is neither a value nor a known placeholder.
+    """
+    if cell is None:
+        return Reading("", placeholder=Placeholder.BLANK, reason="blank")
+    if isinstance(cell, bool):
+        raise CellError(str(cell), EXPECTED)
+    if isinstance(cell, (int, float)):
+        if isinstance(cell, float) and math.isnan(cell):
+            return Reading("", placeholder=Placeholder.BLANK, reason="blank")
+        if isinstance(cell, float) and math.isinf(cell):
+            raise CellError(str(cell), "a finite number")
+        return Reading(_number_text(cell), value=float(cell), unit=None)
+    if not isinstance(cell, str):
+        raise CellError(str(cell), EXPECTED)
+    return _parse_text(cell)
+
+
+def read_cell(cell: object) -> Reading:
+    """Like :func:`parse_cell`, but unreadable text gives a reading with no value and the reason."""
+    try:
+        return parse_cell(cell)
+    except CellError as err:
+        return Reading(
+            cell if isinstance(cell, str) else str(cell),
+            placeholder=Placeholder.UNREADABLE,
+            reason=str(err),
+        )
+
+
+def parse_fraction(cell: object, *, what: str = "a fraction") -> float | None:
+    """A reduction or tolerance written as 0.015 or "1.5%"; blank gives None."""
+    reading = parse_cell(cell)
+    if reading.value is None:
+        return None
+    if reading.numerator is not None or reading.reduction is not None or reading.label:
+        raise CellError(reading.text, f"{what} such as 0.015 or '1.5%'")
+    return reading.value
+
+
+def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, str | None]:
+    """The reading's value in its row's unit, with a note when the unit had to be supplied.
+
+    Typed text with no unit ("15") in a percentage row is 15% (0.15), noted. A spreadsheet number
+    (unit None) is taken as stored: a percentage-formatted cell already holds the fraction.
+    """
+    value = reading.value
+    if value is not None and row_unit is Unit.PERCENT and reading.unit is Unit.NUMBER:
+        shown = reading.text.strip()
+        return value / 100.0, f"{text_preview(shown)} read as {shown}% (the row is in percentages)"
+    return value, None
+
+
+def _number_text(value: int | float) -> str:
+    return repr(value) if isinstance(value, int) else f"{value:g}" if abs(value) < 1e15 else repr(value)
+
+
+@lru_cache(maxsize=65536)
+def _parse_text(raw: str) -> Reading:
+    text = _SPACES.sub(" ", raw.translate(_DASHES)).strip()
+    if not text:
+        return Reading(raw, placeholder=Placeholder.BLANK, reason="blank")
+    for pattern, kind in _PLACEHOLDERS:
+        if pattern.match(text):
+            return Reading(raw, placeholder=kind, reason=text)
+    if text.startswith("(") and text.endswith(")") and _BRACKET.fullmatch(text):
+        return _parse_wholly_bracketed(raw, text[1:-1].strip())
+    main = _MAIN.match(text)
+    if not main:
+        raise CellError(raw, EXPECTED)
+    reading = _main_reading(raw, main)
+    rest = text[main.end():].strip()
+    return _with_brackets(reading, rest)
+
+
+def _parse_wholly_bracketed(raw: str, inner: str) -> Reading:
+    """'(6.9% 3%)' is a target and its reduction; '(-7.75%)' is a value in brackets."""
+    two = _TWO_PERCENTS.match(inner)
+    if two:
+        return Reading(
+            raw,
+            value=_to_float(two["a"]) / 100.0,
+            unit=Unit.PERCENT,
+            decimals=_decimals(two["a"]),
+            reduction=_to_float(two["b"]) / 100.0,
+        )
+    main = _MAIN.fullmatch(inner)
+    if not main:
+        raise CellError(raw, EXPECTED)
+    return _main_reading(raw, main)
+
+
+def _main_reading(raw: str, main: re.Match[str]) -> Reading:
+    number = main["num"]
+    value = _to_float(number)
+    if not math.isfinite(value):
+        raise CellError(raw, "a number of ordinary size")
+    if main["pct"]:
+        return Reading(raw, value=value / 100.0, unit=Unit.PERCENT, decimals=_decimals(number))
+    if main["per"]:
+        return Reading(raw, value=value, unit=Unit.PER_1000, decimals=_decimals(number))
+    return Reading(raw, value=value, unit=Unit.NUMBER, decimals=_decimals(number))
+
+
+def _with_brackets(reading: Reading, rest: str) -> Reading:
+    """Apply the bracketed groups after a value: counts, a reduction, or a label."""
+    labels: list[str] = []
+    while rest:
+        group = _BRACKET.match(rest)
+        if not group:
+            raise CellError(reading.text, EXPECTED)
+        inner = group[1].strip()
+        rest = rest[group.end():].strip()
+        fraction = _FRACTION.match(inner)
+        percent = _PERCENT_ONLY.match(inner)
+        if fraction and reading.numerator is None:
+            reading = replace(
+                reading, numerator=_to_float(fraction["n"]), denominator=_to_float(fraction["d"])
+            )
+        elif percent and reading.reduction is None:
+            written = percent["num"]
+            change = _to_float(written) / 100.0
+            # "(1.5%)" and "(-1.5%)" both mean a 1.5% reduction; "(+2%)" is an increase.
+            reduction = -abs(change) if written.startswith("+") else abs(change)
+            reading = replace(reading, reduction=reduction)
+        elif inner and not any(ch.isdigit() for ch in inner):
+            labels.append(inner)
+        else:
+            raise CellError(reading.text, EXPECTED)
+    if labels:
+        reading = replace(reading, label="; ".join(labels))
+    return reading
+
+
+def _to_float(number: str) -> float:
+    return float(number.replace(",", ""))
+
+
+def _decimals(number: str) -> int:
+    return len(number.split(".", 1)[1]) if "." in number else 0
