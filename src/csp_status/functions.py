@@ -1,0 +1,114 @@
+"""The worksheet functions' rules, for one value at a time (no xlwings here).
+
+``udfs/csp_udfs.py`` wraps these for Excel (ranges, error messages in cells); the refresh uses them
+to write the cached values of the ``CSP_*`` formula cells, so that what a reader without Excel sees
+is what Excel itself will calculate.  Arguments are cells: a number, messy text, or blank (None).
+"""
+
+from __future__ import annotations
+
+from .calc import (
+    DEFAULT_TOLERANCE,
+    Status,
+    direction_of_travel,
+    parse_polarity,
+    parse_tolerance_kind,
+    rag_status,
+    rate,
+    target_from_reduction,
+)
+from .errors import CellError
+from .evaluate import value_problems
+from .parse import Reading, Unit, in_row_unit, parse_cell, parse_fraction
+
+__all__ = ["csp_value", "csp_rate", "csp_target", "csp_gap", "csp_status", "csp_trend"]
+
+
+def csp_value(cell: object) -> float | None:
+    """The number in a messy cell (a percentage as a fraction), or None when it holds none."""
+    return parse_cell(cell).value
+
+
+def csp_rate(numerator: object, denominator: object, per: object = None) -> float:
+    """numerator / denominator × per (per defaults to 1)."""
+    num = _number(numerator, "a numerator")
+    den = _number(denominator, "a denominator")
+    scale = 1.0 if per is None or per == "" else _number(per, "a multiplier such as 1000")
+    return rate(num, den, scale)
+
+
+def csp_target(baseline: object, reduction: object) -> float:
+    """baseline × (1 − reduction); the reduction as 0.015 or '1.5%'."""
+    base = _number(baseline, "a baseline")
+    cut = parse_fraction(reduction, what="a reduction")
+    if cut is None:
+        raise CellError("", "a reduction such as 0.015 or '1.5%'")
+    return target_from_reduction(base, cut)
+
+
+def csp_gap(actual: object, target: object) -> float | None:
+    """actual − target in the indicator's units; None when either holds no value."""
+    value, goal = _pair(parse_cell(actual), parse_cell(target))
+    if value is None or goal is None:
+        return None
+    return value - goal
+
+
+def csp_status(
+    actual: object,
+    target: object,
+    polarity: object,
+    tolerance: object = None,
+    tolerance_kind: object = None,
+) -> Status:
+    """GREEN, AMBER, RED, NO TARGET, AWAITED or CHECK for one value against its target."""
+    direction = parse_polarity(polarity)
+    kind = parse_tolerance_kind(tolerance_kind)
+    tol = parse_fraction(tolerance, what="a tolerance") if tolerance not in (None, "") else None
+    reading = _reading_or_check(actual)
+    if reading is None:
+        return Status.CHECK
+    goal_reading = _reading_or_check(target)
+    if goal_reading is None:
+        return Status.CHECK
+    value, goal = _pair(reading, goal_reading)
+    if value is not None and value_problems(reading, value, _row_unit(reading, goal_reading)):
+        return Status.CHECK
+    return rag_status(value, goal, direction, DEFAULT_TOLERANCE if tol is None else tol, kind)
+
+
+def csp_trend(current: object, previous: object, polarity: object):
+    """IMPROVING, WORSENING or NO CHANGE against the previous figure; None when either is missing."""
+    direction = parse_polarity(polarity)
+    now, before = _pair(parse_cell(current), parse_cell(previous))
+    if now is None or before is None:
+        return None
+    return direction_of_travel(now, before, direction)
+
+
+def _reading_or_check(cell: object) -> Reading | None:
+    try:
+        return parse_cell(cell)
+    except CellError:
+        return None
+
+
+def _row_unit(a: Reading, b: Reading) -> Unit | None:
+    """Two cells of one indicator share its unit: the explicit one, if either states it."""
+    for reading in (a, b):
+        if reading.unit not in (None, Unit.NUMBER):
+            return reading.unit
+    return None
+
+
+def _pair(a: Reading, b: Reading) -> tuple[float | None, float | None]:
+    """Both readings' values in their shared unit ('15' beside '15.59%' is 15%)."""
+    unit = _row_unit(a, b)
+    return in_row_unit(a, unit)[0], in_row_unit(b, unit)[0]
+
+
+def _number(cell: object, what: str) -> float:
+    reading = parse_cell(cell)
+    if reading.value is None:
+        raise CellError(reading.text, what)
+    return reading.value
