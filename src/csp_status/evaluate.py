@@ -137,8 +137,8 @@ def _gather(book: Partnership, ind: Indicator) -> _Facts:
     value, note = in_row_unit(reading, ind.unit)
     if note:
         facts.notes.append(note)
-    problems = value_problems(reading, value, ind.unit)
-    if ind.polarity is None:
+    problems = list(ind.problems) + value_problems(reading, value, ind.unit)
+    if ind.polarity is None and not ind.problems:
         problems.append("polarity not set: choose 'Lower is better' or 'Higher is better' in Indicators")
     if problems:
         facts.check = True

@@ -21,7 +21,13 @@ from .errors import CellError
 from .evaluate import value_problems
 from .parse import Reading, Unit, in_row_unit, parse_cell, parse_fraction
 
-__all__ = ["csp_value", "csp_rate", "csp_target", "csp_gap", "csp_status", "csp_trend"]
+__all__ = ["csp_value", "csp_rate", "csp_target", "csp_gap", "csp_status", "csp_trend", "error_text"]
+
+
+def error_text(err: Exception) -> str:
+    """What a worksheet function shows in its cell when an argument is bad: short, one line."""
+    text = " ".join(str(err).split())
+    return "#CSP! " + (text if len(text) <= 200 else text[:199] + "…")
 
 
 def csp_value(cell: object) -> float | None:
@@ -80,9 +86,13 @@ def csp_status(
 def csp_trend(current: object, previous: object, polarity: object):
     """IMPROVING, WORSENING or NO CHANGE against the previous figure; None when either is missing."""
     direction = parse_polarity(polarity)
-    now, before = _pair(parse_cell(current), parse_cell(previous))
+    now_reading, before_reading = parse_cell(current), parse_cell(previous)
+    now, before = _pair(now_reading, before_reading)
     if now is None or before is None:
         return None
+    unit = _row_unit(now_reading, before_reading)
+    if value_problems(now_reading, now, unit) or value_problems(before_reading, before, unit):
+        return None  # a figure that cannot be right (CHECK) has no direction of travel
     return direction_of_travel(now, before, direction)
 
 

@@ -74,7 +74,7 @@ def _read_delimited(path: Path, delimiter: str) -> list[list[str]]:
 
 
 def _read_xlsx(path: Path) -> list[list[str]]:
-    from .xlsx_read import read_sheet_rows  # the only place .xlsx parts are parsed
+    from .xlsx import read_sheet_rows
 
     try:
         return read_sheet_rows(path, max_rows=MAX_LEGACY_ROWS)

@@ -47,6 +47,7 @@ class Indicator:
     comparator: Any = None
     population: float | None = None
     notes: str = ""
+    problems: list[str] = field(default_factory=list)  # cells of its row that could not be read
 
 
 @dataclass

@@ -20,6 +20,7 @@ __all__ = [
     "Unit",
     "Placeholder",
     "Reading",
+    "SheetNumber",
     "parse_cell",
     "read_cell",
     "parse_fraction",
@@ -57,6 +58,14 @@ class Placeholder(str, Enum):
     BASELINE_YEAR = "Baseline year"
     AWAITED = "Awaited"
     UNREADABLE = "unreadable"
+
+
+@dataclass(frozen=True, slots=True)
+class SheetNumber:
+    """A number as a spreadsheet stores it, with the number format officers see it in."""
+
+    value: float
+    number_format: str = "General"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +133,8 @@ def parse_cell(cell: object) -> Reading:
         return Reading("", placeholder=Placeholder.BLANK, reason="blank")
     if isinstance(cell, bool):
         raise CellError(str(cell), EXPECTED)
+    if isinstance(cell, SheetNumber):
+        return _formatted_number(cell)
     if isinstance(cell, (int, float)):
         if isinstance(cell, float) and math.isnan(cell):
             return Reading("", placeholder=Placeholder.BLANK, reason="blank")
@@ -166,8 +177,20 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
     value = reading.value
     if value is not None and row_unit is Unit.PERCENT and reading.unit is Unit.NUMBER:
         shown = reading.text.strip()
-        return value / 100.0, f"{text_preview(shown)} read as {shown}% (the row is in percentages)"
+        typed = f"{value:,.{reading.decimals or 0}f}%"
+        return value / 100.0, f"{text_preview(shown)} read as {typed} (the row is in percentages)"
     return value, None
+
+
+def _formatted_number(cell: SheetNumber) -> Reading:
+    """A spreadsheet number: a percentage format makes it a percentage, shown as formatted."""
+    from .numfmt import format_number, format_decimals
+
+    reading = parse_cell(cell.value)
+    shown = format_number(cell.value, cell.number_format)
+    if "%" in cell.number_format.split(";")[0]:
+        return replace(reading, text=shown, unit=Unit.PERCENT, decimals=format_decimals(cell.number_format))
+    return replace(reading, text=shown, decimals=format_decimals(cell.number_format))
 
 
 def _number_text(value: int | float) -> str:

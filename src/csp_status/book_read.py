@@ -1,0 +1,287 @@
+"""Reading a master workbook into a partnership, remembering where every figure came from.
+
+Sheets and columns are found by their names and headers, so officers may widen, reorder or
+restyle them.  A sheet or header that is missing stops the read with a message that names the
+file, the sheet and the cell; a cell that cannot be read marks its indicator CHECK instead, so one
+typing slip never hides the other indicators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .calc import TrendBasis, parse_polarity, parse_tolerance_kind, polarity_from_wording
+from .errors import BookError, CellError, text_preview
+from .layout import (
+    DATA, DATA_FORMULA_HEADERS, DATA_INPUT_HEADERS, INDICATOR_HEADERS, INDICATORS, SETTING_LABELS,
+    SETTINGS, STYLE_LABELS, SUMMARY, parse_unit_word,
+)
+from .model import Indicator, Partnership, Settings, YearRecord, year_key
+from .numfmt import format_number
+from .parse import SheetNumber, parse_cell, parse_fraction
+from .xlsx import Formula, Package, col_letter
+
+__all__ = ["MasterBook", "read_book", "cell_text"]
+
+Cells = dict[tuple[int, int], object]
+
+
+@dataclass
+class MasterBook:
+    """A master workbook, read: the partnership, and where its sheets and rows are."""
+
+    path: Path
+    partnership: Partnership
+    sheet_parts: dict[str, str]
+    data_cells: Cells
+    data_columns: dict[str, int]
+    data_rows: list[int]
+    indicator_cells: Cells
+    indicator_rows: dict[str, int]
+    settings_cells: dict[str, object]
+    styles: dict[str, int] = field(default_factory=dict)
+
+
+def read_book(path: Path, package: Package | None = None) -> MasterBook:
+    """Read a master workbook (any errors name the file, sheet and cell)."""
+    own = package is None
+    package = package or Package(Path(path))
+    try:
+        parts = package.sheet_paths()
+        missing = [name for name in (SUMMARY, INDICATORS, DATA, SETTINGS) if name not in parts]
+        if missing:
+            raise BookError(
+                f"{path}: not a CSP Status workbook: no sheet named {', '.join(map(repr, missing))} "
+                f"(it has {', '.join(map(repr, parts)) or 'no sheets'}); make one with 'csp import'"
+            )
+        settings_cells = package.cells(SETTINGS)
+        indicator_cells = package.cells(INDICATORS)
+        data_cells = package.cells(DATA)
+        settings_styles = package.cell_styles(SETTINGS)
+    finally:
+        if own:
+            package.close()
+    where = _Where(Path(path))
+    settings, raw_settings = _settings(settings_cells, where)
+    indicators, indicator_rows = _indicators(indicator_cells, where)
+    columns = _header(data_cells, DATA, DATA_INPUT_HEADERS, where)
+    for name in DATA_FORMULA_HEADERS:
+        col = _find_header(data_cells, name)
+        if col:
+            columns[name] = col
+    records, rows = _records(data_cells, columns, {i.ref for i in indicators}, where)
+    book = Partnership(settings, indicators, records)
+    return MasterBook(Path(path), book, dict(parts), data_cells, columns, rows, indicator_cells,
+                      indicator_rows, raw_settings, _legend_styles(settings_cells, settings_styles))
+
+
+class _Where:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __call__(self, sheet: str, row: int, col: int) -> str:
+        return f"{self.path}: sheet '{sheet}' cell {col_letter(col)}{row}"
+
+
+def cell_text(value: object) -> str:
+    """A cell as officers see it: text as typed, numbers as their format shows them."""
+    if value is None:
+        return ""
+    if isinstance(value, Formula):
+        return cell_text(value.cached)
+    if isinstance(value, SheetNumber):
+        return format_number(value.value, value.number_format)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)
+
+
+def _value(cell: object) -> object:
+    """What a formula cell shows (its cached value); other cells as they are."""
+    return cell.cached if isinstance(cell, Formula) else cell
+
+
+def _find_header(cells: Cells, name: str, row: int = 1) -> int | None:
+    wanted = name.strip().lower()
+    for (r, c), value in cells.items():
+        if r == row and isinstance(value, str) and value.strip().lower() == wanted:
+            return c
+    return None
+
+
+def _header(cells: Cells, sheet: str, names: tuple[str, ...], where: _Where) -> dict[str, int]:
+    columns = {}
+    for n, name in enumerate(names, start=1):
+        col = _find_header(cells, name)
+        if col is None:
+            raise BookError(
+                f"{where(sheet, 1, n)}: expected the header {name!r} in row 1 of sheet '{sheet}'; "
+                "restore it (headers may move but not be renamed)"
+            )
+        columns[name] = col
+    return columns
+
+
+def _settings(cells: Cells, where: _Where) -> tuple[Settings, dict[str, object]]:
+    found: dict[str, tuple[int, object]] = {}
+    labels = {label.lower(): key for key, label in SETTING_LABELS.items()}
+    for (r, c), value in cells.items():
+        if c == 1 and isinstance(value, str) and value.strip().lower() in labels:
+            found[labels[value.strip().lower()]] = (r, _value(cells.get((r, 2))))
+    settings = Settings()
+    for key in ("reporting_year", "current_quarter"):
+        if key not in found:
+            raise BookError(f"{where.path}: sheet '{SETTINGS}' has no row labelled {SETTING_LABELS[key]!r} in column A")
+    row, year = found["reporting_year"]
+    try:
+        year_text = cell_text(year).strip()
+        start = year_key(year_text)
+        settings.reporting_year = f"{start}/{(start + 1) % 100:02d}"
+    except CellError as err:
+        raise BookError(f"{where(SETTINGS, row, 2)}: {err}; type a year such as '2011/12'") from None
+    row, quarter = found["current_quarter"]
+    text = cell_text(quarter).strip()
+    if text not in ("1", "2", "3", "4"):
+        raise BookError(
+            f"{where(SETTINGS, row, 2)}: cannot read {text_preview(cell_text(quarter))} as the current quarter; "
+            "type 1, 2, 3 or 4"
+        )
+    settings.current_quarter = int(text)
+    if "partnership" in found:
+        settings.partnership = cell_text(found["partnership"][1]).strip()
+    if "population" in found:
+        row, pop = found["population"]
+        if pop not in (None, ""):
+            try:
+                value = parse_cell(_value(pop) if not isinstance(pop, SheetNumber) else pop.value).value
+            except CellError as err:
+                raise BookError(f"{where(SETTINGS, row, 2)}: {err}") from None
+            if value is None or value <= 0:
+                raise BookError(f"{where(SETTINGS, row, 2)}: the population must be a number above zero")
+            settings.population = value
+    return settings, {key: value for key, (_, value) in found.items()}
+
+
+def _indicators(cells: Cells, where: _Where) -> tuple[list[Indicator], dict[str, int]]:
+    columns = _header(cells, INDICATORS, INDICATOR_HEADERS[:3], where)
+    for name in INDICATOR_HEADERS[3:]:
+        col = _find_header(cells, name)
+        if col:
+            columns[name] = col
+    last = max((r for r, _ in cells), default=1)
+    indicators: list[Indicator] = []
+    seen: dict[str, int] = {}
+    for row in range(2, last + 1):
+        values = {name: _value(cells.get((row, col))) for name, col in columns.items()}
+        ref = cell_text(values["Ref"]).strip()
+        if not ref:
+            continue
+        if ref in seen:
+            raise BookError(
+                f"{where(INDICATORS, row, columns['Ref'])}: indicator ref {ref!r} is already used on row "
+                f"{seen[ref]}; each indicator needs its own ref"
+            )
+        seen[ref] = row
+        indicators.append(_indicator(ref, row, values, columns, where))
+    return indicators, seen
+
+
+def _indicator(ref: str, row: int, values: dict[str, object], columns: dict[str, int], where: _Where) -> Indicator:
+    description = cell_text(values.get("Description")).strip()
+    ind = Indicator(ref=ref, description=description, polarity=None)
+    problems = ind.problems
+
+    def attempt(name: str, read, default):
+        cell = values.get(name)
+        if cell in (None, ""):
+            return default
+        try:
+            return read(cell)
+        except CellError as err:
+            problems.append(f"{where(INDICATORS, row, columns[name])}: {err}".split(": ", 1)[1])
+            return default
+
+    ind.polarity = attempt("Polarity", parse_polarity, None)
+    if ind.polarity is None and values.get("Polarity") in (None, ""):
+        ind.polarity = polarity_from_wording(description)
+    ind.unit = attempt("Unit", parse_unit_word, None)
+    tolerance = attempt("Tolerance", lambda c: parse_fraction(c.value if isinstance(c, SheetNumber) else c,
+                                                             what="a tolerance"), None)
+    if tolerance is not None:
+        if tolerance < 0:
+            problems.append(f"sheet '{INDICATORS}' cell {col_letter(columns['Tolerance'])}{row}: a tolerance cannot be negative")
+        else:
+            ind.tolerance = tolerance
+    ind.tolerance_kind = attempt("Tolerance kind", parse_tolerance_kind, ind.tolerance_kind)
+    ind.trend_basis = attempt("Trend basis", _trend_basis, ind.trend_basis)
+    ind.comparator = values.get("Comparator")
+    population = attempt("Population", lambda c: parse_cell(c.value if isinstance(c, SheetNumber) else c).value, None)
+    ind.population = population if population and population > 0 else None
+    ind.notes = cell_text(values.get("Notes"))
+    return ind
+
+
+def _trend_basis(cell: object) -> TrendBasis:
+    key = " ".join(str(cell).split()).lower()
+    for basis in TrendBasis:
+        if key == basis.value:
+            return basis
+    if key in ("previous", "previous quarter", ""):
+        return TrendBasis.PREVIOUS_PERIOD
+    if key in ("same quarter", "last year"):
+        return TrendBasis.SAME_QUARTER_LAST_YEAR
+    raise CellError(str(cell), "a trend basis: 'previous period' or 'same quarter last year'")
+
+
+def _records(cells: Cells, columns: dict[str, int], refs: set[str], where: _Where
+             ) -> tuple[dict[tuple[str, str], YearRecord], list[int]]:
+    last = max((r for r, _ in cells), default=1)
+    records: dict[tuple[str, str], YearRecord] = {}
+    seen: dict[tuple[str, str], int] = {}
+    rows = []
+    for row in range(2, last + 1):
+        ref_cell = _value(cells.get((row, columns["Ref"])))
+        ref = cell_text(ref_cell).strip()
+        year_cell = _value(cells.get((row, columns["Year"])))
+        if not ref and year_cell in (None, ""):
+            continue
+        if ref not in refs:
+            raise BookError(
+                f"{where(DATA, row, columns['Ref'])}: ref {text_preview(ref)} is not on the '{INDICATORS}' sheet; "
+                "add the indicator there first, or correct the ref"
+            )
+        try:
+            start = year_key(cell_text(year_cell))
+        except CellError as err:
+            raise BookError(f"{where(DATA, row, columns['Year'])}: {err}") from None
+        year = f"{start}/{(start + 1) % 100:02d}"
+        if (ref, year) in seen:
+            raise BookError(
+                f"{where(DATA, row, columns['Year'])}: {ref} {year} is already on row {seen[(ref, year)]}; "
+                "keep one row per indicator and year"
+            )
+        seen[(ref, year)] = row
+        rows.append(row)
+
+        def get(name: str) -> object:
+            value = _value(cells.get((row, columns[name])))
+            return None if value == "" else value
+
+        records[(ref, year)] = YearRecord(
+            ref, year, outturn=get("Outturn"), target=get("Target"),
+            quarters=[get(q) for q in ("Q1", "Q2", "Q3", "Q4")],
+            commentary=[cell_text(get(f"{q} commentary")) for q in ("Q1", "Q2", "Q3", "Q4")],
+        )
+    return records, rows
+
+
+def _legend_styles(cells: Cells, styles: dict[tuple[int, int], int]) -> dict[str, int]:
+    """The style index of each labelled cell in the Settings legend (officers' own formatting)."""
+    found = {}
+    for (r, c), value in cells.items():
+        if c == 1 and isinstance(value, str) and value.strip() in STYLE_LABELS and value.strip() not in found:
+            found[value.strip()] = styles.get((r, c), 0)
+    return found

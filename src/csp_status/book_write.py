@@ -1,0 +1,346 @@
+"""Writing a new master workbook from a partnership: every part, as text, in a fixed order.
+
+The Summary written here is empty; the refresh fills it (and the cached values of the Data
+formulas), so that every book, built or imported, goes through the same regeneration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .layout import (
+    CONFIG, DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DEFINED_NAMES, INDICATOR_HEADERS, INDICATORS,
+    SETTING_FIRST_ROW, SETTING_LABELS, SETTINGS, SHEETS, STYLE_LABELS, STYLE_LEGEND_HEADING, SUMMARY,
+    UNIT_WORDS, XLWINGS_CONF, Style, data_formulas,
+)
+from .model import Partnership, year_key
+from .parse import SheetNumber
+from .xlsx import Formula, cell_xml, col_letter
+
+__all__ = ["SheetSpec", "sheet_xml", "book_parts", "STYLES_XML", "RIBBON_PART", "VBA_PART"]
+
+RIBBON_PART = "customUI/customUI14.xml"
+VBA_PART = "xl/vbaProject.bin"
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+HEADER = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+@dataclass
+class SheetSpec:
+    """What one worksheet part holds: rows of (value, style) and its sheet-level settings."""
+
+    rows: list[list[tuple[object, int]]]
+    widths: dict[int, float] = field(default_factory=dict)
+    merges: list[str] = field(default_factory=list)
+    freeze: str | None = None  # top-left cell of the scrolling pane, e.g. "C4"
+    validations: list[tuple[str, str]] = field(default_factory=list)  # (range, list formula)
+    code_name: str = ""
+    landscape: bool = False
+    tab_color: str | None = None
+
+
+def sheet_xml(spec: SheetSpec) -> bytes:
+    """The worksheet part for a spec."""
+    out = [HEADER, f'<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">']
+    pr = f'<sheetPr codeName="{spec.code_name}">' if spec.code_name else "<sheetPr>"
+    pr += f'<tabColor rgb="{spec.tab_color}"/>' if spec.tab_color else ""
+    pr += '<pageSetUpPr fitToPage="1"/></sheetPr>' if spec.landscape else "</sheetPr>"
+    out.append(pr)
+    last_col = max((len(r) for r in spec.rows), default=1) or 1
+    out.append(f'<dimension ref="A1:{col_letter(last_col)}{max(len(spec.rows), 1)}"/>')
+    if spec.freeze:
+        from .xlsx import split_ref
+
+        row, col = split_ref(spec.freeze)
+        pane = []
+        if col > 1:
+            pane.append(f'xSplit="{col - 1}"')
+        if row > 1:
+            pane.append(f'ySplit="{row - 1}"')
+        active = "bottomRight" if col > 1 and row > 1 else ("bottomLeft" if row > 1 else "topRight")
+        out.append(
+            f'<sheetViews><sheetView workbookViewId="0"><pane {" ".join(pane)} topLeftCell="{spec.freeze}" '
+            f'activePane="{active}" state="frozen"/><selection pane="{active}" activeCell="{spec.freeze}" '
+            f'sqref="{spec.freeze}"/></sheetView></sheetViews>'
+        )
+    else:
+        out.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
+    out.append('<sheetFormatPr defaultRowHeight="15"/>')
+    if spec.widths:
+        out.append("<cols>")
+        for col in sorted(spec.widths):
+            out.append(f'<col min="{col}" max="{col}" width="{spec.widths[col]:g}" customWidth="1"/>')
+        out.append("</cols>")
+    out.append("<sheetData>")
+    for r, row in enumerate(spec.rows, start=1):
+        cells = "".join(cell_xml(f"{col_letter(c)}{r}", value, style) for c, (value, style) in enumerate(row, 1))
+        if cells:
+            out.append(f'<row r="{r}">{cells}</row>')
+    out.append("</sheetData>")
+    if spec.merges:
+        out.append(f'<mergeCells count="{len(spec.merges)}">')
+        out.extend(f'<mergeCell ref="{m}"/>' for m in spec.merges)
+        out.append("</mergeCells>")
+    if spec.validations:
+        out.append(f'<dataValidations count="{len(spec.validations)}">')
+        for sqref, formula in spec.validations:
+            out.append(
+                f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" sqref="{sqref}">'
+                f"<formula1>{_esc(formula)}</formula1></dataValidation>"
+            )
+        out.append("</dataValidations>")
+    out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
+    if spec.landscape:
+        out.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+    out.append("</worksheet>")
+    return "".join(out).encode("utf-8")
+
+
+def book_parts(book: Partnership, *, vba_project: bytes | None, ribbon: bytes | None) -> dict[str, bytes]:
+    """Every part of a new master workbook for the partnership (Summary still to be regenerated)."""
+    specs = {
+        SUMMARY: SheetSpec([[("Press 'Refresh statuses' (or run csp refresh) to fill this sheet.", Style.TEXT)]],
+                           code_name="Sheet1", landscape=True, tab_color="FF1F4E79"),
+        INDICATORS: _indicators_sheet(book),
+        DATA: _data_sheet(book),
+        SETTINGS: _settings_sheet(book),
+        CONFIG: SheetSpec([[(k, Style.LABEL), (v, Style.DEFAULT)] for k, v in XLWINGS_CONF],
+                          widths={1: 22, 2: 40}, code_name="Sheet5"),
+    }
+    parts: dict[str, bytes] = {}
+    for n, name in enumerate(SHEETS, start=1):
+        parts[f"xl/worksheets/sheet{n}.xml"] = sheet_xml(specs[name])
+    macro = vba_project is not None
+    parts["[Content_Types].xml"] = _content_types(macro)
+    parts["_rels/.rels"] = _root_rels(ribbon is not None)
+    parts["docProps/app.xml"] = _app_xml()
+    parts["docProps/core.xml"] = _core_xml(book)
+    parts["xl/workbook.xml"] = _workbook_xml(book)
+    parts["xl/_rels/workbook.xml.rels"] = _workbook_rels(macro)
+    parts["xl/styles.xml"] = STYLES_XML
+    if vba_project is not None:
+        parts[VBA_PART] = vba_project
+    if ribbon is not None:
+        parts[RIBBON_PART] = ribbon
+    return parts
+
+
+def _indicators_sheet(book: Partnership) -> SheetSpec:
+    rows = [[(h, Style.HEADER) for h in INDICATOR_HEADERS]]
+    for ind in book.indicators:
+        rows.append([
+            (ind.ref, Style.INPUT), (ind.description, Style.INPUT),
+            (ind.polarity.value if ind.polarity else None, Style.INPUT),
+            (UNIT_WORDS[ind.unit] if ind.unit else None, Style.INPUT),
+            (ind.tolerance, Style.PERCENT), (ind.tolerance_kind.value, Style.INPUT),
+            (ind.trend_basis.value, Style.INPUT), (_cell(ind.comparator), Style.INPUT),
+            (ind.population, Style.INPUT), (ind.notes or None, Style.INPUT),
+        ])
+    last = max(len(rows) + 200, 500)
+    return SheetSpec(
+        rows, widths={1: 11, 2: 60, 3: 17, 4: 11, 5: 10, 6: 13, 7: 22, 8: 24, 9: 12, 10: 40},
+        freeze="C2", code_name="Sheet2",
+        validations=[
+            (f"C2:C{last}", '"Lower is better,Higher is better"'),
+            (f"D2:D{last}", '"' + ",".join(UNIT_WORDS.values()) + '"'),
+            (f"F2:F{last}", '"relative,points"'),
+            (f"G2:G{last}", '"previous period,same quarter last year"'),
+        ],
+    )
+
+
+def _data_sheet(book: Partnership) -> SheetSpec:
+    rows: list[list[tuple[object, int]]] = [[(h, Style.HEADER) for h in DATA_HEADERS]]
+    inputs = len(DATA_HEADERS) - len(DATA_FORMULA_HEADERS)
+    for ind in book.indicators:
+        years = sorted((y for r, y in book.records if r == ind.ref), key=year_key)
+        for year in years:
+            rec = book.records[(ind.ref, year)]
+            r = len(rows) + 1
+            formulas = data_formulas(r)
+            row = [(ind.ref, Style.INPUT), (year, Style.INPUT), (_cell(rec.outturn), Style.INPUT),
+                   (_cell(rec.target), Style.INPUT)]
+            row += [(_cell(q), Style.INPUT) for q in rec.quarters]
+            row += [(c or None, Style.INPUT) for c in rec.commentary]
+            assert len(row) == inputs
+            row += [(Formula(formulas[h], ""), Style.CALCULATED) for h in DATA_FORMULA_HEADERS]
+            rows.append(row)
+    widths = {1: 11, 2: 9, 3: 16, 4: 22, 5: 16, 6: 16, 7: 16, 8: 16, 9: 50, 10: 30, 11: 30, 12: 30,
+              13: 11, 14: 11, 15: 11, 16: 12}
+    return SheetSpec(rows, widths=widths, freeze="C2", code_name="Sheet3")
+
+
+def _settings_sheet(book: Partnership) -> SheetSpec:
+    s = book.settings
+    values = {"partnership": s.partnership or None, "reporting_year": s.reporting_year,
+              "current_quarter": s.current_quarter, "population": s.population}
+    rows: list[list[tuple[object, int]]] = [[("CSP Status settings", Style.TITLE)], []]
+    for key, label in SETTING_LABELS.items():
+        rows.append([(label, Style.LABEL), (values[key], Style.INPUT)])
+    rows.append([])
+    rows.append([(STYLE_LEGEND_HEADING, Style.LABEL)])
+    for label in STYLE_LABELS:
+        rows.append([(label, Style.BY_LABEL[label])])
+    quarter_row = SETTING_FIRST_ROW + list(SETTING_LABELS).index("current_quarter")
+    return SheetSpec(rows, widths={1: 34, 2: 24}, code_name="Sheet4",
+                     validations=[(f"B{quarter_row}", '"1,2,3,4"')])
+
+
+def _workbook_xml(book: Partnership) -> bytes:
+    sheets = "".join(
+        f'<sheet name="{_esc(name)}" sheetId="{n}" r:id="rId{n}"/>' for n, name in enumerate(SHEETS, start=1)
+    )
+    names = []
+    for name, key in DEFINED_NAMES.items():
+        row = SETTING_FIRST_ROW + list(SETTING_LABELS).index(key)
+        names.append(f'<definedName name="{name}">{SETTINGS}!$B${row}</definedName>')
+    names.append(f"<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">{SUMMARY}!$1:$3</definedName>")
+    return (
+        f'{HEADER}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
+        '<workbookPr codeName="ThisWorkbook" defaultThemeVersion="124226"/>'
+        '<bookViews><workbookView xWindow="0" yWindow="0" windowWidth="28800" windowHeight="12300"/></bookViews>'
+        f"<sheets>{sheets}</sheets><definedNames>{''.join(sorted(names))}</definedNames>"
+        '<calcPr calcId="191029"/></workbook>'
+    ).encode("utf-8")
+
+
+def _workbook_rels(macro: bool) -> bytes:
+    rels = [f'<Relationship Id="rId{n}" Type="{_DOC_REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+            for n in range(1, len(SHEETS) + 1)]
+    n = len(SHEETS)
+    rels.append(f'<Relationship Id="rId{n + 1}" Type="{_DOC_REL}/styles" Target="styles.xml"/>')
+    if macro:
+        rels.append(f'<Relationship Id="rId{n + 2}" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+                    'Target="vbaProject.bin"/>')
+    return f'{HEADER}<Relationships xmlns="{_PKG_REL}">{"".join(rels)}</Relationships>'.encode("utf-8")
+
+
+def _root_rels(ribbon: bool) -> bytes:
+    rels = [
+        f'<Relationship Id="rId1" Type="{_DOC_REL}/officeDocument" Target="xl/workbook.xml"/>',
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>',
+        f'<Relationship Id="rId3" Type="{_DOC_REL}/extended-properties" Target="docProps/app.xml"/>',
+    ]
+    if ribbon:
+        rels.append('<Relationship Id="rId4" Type="http://schemas.microsoft.com/office/2007/relationships/ui/extensibility" '
+                    f'Target="{RIBBON_PART}"/>')
+    return f'{HEADER}<Relationships xmlns="{_PKG_REL}">{"".join(rels)}</Relationships>'.encode("utf-8")
+
+
+def _content_types(macro: bool) -> bytes:
+    main = ("application/vnd.ms-excel.sheet.macroEnabled.main+xml" if macro
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
+    overrides = [f'<Override PartName="/xl/workbook.xml" ContentType="{main}"/>']
+    overrides += [
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for n in range(1, len(SHEETS) + 1)
+    ]
+    overrides += [
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>',
+        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>',
+        '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>',
+    ]
+    defaults = [
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
+        '<Default Extension="xml" ContentType="application/xml"/>',
+    ]
+    if macro:
+        defaults.insert(0, '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>')
+    return (f'{HEADER}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            f'{"".join(defaults)}{"".join(overrides)}</Types>').encode("utf-8")
+
+
+def _app_xml() -> bytes:
+    return (f'{HEADER}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            "<Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity></Properties>").encode("utf-8")
+
+
+def _core_xml(book: Partnership) -> bytes:
+    title = _esc(f"{book.settings.partnership or 'Community Safety Partnership'} – Indicator Summary")
+    return (
+        f'{HEADER}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{title}</dc:title><dc:creator>CSP Status</dc:creator></cp:coreProperties>"
+    ).encode("utf-8")
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, SheetNumber):
+        return value.value
+    return value
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _styles_xml() -> bytes:
+    fonts = [
+        '<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>',
+        '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>',
+        '<font><b/><sz val="14"/><color rgb="FF1F4E79"/><name val="Calibri"/><family val="2"/></font>',
+        '<font><i/><sz val="11"/><color rgb="FF595959"/><name val="Calibri"/><family val="2"/></font>',
+        '<font><b/><sz val="11"/><color rgb="FF006100"/><name val="Calibri"/><family val="2"/></font>',
+        '<font><b/><sz val="11"/><color rgb="FF9C5700"/><name val="Calibri"/><family val="2"/></font>',
+        '<font><b/><sz val="11"/><color rgb="FF9C0006"/><name val="Calibri"/><family val="2"/></font>',
+        '<font><b/><sz val="11"/><color rgb="FF000000"/><name val="Calibri"/><family val="2"/></font>',
+        '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/><family val="2"/></font>',
+    ]
+
+    def solid(rgb: str) -> str:
+        return f'<fill><patternFill patternType="solid"><fgColor rgb="{rgb}"/><bgColor indexed="64"/></patternFill></fill>'
+
+    fills = ['<fill><patternFill patternType="none"/></fill>', '<fill><patternFill patternType="gray125"/></fill>',
+             solid("FFC6EFCE"), solid("FFFFEB9C"), solid("FFFFC7CE"), solid("FFD9D9D9"), solid("FFDDEBF7"),
+             solid("FFE4DFEC"), solid("FFD9E1F2"), solid("FF1F4E79"), solid("FFF2F2F2")]
+    thin = '<left style="thin"><color rgb="FFA6A6A6"/></left><right style="thin"><color rgb="FFA6A6A6"/></right>' \
+           '<top style="thin"><color rgb="FFA6A6A6"/></top><bottom style="thin"><color rgb="FFA6A6A6"/></bottom><diagonal/>'
+    borders = ['<border><left/><right/><top/><bottom/><diagonal/></border>', f"<border>{thin}</border>"]
+    top_wrap = '<alignment vertical="top" wrapText="1"/>'
+    centre_wrap = '<alignment horizontal="center" vertical="center" wrapText="1"/>'
+
+    def xf(font: int = 0, fill: int = 0, border: int = 0, align: str = "", numfmt: int = 0) -> str:
+        attrs = f'numFmtId="{numfmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"'
+        attrs += ' applyNumberFormat="1"' if numfmt else ""
+        attrs += ' applyFont="1"' if font else ""
+        attrs += ' applyFill="1"' if fill else ""
+        attrs += ' applyBorder="1"' if border else ""
+        return f"<xf {attrs} applyAlignment=\"1\">{align}</xf>" if align else f"<xf {attrs}/>"
+
+    xfs = {
+        Style.DEFAULT: xf(),
+        Style.TITLE: xf(font=2),
+        Style.GROUP: xf(font=8, fill=9, border=1, align=centre_wrap),
+        Style.HEADER: xf(font=1, fill=8, border=1, align=centre_wrap),
+        Style.TEXT: xf(border=1, align=top_wrap),
+        Style.GREEN: xf(font=4, fill=2, border=1, align=top_wrap),
+        Style.AMBER: xf(font=5, fill=3, border=1, align=top_wrap),
+        Style.RED: xf(font=6, fill=4, border=1, align=top_wrap),
+        Style.NO_TARGET: xf(font=7, fill=5, border=1, align=top_wrap),
+        Style.AWAITED: xf(font=7, fill=6, border=1, align=top_wrap),
+        Style.CHECK: xf(font=7, fill=7, border=1, align=top_wrap),
+        Style.INPUT: xf(align=top_wrap),
+        Style.CALCULATED: xf(font=3, fill=10, align=top_wrap),
+        Style.PERCENT: xf(numfmt=9, align=top_wrap),
+        Style.LABEL: xf(font=1),
+    }
+    cell_xfs = "".join(xfs[i] for i in range(len(xfs)))
+    return (
+        f'{HEADER}<styleSheet xmlns="{_MAIN_NS}">'
+        f'<fonts count="{len(fonts)}">{"".join(fonts)}</fonts>'
+        f'<fills count="{len(fills)}">{"".join(fills)}</fills>'
+        f'<borders count="{len(borders)}">{"".join(borders)}</borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{len(xfs)}">{cell_xfs}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        '<dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium2" defaultPivotStyle="PivotStyleLight16"/>'
+        "</styleSheet>"
+    ).encode("utf-8")
+
+
+STYLES_XML = _styles_xml()

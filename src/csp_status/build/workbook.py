@@ -1,0 +1,64 @@
+"""``csp build``: csp_workbook.xlsm from its text sources and the bundled seed, byte for byte."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+from ..errors import BuildError
+from ..package import write_atomically
+
+__all__ = ["SEED", "build_bytes", "build_workbook", "check_workbook", "differing_parts"]
+
+SEED = "derby_indicator_summary_2011q1.tsv"
+
+
+def build_bytes() -> bytes:
+    """The bundled workbook: the seed imported into a new master workbook and refreshed."""
+    from ..importer import import_legacy
+
+    seed = resources.files("csp_status").joinpath("data", SEED)
+    with tempfile.TemporaryDirectory(prefix="csp-build-") as tmp:
+        legacy = Path(tmp) / SEED
+        legacy.write_bytes(seed.read_bytes())
+        out = Path(tmp) / "csp_workbook.xlsm"
+        import_legacy(legacy, out)
+        return out.read_bytes()
+
+
+def build_workbook(out: Path) -> bool:
+    """Write the built workbook to ``out``; True when its bytes changed."""
+    data = build_bytes()
+    out = Path(out)
+    if out.exists() and out.read_bytes() == data:
+        return False
+    write_atomically(out, data)
+    return True
+
+
+def check_workbook(path: Path) -> None:
+    """Fail with the differing parts when ``path`` is not what a fresh build gives."""
+    path = Path(path)
+    if not path.exists():
+        raise BuildError(f"{path}: no such file; run 'csp build' to make it")
+    fresh = build_bytes()
+    current = path.read_bytes()
+    if fresh == current:
+        return
+    parts = differing_parts(current, fresh)
+    detail = ", ".join(parts) if parts else "the zip container (same parts, different packing)"
+    raise BuildError(f"{path}: differs from a fresh build in {detail}; run 'csp build' and commit the result")
+
+
+def differing_parts(a: bytes, b: bytes) -> list[str]:
+    """The names of the zip members that differ between two packages (added, removed or changed)."""
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(a)) as za, zipfile.ZipFile(io.BytesIO(b)) as zb:
+            names = sorted(set(za.namelist()) | set(zb.namelist()))
+            return [n for n in names if n not in za.namelist() or n not in zb.namelist() or za.read(n) != zb.read(n)]
+    except zipfile.BadZipFile:
+        return ["(not a zip package)"]

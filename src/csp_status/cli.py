@@ -1,0 +1,153 @@
+"""The ``csp`` command line: a thin shell over the library (the only module that prints or exits).
+
+Imports are made inside the commands, so ``csp --version`` and ``csp --help`` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .errors import CspError
+
+DEFAULT_BOOK = "csp_workbook.xlsm"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except CspError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted; the workbook is unchanged.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="csp",
+        description="CSP Status: RAG statuses, targets and trends for a Community Safety Partnership's "
+        "indicator summary, in its master workbook.",
+    )
+    parser.add_argument("--version", action="version", version=f"csp {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("refresh", help="regenerate the Summary tab and print the status table",
+                       description="Regenerate the Summary tab of a master workbook (and the shown values of "
+                       "its CSP_* formulas), then print the status table. Nothing else in the book changes.")
+    p.add_argument("book", nargs="?", default=DEFAULT_BOOK, help=f"the master workbook (default: {DEFAULT_BOOK})")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    p.set_defaults(run=_refresh)
+
+    p = sub.add_parser("status", help="print each indicator's status, value, target, gap, trend and notes",
+                       description="Print each indicator's status without changing the workbook.")
+    p.add_argument("book", nargs="?", default=DEFAULT_BOOK, help=f"the master workbook (default: {DEFAULT_BOOK})")
+    p.add_argument("--format", "-f", choices=("table", "csv", "json"), default="table", help="output format")
+    p.set_defaults(run=_status)
+
+    p = sub.add_parser("import", help="read a legacy indicator summary into a new master workbook",
+                       description="Read a partnership's existing 'Overview – Indicator Summary' "
+                       "(.tsv, .csv or .xlsx) into a new master workbook, then refresh it.")
+    p.add_argument("legacy", help="the legacy summary file")
+    p.add_argument("-o", "--output", required=True, help="the new master workbook (.xlsm)")
+    p.add_argument("--force", action="store_true", help="replace the output if it exists")
+    p.set_defaults(run=_import)
+
+    p = sub.add_parser("build", help="build csp_workbook.xlsm from its text sources",
+                       description="Build the bundled workbook from the VBA, ribbon and data sources, "
+                       "byte for byte the same on every run.")
+    p.add_argument("-o", "--output", default=DEFAULT_BOOK, help=f"where to write it (default: {DEFAULT_BOOK})")
+    p.add_argument("--check", action="store_true", help="fail when the existing file differs from a fresh build")
+    p.set_defaults(run=_build)
+    return parser
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from .refresh import refresh_book
+
+    result = refresh_book(Path(args.book))
+    for notice in result.notices:
+        print(f"Note: {notice}", file=sys.stderr)
+    if not args.quiet:
+        print(_table(result.evaluations))
+        state = "refreshed" if result.changed else "already up to date"
+        print(f"\n{args.book}: Summary {state} for {result.evaluations[0].period if result.evaluations else 'no indicators'}.")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from .book_read import read_book
+    from .evaluate import evaluate
+
+    evaluations = evaluate(read_book(Path(args.book)).partnership)
+    if args.format == "json":
+        import json
+
+        print(json.dumps([e.as_row() for e in evaluations], indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        import csv
+
+        fields = ["ref", "description", "period", "value", "value_text", "target", "target_text", "status",
+                  "gap", "gap_text", "trend", "previous", "previous_period", "notes"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for e in evaluations:
+            writer.writerow(e.as_row())
+    else:
+        print(_table(evaluations))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importer import import_legacy
+
+    result = import_legacy(Path(args.legacy), Path(args.output), overwrite=args.force)
+    for notice in result.notices:
+        print(f"Note: {notice}", file=sys.stderr)
+    print(_table(result.refresh.evaluations))
+    print(f"\n{args.output}: made from {args.legacy} with {len(result.refresh.evaluations)} indicators.")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build.workbook import build_workbook, check_workbook
+
+    if args.check:
+        check_workbook(Path(args.output))
+        print(f"{args.output}: the same as a fresh build.")
+        return 0
+    changed = build_workbook(Path(args.output))
+    print(f"{args.output}: {'built' if changed else 'already up to date'}.")
+    return 0
+
+
+def _table(evaluations) -> str:
+    headers = ("Ref", "Status", "Value", "Target", "Gap to target", "Trend")
+    rows = [
+        (e.ref, e.status.value, e.value_text, e.target_text, e.gap_text,
+         f"{e.trend.arrow} {e.trend.value}" if e.trend else "")
+        for e in evaluations
+    ]
+    widths = [min(max(len(str(r[i])) for r in [headers, *rows]), 34) for i in range(len(headers))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(_fit(str(c), w).ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

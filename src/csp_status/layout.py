@@ -1,0 +1,133 @@
+"""The master workbook's anatomy: sheet names, headers, defined names, formula columns, styles.
+
+One place for the layout, shared by the writer (new books), the reader and the refresh.
+"""
+
+from __future__ import annotations
+
+from .errors import CellError
+from .model import QUARTERS
+from .parse import Unit
+
+__all__ = [
+    "SUMMARY", "INDICATORS", "DATA", "SETTINGS", "CONFIG", "SHEETS",
+    "INDICATOR_HEADERS", "DATA_INPUT_HEADERS", "DATA_FORMULA_HEADERS", "DATA_HEADERS",
+    "SETTING_LABELS", "DEFINED_NAMES", "STYLE_LABELS", "Style", "data_formulas", "XLWINGS_CONF",
+    "UNIT_WORDS", "parse_unit_word",
+]
+
+# The Unit column's words (a data-validation list cannot hold the comma of "per 1,000").
+UNIT_WORDS = {Unit.NUMBER: "number", Unit.PERCENT: "percent", Unit.PER_1000: "per 1000"}
+
+
+def parse_unit_word(text: object) -> Unit | None:
+    """'number', 'percent' ('%'), 'per 1000' ('per 1,000'); blank is None (the unit is then read from the row)."""
+    key = " ".join(str(text if text is not None else "").split()).lower().replace(",", "")
+    if not key:
+        return None
+    for unit, word in UNIT_WORDS.items():
+        if key in (word, unit.value.replace(",", "")):
+            return unit
+    if key in ("%", "percentage", "proportion", "rate"):
+        return Unit.PERCENT
+    if key in ("count", "numbers"):
+        return Unit.NUMBER
+    raise CellError(str(text), "a unit: 'number', 'percent' or 'per 1000'")
+
+SUMMARY = "Summary"
+INDICATORS = "Indicators"
+DATA = "Data"
+SETTINGS = "Settings"
+CONFIG = "xlwings.conf"
+SHEETS = (SUMMARY, INDICATORS, DATA, SETTINGS, CONFIG)
+
+INDICATOR_HEADERS = (
+    "Ref", "Description", "Polarity", "Unit", "Tolerance", "Tolerance kind", "Trend basis",
+    "Comparator", "Population", "Notes",
+)
+DATA_INPUT_HEADERS = (
+    "Ref", "Year", "Outturn", "Target", *QUARTERS, *(f"{q} commentary" for q in QUARTERS),
+)
+DATA_FORMULA_HEADERS = ("Value now", "Status", "Gap", "Trend")
+DATA_HEADERS = DATA_INPUT_HEADERS + DATA_FORMULA_HEADERS
+
+# Settings: label in column A, value in column B, from row 3; each value has a defined name.
+SETTING_LABELS = {
+    "partnership": "Partnership",
+    "reporting_year": "Reporting year",
+    "current_quarter": "Current quarter",
+    "population": "Population (for per 1,000 rates)",
+}
+SETTING_FIRST_ROW = 3
+DEFINED_NAMES = {
+    "ReportingYear": "reporting_year",
+    "CurrentQuarter": "current_quarter",
+    "Population": "population",
+}
+
+# The Summary is styled like these labelled cells of the Settings sheet: officers restyle the
+# Summary by formatting them (a fill per status, fonts for the headers).
+STYLE_LABELS = ("Title", "Group header", "Column header", "Text", "GREEN", "AMBER", "RED",
+                "NO TARGET", "AWAITED", "CHECK")
+STYLE_LEGEND_HEADING = "Summary styles (format these cells to restyle the Summary)"
+
+
+class Style:
+    """Cell style indices of the styles part every new book is written with."""
+
+    DEFAULT = 0
+    TITLE = 1
+    GROUP = 2
+    HEADER = 3
+    TEXT = 4
+    GREEN = 5
+    AMBER = 6
+    RED = 7
+    NO_TARGET = 8
+    AWAITED = 9
+    CHECK = 10
+    INPUT = 11
+    CALCULATED = 12
+    PERCENT = 13
+    LABEL = 14
+
+    BY_LABEL = {"Title": TITLE, "Group header": GROUP, "Column header": HEADER, "Text": TEXT,
+                "GREEN": GREEN, "AMBER": AMBER, "RED": RED, "NO TARGET": NO_TARGET,
+                "AWAITED": AWAITED, "CHECK": CHECK}
+
+
+def _lookup(col: str, r: int) -> str:
+    return f"INDEX(Indicators!${col}:${col},MATCH($A{r},Indicators!$A:$A,0))"
+
+
+def data_formulas(r: int) -> dict[str, str]:
+    """The formula of each calculated column on Data row r (text without '=').
+
+    Each works on the row's own inputs and the Settings names, for the reporting year's row only;
+    the row above holds the indicator's previous year (rows are kept in year order).  Blank cells
+    reached through IF are guarded with <>"" because Excel would otherwise pass them on as 0.
+    """
+    now = f"INDEX($E{r}:$H{r},CurrentQuarter)"
+    same_row = f"$A{r - 1}=$A{r}"
+    last_outturn = f'IF(AND({same_row},$C{r - 1}<>""),$C{r - 1},"")'
+    previous_quarter = f"INDEX($E{r}:$H{r},CurrentQuarter-1)"
+    last_year_quarter = f"INDEX($E{r - 1}:$H{r - 1},CurrentQuarter)"
+    same_quarter = f'IF(AND({same_row},{last_year_quarter}<>""),{last_year_quarter},"")'
+    previous = (
+        f'IF({_lookup("G", r)}="same quarter last year",{same_quarter},'
+        f'IF(CurrentQuarter=1,{last_outturn},IF({previous_quarter}="",{last_outturn},{previous_quarter})))'
+    )
+    polarity = _lookup("C", r)
+    current = f"$B{r}=ReportingYear"
+    return {
+        "Value now": f'IF({current},CSP_VALUE({now}),"")',
+        "Status": f'IF({current},CSP_STATUS({now},$D{r},{polarity},{_lookup("E", r)},{_lookup("F", r)}),"")',
+        "Gap": f'IF({current},CSP_GAP({now},$D{r}),"")',
+        "Trend": f'IF({current},CSP_TREND({now},{previous},{polarity}),"")',
+    }
+
+
+# The xlwings settings sheet: keys in column A, values in column B.
+XLWINGS_CONF = (
+    ("UDF Modules", "csp_udfs"),
+)

@@ -1,0 +1,90 @@
+"""The Summary tab the board sees: the partnership's own columns A–Q, then status, gap, trend, notes.
+
+Values only (no formulas), so it opens anywhere and can be circulated.  Colour is never the only
+signal: the status word stands in its cell, and its fill repeats on the current quarter's figure.
+"""
+
+from __future__ import annotations
+
+from .book_read import cell_text
+from .book_write import SheetSpec, sheet_xml
+from .calc import Status
+from .evaluate import Evaluation
+from .layout import Style
+from .model import QUARTERS, Partnership, year_key
+
+__all__ = ["summary_rows", "summary_sheet", "GROUPS", "ADDED_HEADERS"]
+
+GROUPS = (
+    (1, "Overview – Indicator Summary"),
+    (3, "Context – baseline information"),
+    (7, "Looking Ahead"),
+    (10, "Performance"),
+    (14, "Commentary (* denotes current quarter)"),
+    (18, "Status"),
+)
+ADDED_HEADERS = ("Status", "Gap to target", "Direction of travel", "Data notes")
+_STATUS_STYLE = {
+    Status.GREEN: "GREEN", Status.AMBER: "AMBER", Status.RED: "RED",
+    Status.NO_TARGET: "NO TARGET", Status.AWAITED: "AWAITED", Status.CHECK: "CHECK",
+}
+
+
+def _years(start: str, offsets: range) -> list[str]:
+    first = year_key(start)
+    return [f"{first + k}/{(first + k + 1) % 100:02d}" for k in offsets]
+
+
+def summary_rows(book: Partnership, evaluations: list[Evaluation]) -> list[list[str]]:
+    """The Summary as text, row by row: group row, header rows, one row per indicator."""
+    s = book.settings
+    baseline_years = _years(s.reporting_year, range(-s.baseline_years, 0))
+    target_years = _years(s.reporting_year, range(0, s.target_years))
+    quarters = [q + ("*" if n == s.current_quarter else "") for n, q in enumerate(QUARTERS, start=1)]
+    width = 2 + len(baseline_years) + 1 + len(target_years) + 8 + len(ADDED_HEADERS)
+    group = [""] * width
+    for col, text in GROUPS:
+        group[col - 1] = text
+    header = ["Ref", "Description", *baseline_years, "Comparator", "Targets",
+              *[""] * (len(target_years) - 1), *quarters, *quarters, *ADDED_HEADERS]
+    years_row = [""] * 6 + target_years + [""] * (width - 6 - len(target_years))
+    rows = [group, header, years_row]
+    for ind, ev in zip(book.indicators, evaluations):
+        record = book.record(ind.ref, s.reporting_year)
+        baselines = [cell_text(getattr(book.record(ind.ref, y), "outturn", None)) for y in baseline_years]
+        targets = [cell_text(getattr(book.record(ind.ref, y), "target", None)) for y in target_years]
+        values = [cell_text(v) for v in (record.quarters if record else [None] * 4)]
+        comments = list(record.commentary) if record else [""] * 4
+        trend = f"{ev.trend.arrow} {ev.trend.value}" if ev.trend else ""
+        rows.append([ind.ref, ind.description, *baselines, cell_text(ind.comparator), *targets,
+                     *values, *comments, ev.status.value, ev.gap_text, trend, "; ".join(ev.notes)])
+    return rows
+
+
+def summary_sheet(book: Partnership, evaluations: list[Evaluation], styles: dict[str, int]) -> bytes:
+    """The Summary worksheet part, styled like the Settings legend cells."""
+    def style(label: str) -> int:
+        return styles.get(label, Style.BY_LABEL[label])
+
+    rows = summary_rows(book, evaluations)
+    width = len(rows[0])
+    status_col = width - len(ADDED_HEADERS) + 1
+    current_col = 10 + book.settings.current_quarter - 1
+    styled: list[list[tuple[object, int]]] = [
+        [(text, style("Group header")) for text in rows[0]],
+        [(text, style("Column header")) for text in rows[1]],
+        [(text, style("Column header")) for text in rows[2]],
+    ]
+    for text_row, ev in zip(rows[3:], evaluations):
+        rag = style(_STATUS_STYLE[ev.status])
+        cells = [(text, style("Text")) for text in text_row]
+        cells[status_col - 1] = (text_row[status_col - 1], rag)
+        cells[current_col - 1] = (text_row[current_col - 1], rag)
+        styled.append(cells)
+    merges = ["A1:B1", "C1:F1", "G1:I1", "J1:M1", "N1:Q1", "R1:U1", "G2:I2"]
+    merges += [f"{c}2:{c}3" for c in "ABCDEFJKLMNOPQRSTU"]
+    widths = {1: 10, 2: 36, 3: 12, 4: 12, 5: 12, 6: 12, 7: 14, 8: 14, 9: 14, 10: 13, 11: 10, 12: 10,
+              13: 10, 14: 60, 15: 20, 16: 20, 17: 20, 18: 12, 19: 22, 20: 16, 21: 50}
+    spec = SheetSpec(styled, widths=widths, merges=merges, freeze="C4", code_name="Sheet1", landscape=True,
+                     tab_color="FF1F4E79")
+    return sheet_xml(spec)

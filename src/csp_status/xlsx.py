@@ -1,0 +1,354 @@
+"""The .xlsx/.xlsm package, part by part: safe reading, cell references, and writing cells as XML.
+
+This is the only module that parses workbook XML.  Parts are read from the zip with limits
+(declared sizes, member names, no DTDs or entities), so a hostile file is refused quickly and in
+bounded memory.  Cells are written as inline strings, numbers, or formulas with cached values.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from lxml import etree
+
+from .errors import BookError
+from .parse import SheetNumber
+
+__all__ = [
+    "NS",
+    "Package",
+    "SheetNumber",
+    "Formula",
+    "col_letter",
+    "col_index",
+    "split_ref",
+    "xml_text",
+    "unescape_text",
+    "cell_xml",
+    "read_sheet_rows",
+]
+
+NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
+}
+MAIN = "{%s}" % NS["m"]
+REL_NS = "{%s}" % NS["rel"]
+R_ID = "{%s}id" % NS["r"]
+
+MAX_PART_BYTES = 256 * 1024 * 1024  # declared uncompressed size of one part
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # declared uncompressed size of the whole package
+MAX_RATIO = 200  # a part that claims to expand more than this is a zip bomb
+MAX_PARTS = 10_000
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=True,
+    remove_blank_text=False,
+)
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$", re.ASCII)
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_", re.ASCII)
+_BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A formula cell: its text (without '=') and its cached value."""
+
+    text: str
+    cached: object = None
+    shared_index: str | None = None
+
+
+def col_letter(index: int) -> str:
+    """1 -> 'A', 27 -> 'AA'."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def col_index(letters: str) -> int:
+    """'A' -> 1, 'AA' -> 27."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """'J7' -> (row 7, column 10)."""
+    match = _REF.match(ref)
+    if not match:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return int(match[2]), col_index(match[1])
+
+
+def xml_text(text: str) -> str:
+    """Text made safe for a cell: characters XML cannot hold are written as Excel does, _xHHHH_."""
+    return _BAD_XML_CHARS.sub(lambda m: "_x%04X_" % ord(m.group(0)), text)
+
+
+def unescape_text(text: str) -> str:
+    """Undo Excel's _xHHHH_ escapes."""
+    if "_x" not in text:
+        return text
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+class Package:
+    """A workbook package opened for reading: its members, read with limits, and its sheets."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+        except FileNotFoundError:
+            raise BookError(f"{self.path}: no such file") from None
+        except IsADirectoryError:
+            raise BookError(f"{self.path}: is a folder, not a workbook") from None
+        except (zipfile.BadZipFile, OSError) as err:
+            raise BookError(f"{self.path}: not an Excel workbook (not a zip package: {err})") from None
+        self.names = self._check_members()
+        self._sheet_paths: dict[str, str] | None = None
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __enter__(self) -> "Package":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check_members(self) -> list[str]:
+        infos = self._zip.infolist()
+        if len(infos) > MAX_PARTS:
+            raise BookError(f"{self.path}: {len(infos):,} parts in the package; refusing to read it")
+        total = 0
+        names = []
+        for info in infos:
+            name = info.filename
+            if name.startswith("/") or "\\" in name or ".." in name.split("/"):
+                raise BookError(f"{self.path}: unsafe part name {name!r} in the package; refusing to read it")
+            if info.file_size > MAX_PART_BYTES or (
+                info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10_000_000
+            ):
+                raise BookError(
+                    f"{self.path}: part {name!r} declares {info.file_size:,} bytes uncompressed "
+                    "(a zip bomb?); refusing to read it"
+                )
+            total += info.file_size
+            names.append(name)
+        if total > MAX_TOTAL_BYTES:
+            raise BookError(f"{self.path}: the package declares {total:,} bytes uncompressed; refusing to read it")
+        return names
+
+    def has(self, name: str) -> bool:
+        return name in self.names
+
+    def read(self, name: str) -> bytes:
+        try:
+            info = self._zip.getinfo(name)
+        except KeyError:
+            raise BookError(f"{self.path}: the package has no part {name!r}; is it an Excel workbook?") from None
+        try:
+            with self._zip.open(info) as stream:
+                data = stream.read(MAX_PART_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib_error()) as err:
+            raise BookError(f"{self.path}: part {name!r} is damaged ({err})") from None
+        if len(data) > MAX_PART_BYTES:
+            raise BookError(f"{self.path}: part {name!r} is larger than declared; refusing to read it")
+        return data
+
+    def xml(self, name: str) -> etree._Element:
+        data = self.read(name)
+        if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:65536]:
+            raise BookError(f"{self.path}: part {name!r} declares a DTD or entities; refusing to read it")
+        try:
+            return etree.fromstring(data, _PARSER)
+        except etree.XMLSyntaxError as err:
+            raise BookError(f"{self.path}: part {name!r} is not well-formed XML ({err})") from None
+
+    def sheet_paths(self) -> dict[str, str]:
+        """Sheet name -> part name, in workbook order."""
+        if self._sheet_paths is None:
+            workbook = self.xml("xl/workbook.xml")
+            rels = self._rels("xl/workbook.xml")
+            paths: dict[str, str] = {}
+            for sheet in workbook.iterfind("m:sheets/m:sheet", NS):
+                target = rels.get(sheet.get(R_ID, ""))
+                if target:
+                    paths[sheet.get("name", "")] = target
+            self._sheet_paths = paths
+        return self._sheet_paths
+
+    def _rels(self, part: str) -> dict[str, str]:
+        folder, base = posixpath.split(part)
+        rels_name = posixpath.join(folder, "_rels", base + ".rels")
+        out = {}
+        for rel in self.xml(rels_name).iterfind("rel:Relationship", NS):
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") == "External":
+                continue
+            resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            out[rel.get("Id", "")] = resolved
+        return out
+
+    def shared_strings(self) -> list[str]:
+        if not self.has("xl/sharedStrings.xml"):
+            return []
+        root = self.xml("xl/sharedStrings.xml")
+        return [unescape_text("".join(si.itertext())) if si.find("m:r", NS) is None else
+                unescape_text("".join(t.text or "" for t in si.iterfind(".//m:t", NS)))
+                for si in root.iterfind("m:si", NS)]
+
+    def number_formats(self) -> list[str]:
+        """Style index -> number format code."""
+        if not self.has("xl/styles.xml"):
+            return []
+        root = self.xml("xl/styles.xml")
+        custom = {int(f.get("numFmtId", "0")): f.get("formatCode", "General")
+                  for f in root.iterfind("m:numFmts/m:numFmt", NS)}
+        out = []
+        for xf in root.iterfind("m:cellXfs/m:xf", NS):
+            fmt_id = int(xf.get("numFmtId", "0"))
+            out.append(custom.get(fmt_id) or _BUILTIN_FORMATS.get(fmt_id, "General"))
+        return out
+
+    def cells(self, sheet: str) -> dict[tuple[int, int], object]:
+        """Every non-empty cell of a sheet: (row, column) -> str, float, SheetNumber, bool or Formula."""
+        paths = self.sheet_paths()
+        if sheet not in paths:
+            raise BookError(f"{self.path}: no sheet named {sheet!r} (it has {', '.join(map(repr, paths))})")
+        strings = self.shared_strings()
+        formats = self.number_formats()
+        return dict(iter_cells(self.xml(paths[sheet]), strings, formats))
+
+
+    def cell_styles(self, sheet: str) -> dict[tuple[int, int], int]:
+        """The style index of every cell of a sheet that has one."""
+        out = {}
+        for row in self.xml(self.sheet_paths()[sheet]).iterfind("m:sheetData/m:row", NS):
+            for cell in row.iterfind("m:c", NS):
+                ref, style = cell.get("r"), cell.get("s")
+                if ref and style and style.isdigit():
+                    out[split_ref(ref)] = int(style)
+        return out
+
+
+_BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
+                    11: "0.00E+00", 14: "mm-dd-yy", 49: "@"}
+
+
+def zlib_error() -> type[Exception]:
+    import zlib
+
+    return zlib.error
+
+
+def iter_cells(root: etree._Element, strings: list[str], formats: list[str]) -> Iterator[tuple[tuple[int, int], object]]:
+    """The cells of a parsed sheet part, with shared strings and number formats applied."""
+    for row in root.iterfind("m:sheetData/m:row", NS):
+        for cell in row.iterfind("m:c", NS):
+            ref = cell.get("r")
+            if not ref:
+                continue
+            value = _cell_value(cell, strings, formats)
+            if value is None or value == "":
+                continue
+            yield split_ref(ref), value
+
+
+def _cell_value(cell: etree._Element, strings: list[str], formats: list[str]) -> object:
+    kind = cell.get("t", "n")
+    formula = cell.find("m:f", NS)
+    v = cell.find("m:v", NS)
+    raw = v.text if v is not None else None
+    if kind == "inlineStr":
+        node = cell.find("m:is", NS)
+        value: object = unescape_text("".join(t.text or "" for t in node.iterfind(".//m:t", NS))) if node is not None else ""
+    elif kind == "s":
+        try:
+            value = strings[int(raw or "")]
+        except (ValueError, IndexError):
+            value = ""
+    elif kind in ("str", "e"):
+        value = unescape_text(raw or "")
+    elif kind == "b":
+        value = raw == "1"
+    elif raw is None:
+        value = None
+    else:
+        try:
+            number = float(raw)
+        except ValueError:
+            number = None
+        style = int(cell.get("s", "0") or 0)
+        fmt = formats[style] if style < len(formats) else "General"
+        value = number if fmt == "General" or number is None else SheetNumber(number, fmt)
+    if formula is not None:
+        return Formula(formula.text or "", value, formula.get("si") if formula.get("t") == "shared" else None)
+    return value
+
+
+def cell_xml(ref: str, value: object, style: int = 0) -> str:
+    """One cell as SpreadsheetML: text as an inline string, numbers, or a formula with its cached value."""
+    s = f' s="{style}"' if style else ""
+    if value is None or value == "":
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, Formula):
+        cached = value.cached
+        f = f"<f>{_esc(value.text)}</f>"
+        if isinstance(cached, bool):
+            return f'<c r="{ref}"{s} t="b">{f}<v>{int(cached)}</v></c>'
+        if isinstance(cached, (int, float)):
+            return f'<c r="{ref}"{s}>{f}<v>{_num(cached)}</v></c>'
+        return f'<c r="{ref}"{s} t="str">{f}<v>{_esc(xml_text(str(cached or "")))}</v></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"{s}><v>{_num(value)}</v></c>'
+    text = _esc(xml_text(str(value)))
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def read_sheet_rows(path: Path, sheet: str | None = None, max_rows: int = 100_000) -> list[list[object]]:
+    """A sheet as a grid of cells (first sheet by default), numbers shown as their formats show them."""
+    from .numfmt import format_number
+
+    with Package(path) as package:
+        names = list(package.sheet_paths())
+        if not names:
+            raise BookError(f"{path}: the workbook has no sheets")
+        cells = package.cells(sheet or names[0])
+    if not cells:
+        return []
+    last_row = max(r for r, _ in cells)
+    if last_row > max_rows:
+        raise BookError(f"{path}: more than {max_rows:,} rows; is this the indicator summary?")
+    last_col = max(c for _, c in cells)
+    grid: list[list[object]] = [[""] * last_col for _ in range(last_row)]
+    for (r, c), value in cells.items():
+        if isinstance(value, Formula):
+            value = value.cached  # a legacy formula's shown value; never carried over as a formula
+        if isinstance(value, SheetNumber):
+            value = format_number(value.value, value.number_format)
+        grid[r - 1][c - 1] = "" if value is None else value
+    return grid
