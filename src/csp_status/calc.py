@@ -101,8 +101,8 @@ _POLARITY_WORDS = {
     "higher is better": Polarity.HIGHER_IS_BETTER,
     "up": Polarity.HIGHER_IS_BETTER,
 }
-_LOWER_OPENINGS = ("reduction", "reduce", "fewer", "less", "lower", "decrease", "minimise", "cut")
-_HIGHER_OPENINGS = ("increase", "more", "higher", "improve", "raise", "maximise", "greater")
+_LOWER_OPENINGS = ("reduc", "fewer", "less", "lower", "decreas", "minimi", "cut")
+_HIGHER_OPENINGS = ("increas", "more", "higher", "improv", "rais", "maximi", "greater")
 
 
 def parse_polarity(text: object) -> Polarity:
