@@ -1,0 +1,30 @@
+"""Shared fixtures: the Derby seed summary (2011/12 Q1) and the partnership it describes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from csp_status.legacy import read_legacy
+from csp_status.model import Partnership
+
+SEED_NAME = "derby_indicator_summary_2011q1.tsv"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    """The seed file: beside the repository in shared/data, else where CSP_SEED says."""
+    path = Path(__file__).resolve().parents[2] / "shared" / "data" / SEED_NAME
+    if not path.is_file() and os.environ.get("CSP_SEED"):
+        path = Path(os.environ["CSP_SEED"])
+    if not path.is_file():
+        pytest.skip(f"seed {SEED_NAME} not found; set CSP_SEED to its path")
+    return path
+
+
+@pytest.fixture
+def seed_book(seed_path: Path) -> Partnership:
+    """The seed read afresh for each test, so a test may change it."""
+    return read_legacy(seed_path).partnership
