@@ -241,12 +241,12 @@ def test_evaluate_percentage_its_counts_do_not_give_is_noted(seed_book):
     assert got == (Status.NO_TARGET, ["'50% (60/124)': 60/124 is 48.39%, not 50%", "target: Targets TBC from NTA"])
 
 
-def test_evaluate_unreadable_target_is_no_target_with_note(seed_book):
+def test_evaluate_unreadable_target_is_check_with_note(seed_book):
     set_target(seed_book, "CNP PM3", "about 13k")
     pm3 = judged(seed_book)["CNP PM3"]
     got = (pm3.status, pm3.notes[0])
     assert got == (
-        Status.NO_TARGET,
+        Status.CHECK,
         "target: cannot read 'about 13k': expected a number such as '13,102', a percentage such as "
         "'7.1%', a rate such as '53.7 per 1,000 residents', '50% (62/124)', a target with its "
         "reduction such as '7.1% (1.5%)', or n/a, TBA, TBC, Baseline year, Awaited",
@@ -403,3 +403,10 @@ def test_evaluation_as_row_joins_notes(seed_book):
 def test_parse_cell_and_evaluate_agree_on_pm3_value(seed_book):
     got = judged(seed_book)["CNP PM3"].value
     assert got == parse_cell("13,102").value
+
+
+def test_evaluate_lone_bracketed_reduction_in_target_applies_to_baseline(seed_book):
+    set_target(seed_book, "CNP PM9", "(1.5%)")
+    pm9 = judged(seed_book)["CNP PM9"]
+    got = (round(pm9.target, 6), pm9.status, pm9.notes[0])
+    assert got == (round(0.1545 * 0.985, 6), Status.AMBER, "target 15.218% worked out as 15.45% (2010/11) less 1.5%")

@@ -53,7 +53,7 @@ SEED_CELLS = [
     ("7.1% (1.5%)", Reading("7.1% (1.5%)", pct(7.1), PCT, 1, reduction=pct(1.5))),
     ("(6.9% 3%)", Reading("(6.9% 3%)", pct(6.9), PCT, 1, reduction=pct(3))),
     ("(6.8% 5%)", Reading("(6.8% 5%)", pct(6.8), PCT, 1, reduction=pct(5))),
-    ("(-7.75%)", Reading("(-7.75%)", pct(-7.75), PCT, 2)),
+    ("(-7.75%)", Reading("(-7.75%)", pct(-7.75), PCT, 2, bracketed=True)),
     ("14467", Reading("14467", 14467.0, NUM, 0)),
     ("13267", Reading("13267", 13267.0, NUM, 0)),
     ("13485", Reading("13485", 13485.0, NUM, 0)),

@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         "indicator summary, in its master workbook.",
     )
     parser.add_argument("--version", action="version", version=f"csp {__version__}")
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
 
     p = sub.add_parser("refresh", help="regenerate the Summary tab and print the status table",
                        description="Regenerate the Summary tab of a master workbook (and the shown values of "

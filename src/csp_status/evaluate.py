@@ -156,6 +156,8 @@ def _gather(book: Partnership, ind: Indicator) -> _Facts:
     target, target_notes = resolve_target(target_reading, baseline, baseline_year, ind.unit)
     facts.target = target
     facts.notes.extend(target_notes)
+    if target_reading.unreadable:
+        facts.check = True  # text that cannot be read is CHECK, in the target as in the value
 
     facts.previous, facts.previous_period = _previous(book, ind)
     return facts
@@ -208,6 +210,14 @@ def resolve_target(
     notes: list[str] = []
     if reading.unreadable:
         return None, [f"target: {reading.reason}"]
+    if reading.bracketed and reading.reduction is None and reading.unit is Unit.PERCENT and baseline is not None:
+        # "(1.5%)" alone in a target cell: the planned reduction on the baseline, no target stated
+        cut = abs(reading.value or 0.0)
+        target = baseline * (1 - cut)
+        return target, [
+            f"target {format_value(target, unit, 3)} worked out as {format_value(baseline, unit)} "
+            f"({baseline_year}) less {cut * 100:g}%"
+        ]
     if not reading.has_value:
         return None, [f"target: {reading.reason}"] if reading.placeholder is not Placeholder.BLANK else []
     stated, unit_note = in_row_unit(reading, unit)

@@ -9,6 +9,7 @@ reading instead, for callers that turn bad text into a CHECK status.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -76,6 +77,7 @@ class Reading:
     ``value`` is in stored units (a percentage as a fraction, 7.75% -> 0.0775); ``decimals`` is how
     many decimal places the text showed, in its own display units; ``reduction`` is the planned
     reduction written beside a target ("7.1% (1.5%)" -> 0.015; "(+2%)" is an increase, -0.02).
+    ``bracketed`` marks a lone figure in brackets, "(1.5%)": in a target cell that is a reduction.
     With no value, ``placeholder`` says why and ``reason`` says it in words.
     """
 
@@ -87,6 +89,7 @@ class Reading:
     denominator: float | None = None
     reduction: float | None = None
     label: str | None = None
+    bracketed: bool = False
     placeholder: Placeholder | None = None
     reason: str | None = None
 
@@ -110,6 +113,7 @@ _FRACTION = re.compile(rf"^\s*(?P<n>{_NUM})\s*/\s*(?P<d>{_NUM})\s*$", re.ASCII)
 _PERCENT_ONLY = re.compile(rf"^\s*(?P<num>{_NUM})\s*%\s*$", re.ASCII)
 _TWO_PERCENTS = re.compile(rf"^\s*(?P<a>{_NUM})\s*%\s+(?P<b>{_NUM})\s*%\s*$", re.ASCII)
 _SPACES = re.compile(r"\s+")
+_LABEL = re.compile(r"[A-Za-z]{2}", re.ASCII)  # a bracketed label has words: "(care-planned exits/total exits)"
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 
 _PLACEHOLDERS: tuple[tuple[re.Pattern[str], Placeholder], ...] = tuple(
@@ -135,12 +139,13 @@ def parse_cell(cell: object) -> Reading:
         raise CellError(str(cell), EXPECTED)
     if isinstance(cell, SheetNumber):
         return _formatted_number(cell)
-    if isinstance(cell, (int, float)):
-        if isinstance(cell, float) and math.isnan(cell):
+    if isinstance(cell, numbers.Real):
+        number = float(cell)
+        if math.isnan(number):
             return Reading("", placeholder=Placeholder.BLANK, reason="blank")
-        if isinstance(cell, float) and math.isinf(cell):
+        if math.isinf(number):
             raise CellError(str(cell), "a finite number")
-        return Reading(_number_text(cell), value=float(cell), unit=None)
+        return Reading(_number_text(number), value=number, unit=None)
     if not isinstance(cell, str):
         raise CellError(str(cell), EXPECTED)
     return _parse_text(cell)
@@ -193,8 +198,11 @@ def _formatted_number(cell: SheetNumber) -> Reading:
     return replace(reading, text=shown, decimals=format_decimals(cell.number_format))
 
 
-def _number_text(value: int | float) -> str:
-    return repr(value) if isinstance(value, int) else f"{value:g}" if abs(value) < 1e15 else repr(value)
+def _number_text(value: float) -> str:
+    """A spreadsheet number as Excel's General format shows it."""
+    from .numfmt import format_number
+
+    return format_number(value)
 
 
 @lru_cache(maxsize=65536)
@@ -229,7 +237,7 @@ def _parse_wholly_bracketed(raw: str, inner: str) -> Reading:
     main = _MAIN.fullmatch(inner)
     if not main:
         raise CellError(raw, EXPECTED)
-    return _main_reading(raw, main)
+    return replace(_main_reading(raw, main), bracketed=True)
 
 
 def _main_reading(raw: str, main: re.Match[str]) -> Reading:
@@ -265,7 +273,7 @@ def _with_brackets(reading: Reading, rest: str) -> Reading:
             # "(1.5%)" and "(-1.5%)" both mean a 1.5% reduction; "(+2%)" is an increase.
             reduction = -abs(change) if written.startswith("+") else abs(change)
             reading = replace(reading, reduction=reduction)
-        elif inner and not any(ch.isdigit() for ch in inner):
+        elif inner and _LABEL.search(inner):
             labels.append(inner)
         else:
             raise CellError(reading.text, EXPECTED)

@@ -41,7 +41,9 @@ def wilson_interval(successes: float, trials: float, confidence: float = 0.95) -
     z2n = z * z / trials
     centre = (p + z2n / 2) / (1 + z2n)
     half = z / (1 + z2n) * math.sqrt(p * (1 - p) / trials + z2n / (4 * trials))
-    return Interval(max(0.0, centre - half), min(1.0, centre + half), "Wilson")
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == trials else min(1.0, centre + half)
+    return Interval(low, high, "Wilson")
 
 
 def byar_interval(count: float, confidence: float = 0.95) -> Interval:
