@@ -1,0 +1,264 @@
+"""The CSP worksheet functions for Excel: =CSP_VALUE, =CSP_RATE, =CSP_TARGET, =CSP_GAP,
+=CSP_STATUS and =CSP_TREND (xlwings user-defined functions).
+
+Every rule lives in :mod:`csp_status.functions`; this module only converts what Excel passes in
+and what goes back:
+
+* **Arguments** arrive as 2-D lists (``ndim=2``), so a single cell is ``[[x]]`` and a column
+  stays a column.  Blank cells arrive as None; Excel error values arrive as their text ("#N/A",
+  ``err_to_str=True``) or, for the newer errors xlwings does not name (#SPILL!, #CALC!, ...), as
+  the COM error number.  Python callers may also pass plain values and 1-D lists (one row).
+* **Ranges** are combined cell by cell and broadcast like Excel's own arithmetic: a single value
+  goes with every cell of a range, a row with a column makes a table; ranges whose sizes do not
+  fit give one message.  A range gives an array of the same shape, which spills in Excel 365/2021
+  (earlier Excel: select the output range and enter with Ctrl+Shift+Enter).  Single values give a
+  single value.
+* **Results**: numbers as numbers; statuses and trends as their words ("GREEN", "NO CHANGE");
+  no value as "" (an empty-looking cell: ``=CSP_VALUE(A1)=""`` tests for it; a real blank cannot
+  be returned from a formula, and Excel would show 0 for an empty result).
+* **Bad arguments** give a one-line message starting "#CSP! " in that cell, never a traceback:
+  the text that could not be read and what was expected; an Excel error in an argument is named
+  ("#CSP! target is #N/A"); a message from another CSP function is passed on unchanged.
+
+The functions carry no type annotations on purpose: on Windows xlwings turns an annotation into a
+converter (``object`` has none).  Docstrings are the function help in Excel's Insert Function
+dialog, which keeps only 255 characters; ``ARGUMENT_HELP`` holds the help for each argument.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import Enum
+from typing import Any, Callable
+
+import xlwings as xw
+
+from csp_status import functions
+from csp_status.errors import CellError, CspError, text_preview
+
+__all__ = ["CSP_VALUE", "CSP_RATE", "CSP_TARGET", "CSP_GAP", "CSP_STATUS", "CSP_TREND"]
+
+MESSAGE_PREFIX = "#CSP! "
+NO_VALUE = ""
+
+ARGUMENT_HELP = {
+    "cell": "A figure as typed, e.g. 7.75%, 13,102, 53.7 per 1,000 residents or 50% (62/124); "
+    "or a range of them.",
+    "numerator": "The count, e.g. 62 repeat incidents; or a range of counts.",
+    "denominator": "The total it is out of, e.g. 124 (above zero); or a range of totals.",
+    "per": "Optional. 1000 for a rate per 1,000; leave out for a proportion.",
+    "baseline": "The baseline outturn, e.g. 7.21% or 13485.",
+    "reduction": "The planned reduction, e.g. 1.5% or 0.015; a negative reduction is an increase.",
+    "actual": "The figure for the period as typed, e.g. 15.59%, 13,102 or Awaited.",
+    "target": "The target as typed, e.g. 15.2% or 7.1% (1.5%); TBC, TBA or Baseline year "
+    "mean no target.",
+    "polarity": "Lower is better or Higher is better (also lower/higher, low/high).",
+    "tolerance": "Optional. How far a miss is still AMBER; default 5% (of the target).",
+    "tolerance_kind": "Optional. relative (default: a share of the target) or points "
+    "(in the indicator's units: 0.5% is half a percentage point).",
+    "current": "This period's figure as typed, e.g. 13,102.",
+    "previous": "The previous period's figure as typed, e.g. 13485.",
+}
+
+# Excel's error values as pywin32 hands them over: the COM error number 0x800A0000 + xlErr code.
+_COM_ERROR_BASE = -2146828288
+_EXCEL_ERRORS = {
+    2000: "#NULL!",
+    2007: "#DIV/0!",
+    2015: "#VALUE!",
+    2023: "#REF!",
+    2029: "#NAME?",
+    2036: "#NUM!",
+    2042: "#N/A",
+    2043: "#GETTING_DATA",
+    2045: "#SPILL!",
+    2046: "#CONNECT!",
+    2047: "#BLOCKED!",
+    2048: "#UNKNOWN!",
+    2049: "#FIELD!",
+    2050: "#CALC!",
+}
+_EXCEL_ERROR_TEXTS = frozenset(_EXCEL_ERRORS.values()) | {"#BUSY!", "#PYTHON!"}
+_EXPECTED_LIMIT = 90
+
+
+@xw.func(category="CSP")
+@xw.arg("cell", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["cell"])
+def CSP_VALUE(cell):
+    """The number in an indicator cell as typed: 7.75% gives 0.0775, 13,102 gives 13102,
+    50% (62/124) gives 0.5. Blank when the cell holds no figure (n/a, TBA, Awaited)."""
+    return _each(functions.csp_value, cell=cell)
+
+
+@xw.func(category="CSP")
+@xw.arg("numerator", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["numerator"])
+@xw.arg("denominator", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["denominator"])
+@xw.arg("per", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["per"])
+def CSP_RATE(numerator, denominator, per=None):
+    """A rate: numerator / denominator, times per if given. CSP_RATE(62, 124) is 0.5 (50%);
+    CSP_RATE(offences, population, 1000) is a rate per 1,000."""
+    return _each(functions.csp_rate, numerator=numerator, denominator=denominator, per=per)
+
+
+@xw.func(category="CSP")
+@xw.arg("baseline", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["baseline"])
+@xw.arg("reduction", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["reduction"])
+def CSP_TARGET(baseline, reduction):
+    """The target from a baseline and a planned reduction: baseline x (1 - reduction).
+    CSP_TARGET(7.21%, 1.5%) is 7.10%."""
+    return _each(functions.csp_target, baseline=baseline, reduction=reduction)
+
+
+@xw.func(category="CSP")
+@xw.arg("actual", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["actual"])
+@xw.arg("target", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["target"])
+def CSP_GAP(actual, target):
+    """How far the figure is from its target (actual - target), in the indicator's own units:
+    15.59% against 15.2% gives 0.39%. Blank when either has no figure."""
+    return _each(functions.csp_gap, actual=actual, target=target)
+
+
+@xw.func(category="CSP")
+@xw.arg("actual", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["actual"])
+@xw.arg("target", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["target"])
+@xw.arg("polarity", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["polarity"])
+@xw.arg("tolerance", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["tolerance"])
+@xw.arg("tolerance_kind", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["tolerance_kind"])
+def CSP_STATUS(actual, target, polarity, tolerance=None, tolerance_kind=None):
+    """The RAG status: GREEN (target met), AMBER (missed by up to 5% of the target), RED,
+    NO TARGET, AWAITED (no figure yet) or CHECK (the figure cannot be right, e.g. a negative
+    rate or 62/124 typed the wrong way round)."""
+    return _each(
+        functions.csp_status,
+        actual=actual,
+        target=target,
+        polarity=polarity,
+        tolerance=tolerance,
+        tolerance_kind=tolerance_kind,
+    )
+
+
+@xw.func(category="CSP")
+@xw.arg("current", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["current"])
+@xw.arg("previous", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["previous"])
+@xw.arg("polarity", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["polarity"])
+def CSP_TREND(current, previous, polarity):
+    """Direction of travel against the previous figure: IMPROVING, WORSENING or NO CHANGE,
+    judged by the polarity. Blank when either figure is missing."""
+    return _each(functions.csp_trend, current=current, previous=previous, polarity=polarity)
+
+
+# ---- conversion and broadcasting -----------------------------------------------------------------
+
+
+class _Misfit(Exception):
+    """Ranges whose sizes cannot be combined; the message goes into the cell."""
+
+
+def _each(rule: Callable[..., Any], **arguments: Any) -> Any:
+    """Apply a one-value rule to every cell of the (broadcast) arguments."""
+    names = list(arguments)
+    try:
+        grids = [_grid(name, value) for name, value in arguments.items()]
+        height, width = _broadcast_shape(names, grids)
+    except _Misfit as misfit:
+        return MESSAGE_PREFIX + str(misfit)
+    rows = [
+        [_one(rule, names, [_at(grid, r, c) for grid in grids]) for c in range(width)]
+        for r in range(height)
+    ]
+    return rows[0][0] if (height, width) == (1, 1) else rows
+
+
+def _grid(name: str, value: Any) -> list[list[Any]]:
+    """A value as rows of cells: a scalar is 1x1, a flat list one row (as xlwings writes it)."""
+    if not isinstance(value, (list, tuple)):
+        return [[value]]
+    if not value:
+        return [[None]]
+    if not any(isinstance(row, (list, tuple)) for row in value):
+        return [list(value)]
+    if not all(isinstance(row, (list, tuple)) and row for row in value):
+        raise _Misfit(f"{name} is not a rectangular range")
+    rows = [list(row) for row in value]
+    if len({len(row) for row in rows}) != 1:
+        raise _Misfit(f"{name} is not a rectangular range")
+    return rows
+
+
+def _at(grid: list[list[Any]], row: int, column: int) -> Any:
+    """The cell of a broadcast argument: a 1-row or 1-column argument repeats along the other."""
+    return grid[min(row, len(grid) - 1)][min(column, len(grid[0]) - 1)]
+
+
+def _broadcast_shape(names: list[str], grids: list[list[list[Any]]]) -> tuple[int, int]:
+    """Excel's rule: a 1-cell (or 1-row, 1-column) argument stretches to fit the others."""
+    height = max(len(grid) for grid in grids)
+    width = max(len(grid[0]) for grid in grids)
+    for grid in grids:
+        if len(grid) not in (1, height) or len(grid[0]) not in (1, width):
+            sizes = ", ".join(
+                f"{name} {len(g)}x{len(g[0])}"
+                for name, g in zip(names, grids)
+                if (len(g), len(g[0])) != (1, 1)
+            )
+            raise _Misfit(f"range sizes do not match: {sizes} (rows x columns)")
+    return height, width
+
+
+def _one(rule: Callable[..., Any], names: list[str], values: list[Any]) -> Any:
+    """One cell's result: the rule's answer in Excel's terms, or a one-line message."""
+    for name, value in zip(names, values):
+        if isinstance(value, str) and value.startswith(MESSAGE_PREFIX):
+            return value  # another CSP function's message, passed on
+        error = _excel_error(value)
+        if error:
+            return f"{MESSAGE_PREFIX}{name} is {error}"
+    try:
+        result = rule(*values)
+    except CellError as err:
+        return MESSAGE_PREFIX + _cell_message(err)
+    except CspError as err:
+        return MESSAGE_PREFIX + _one_line(str(err))
+    except Exception as err:  # a bug: still one line in the cell, never a traceback
+        detail = _one_line(f"{type(err).__name__}: {err}")
+        return f"{MESSAGE_PREFIX}unexpected error, please report it: {detail}"
+    return _to_excel(result)
+
+
+def _excel_error(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value if value.strip().upper() in _EXCEL_ERROR_TEXTS else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _EXCEL_ERRORS.get(value - _COM_ERROR_BASE)
+    return None
+
+
+def _to_excel(result: Any) -> Any:
+    if result is None:
+        return NO_VALUE
+    if isinstance(result, Enum):
+        return result.value
+    if isinstance(result, float) and not math.isfinite(result):
+        return MESSAGE_PREFIX + "the result is too large for a cell"
+    return result
+
+
+def _cell_message(err: CellError) -> str:
+    expected = _shorten(err.expected)
+    if not err.text.strip():
+        return f"blank: expected {expected}"
+    return f"cannot read {text_preview(_one_line(err.text))}: expected {expected}"
+
+
+def _shorten(expected: str) -> str:
+    """The list of accepted forms, cut at a comma so that the message stays readable in a cell."""
+    if len(expected) <= _EXPECTED_LIMIT:
+        return expected
+    cut = expected.rfind(", ", 0, _EXPECTED_LIMIT)
+    return (expected[:cut] if cut > 0 else expected[:_EXPECTED_LIMIT]) + ", ..."
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
