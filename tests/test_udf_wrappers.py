@@ -1,0 +1,243 @@
+"""The VBA side of the worksheet functions: xlwings_udfs.bas and CSPInfo.bas.
+
+The committed .bas files must be what the generator writes now (so they cannot go stale), must
+declare exactly the Python functions' names and arguments (read back here with a regex of their
+own), and must match what xlwings 0.37.8's own generator writes for the same module.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import csp_status
+from csp_status.build import udf_wrappers
+from csp_status.build.udf_wrappers import (
+    VBA_SOURCES,
+    find_udfs,
+    generate_info_module,
+    generate_udf_module,
+    write_vba_sources,
+)
+from csp_status.errors import BuildError
+
+UDFS = Path(__file__).resolve().parents[1] / "udfs"
+if str(UDFS) not in sys.path:
+    sys.path.insert(0, str(UDFS))
+
+import csp_udfs  # noqa: E402
+
+UDF_BAS = VBA_SOURCES / "xlwings_udfs.bas"
+INFO_BAS = VBA_SOURCES / "CSPInfo.bas"
+FUNCTION_LINE = re.compile(
+    r"^Function (?P<name>\w+)\((?P<params>[^)]*)\)$", re.MULTILINE | re.ASCII
+)
+CALL_LINE = re.compile(
+    r'^ +(?P<result>\w+) = XLPy\.CallUDF\("(?P<module>\w+)", "(?P<name>\w+)", '
+    r"Array\((?P<args>[^)]*)\)(?P<rest>[^\n]*)$",
+    re.MULTILINE | re.ASCII,
+)
+
+
+def vba_functions(text: str) -> dict[str, list[tuple[str, bool]]]:
+    """Each VBA Function's parameters as (name, optional), read from its declaration."""
+    found = {}
+    for match in FUNCTION_LINE.finditer(text):
+        params = []
+        for raw in filter(None, (p.strip() for p in match["params"].split(","))):
+            optional = raw.startswith("Optional ")
+            params.append((raw.removeprefix("Optional "), optional))
+        found[match["name"]] = params
+    return found
+
+
+def python_functions(module) -> dict[str, list[tuple[str, bool]]]:
+    return {
+        name: [
+            (p.name, p.default is not inspect.Parameter.empty)
+            for p in inspect.signature(getattr(module, name)).parameters.values()
+        ]
+        for name in module.__all__
+    }
+
+
+# ---- the committed files -------------------------------------------------------------------------
+
+def test_committed_udf_module_is_up_to_date():
+    assert UDF_BAS.read_bytes().decode("ascii") == generate_udf_module(csp_udfs)
+
+
+def test_committed_info_module_is_up_to_date():
+    assert INFO_BAS.read_bytes().decode("ascii") == generate_info_module()
+
+
+def test_info_module_version_is_the_package_version():
+    versions = re.findall(r'^\s*CSPVersion = "([^"]*)"$', INFO_BAS.read_text(), re.MULTILINE)
+    assert versions == [csp_status.__version__]
+
+
+def test_info_module_is_plain_vba():
+    text = INFO_BAS.read_text()
+    assert "Public Function CSPVersion() As String" in text
+    for word in ("Declare", "CreateObject", "Shell", "XLPy", "IRibbonControl"):
+        assert word not in text
+
+
+def test_udf_module_declares_exactly_the_python_functions():
+    assert vba_functions(UDF_BAS.read_text()) == python_functions(csp_udfs)
+
+
+def test_udf_module_calls_each_function_with_its_own_arguments():
+    text = UDF_BAS.read_text()
+    calls = list(CALL_LINE.finditer(text))
+    declared = vba_functions(text)
+    assert len(calls) == 2 * len(declared)  # the Excel branch and the #Else branch
+    for call in calls:
+        assert call["module"] == "csp_udfs"
+        assert call["result"] == call["name"]
+        assert call["args"].split(", ") == [name for name, _ in declared[call["name"]]]
+        assert call["rest"] in (", ThisWorkbook, Application.Caller)", ")")
+
+
+def test_udf_module_has_xlwings_header_and_error_handlers():
+    text = UDF_BAS.read_text()
+    lines = text.split("\n")
+    assert lines[0] == 'Attribute VB_Name = "xlwings_udfs"'
+    assert lines[2] == "#Const App = \"Microsoft Excel\" 'Adjust when using outside of Excel"
+    for name in csp_udfs.__all__:
+        assert f"    {name} = Err.Description\n" in text
+    assert text.count("If TypeOf Application.Caller Is Range Then On Error GoTo failed") == len(
+        csp_udfs.__all__
+    )
+
+
+@pytest.mark.parametrize("path", [UDF_BAS, INFO_BAS], ids=lambda p: p.name)
+def test_bas_files_are_ascii_with_lf_line_ends(path):
+    data = path.read_bytes()
+    data.decode("ascii")
+    assert b"\r" not in data
+    assert data.endswith(b"\n")
+    assert max(len(line) for line in data.split(b"\n")) < 1024
+
+
+def test_write_vba_sources_writes_the_committed_bytes(tmp_path):
+    written = write_vba_sources(csp_udfs, tmp_path)
+    assert [p.name for p in written] == ["xlwings_udfs.bas", "CSPInfo.bas"]
+    for path in written:
+        assert path.read_bytes() == (VBA_SOURCES / path.name).read_bytes()
+
+
+def test_generation_is_deterministic():
+    assert generate_udf_module(csp_udfs) == generate_udf_module(csp_udfs)
+
+
+# ---- against xlwings' own generator --------------------------------------------------------------
+
+XLWINGS_ORACLE = textwrap.dedent(
+    """
+    import io, sys, types
+    # xlwings.udfs imports pywin32 at the top; its VBA writer needs none of it.
+    for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
+        sys.modules[name] = types.ModuleType(name)
+    sys.modules["pythoncom"].CoInitialize = lambda: None
+    sys.modules["win32com.client"].Dispatch = lambda *args, **kwargs: None
+    import xlwings.udfs
+    sys.path.insert(0, sys.argv[1])
+    import csp_udfs
+    for name in csp_udfs.__all__:
+        xlwings.udfs.xlfunc(getattr(csp_udfs, name))
+    out = io.StringIO()
+    book = types.SimpleNamespace(Name="csp_workbook.xlsm")
+    xlwings.udfs.generate_vba_wrapper("csp_udfs", csp_udfs, out, book)
+    sys.stdout.write(out.getvalue())
+    """
+)
+
+
+def test_udf_module_matches_xlwings_own_generator():
+    """xlwings 0.37.8's generate_vba_wrapper, run with pywin32 stubbed, in a separate process."""
+    done = subprocess.run(
+        [sys.executable, "-c", XLWINGS_ORACLE, str(UDFS)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ours = UDF_BAS.read_text().split("\n", 3)[3]  # after the three header lines
+    assert ours == done.stdout
+
+
+# ---- the generator on other modules --------------------------------------------------------------
+
+def load_module(tmp_path: Path, name: str, source: str):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_only_decorated_functions_in_name_order(tmp_path):
+    module = load_module(
+        tmp_path,
+        "sample_udfs",
+        """
+        import xlwings
+        from xlwings import func as worksheet_function
+
+        @xlwings.func(volatile=True)
+        def ZED(a, b=1):
+            return a
+
+        @worksheet_function
+        def ALPHA(x):
+            return x
+
+        def helper(y):
+            return y
+        """,
+    )
+    specs = find_udfs(module)
+    assert [s.name for s in specs] == ["ALPHA", "ZED"]
+    assert specs[1].args == ("a", "b") and specs[1].optional == (False, True)
+    text = generate_udf_module(module)
+    assert "Function ZED(a, Optional b)\n    Application.Volatile\n" in text
+    call = 'XLPy.CallUDF("sample_udfs", "ALPHA", Array(x), ThisWorkbook, Application.Caller)'
+    assert call in text
+    assert "helper" not in text
+
+
+def test_add_in_wrappers_use_the_active_workbook():
+    text = generate_udf_module(csp_udfs, workbook="ActiveWorkbook")
+    assert "ActiveWorkbook, Application.Caller)" in text
+    assert "ThisWorkbook" not in text
+
+
+@pytest.mark.parametrize(
+    ("source", "fragment"),
+    [
+        ("@xw.func\ndef F(*values):\n    pass\n", "plain positional argument"),
+        ("@xw.func\ndef F(a, *, b=1):\n    pass\n", "plain positional argument"),
+        ("@xw.func\ndef F(caller):\n    pass\n", "'caller' argument"),
+        ("@xw.func\ndef F(end):\n    pass\n", "not usable as a VBA name"),
+        ("@xw.func\ndef F(a, A):\n    pass\n", "clash"),
+        ("@xw.func\n@xw.arg('a', vba='Application')\ndef F(a):\n    pass\n", "vba=..."),
+        ("@xw.sub\ndef F():\n    pass\n", "subs and scripts"),
+        ("def F():\n    pass\n", "no @xw.func functions"),
+    ],
+)
+def test_unsupported_functions_are_refused(tmp_path, source, fragment):
+    module = load_module(tmp_path, "bad_udfs", "import xlwings as xw\n" + source)
+    with pytest.raises(BuildError, match=re.escape(fragment)):
+        generate_udf_module(module)
+
+
+def test_load_udf_module_finds_csp_udfs():
+    assert udf_wrappers.load_udf_module().__name__ == "csp_udfs"
