@@ -92,7 +92,7 @@ def test_build_vba_project_olefile_parses_it_strictly(project: bytes) -> None:
         ["PROJECT", "PROJECTwm", "VBA/_VBA_PROJECT", "VBA/dir"] + [f"VBA/{m.name}" for m in MODULES]
     )
     assert got == exp
-    assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000000")
+    assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000100")  # as Excel writes it
 
 
 def test_build_vba_project_olevba_returns_every_module(project: bytes) -> None:

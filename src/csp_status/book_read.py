@@ -22,7 +22,7 @@ from .numfmt import format_number
 from .parse import SheetNumber, parse_cell, parse_fraction
 from .xlsx import Formula, Package, col_letter
 
-__all__ = ["MasterBook", "read_book", "cell_text"]
+__all__ = ["MasterBook", "read_book", "book_from_cells", "cell_text"]
 
 Cells = dict[tuple[int, int], object]
 
@@ -62,7 +62,18 @@ def read_book(path: Path, package: Package | None = None) -> MasterBook:
     finally:
         if own:
             package.close()
-    where = _Where(Path(path))
+    book = book_from_cells(path, settings_cells, indicator_cells, data_cells)
+    book.sheet_parts = dict(parts)
+    book.styles = _legend_styles(settings_cells, settings_styles)
+    return book
+
+
+def book_from_cells(source: Path | str, settings_cells: Cells, indicator_cells: Cells, data_cells: Cells) -> MasterBook:
+    """Read the partnership from the cells of the Settings, Indicators and Data sheets.
+
+    ``source`` names the book in messages: a path, or the name of a workbook open in Excel.
+    """
+    where = _Where(source)
     settings, raw_settings = _settings(settings_cells, where)
     indicators, indicator_rows = _indicators(indicator_cells, where)
     columns = _header(data_cells, DATA, DATA_INPUT_HEADERS, where)
@@ -72,12 +83,12 @@ def read_book(path: Path, package: Package | None = None) -> MasterBook:
             columns[name] = col
     records, rows = _records(data_cells, columns, {i.ref for i in indicators}, where)
     book = Partnership(settings, indicators, records)
-    return MasterBook(Path(path), book, dict(parts), data_cells, columns, rows, indicator_cells,
-                      indicator_rows, raw_settings, _legend_styles(settings_cells, settings_styles))
+    return MasterBook(Path(source), book, {}, data_cells, columns, rows, indicator_cells, indicator_rows,
+                      raw_settings)
 
 
 class _Where:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.path = path
 
     def __call__(self, sheet: str, row: int, col: int) -> str:
