@@ -13,7 +13,7 @@ from .evaluate import Evaluation
 from .layout import Style
 from .model import QUARTERS, Partnership, year_key
 
-__all__ = ["summary_rows", "summary_sheet", "GROUPS", "ADDED_HEADERS"]
+__all__ = ["summary_rows", "summary_sheet", "summary_merges", "summary_widths", "GROUPS", "ADDED_HEADERS"]
 
 GROUPS = (
     (1, "Overview – Indicator Summary"),
@@ -81,10 +81,18 @@ def summary_sheet(book: Partnership, evaluations: list[Evaluation], styles: dict
         cells[status_col - 1] = (text_row[status_col - 1], rag)
         cells[current_col - 1] = (text_row[current_col - 1], rag)
         styled.append(cells)
-    merges = ["A1:B1", "C1:F1", "G1:I1", "J1:M1", "N1:Q1", "R1:U1", "G2:I2"]
-    merges += [f"{c}2:{c}3" for c in "ABCDEFJKLMNOPQRSTU"]
-    widths = {1: 10, 2: 36, 3: 12, 4: 12, 5: 12, 6: 12, 7: 14, 8: 14, 9: 14, 10: 13, 11: 10, 12: 10,
-              13: 10, 14: 60, 15: 20, 16: 20, 17: 20, 18: 12, 19: 22, 20: 16, 21: 50}
-    spec = SheetSpec(styled, widths=widths, merges=merges, freeze="C4", code_name="Sheet1", landscape=True,
-                     tab_color="FF1F4E79")
+    spec = SheetSpec(styled, widths=summary_widths(), merges=summary_merges(), freeze="C4", code_name="Sheet1",
+                     landscape=True, tab_color="FF1F4E79")
     return sheet_xml(spec)
+
+
+def summary_merges() -> list[str]:
+    """The merged header cells: the group row's spans, 'Targets' over its years, headers over two rows."""
+    merges = ["A1:B1", "C1:F1", "G1:I1", "J1:M1", "N1:Q1", "R1:U1", "G2:I2"]
+    return merges + [f"{c}2:{c}3" for c in "ABCDEFJKLMNOPQRSTU"]
+
+
+def summary_widths() -> dict[int, float]:
+    """Column widths (in characters) of the Summary, by column number."""
+    return {1: 10, 2: 36, 3: 12, 4: 12, 5: 12, 6: 12, 7: 14, 8: 14, 9: 14, 10: 13, 11: 10, 12: 10,
+            13: 10, 14: 60, 15: 20, 16: 20, 17: 20, 18: 12, 19: 22, 20: 16, 21: 50}
