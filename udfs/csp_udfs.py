@@ -34,11 +34,11 @@ from typing import Any, Callable
 import xlwings as xw
 
 from csp_status import functions
-from csp_status.errors import CellError, CspError, text_preview
+from csp_status.errors import CspError
 
 __all__ = ["CSP_VALUE", "CSP_RATE", "CSP_TARGET", "CSP_GAP", "CSP_STATUS", "CSP_TREND"]
 
-MESSAGE_PREFIX = "#CSP! "
+MESSAGE_PREFIX = functions.MESSAGE_PREFIX
 NO_VALUE = ""
 
 ARGUMENT_HELP = {
@@ -79,7 +79,6 @@ _EXCEL_ERRORS = {
     2050: "#CALC!",
 }
 _EXCEL_ERROR_TEXTS = frozenset(_EXCEL_ERRORS.values()) | {"#BUSY!", "#PYTHON!"}
-_EXPECTED_LIMIT = 90
 
 
 @xw.func(category="CSP")
@@ -216,10 +215,8 @@ def _one(rule: Callable[..., Any], names: list[str], values: list[Any]) -> Any:
             return f"{MESSAGE_PREFIX}{name} is {error}"
     try:
         result = rule(*values)
-    except CellError as err:
-        return MESSAGE_PREFIX + _cell_message(err)
     except CspError as err:
-        return MESSAGE_PREFIX + _one_line(str(err))
+        return functions.error_text(err)
     except Exception as err:  # a bug: still one line in the cell, never a traceback
         detail = _one_line(f"{type(err).__name__}: {err}")
         return f"{MESSAGE_PREFIX}unexpected error, please report it: {detail}"
@@ -242,21 +239,6 @@ def _to_excel(result: Any) -> Any:
     if isinstance(result, float) and not math.isfinite(result):
         return MESSAGE_PREFIX + "the result is too large for a cell"
     return result
-
-
-def _cell_message(err: CellError) -> str:
-    expected = _shorten(err.expected)
-    if not err.text.strip():
-        return f"blank: expected {expected}"
-    return f"cannot read {text_preview(_one_line(err.text))}: expected {expected}"
-
-
-def _shorten(expected: str) -> str:
-    """The list of accepted forms, cut at a comma so that the message stays readable in a cell."""
-    if len(expected) <= _EXPECTED_LIMIT:
-        return expected
-    cut = expected.rfind(", ", 0, _EXPECTED_LIMIT)
-    return (expected[:cut] if cut > 0 else expected[:_EXPECTED_LIMIT]) + ", ..."
 
 
 def _one_line(text: str, limit: int = 200) -> str:

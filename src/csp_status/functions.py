@@ -17,17 +17,42 @@ from .calc import (
     rate,
     target_from_reduction,
 )
-from .errors import CellError
+from .errors import CellError, text_preview
 from .evaluate import value_problems
 from .parse import Reading, Unit, in_row_unit, parse_cell, parse_fraction
 
 __all__ = ["csp_value", "csp_rate", "csp_target", "csp_gap", "csp_status", "csp_trend", "error_text"]
 
 
+MESSAGE_PREFIX = "#CSP! "
+_EXPECTED_LIMIT = 90
+
+
 def error_text(err: Exception) -> str:
-    """What a worksheet function shows in its cell when an argument is bad: short, one line."""
-    text = " ".join(str(err).split())
-    return "#CSP! " + (text if len(text) <= 200 else text[:199] + "…")
+    """What a worksheet function shows in its cell when an argument is bad: one short line.
+
+    The same text is written as the cached value of a formula cell by the refresh, so that a
+    reader without Excel sees what Excel will show.
+    """
+    if isinstance(err, CellError):
+        expected = _shorten(err.expected)
+        if not err.text.strip():
+            return f"{MESSAGE_PREFIX}blank: expected {expected}"
+        return f"{MESSAGE_PREFIX}cannot read {text_preview(_one_line(err.text))}: expected {expected}"
+    return MESSAGE_PREFIX + _one_line(str(err))
+
+
+def _shorten(expected: str) -> str:
+    """The list of accepted forms, cut at a comma so that the message stays readable in a cell."""
+    if len(expected) <= _EXPECTED_LIMIT:
+        return expected
+    cut = expected.rfind(", ", 0, _EXPECTED_LIMIT)
+    return (expected[:cut] if cut > 0 else expected[:_EXPECTED_LIMIT]) + ", ..."
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 def csp_value(cell: object) -> float | None:
