@@ -1,7 +1,9 @@
 """Judging every indicator of a partnership for the reporting period: one table, one pass.
 
-Each indicator's cells are read once (parse), the figures gathered into a pandas frame, and the
-status, gap and direction of travel computed for the whole frame at once (calc).  Data notes say
+Each indicator's cells are read once (parse), the figures gathered into columns, and the status,
+gap and direction of travel computed for whole columns at once (calc's vectorised rules, which
+take numpy arrays or pandas Series alike).  pandas is imported only for ``evaluations_frame``, so
+the command line starts quickly.  Data notes say
 why a row is CHECK, where a target disagrees with its stated reduction, and what significance
 testing says.
 """
@@ -9,16 +11,18 @@ testing says.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from . import stats
 from .calc import Polarity, Status, ToleranceKind, Trend, TrendBasis, directions_of_travel, rag_statuses
 from .display import format_gap, format_value
 from .model import QUARTERS, Indicator, Partnership, year_key
 from .parse import Placeholder, Reading, Unit, in_row_unit, read_cell
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Evaluation", "evaluate", "evaluations_frame", "resolve_target", "value_problems", "value_notes"]
 
@@ -74,30 +78,21 @@ def evaluate(book: Partnership) -> list[Evaluation]:
     """Every indicator's status, gap, trend and notes for the book's reporting period."""
     settings = book.settings
     facts = [_gather(book, ind) for ind in book.indicators]
-    frame = pd.DataFrame(
-        {
-            "value": [_nan(f.value) for f in facts],
-            "target": [_nan(f.target) for f in facts],
-            "previous": [_nan(f.previous) for f in facts],
-            "higher": [ind.polarity is Polarity.HIGHER_IS_BETTER for ind in book.indicators],
-            "tolerance": [ind.tolerance for ind in book.indicators],
-            "points": [ind.tolerance_kind is ToleranceKind.POINTS for ind in book.indicators],
-            "check": [f.check for f in facts],
-        }
-    )
-    frame["status"] = rag_statuses(
-        frame["value"], frame["target"], frame["higher"], frame["tolerance"], frame["points"], frame["check"]
-    )
-    trend_ok = ~frame["check"].to_numpy()
-    frame["trend"] = np.where(
-        trend_ok, directions_of_travel(frame["value"], frame["previous"], frame["higher"]), None
-    )
-    frame["gap"] = np.where(frame["check"], _NAN, frame["value"] - frame["target"])
+    value = np.array([_nan(f.value) for f in facts], dtype=float)
+    target = np.array([_nan(f.target) for f in facts], dtype=float)
+    previous = np.array([_nan(f.previous) for f in facts], dtype=float)
+    higher = np.array([ind.polarity is Polarity.HIGHER_IS_BETTER for ind in book.indicators], dtype=bool)
+    tolerance = np.array([ind.tolerance for ind in book.indicators], dtype=float)
+    points = np.array([ind.tolerance_kind is ToleranceKind.POINTS for ind in book.indicators], dtype=bool)
+    check = np.array([f.check for f in facts], dtype=bool)
+    statuses = rag_statuses(value, target, higher, tolerance, points, check)
+    trends = np.where(check, None, directions_of_travel(value, previous, higher))
+    gaps = np.where(check, _NAN, value - target)
 
     results = []
-    for ind, fact, row in zip(book.indicators, facts, frame.itertuples(index=False)):
-        status = Status(row.status)
-        gap = None if np.isnan(row.gap) else float(row.gap)
+    for ind, fact, status_word, trend_word, gap_value in zip(book.indicators, facts, statuses, trends, gaps):
+        status = Status(status_word)
+        gap = None if np.isnan(gap_value) else float(gap_value)
         evaluation = Evaluation(
             ref=ind.ref,
             description=ind.description,
@@ -110,7 +105,7 @@ def evaluate(book: Partnership) -> list[Evaluation]:
             status=status,
             gap=gap,
             gap_text=format_gap(gap, fact.target, ind.unit),
-            trend=Trend(row.trend) if isinstance(row.trend, str) else None,
+            trend=Trend(trend_word) if isinstance(trend_word, str) else None,
             previous=fact.previous,
             previous_period=fact.previous_period,
             notes=list(fact.notes),
@@ -120,8 +115,10 @@ def evaluate(book: Partnership) -> list[Evaluation]:
     return results
 
 
-def evaluations_frame(evaluations: list[Evaluation]) -> pd.DataFrame:
-    """The evaluations as a table, one row per indicator, columns as in ``csp status``."""
+def evaluations_frame(evaluations: list[Evaluation]) -> "pd.DataFrame":
+    """The evaluations as a pandas table, one row per indicator, columns as in ``csp status``."""
+    import pandas as pd
+
     return pd.DataFrame([e.as_row() for e in evaluations])
 
 
