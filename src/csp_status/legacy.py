@@ -23,6 +23,7 @@ from .parse import Unit, read_cell
 __all__ = ["LegacySheet", "read_legacy", "parse_legacy_rows", "MAX_LEGACY_ROWS"]
 
 MAX_LEGACY_ROWS = 100_000
+MAX_CELL_CHARS = 32_767  # what one Excel cell holds
 _YEAR = re.compile(r"^\s*\d{4}\s*/\s*\d{2,4}\s*$", re.ASCII)
 _QUARTER = re.compile(r"^\s*Q([1-4])\s*(\*?)\s*$", re.ASCII | re.IGNORECASE)
 
@@ -85,6 +86,14 @@ def _read_xlsx(path: Path) -> list[list[str]]:
 def parse_legacy_rows(rows: list[list[object]], source: str = "the sheet") -> LegacySheet:
     """Read the legacy layout from a grid of cells (row-major, as text or numbers)."""
     grid = [[("" if c is None else c) for c in row] for row in rows]
+    for r, row in enumerate(grid, start=1):
+        for c, cell in enumerate(row, start=1):
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                raise BookError(
+                    f"{source} row {r} column {_col(c)}: the text is {len(cell):,} characters long; an Excel "
+                    f"cell holds at most {MAX_CELL_CHARS:,}, so it cannot be imported without losing some of it. "
+                    "Shorten it, or keep the full text elsewhere and link to it"
+                )
     header_at = _find_header(grid, source)
     header = [_text(c) for c in grid[header_at]]
     layout = _Layout.from_header(header, grid, header_at, source)
@@ -145,8 +154,11 @@ class _Layout:
         quarters = [(i, m) for i, m in quarters if m]
         if targets_at is None:
             raise BookError(f"{where}: no 'Targets' column header")
-        if len(quarters) < 4:
+        numbers = [int(m[1]) for _, m in quarters]
+        if numbers[:4] != [1, 2, 3, 4]:
             raise BookError(f"{where}: expected quarter headers 'Q1'–'Q4' for performance")
+        if numbers[4:8] != [1, 2, 3, 4][: len(numbers[4:8])]:
+            raise BookError(f"{where}: expected quarter headers 'Q1'–'Q4' for commentary")
         baseline = [(i, y) for i, y in baseline if i < targets_at]
         if not baseline:
             raise BookError(f"{where}: no baseline year columns (such as '2010/11') before 'Targets'")
@@ -228,6 +240,12 @@ def _row_unit(book: Partnership, ref: str) -> Unit:
             if unit is not None and unit is not Unit.NUMBER:
                 counts[unit] = counts.get(unit, 0) + 1
     return max(counts, key=counts.get) if counts else Unit.NUMBER
+
+
+def _col(index: int) -> str:
+    from .xlsx import col_letter
+
+    return col_letter(index)
 
 
 def _norm_year(text: str) -> str:

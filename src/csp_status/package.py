@@ -17,7 +17,7 @@ from typing import Iterator, Mapping
 
 from .errors import BookError
 
-__all__ = ["zip_bytes", "write_atomically", "book_lock", "excel_owner_file"]
+__all__ = ["zip_bytes", "write_atomically", "book_lock", "excel_owner_file", "leftover_temporaries"]
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
@@ -60,15 +60,7 @@ def book_lock(book: Path) -> Iterator[None]:
             "or use the 'Refresh statuses' button inside Excel"
         )
     lock = book.with_name("." + book.name + ".csp-lock")
-    try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError:
-        raise BookError(
-            f"{book}: another run is writing this book ({lock.name} exists); wait for it to finish, "
-            "or delete the lock file if no run is in progress"
-        ) from None
-    except OSError as err:
-        raise BookError(f"{book}: cannot write in its folder ({err.strerror})") from None
+    fd = _take_lock(book, lock)
     try:
         os.write(fd, str(os.getpid()).encode())
         os.close(fd)
@@ -76,6 +68,48 @@ def book_lock(book: Path) -> Iterator[None]:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(lock)
+
+
+def _take_lock(book: Path, lock: Path) -> int:
+    """Create the lock file; one left by a run that no longer exists (killed) is taken over."""
+    for attempt in range(2):
+        try:
+            return os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            if attempt == 0 and _lock_is_stale(lock):
+                with contextlib.suppress(OSError):
+                    os.unlink(lock)
+                continue
+            raise BookError(
+                f"{book}: another run is writing this book ({lock.name} exists); wait for it to finish, "
+                "or delete the lock file if no run is in progress"
+            ) from None
+        except OSError as err:
+            raise BookError(f"{book}: cannot write in its folder ({err.strerror}); the book is unchanged") from None
+    raise AssertionError("unreachable")
+
+
+def _lock_is_stale(lock: Path) -> bool:
+    """A lock whose process is gone on this machine (it was killed mid-run)."""
+    try:
+        pid = int(lock.read_text().strip() or "0")
+    except (OSError, ValueError):
+        return False
+    if pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OSError):
+        return False
+    return False
+
+
+def leftover_temporaries(book: Path) -> list[Path]:
+    """Temporary files a killed write left beside the book (never the book itself)."""
+    book = Path(book)
+    return sorted(book.parent.glob("." + book.name + ".*.tmp"))
 
 
 def write_atomically(book: Path, data: bytes) -> None:
@@ -86,6 +120,10 @@ def write_atomically(book: Path, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix="." + book.name + ".", suffix=".tmp", dir=folder)
     except OSError as err:
         raise BookError(f"{book}: cannot write in its folder ({err.strerror}); the book is unchanged") from None
+    for stale in leftover_temporaries(book):
+        if stale.name != Path(tmp).name:
+            with contextlib.suppress(OSError):
+                stale.unlink()  # left by a write that was killed; we hold the lock, so it is not live
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)

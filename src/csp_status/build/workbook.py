@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import BuildError
-from ..package import write_atomically
+from ..package import book_lock, write_atomically
 
 __all__ = ["SEED", "build_bytes", "build_workbook", "check_workbook", "differing_parts"]
 
@@ -32,9 +32,10 @@ def build_workbook(out: Path) -> bool:
     """Write the built workbook to ``out``; True when its bytes changed."""
     data = build_bytes()
     out = Path(out)
-    if out.exists() and out.read_bytes() == data:
-        return False
-    write_atomically(out, data)
+    with book_lock(out):
+        if out.exists() and out.read_bytes() == data:
+            return False
+        write_atomically(out, data)
     return True
 
 
