@@ -1,0 +1,98 @@
+"""LibreOffice headless, an independent spreadsheet program, opens our refreshed workbooks.
+
+It shows the Summary as we read it, keeps the Data formulas' shown statuses (it has no CSP_*
+functions of its own), loads the VBA project, and a book it re-saves (shared strings, its own
+styles and formula attributes, as another program's save would) still refreshes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+import bookedit
+from csp_status.importer import import_legacy
+from csp_status.refresh import refresh_book
+from libreoffice import LibreOfficeError, _run, convert_to_csv, inspect_book, needs_libreoffice, soffice_path
+
+pytestmark = needs_libreoffice
+
+PM = [f"CNP PM{n}" for n in range(1, 10)]
+YEARS = ["2008/09", "2009/10", "2010/11", "2011/12", "2012/13", "2013/14"]
+STATUSES = ["AWAITED", "RED", "GREEN", "GREEN", "AWAITED", "AWAITED", "NO TARGET", "NO TARGET", "AMBER"]
+
+
+@pytest.fixture(scope="module")
+def refreshed(seed_path, tmp_path_factory) -> Path:
+    """The seed imported, PM2's Q1 typed as 7.75% (RED), refreshed."""
+    out = tmp_path_factory.mktemp("refreshed") / "x.xlsm"
+    import_legacy(seed_path, out)
+    bookedit.set_cell(out, "Data", f"E{bookedit.find_row(out, 'Data', A='CNP PM2', B='2011/12')}", "7.75%")
+    refresh_book(out)
+    return out
+
+
+def our_summary(book: Path) -> list[list[str]]:
+    rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Summary").to_python()
+    return [[str(c) for c in row] for row in rows]
+
+
+def resave(book: Path, outdir: Path) -> Path:
+    """The book opened and saved again by LibreOffice, macros kept ("Calc MS Excel 2007 VBA XML")."""
+    profile = outdir / "profile"
+    cmd = [soffice_path(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+           "--nolockcheck", "--convert-to", "xlsm:Calc MS Excel 2007 VBA XML", "--outdir", str(outdir), str(book)]
+    proc = _run(cmd, 90, f"soffice re-save of {book.name}", profile / "tmp")
+    saved = outdir / book.name
+    if proc.returncode != 0 or not saved.is_file():
+        raise LibreOfficeError(f"soffice did not re-save {book.name}: {proc.stdout!r} {proc.stderr!r}")
+    shutil.rmtree(profile, ignore_errors=True)
+    return saved
+
+
+def test_convert_to_csv_summary_as_we_read_it(refreshed, tmp_path):
+    got = convert_to_csv(refreshed, "Summary", tmp_path)
+    exp = our_summary(refreshed)
+    assert len(got) == 12 and min(len(row) for row in got) >= 21  # columns A–U at least
+    assert got == exp
+    assert {row[0]: row[17] for row in got[3:]} == dict(zip(PM, STATUSES))
+
+
+def test_convert_to_csv_data_shows_cached_statuses(refreshed, tmp_path):
+    rows = convert_to_csv(refreshed, "Data", tmp_path)
+    status = rows[0].index("Status")
+    got = {(row[0], row[1]): row[status] for row in rows[1:]}
+    assert got == {(ref, year): (s if year == "2011/12" else "") for ref, s in zip(PM, STATUSES) for year in YEARS}
+
+
+def test_inspect_book_loads_vba_and_cells(refreshed):
+    row = bookedit.find_row(refreshed, "Data", A="CNP PM2", B="2011/12")
+    result = inspect_book(refreshed, cells=["Summary!R4:R12", f"Data!N{row}", "CurrentQuarter"])
+    assert result["sheets"] == ["Summary", "Indicators", "Data", "Settings", "xlwings.conf"]
+    modules = {name for library in result["basic"]["libraries"].values() for name in library}
+    assert {"CSPRibbon", "CSPInfo", "xlwings_udfs", "ThisWorkbook"} <= modules
+    cells = result["cells"]
+    assert [r[0] for r in cells["Summary!R4:R12"]["strings"]] == STATUSES
+    status = cells[f"Data!N{row}"]
+    assert (status["string"], status["type"]) == ("RED", "formula")
+    assert status["formula"].startswith(f"=IF($B{row}=ReportingYear;CSP_STATUS(")
+    assert cells["CurrentQuarter"]["value"] == 1.0
+
+
+def test_refresh_book_resaved_by_libreoffice(refreshed, tmp_path):
+    saved = resave(refreshed, tmp_path / "resaved")
+    before = bookedit.parts(saved)
+    assert "xl/sharedStrings.xml" in before  # another writer's conventions, not ours
+    bookedit.set_cell(saved, "Data", f"E{bookedit.find_row(saved, 'Data', A='CNP PM9', B='2011/12')}", "15%")
+    edited = bookedit.parts(saved)
+    result = refresh_book(saved)
+    assert result.notices == []  # LibreOffice's formulas are still recognised as ours
+    assert {e.ref: e.status.value for e in result.evaluations} == {**dict(zip(PM, STATUSES)), "CNP PM9": "GREEN"}
+    after = bookedit.parts(saved)
+    assert bookedit.changed_parts(edited, after) == sorted(
+        [bookedit.sheet_part(saved, "Summary"), bookedit.sheet_part(saved, "Data")])
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    assert convert_to_csv(saved, "Summary", tmp_path / "csv") == our_summary(saved)
