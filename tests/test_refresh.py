@@ -18,6 +18,7 @@ from python_calamine import CalamineWorkbook
 import bookedit
 from csp_status.errors import BookError
 from csp_status.importer import import_legacy
+from csp_status.layout import Style
 from csp_status.refresh import refresh_book
 
 REPO = Path(__file__).resolve().parents[1]
@@ -160,6 +161,27 @@ def test_refresh_book_unreadable_value_is_check(book):
     assert statuses(result) == {**SEED_STATUSES, "CNP PM3": "CHECK"}
     assert bookedit.cached_value(book, "Data", f"N{row}")[1] == "CHECK"
     assert summary_rows(book)["CNP PM3"][9] == "seven"
+
+
+@pytest.mark.parametrize(
+    ("ref", "typed", "style", "status", "shown"),
+    [
+        ("CNP PM3", 13102, None, "GREEN", "13102"),  # a number, not the text "13,102"
+        ("CNP PM3", 13500, None, "AMBER", "13500"),  # 1.6% over 13,282
+        ("CNP PM2", 0.0775, Style.PERCENT, "RED", "8%"),  # 7.75% typed in a cell formatted 0%
+        ("CNP PM9", 0.1559, None, "AMBER", "0.1559"),  # a fraction in a percentage row
+        ("CNP PM9", "15.2%", None, "GREEN", "15.2%"),  # exactly on target
+    ],
+)
+def test_refresh_book_figures_typed_as_numbers(book, ref, typed, style, status, shown):
+    cell = f"E{data_row(book, ref)}"
+    bookedit.set_cell(book, "Data", cell, typed)
+    if style is not None:
+        bookedit.set_style(book, "Data", cell, style)
+    result = refresh_book(book)
+    assert statuses(result) == {**SEED_STATUSES, ref: status}
+    assert summary_rows(book)[ref][9] == shown
+    assert bookedit.cached_value(book, "Data", f"N{data_row(book, ref)}")[1] == status
 
 
 @pytest.mark.parametrize(
