@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .calc import TrendBasis, parse_polarity, parse_tolerance_kind, polarity_from_wording
+from .calc import TrendBasis, parse_polarity, parse_tolerance_kind
 from .errors import BookError, CellError, text_preview
 from .layout import (
     DATA, DATA_FORMULA_HEADERS, DATA_INPUT_HEADERS, INDICATOR_HEADERS, INDICATORS, SETTING_LABELS,
@@ -215,9 +215,9 @@ def _indicator(ref: str, row: int, values: dict[str, object], columns: dict[str,
             problems.append(f"{where(INDICATORS, row, columns[name])}: {err}".split(": ", 1)[1])
             return default
 
+    # A blank polarity stays unset (CHECK), as the Data sheet's CSP_STATUS formula sees it; the
+    # wording is only a first guess at import, where the officer can see and change it.
     ind.polarity = attempt("Polarity", parse_polarity, None)
-    if ind.polarity is None and values.get("Polarity") in (None, ""):
-        ind.polarity = polarity_from_wording(description)
     ind.unit = attempt("Unit", parse_unit_word, None)
     tolerance = attempt("Tolerance", lambda c: parse_fraction(c.value if isinstance(c, SheetNumber) else c,
                                                              what="a tolerance"), None)
