@@ -413,7 +413,7 @@ def test_help_fits_excel(name):
 
 def test_exactly_the_designed_functions():
     assert sorted(UDFS_BY_NAME) == [
-        "CSP_GAP", "CSP_RATE", "CSP_STATUS", "CSP_TARGET", "CSP_TREND", "CSP_VALUE"
+        "CSP_COMMENTARY", "CSP_GAP", "CSP_RATE", "CSP_STATUS", "CSP_TARGET", "CSP_TREND", "CSP_VALUE"
     ]
     signatures = {name: list(inspect.signature(f).parameters) for name, f in UDFS_BY_NAME.items()}
     assert signatures == {
@@ -423,6 +423,8 @@ def test_exactly_the_designed_functions():
         "CSP_GAP": ["actual", "target"],
         "CSP_STATUS": ["actual", "target", "polarity", "tolerance", "tolerance_kind"],
         "CSP_TREND": ["current", "previous", "polarity"],
+        "CSP_COMMENTARY": ["actual", "target", "polarity", "previous", "tolerance", "tolerance_kind",
+                           "unit", "period", "previous_period", "measure"],
     }
 
 
@@ -454,7 +456,7 @@ def check_result(result: object) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(name=st.sampled_from(sorted(UDFS_BY_NAME)), args=st.lists(cells, min_size=5, max_size=5))
+@given(name=st.sampled_from(sorted(UDFS_BY_NAME)), args=st.lists(cells, min_size=10, max_size=10))
 def test_any_cells_give_a_value_or_a_message(name, args):
     function = UDFS_BY_NAME[name]
     arity = len(inspect.signature(function).parameters)

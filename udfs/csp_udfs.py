@@ -1,5 +1,5 @@
 """The CSP worksheet functions for Excel: =CSP_VALUE, =CSP_RATE, =CSP_TARGET, =CSP_GAP,
-=CSP_STATUS and =CSP_TREND (xlwings user-defined functions).
+=CSP_STATUS, =CSP_TREND and =CSP_COMMENTARY (xlwings user-defined functions).
 
 Every rule lives in :mod:`csp_status.functions`; this module only converts what Excel passes in
 and what goes back:
@@ -36,7 +36,7 @@ import xlwings as xw
 from csp_status import functions
 from csp_status.errors import CspError
 
-__all__ = ["CSP_VALUE", "CSP_RATE", "CSP_TARGET", "CSP_GAP", "CSP_STATUS", "CSP_TREND"]
+__all__ = ["CSP_VALUE", "CSP_RATE", "CSP_TARGET", "CSP_GAP", "CSP_STATUS", "CSP_TREND", "CSP_COMMENTARY"]
 
 MESSAGE_PREFIX = functions.MESSAGE_PREFIX
 NO_VALUE = ""
@@ -58,6 +58,11 @@ ARGUMENT_HELP = {
     "(in the indicator's units: 0.5% is half a percentage point).",
     "current": "This period's figure as typed, e.g. 13,102.",
     "previous": "The previous period's figure as typed, e.g. 13485.",
+    "unit": "Optional. percent, number or per 1000: how to read plain numbers (a cell shown as "
+    "15.59% holds 0.1559). Leave out to read it from the figures.",
+    "period": "Optional. The period reported, e.g. Q1 2011/12.",
+    "previous_period": "Optional. The period of the previous figure, e.g. 2010/11.",
+    "measure": "Optional. What is counted, e.g. crimes.",
 }
 
 # Excel's error values as pywin32 hands them over: the COM error number 0x800A0000 + xlErr code.
@@ -145,6 +150,37 @@ def CSP_TREND(current, previous, polarity):
     """Direction of travel against the previous figure: IMPROVING, WORSENING or NO CHANGE,
     judged by the polarity. Blank when either figure is missing."""
     return _each(functions.csp_trend, current=current, previous=previous, polarity=polarity)
+
+
+@xw.func(category="CSP")
+@xw.arg("actual", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["actual"])
+@xw.arg("target", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["target"])
+@xw.arg("polarity", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["polarity"])
+@xw.arg("previous", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["previous"])
+@xw.arg("tolerance", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["tolerance"])
+@xw.arg("tolerance_kind", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["tolerance_kind"])
+@xw.arg("unit", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["unit"])
+@xw.arg("period", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["period"])
+@xw.arg("previous_period", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["previous_period"])
+@xw.arg("measure", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["measure"])
+def CSP_COMMENTARY(actual, target, polarity, previous, tolerance=None, tolerance_kind=None,
+                   unit=None, period=None, previous_period=None, measure=None):
+    """A first draft of the commentary: the position, the change on the previous figure, the
+    target and whether it is ahead or behind, the status and significance. A draft to edit;
+    it never replaces officers' own commentary."""
+    return _each(
+        functions.csp_commentary,
+        actual=actual,
+        target=target,
+        polarity=polarity,
+        previous=previous,
+        tolerance=tolerance,
+        tolerance_kind=tolerance_kind,
+        unit=unit,
+        period=period,
+        previous_period=previous_period,
+        measure=measure,
+    )
 
 
 # ---- conversion and broadcasting -----------------------------------------------------------------

@@ -18,10 +18,12 @@ from .calc import (
     target_from_reduction,
 )
 from .errors import CellError, text_preview
-from .evaluate import value_problems
+from .evaluate import Evaluation, value_interval, value_problems
 from .parse import Reading, Unit, in_row_unit, parse_cell, parse_fraction
 
-__all__ = ["csp_value", "csp_rate", "csp_target", "csp_gap", "csp_status", "csp_trend", "error_text"]
+__all__ = [
+    "csp_value", "csp_rate", "csp_target", "csp_gap", "csp_status", "csp_trend", "csp_commentary", "error_text",
+]
 
 
 MESSAGE_PREFIX = "#CSP! "
@@ -119,6 +121,92 @@ def csp_trend(current: object, previous: object, polarity: object):
     if value_problems(now_reading, now, unit) or value_problems(before_reading, before, unit):
         return None  # a figure that cannot be right (CHECK) has no direction of travel
     return direction_of_travel(now, before, direction)
+
+
+def csp_commentary(
+    actual: object,
+    target: object,
+    polarity: object,
+    previous: object = None,
+    tolerance: object = None,
+    tolerance_kind: object = None,
+    unit: object = None,
+    period: object = None,
+    previous_period: object = None,
+    measure: object = None,
+) -> str:
+    """A first draft of the commentary for one figure: position, change, target, status, significance.
+
+    ``unit`` ('percent', 'number', 'per 1000') says how to read plain spreadsheet numbers (a cell
+    formatted 15.59% reaches a worksheet function as 0.1559); blank reads the unit from the cells.
+    ``period`` ('Q1 2011/12') and ``previous_period`` ('2010/11') name the periods in the text;
+    ``measure`` ('crimes') names what is counted.
+    """
+    from .commentary import draft_commentary
+    from .layout import parse_unit_word
+    from .model import Indicator
+
+    direction = parse_polarity(polarity)
+    kind = parse_tolerance_kind(tolerance_kind)
+    tol = parse_fraction(tolerance, what="a tolerance") if tolerance not in (None, "") else None
+    status = csp_status(actual, target, direction, tolerance, tolerance_kind)
+    before_reading = parse_cell(previous)
+    notes: list[str] = []
+    reading = _reading_or_note(actual, "", notes)
+    goal_reading = _reading_or_note(target, "target: ", notes)
+    row_unit = parse_unit_word(unit) or _first_unit(reading, goal_reading, before_reading)
+    value = in_row_unit(reading, row_unit)[0] if reading else None
+    goal = in_row_unit(goal_reading, row_unit)[0] if goal_reading else None
+    before = in_row_unit(before_reading, row_unit)[0]
+    if reading is not None and value is not None:
+        notes.extend(value_problems(reading, value, row_unit))
+    if before is not None and value_problems(before_reading, before, row_unit):
+        before = None  # a previous figure that cannot be right is no basis for a change
+    trend = None
+    if status is not Status.CHECK and value is not None and before is not None:
+        trend = direction_of_travel(value, before, direction)
+    interval = None
+    if status not in (Status.CHECK, Status.AWAITED) and reading is not None and value is not None:
+        found = value_interval(reading, value, row_unit)
+        interval = found[0] if found else None
+    evaluation = Evaluation(
+        ref="", description="", period=_words(period), unit=row_unit,
+        value=value, value_text=reading.text if reading else _words(actual),
+        target=goal, target_text=goal_reading.text if goal_reading else _words(target),
+        status=status, gap=None if value is None or goal is None else value - goal, gap_text="",
+        trend=trend, previous=before, previous_period=_words(previous_period) or None,
+        notes=notes, interval=interval,
+    )
+    indicator = Indicator(
+        ref="", description="", polarity=direction, unit=row_unit,
+        tolerance=DEFAULT_TOLERANCE if tol is None else tol, tolerance_kind=kind,
+    )
+    return draft_commentary(evaluation, indicator, measure=_words(measure))
+
+
+def _reading_or_note(cell: object, prefix: str, notes: list[str]) -> Reading | None:
+    try:
+        return parse_cell(cell)
+    except CellError as err:
+        notes.append(prefix + str(err))
+        return None
+
+
+def _first_unit(*readings: Reading | None) -> Unit | None:
+    """The unit the cells of one indicator state, if any states one (as _row_unit, for any number)."""
+    for reading in readings:
+        if reading is not None and reading.unit not in (None, Unit.NUMBER):
+            return reading.unit
+    return None
+
+
+def _words(cell: object) -> str:
+    """A text argument as shown: blank is '', a whole number has no '.0'."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return " ".join(str(cell).split())
 
 
 def _reading_or_check(cell: object) -> Reading | None:

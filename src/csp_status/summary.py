@@ -1,7 +1,10 @@
-"""The Summary tab the board sees: the partnership's own columns A–Q, then status, gap, trend, notes.
+"""The Summary tab the board sees: the partnership's own columns A–Q, then status, gap, trend, notes
+and a draft of the commentary.
 
 Values only (no formulas), so it opens anywhere and can be circulated.  Colour is never the only
 signal: the status word stands in its cell, and its fill repeats on the current quarter's figure.
+The draft commentary has a column of its own: officers' commentary (Q1–Q4) is carried over as they
+wrote it, never replaced by the draft.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from .book_read import cell_text
 from .book_write import SheetSpec, sheet_xml
 from .calc import Status
+from .commentary import draft_commentary
 from .evaluate import Evaluation
 from .layout import Style
 from .model import QUARTERS, Partnership, year_key
@@ -23,7 +27,7 @@ GROUPS = (
     (14, "Commentary (* denotes current quarter)"),
     (18, "Status"),
 )
-ADDED_HEADERS = ("Status", "Gap to target", "Direction of travel", "Data notes")
+ADDED_HEADERS = ("Status", "Gap to target", "Direction of travel", "Data notes", "Draft commentary")
 _STATUS_STYLE = {
     Status.GREEN: "GREEN", Status.AMBER: "AMBER", Status.RED: "RED",
     Status.NO_TARGET: "NO TARGET", Status.AWAITED: "AWAITED", Status.CHECK: "CHECK",
@@ -57,7 +61,8 @@ def summary_rows(book: Partnership, evaluations: list[Evaluation]) -> list[list[
         comments = list(record.commentary) if record else [""] * 4
         trend = f"{ev.trend.arrow} {ev.trend.value}" if ev.trend else ""
         rows.append([ind.ref, ind.description, *baselines, cell_text(ind.comparator), *targets,
-                     *values, *comments, ev.status.value, ev.gap_text, trend, "; ".join(ev.notes)])
+                     *values, *comments, ev.status.value, ev.gap_text, trend, "; ".join(ev.notes),
+                     draft_commentary(ev, ind)])
     return rows
 
 
@@ -88,11 +93,11 @@ def summary_sheet(book: Partnership, evaluations: list[Evaluation], styles: dict
 
 def summary_merges() -> list[str]:
     """The merged header cells: the group row's spans, 'Targets' over its years, headers over two rows."""
-    merges = ["A1:B1", "C1:F1", "G1:I1", "J1:M1", "N1:Q1", "R1:U1", "G2:I2"]
-    return merges + [f"{c}2:{c}3" for c in "ABCDEFJKLMNOPQRSTU"]
+    merges = ["A1:B1", "C1:F1", "G1:I1", "J1:M1", "N1:Q1", "R1:V1", "G2:I2"]
+    return merges + [f"{c}2:{c}3" for c in "ABCDEFJKLMNOPQRSTUV"]
 
 
 def summary_widths() -> dict[int, float]:
     """Column widths (in characters) of the Summary, by column number."""
     return {1: 10, 2: 36, 3: 12, 4: 12, 5: 12, 6: 12, 7: 14, 8: 14, 9: 14, 10: 13, 11: 10, 12: 10,
-            13: 10, 14: 60, 15: 20, 16: 20, 17: 20, 18: 12, 19: 22, 20: 16, 21: 50}
+            13: 10, 14: 60, 15: 20, 16: 20, 17: 20, 18: 12, 19: 22, 20: 16, 21: 50, 22: 60}
