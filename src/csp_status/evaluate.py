@@ -24,10 +24,7 @@ from .parse import Placeholder, Reading, Unit, in_row_unit, read_cell
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = [
-    "Evaluation", "evaluate", "evaluations_frame", "resolve_target", "value_problems", "value_notes",
-    "value_interval",
-]
+__all__ = ["Evaluation", "evaluate", "evaluations_frame", "resolve_target", "value_problems", "value_notes"]
 
 _NAN = float("nan")
 
@@ -80,7 +77,8 @@ class _Facts:
 def evaluate(book: Partnership) -> list[Evaluation]:
     """Every indicator's status, gap, trend and notes for the book's reporting period."""
     settings = book.settings
-    facts = [_gather(book, ind) for ind in book.indicators]
+    years = book.years()  # once: every indicator looks back over the same years
+    facts = [_gather(book, ind, years) for ind in book.indicators]
     value = np.array([_nan(f.value) for f in facts], dtype=float)
     target = np.array([_nan(f.target) for f in facts], dtype=float)
     previous = np.array([_nan(f.previous) for f in facts], dtype=float)
@@ -125,7 +123,7 @@ def evaluations_frame(evaluations: list[Evaluation]) -> "pd.DataFrame":
     return pd.DataFrame([e.as_row() for e in evaluations])
 
 
-def _gather(book: Partnership, ind: Indicator) -> _Facts:
+def _gather(book: Partnership, ind: Indicator, years: list[str]) -> _Facts:
     settings = book.settings
     year, quarter = settings.reporting_year, settings.current_quarter
     record = book.record(ind.ref, year)
@@ -150,7 +148,7 @@ def _gather(book: Partnership, ind: Indicator) -> _Facts:
         facts.notes.append(f"value: {reading.reason}")
 
     target_cell = record.target if record else None
-    baseline, baseline_year = _baseline(book, ind)
+    baseline, baseline_year = _baseline(book, ind, years)
     target_reading = read_cell(target_cell)
     facts.target_text = _shown(target_reading)
     target, target_notes = resolve_target(target_reading, baseline, baseline_year, ind.unit)
@@ -159,7 +157,7 @@ def _gather(book: Partnership, ind: Indicator) -> _Facts:
     if target_reading.unreadable:
         facts.check = True  # text that cannot be read is CHECK, in the target as in the value
 
-    facts.previous, facts.previous_period = _previous(book, ind)
+    facts.previous, facts.previous_period = _previous(book, ind, years)
     return facts
 
 
@@ -242,10 +240,10 @@ def reduction_of(reading: Reading) -> float:
     return reading.reduction or 0.0
 
 
-def _baseline(book: Partnership, ind: Indicator) -> tuple[float | None, str | None]:
+def _baseline(book: Partnership, ind: Indicator, years: list[str]) -> tuple[float | None, str | None]:
     """The last baseline year's outturn: the latest outturn before the reporting year."""
     start = year_key(book.settings.reporting_year)
-    for year in reversed(book.years()):
+    for year in reversed(years):
         if year_key(year) >= start:
             continue
         record = book.record(ind.ref, year)
@@ -258,10 +256,10 @@ def _baseline(book: Partnership, ind: Indicator) -> tuple[float | None, str | No
     return None, None
 
 
-def _previous(book: Partnership, ind: Indicator) -> tuple[float | None, str | None]:
+def _previous(book: Partnership, ind: Indicator, years: list[str]) -> tuple[float | None, str | None]:
     """The figure to compare with: previous quarter, else last year's outturn (or same quarter last year)."""
     year, quarter = book.settings.reporting_year, book.settings.current_quarter
-    last_year = next((y for y in reversed(book.years()) if year_key(y) < year_key(year)), None)
+    last_year = next((y for y in reversed(years) if year_key(y) < year_key(year)), None)
     candidates: list[tuple[str, Any]] = []
     this = book.record(ind.ref, year)
     last = book.record(ind.ref, last_year) if last_year else None
@@ -283,43 +281,32 @@ def _previous(book: Partnership, ind: Indicator) -> tuple[float | None, str | No
     return None, None
 
 
-def value_interval(
-    reading: Reading, value: float, unit: Unit | None, population: float | None = None
-) -> tuple[stats.Interval, str] | None:
-    """The 95% interval of a figure and what it rests on, where its counts are known; else None.
-
-    Wilson for a proportion with its counts ("50% (62/124)"), Byar for a whole-number count, and
-    Byar on the implied count for a rate per 1,000 when the population is known.
-    """
-    unit = unit or reading.unit
-    try:
-        if reading.numerator is not None and reading.denominator:
-            if unit is not Unit.PERCENT:
-                return None
-            basis = f"{reading.numerator:g}/{reading.denominator:g}"
-            return stats.wilson_interval(reading.numerator, reading.denominator), basis
-        if unit is Unit.NUMBER and float(value).is_integer():
-            return stats.byar_interval(value), "count"
-        if unit is Unit.PER_1000 and population:
-            pop = float(population)
-            count = round(value * pop / 1000)
-            basis = f"about {count:,} in a population of {pop:,.0f}"
-            return stats.byar_interval(count).scaled(1000 / pop), basis
-    except ValueError:
-        return None
-    return None
-
-
 def _add_significance(ev: Evaluation, ind: Indicator, fact: _Facts, population: float | None) -> None:
     """Note whether the target lies inside the 95% interval of the value (never changes the status)."""
     reading = fact.value_reading
     if ev.status in (Status.CHECK, Status.AWAITED) or reading is None or ev.value is None:
         return
     unit = ind.unit or reading.unit
-    found = value_interval(reading, ev.value, unit, ind.population or population)
-    if found is None:
+    interval = None
+    basis = ""
+    try:
+        if reading.numerator is not None and reading.denominator:
+            interval = stats.wilson_interval(reading.numerator, reading.denominator)
+            basis = f"{reading.numerator:g}/{reading.denominator:g}"
+            if unit is not Unit.PERCENT:
+                interval = None
+        elif unit is Unit.NUMBER and float(ev.value).is_integer():
+            interval = stats.byar_interval(ev.value)
+            basis = "count"
+        elif unit is Unit.PER_1000 and (ind.population or population):
+            pop = float(ind.population or population)
+            count = round(ev.value * pop / 1000)
+            interval = stats.byar_interval(count).scaled(1000 / pop)
+            basis = f"about {count:,} in a population of {pop:,.0f}"
+    except ValueError:
         return
-    interval, basis = found
+    if interval is None:
+        return
     ev.interval = interval
     if ev.target is None:
         return

@@ -149,7 +149,7 @@ def _formula_value(master: MasterBook, r: int, header: str) -> object:
     now = at("EFGH"[quarter - 1])
     target = at("D")
     ref = cell_text(at("A"))
-    ind_row = next((row for key, row in master.indicator_rows.items() if key.lower() == ref.strip().lower()), None)
+    ind_row = _indicator_row_by_ref(master).get(ref.strip().lower())
 
     def lookup(col: str) -> object:
         return _arg(master.indicator_cells.get((ind_row, col_index(col)))) if ind_row else None
@@ -175,6 +175,17 @@ def _formula_value(master: MasterBook, r: int, header: str) -> object:
         return trend.value if trend else ""
     except CspError as err:
         return functions.error_text(err)
+
+
+def _indicator_row_by_ref(master: MasterBook) -> dict[str, int]:
+    """Indicators rows by ref, matched as Excel's MATCH does (any case; the first row wins)."""
+    rows = master.__dict__.get("_rows_by_ref")
+    if rows is None:
+        rows = {}
+        for key, row in master.indicator_rows.items():
+            rows.setdefault(key.lower(), row)
+        master.__dict__["_rows_by_ref"] = rows
+    return rows
 
 
 def _blank_if_none(value: float | None) -> object:
