@@ -24,7 +24,10 @@ from .parse import Placeholder, Reading, Unit, in_row_unit, read_cell
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Evaluation", "evaluate", "evaluations_frame", "resolve_target", "value_problems", "value_notes"]
+__all__ = [
+    "Evaluation", "evaluate", "evaluations_frame", "resolve_target", "value_problems", "value_notes",
+    "value_interval",
+]
 
 _NAN = float("nan")
 
@@ -281,32 +284,43 @@ def _previous(book: Partnership, ind: Indicator, years: list[str]) -> tuple[floa
     return None, None
 
 
+def value_interval(
+    reading: Reading, value: float, unit: Unit | None, population: float | None = None
+) -> tuple[stats.Interval, str] | None:
+    """The 95% interval of a figure and what it rests on, where its counts are known; else None.
+
+    Wilson for a proportion with its counts ("50% (62/124)"), Byar for a whole-number count, and
+    Byar on the implied count for a rate per 1,000 when the population is known.
+    """
+    unit = unit or reading.unit
+    try:
+        if reading.numerator is not None and reading.denominator:
+            if unit is not Unit.PERCENT:
+                return None
+            basis = f"{reading.numerator:g}/{reading.denominator:g}"
+            return stats.wilson_interval(reading.numerator, reading.denominator), basis
+        if unit is Unit.NUMBER and float(value).is_integer():
+            return stats.byar_interval(value), "count"
+        if unit is Unit.PER_1000 and population:
+            pop = float(population)
+            count = round(value * pop / 1000)
+            basis = f"about {count:,} in a population of {pop:,.0f}"
+            return stats.byar_interval(count).scaled(1000 / pop), basis
+    except ValueError:
+        return None
+    return None
+
+
 def _add_significance(ev: Evaluation, ind: Indicator, fact: _Facts, population: float | None) -> None:
     """Note whether the target lies inside the 95% interval of the value (never changes the status)."""
     reading = fact.value_reading
     if ev.status in (Status.CHECK, Status.AWAITED) or reading is None or ev.value is None:
         return
     unit = ind.unit or reading.unit
-    interval = None
-    basis = ""
-    try:
-        if reading.numerator is not None and reading.denominator:
-            interval = stats.wilson_interval(reading.numerator, reading.denominator)
-            basis = f"{reading.numerator:g}/{reading.denominator:g}"
-            if unit is not Unit.PERCENT:
-                interval = None
-        elif unit is Unit.NUMBER and float(ev.value).is_integer():
-            interval = stats.byar_interval(ev.value)
-            basis = "count"
-        elif unit is Unit.PER_1000 and (ind.population or population):
-            pop = float(ind.population or population)
-            count = round(ev.value * pop / 1000)
-            interval = stats.byar_interval(count).scaled(1000 / pop)
-            basis = f"about {count:,} in a population of {pop:,.0f}"
-    except ValueError:
+    found = value_interval(reading, ev.value, unit, ind.population or population)
+    if found is None:
         return
-    if interval is None:
-        return
+    interval, basis = found
     ev.interval = interval
     if ev.target is None:
         return
