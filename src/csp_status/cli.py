@@ -62,6 +62,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace the output if it exists")
     p.set_defaults(run=_import)
 
+    p = sub.add_parser("report", help="write the board pack: one HTML file with charts (and a PDF)",
+                       description="Write the board pack for a master workbook: one self-contained HTML file "
+                       "(the Summary with RAG statuses, a trend chart per indicator, commentary and data notes) "
+                       "that opens in any browser without a network and prints on A4 landscape. "
+                       "The workbook is only read.")
+    p.add_argument("book", nargs="?", default=DEFAULT_BOOK, help=f"the master workbook (default: {DEFAULT_BOOK})")
+    p.add_argument("-o", "--output", default="board_pack.html", help="the HTML file (default: board_pack.html)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write a PDF beside it (same name, .pdf), printed by Chromium")
+    p.set_defaults(run=_report)
+
     p = sub.add_parser("build", help="build csp_workbook.xlsm from its text sources",
                        description="Build the bundled workbook from the VBA, ribbon and data sources, "
                        "byte for byte the same on every run.")
@@ -115,6 +126,19 @@ def _import(args: argparse.Namespace) -> int:
         print(f"Note: {notice}", file=sys.stderr)
     print(_table(result.refresh.evaluations))
     print(f"\n{args.output}: made from {args.legacy} with {len(result.refresh.evaluations)} indicators.")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    html = Path(args.output)
+    pdf = html.with_suffix(".pdf") if args.pdf else None
+    result = write_report(Path(args.book), html, pdf)
+    period = result.evaluations[0].period if result.evaluations else "no indicators"
+    print(f"{html}: board pack for {period}, {len(result.evaluations)} indicators.")
+    if result.pdf:
+        print(f"{result.pdf}: the same, as a PDF.")
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["CspError", "CellError", "BookError", "BuildError"]
+__all__ = ["CspError", "CellError", "BookError", "BuildError", "ReportError"]
 
 
 class CspError(Exception):
@@ -34,6 +34,10 @@ class BookError(CspError, OSError):
 
 class BuildError(CspError):
     """The workbook cannot be assembled from its text sources, or differs from them (--check)."""
+
+
+class ReportError(CspError):
+    """The board pack cannot be written (no Chromium for the PDF, a folder that cannot be written)."""
 
 
 def text_preview(text: str, limit: int = 60) -> str:

@@ -1,0 +1,370 @@
+"""The board pack: one self-contained HTML file (and, with Chromium, a PDF) from a master workbook.
+
+The page needs nothing from the network when it is opened: the styles are inline, the charts are
+inline SVG drawn here, and no fonts, scripts or images are fetched.  It shows the Summary (status
+words on their RAG colours, direction-of-travel arrows), then each indicator with its trend
+chart, its commentary (the officer's own; the drafted commentary, marked as a draft, only where
+there is none) and its data notes.  Print styles give A4 landscape pages, a few indicators a page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from .book_read import cell_text, read_book
+from .calc import Status
+from .commentary import commentary_for, draft_commentary, period_words
+from .display import format_value
+from .errors import ReportError
+from .evaluate import Evaluation, evaluate, value_problems
+from .model import QUARTERS, Indicator, Partnership, year_key
+from .parse import in_row_unit, read_cell
+from .report_chart import ChartData, trend_chart_svg
+
+__all__ = ["ReportResult", "write_report", "report_html", "chart_data", "print_pdf", "find_chromium",
+           "STATUS_COLOURS"]
+
+# fill and text colour of each status, as the workbook's Summary shows them
+STATUS_COLOURS = {
+    Status.GREEN: ("#C6EFCE", "#006100"),
+    Status.AMBER: ("#FFEB9C", "#9C5700"),
+    Status.RED: ("#FFC7CE", "#9C0006"),
+    Status.NO_TARGET: ("#D9D9D9", "#262626"),
+    Status.AWAITED: ("#DDEBF7", "#1F3864"),
+    Status.CHECK: ("#E4DFEC", "#5B2C6F"),
+}
+_MEANINGS = {
+    Status.GREEN: "target met or beaten",
+    Status.AMBER: "missed by no more than the tolerance",
+    Status.RED: "missed by more than the tolerance",
+    Status.NO_TARGET: "a figure but no numeric target",
+    Status.AWAITED: "no figure yet",
+    Status.CHECK: "the figure cannot be right",
+}
+_ORDER = (Status.RED, Status.AMBER, Status.GREEN, Status.NO_TARGET, Status.AWAITED, Status.CHECK)
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+_PDF_TIMEOUT = 180
+
+
+@dataclass
+class ReportResult:
+    html: Path
+    pdf: Path | None
+    evaluations: list[Evaluation]
+
+
+def write_report(book_path: Path, html_path: Path, pdf_path: Path | None = None) -> ReportResult:
+    """Write the board pack for a master workbook (the book itself is only read)."""
+    master = read_book(Path(book_path))
+    book = master.partnership
+    evaluations = evaluate(book)
+    page = report_html(book, evaluations, source=Path(book_path).name)
+    html_path = Path(html_path)
+    _write_atomically(html_path, page.encode("utf-8"))
+    if pdf_path is not None:
+        print_pdf(html_path, Path(pdf_path))
+    return ReportResult(html_path, Path(pdf_path) if pdf_path else None, evaluations)
+
+
+# ---- the page ------------------------------------------------------------------------------------
+
+
+def report_html(book: Partnership, evaluations: list[Evaluation], *, source: str = "") -> str:
+    """The whole board pack as one HTML document (no external resources)."""
+    s = book.settings
+    who = s.partnership or "Community Safety Partnership"
+    if "partnership" not in who.lower():
+        who += " Community Safety Partnership"
+    period = period_words(s.period)
+    title = f"Overview – Indicator Summary, {period}"
+    cards = [_card(book, ind, ev) for ind, ev in zip(book.indicators, evaluations)]
+    body = [
+        '<section class="page summary-page">',
+        f'<header class="masthead"><h1>{escape(title)}</h1>'
+        f'<p class="sub">{escape(who)} · performance to the end of {escape(period)} against the '
+        f'{escape(s.reporting_year)} targets</p></header>',
+        _counts(evaluations),
+        _summary_table(book, evaluations),
+        _key(),
+        (f'<p class="source">Prepared by CSP Status from {escape(source)}. Drafted commentary is marked '
+         "as a draft: it is written from the figures and has not been reviewed by an officer.</p>"
+         if source else ""),
+        "</section>",
+        f'<section class="indicators"><h2 class="section">The indicators, {escape(period)}</h2>',
+        *cards,
+        "</section>",
+    ]
+    running = f"{who} · {title}"
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(who)} – {escape(title)}</title>\n<style>\n{_CSS}{_running_header(running)}</style>\n"
+        "</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def _running_header(text: str) -> str:
+    """The printed pages' running header (a CSS string: quotes, backslashes and line ends escaped)."""
+    quoted = "".join(f"\\{ord(c):x} " if c in '"\\\n\r<>' else c for c in text)
+    return f'@page {{ @top-left {{ content: "{quoted}"; font-size: 8pt; color: #595959; }} }}\n'
+
+
+def _status_badge(status: Status, tag: str = "span") -> str:
+    fill, ink = STATUS_COLOURS[status]
+    return (f'<{tag} class="status status-{_slug(status.value)}" data-status="{status.value}" '
+            f'style="background:{fill};color:{ink}">{escape(status.value)}</{tag}>')
+
+
+def _trend_text(ev: Evaluation) -> str:
+    if ev.trend is None:
+        return '<span class="trend none">–</span>'
+    return (f'<span class="trend trend-{_slug(ev.trend.value)}" data-trend="{ev.trend.value}">'
+            f'<span class="arrow" aria-hidden="true">{ev.trend.arrow}</span> {escape(ev.trend.value)}</span>')
+
+
+def _counts(evaluations: list[Evaluation]) -> str:
+    items = []
+    for status in _ORDER:
+        n = sum(ev.status is status for ev in evaluations)
+        if n:
+            items.append(f"<li>{_status_badge(status)} <b>{n}</b></li>")
+    return f'<ul class="counts" aria-label="indicators by status">{"".join(items)}</ul>'
+
+
+def _summary_table(book: Partnership, evaluations: list[Evaluation]) -> str:
+    s = book.settings
+    last_year = f"{year_key(s.reporting_year) - 1}/{year_key(s.reporting_year) % 100:02d}"
+    quarter = f"{QUARTERS[s.current_quarter - 1]}*"
+    head = ("Ref", "Indicator", f"{last_year} outturn", f"{quarter} {s.reporting_year}",
+            f"Target {s.reporting_year}", "Status", "Gap to target", "Direction of travel")
+    rows = []
+    for ind, ev in zip(book.indicators, evaluations):
+        record = book.record(ind.ref, last_year)
+        fill, ink = STATUS_COLOURS[ev.status]
+        rows.append(
+            f'<tr data-ref="{escape(ind.ref)}"><th scope="row"><a href="#{_slug(ind.ref)}">{escape(ind.ref)}</a></th>'
+            f"<td>{escape(ind.description)}</td>"
+            f'<td class="num">{escape(cell_text(record.outturn if record else None))}</td>'
+            f'<td class="num current" style="background:{fill};color:{ink}">{escape(ev.value_text)}</td>'
+            f'<td class="num">{escape(ev.target_text)}</td>'
+            f"{_status_badge(ev.status, 'td')}"
+            f'<td class="num">{escape(ev.gap_text)}</td>'
+            f"<td>{_trend_text(ev)}</td></tr>"
+        )
+    header = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
+    widths = "".join(f'<col style="width:{w}%">' for w in (8, 28, 10, 12, 12, 9, 10, 11))
+    caption = f"Indicator summary ({quarter} denotes the current quarter)"
+    return (f'<table class="summary"><colgroup>{widths}</colgroup><caption>{escape(caption)}</caption>'
+            f'<thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _key() -> str:
+    items = "".join(f"<li>{_status_badge(st)} {escape(_MEANINGS[st])}</li>" for st in _ORDER)
+    return (f'<div class="key"><h2>Key</h2><ul>{items}</ul><p>Direction of travel compares with the '
+            "previous period: <b>↑ IMPROVING</b>, <b>↓ WORSENING</b>, <b>→ NO CHANGE</b> (an arrow up "
+            "means better, whichever way the figure moved).</p></div>")
+
+
+def _card(book: Partnership, ind: Indicator, ev: Evaluation) -> str:
+    s = book.settings
+    record = book.record(ind.ref, s.reporting_year)
+    own = record.commentary[s.current_quarter - 1] if record else ""
+    text, is_draft = commentary_for(own, draft_commentary(ev, ind))
+    if is_draft:
+        commentary = ('<h3>Commentary <span class="draft-tag">DRAFT – written from the figures</span></h3>'
+                      f'<p class="commentary draft">{escape(text)}</p>')
+    else:
+        commentary = f'<h3>Commentary</h3><p class="commentary officer">{escape(text)}</p>'
+    notes = "".join(f"<li>{escape(note)}</li>" for note in ev.notes)
+    notes_html = f'<ul class="notes">{notes}</ul>' if notes else '<p class="notes none">None.</p>'
+    figures = [
+        (f"{period_words(ev.period)}", escape(ev.value_text) or "–"),
+        (f"Target {s.reporting_year}", escape(ev.target_text) or "–"),
+        ("Gap to target", escape(ev.gap_text) or "–"),
+        ("Direction of travel", _trend_text(ev)),
+    ]
+    if ev.previous is not None and ev.previous_period:
+        figures.append((f"Previous ({period_words(ev.previous_period)})", escape(format_value(ev.previous, ind.unit))))
+    dl = "".join(f"<div><dt>{escape(k)}</dt><dd>{v}</dd></div>" for k, v in figures)
+    return (
+        f'<article class="indicator" id="{_slug(ind.ref)}" data-ref="{escape(ind.ref)}" '
+        f'data-status="{ev.status.value}">'
+        f'<header><h2><span class="ref">{escape(ind.ref)}</span> {escape(ind.description)}</h2>'
+        f"{_status_badge(ev.status)}</header>"
+        f'<div class="body"><figure>{trend_chart_svg(chart_data(book, ind, ev))}</figure>'
+        f'<div class="text"><dl class="figures">{dl}</dl>{commentary}'
+        f"<h3>Data notes</h3>{notes_html}</div></div></article>"
+    )
+
+
+def chart_data(book: Partnership, ind: Indicator, ev: Evaluation) -> ChartData:
+    """What an indicator's chart shows: baseline outturns, then the reporting year's quarters."""
+    s = book.settings
+    start = year_key(s.reporting_year)
+    years = [f"{start - k}/{(start - k + 1) % 100:02d}" for k in range(s.baseline_years, 0, -1)]
+    labels, values, checks = [], [], []
+    cells = [getattr(book.record(ind.ref, y), "outturn", None) for y in years]
+    record = book.record(ind.ref, s.reporting_year)
+    cells += list(record.quarters) if record else [None] * 4
+    for i, (label, cell) in enumerate(zip(years + list(QUARTERS), cells)):
+        reading = read_cell(cell)
+        value, _ = in_row_unit(reading, ind.unit)
+        if reading.unreadable or (value is not None and value_problems(reading, value, ind.unit)):
+            checks.append(i)
+            value = None
+        labels.append(label)
+        values.append(value)
+    comparator = in_row_unit(read_cell(ind.comparator), ind.unit)[0]
+    return ChartData(
+        ref=ind.ref, title=f"{ind.ref}: {ind.description}", unit=ind.unit, labels=labels, values=values,
+        year_start=len(years), year_label=s.reporting_year, current=len(years) + s.current_quarter - 1,
+        target=ev.target, comparator=comparator, checks=checks,
+        current_fill=STATUS_COLOURS[ev.status][0],
+    )
+
+
+# ---- the PDF -------------------------------------------------------------------------------------
+
+
+def find_chromium() -> str | None:
+    """Chromium's program: $CSP_CHROMIUM if set, else the first of the usual names on the PATH."""
+    explicit = os.environ.get("CSP_CHROMIUM")
+    if explicit:
+        return explicit if Path(explicit).exists() else None
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+def chromium_command(chromium: str, profile: Path, *extra: str) -> list[str]:
+    """Chromium headless, isolated: its own profile, no background traffic, no name lookups."""
+    return [
+        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-default-apps", "--disable-extensions", "--mute-audio",
+        "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}", *extra,
+    ]
+
+
+def print_pdf(html_path: Path, pdf_path: Path) -> None:
+    """Print the HTML to a PDF with headless Chromium (A4 landscape, from the page's print styles)."""
+    chromium = find_chromium()
+    if chromium is None:
+        raise ReportError(
+            f"cannot write {pdf_path}: Chromium is not installed (Debian/Ubuntu: apt-get install chromium; "
+            f"or set CSP_CHROMIUM to its program); {html_path} was written: open it in a browser and print it"
+        )
+    pdf_path = Path(pdf_path)
+    folder = pdf_path.parent if str(pdf_path.parent) else Path(".")
+    with tempfile.TemporaryDirectory(prefix="csp-chromium-") as profile:
+        partial = Path(profile) / "out.pdf"
+        command = chromium_command(chromium, Path(profile) / "profile", "--no-pdf-header-footer",
+                                   f"--print-to-pdf={partial}", Path(html_path).resolve().as_uri())
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=_PDF_TIMEOUT,
+                                  env={**os.environ, "HOME": profile})
+        except subprocess.TimeoutExpired:
+            raise ReportError(f"cannot write {pdf_path}: Chromium did not finish in {_PDF_TIMEOUT} s") from None
+        except OSError as err:
+            raise ReportError(f"cannot write {pdf_path}: cannot run {chromium} ({err.strerror})") from None
+        if not partial.is_file() or partial.read_bytes()[:5] != b"%PDF-":
+            detail = " ".join((done.stderr or done.stdout or "").split())[-300:]
+            raise ReportError(f"cannot write {pdf_path}: Chromium exited with {done.returncode}: {detail}")
+        _write_atomically(pdf_path, partial.read_bytes(), folder)
+
+
+def _write_atomically(path: Path, data: bytes, folder: Path | None = None) -> None:
+    folder = folder or (path.parent if str(path.parent) else Path("."))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise ReportError(f"cannot write {path}: {err.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise ReportError(f"cannot write {path}: {err.strerror}") from None
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+_CSS = """\
+:root { --ink: #1b1b1b; --muted: #595959; --rule: #BFBFBF; --navy: #1F4E79; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0 auto; max-width: 1180px; padding: 16px 20px 40px; color: var(--ink);
+       font: 14px/1.4 "Segoe UI", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; background: #fff; }
+h1 { font-size: 24px; margin: 0; color: var(--navy); }
+h2 { font-size: 16px; margin: 0; }
+h3 { font-size: 13px; margin: 10px 0 2px; color: var(--navy); text-transform: uppercase; letter-spacing: .03em; }
+.masthead { border-bottom: 3px solid var(--navy); padding-bottom: 6px; margin-bottom: 10px; }
+.sub, .source { color: var(--muted); margin: 2px 0; }
+h2.section { font-size: 18px; color: var(--navy); margin: 24px 0 4px; }
+.status { display: inline-block; font-weight: 700; padding: 1px 8px; border-radius: 3px; white-space: nowrap;
+          border: 1px solid rgba(0,0,0,.25); }
+td.status { display: table-cell; border-radius: 0; text-align: center; }
+.counts { list-style: none; padding: 0; margin: 6px 0 10px; display: flex; flex-wrap: wrap; gap: 14px; }
+table.summary { border-collapse: collapse; width: 100%; font-size: 13px; table-layout: fixed; }
+table.summary caption { text-align: left; color: var(--muted); font-size: 12px; padding-bottom: 3px; }
+table.summary th, table.summary td { border: 1px solid var(--rule); padding: 4px 6px; vertical-align: top; }
+table.summary thead th { background: var(--navy); color: #fff; text-align: left; font-weight: 600; }
+table.summary tbody th { text-align: left; white-space: nowrap; }
+table.summary td, table.summary th { overflow-wrap: break-word; }
+table.summary td.current { font-weight: 700; }
+.trend { font-weight: 600; }
+.arrow { font-size: 1.15em; }
+.key { margin-top: 10px; font-size: 12px; }
+.key h2 { font-size: 13px; }
+.key ul { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wrap: wrap; gap: 4px 18px; }
+.key p { margin: 4px 0; color: var(--muted); }
+a { color: inherit; }
+.indicator { border: 1px solid var(--rule); border-left: 6px solid var(--navy); padding: 8px 12px; margin: 12px 0;
+             break-inside: avoid; page-break-inside: avoid; }
+.indicator > header { display: flex; justify-content: space-between; align-items: flex-start; gap: 12px; }
+.indicator .ref { color: var(--navy); margin-right: 4px; }
+.indicator .body { display: grid; grid-template-columns: minmax(300px, 430px) 1fr; gap: 16px; margin-top: 6px; }
+.indicator figure { margin: 0; }
+svg.chart { width: 100%; height: auto; display: block; font-family: inherit; }
+.figures { display: flex; flex-wrap: wrap; gap: 2px 18px; margin: 0; font-size: 13px; }
+.figures dt { color: var(--muted); font-size: 11px; }
+.figures dd { margin: 0; font-weight: 600; }
+.commentary { margin: 0; font-size: 13px; }
+.commentary.draft { border-left: 3px dashed #9C5700; padding-left: 8px; font-style: italic; }
+.draft-tag { font-size: 10px; color: #9C5700; border: 1px dashed #9C5700; padding: 0 4px; margin-left: 6px;
+             letter-spacing: 0; }
+.notes { margin: 0; padding-left: 18px; font-size: 12px; color: var(--muted); }
+.notes.none { padding-left: 0; }
+@page { size: A4 landscape; margin: 10mm 12mm 12mm;
+        @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; color: #595959; } }
+@media print {
+  body { max-width: none; padding: 0; font-size: 9.5pt; line-height: 1.3; }
+  .page { break-after: page; page-break-after: always; }
+  h2.section { font-size: 12pt; margin: 0 0 2mm; }
+  .indicator { margin: 0 0 3mm; padding: 2mm 4mm; }
+  .indicator h2 { font-size: 11pt; }
+  h3 { font-size: 8.5pt; margin: 1.5mm 0 0.5mm; }
+  .figures { font-size: 9pt; }
+  .indicator .body { grid-template-columns: 90mm 1fr; gap: 6mm; margin-top: 1mm; }
+  h1 { font-size: 18pt; }
+  .masthead { margin-bottom: 2mm; }
+  .counts { margin: 1mm 0 2mm; }
+  .commentary { font-size: 9pt; }
+  .notes { font-size: 8pt; }
+  table.summary { font-size: 8.5pt; line-height: 1.25; }
+  table.summary th, table.summary td { padding: 0.8mm 1.6mm; }
+  .key { margin-top: 2mm; font-size: 8.5pt; }
+  .source { font-size: 8.5pt; }
+  a { text-decoration: none; }
+}
+"""
