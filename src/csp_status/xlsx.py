@@ -1,8 +1,9 @@
 """The .xlsx/.xlsm package, part by part: safe reading, cell references, and writing cells as XML.
 
-This is the only module that parses workbook XML.  Parts are read from the zip with limits
-(declared sizes, member names, no DTDs or entities), so a hostile file is refused quickly and in
-bounded memory.  Cells are written as inline strings, numbers, or formulas with cached values.
+This module (with ``sheet_rows``, which walks a large worksheet a batch of rows at a time) is
+the only one that parses workbook XML.  Parts are read from the zip with limits (declared sizes,
+member names, no DTDs or entities), so a hostile file is refused quickly and in bounded memory.
+Cells are written as inline strings, numbers, or formulas with cached values.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from lxml import etree
 
 from .errors import BookError
 from .parse import SheetNumber
+
+if TYPE_CHECKING:
+    from .sheet_rows import SheetRows
 
 __all__ = [
     "NS",
@@ -31,6 +35,9 @@ __all__ = [
     "unescape_text",
     "cell_xml",
     "read_sheet_rows",
+    "iter_cells",
+    "row_cells",
+    "XML_PARSER",
 ]
 
 NS = {
@@ -48,10 +55,13 @@ MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # declared uncompressed size of the whole 
 MAX_RATIO = 200  # a part that claims to expand more than this is a zip bomb
 MAX_PARTS = 10_000
 
-_PARSER = etree.XMLParser(
+_PARSER = XML_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=True,
     remove_blank_text=False,
 )
+_SHEET_DATA, _ROW, _C = MAIN + "sheetData", MAIN + "row", MAIN + "c"
+_V, _F, _IS, _T = MAIN + "v", MAIN + "f", MAIN + "is", MAIN + "t"
+_COLUMNS: dict[str, int] = {}  # column letters -> number, filled as met
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$", re.ASCII)
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_", re.ASCII)
 _BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
@@ -118,6 +128,8 @@ class Package:
             raise BookError(f"{self.path}: not an Excel workbook (not a zip package: {err})") from None
         self.names = self._check_members()
         self._sheet_paths: dict[str, str] | None = None
+        self._strings: list[str] | None = None
+        self._formats: list[str] | None = None
 
     def close(self) -> None:
         self._zip.close()
@@ -168,10 +180,14 @@ class Package:
             raise BookError(f"{self.path}: part {name!r} is larger than declared; refusing to read it")
         return data
 
-    def xml(self, name: str) -> etree._Element:
-        data = self.read(name)
+    def check_xml(self, name: str, data: bytes) -> None:
+        """Refuse a part that declares a DTD or entities (before any parser sees it)."""
         if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:65536]:
             raise BookError(f"{self.path}: part {name!r} declares a DTD or entities; refusing to read it")
+
+    def xml(self, name: str) -> etree._Element:
+        data = self.read(name)
+        self.check_xml(name, data)
         try:
             return etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as err:
@@ -203,6 +219,11 @@ class Package:
         return out
 
     def shared_strings(self) -> list[str]:
+        if self._strings is None:
+            self._strings = self._read_shared_strings()
+        return self._strings
+
+    def _read_shared_strings(self) -> list[str]:
         if not self.has("xl/sharedStrings.xml"):
             return []
         root = self.xml("xl/sharedStrings.xml")
@@ -212,6 +233,11 @@ class Package:
 
     def number_formats(self) -> list[str]:
         """Style index -> number format code."""
+        if self._formats is None:
+            self._formats = self._read_number_formats()
+        return self._formats
+
+    def _read_number_formats(self) -> list[str]:
         if not self.has("xl/styles.xml"):
             return []
         root = self.xml("xl/styles.xml")
@@ -223,24 +249,37 @@ class Package:
             out.append(custom.get(fmt_id) or _BUILTIN_FORMATS.get(fmt_id, "General"))
         return out
 
-    def cells(self, sheet: str) -> dict[tuple[int, int], object]:
-        """Every non-empty cell of a sheet: (row, column) -> str, float, SheetNumber, bool or Formula."""
+    def sheet_part(self, sheet: str) -> str:
+        """The part name of a sheet (an error naming the sheets there are when there is none)."""
         paths = self.sheet_paths()
         if sheet not in paths:
             raise BookError(f"{self.path}: no sheet named {sheet!r} (it has {', '.join(map(repr, paths))})")
+        return paths[sheet]
+
+    def sheet_rows(self, sheet: str) -> "SheetRows":
+        """The sheet's rows, to be walked once a batch at a time (bounded memory for large sheets)."""
+        from .sheet_rows import SheetRows
+
+        return SheetRows(self, self.sheet_part(sheet))
+
+    def cells(self, sheet: str) -> dict[tuple[int, int], object]:
+        """Every non-empty cell of a sheet: (row, column) -> str, float, SheetNumber, bool or Formula."""
         strings = self.shared_strings()
         formats = self.number_formats()
-        return dict(iter_cells(self.xml(paths[sheet]), strings, formats))
-
+        out: dict[tuple[int, int], object] = {}
+        for rows in self.sheet_rows(sheet).batches():
+            row_cells(rows, strings, formats, out)
+        return out
 
     def cell_styles(self, sheet: str) -> dict[tuple[int, int], int]:
         """The style index of every cell of a sheet that has one."""
         out = {}
-        for row in self.xml(self.sheet_paths()[sheet]).iterfind("m:sheetData/m:row", NS):
-            for cell in row.iterfind("m:c", NS):
-                ref, style = cell.get("r"), cell.get("s")
-                if ref and style and style.isdigit():
-                    out[split_ref(ref)] = int(style)
+        for rows in self.sheet_rows(sheet).batches():
+            for row in rows.iterchildren(_ROW):
+                for cell in row.iterchildren(_C):
+                    ref, style = cell.get("r"), cell.get("s")
+                    if ref and style and style.isdigit():
+                        out[split_ref(ref)] = int(style)
         return out
 
 
@@ -256,25 +295,60 @@ def zlib_error() -> type[Exception]:
 
 def iter_cells(root: etree._Element, strings: list[str], formats: list[str]) -> Iterator[tuple[tuple[int, int], object]]:
     """The cells of a parsed sheet part, with shared strings and number formats applied."""
-    for row in root.iterfind("m:sheetData/m:row", NS):
-        for cell in row.iterfind("m:c", NS):
+    for holder in root.iterchildren(_SHEET_DATA):
+        yield from row_cells(holder, strings, formats).items()
+
+
+def row_cells(rows: etree._Element, strings: list[str], formats: list[str],
+              out: dict[tuple[int, int], object] | None = None) -> dict[tuple[int, int], object]:
+    """The non-empty cells of the ``<row>`` children of ``rows``, added to ``out`` (document order).
+
+    This is the hot loop of reading a large book: children are matched by tag rather than found
+    by path, and column letters are looked up rather than worked out for every cell.
+    """
+    out = {} if out is None else out
+    for row in rows.iterchildren(_ROW):
+        for cell in row.iterchildren(_C):
             ref = cell.get("r")
             if not ref:
                 continue
-            value = _cell_value(cell, strings, formats)
+            value = cell_value(cell, strings, formats)
             if value is None or value == "":
                 continue
-            yield split_ref(ref), value
+            out[cell_key(ref)] = value
+    return out
 
 
-def _cell_value(cell: etree._Element, strings: list[str], formats: list[str]) -> object:
+def cell_key(ref: str) -> tuple[int, int]:
+    """'J7' -> (7, 10), as split_ref, with column letters remembered."""
+    match = _REF.match(ref)
+    if not match:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    letters = match[1]
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = _COLUMNS[letters] = col_index(letters)
+    return int(match[2]), col
+
+
+def cell_value(cell: etree._Element, strings: list[str], formats: list[str]) -> object:
+    """One ``<c>`` element's value: text, number, SheetNumber, bool, Formula, or None/"" when empty."""
+    formula = v = node = None
+    for child in cell:
+        tag = child.tag
+        if tag == _V:
+            if v is None:
+                v = child
+        elif tag == _F:
+            if formula is None:
+                formula = child
+        elif tag == _IS:
+            if node is None:
+                node = child
     kind = cell.get("t", "n")
-    formula = cell.find("m:f", NS)
-    v = cell.find("m:v", NS)
     raw = v.text if v is not None else None
     if kind == "inlineStr":
-        node = cell.find("m:is", NS)
-        value: object = unescape_text("".join(t.text or "" for t in node.iterfind(".//m:t", NS))) if node is not None else ""
+        value: object = unescape_text("".join(t.text or "" for t in node.iter(_T))) if node is not None else ""
     elif kind == "s":
         try:
             value = strings[int(raw or "")]

@@ -1,0 +1,177 @@
+"""A worksheet part read and rewritten a batch of rows at a time, in bounded memory.
+
+A 5,000-indicator book has a Data sheet of some 50 MB of XML; as one lxml tree that is half a
+gigabyte.  Here the part is cut at its row boundaries (``</row>``) into batches of a few thousand
+rows, and each batch is parsed on its own inside a wrapper element that declares the namespaces in
+scope at ``<sheetData>``.  What comes before and after the rows is parsed once, with a marker where
+the rows were.  Written back, a batch is serialised by lxml exactly as lxml serialises those rows
+within the whole part, so a rewrite gives the same bytes as parsing the whole part, editing the
+tree and serialising it (``tests/test_sheet_rows.py`` checks this).
+
+A part that cannot be cut safely (another encoding, comments, CDATA or processing instructions
+among the rows, an unusual namespace) is handled as one tree instead: the same results, only
+without the memory bound.  A part that is not well-formed gets the whole-part reader's message.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from lxml import etree
+
+from .errors import BookError
+
+if TYPE_CHECKING:
+    from .xlsx import Package
+
+__all__ = ["SheetRows", "ROWS_PER_BATCH"]
+
+ROWS_PER_BATCH = 2000
+SERIALISE = dict(xml_declaration=True, encoding="UTF-8", standalone=True)
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_SHEET_DATA_OPEN = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?sheetData(?=[\s>/])[^>]*>")
+_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']+)[\"']")
+_MARKER = b"<?csp-rows?>"
+_WRAPPER = b"csp-rows"
+_WRAPPER_CLOSE = b"</csp-rows>"
+
+
+class _CannotCut(Exception):
+    """The part is not in a form that can be cut at its rows; it is handled as one tree."""
+
+
+class SheetRows:
+    """One worksheet part, walked once: its rows in parsed batches, and the part written back.
+
+    ``batches()`` gives elements whose children are the part's ``<row>`` elements, in document
+    order; ``rewrite(edit)`` lets ``edit`` change each such element in place and gives the new
+    part's bytes, in pieces.
+    """
+
+    def __init__(self, package: "Package", name: str, *, rows_per_batch: int = ROWS_PER_BATCH) -> None:
+        self.package = package
+        self.name = name
+        data = package.read(name)
+        package.check_xml(name, data)
+        self._pieces: list[bytes] | None = None
+        self._head = self._tail = b""
+        self._wrapper_open = b""
+        try:
+            self._cut(data, rows_per_batch)
+        except _CannotCut:
+            self._pieces = None
+
+    @property
+    def streamed(self) -> bool:
+        """True when the rows are parsed in batches (False: the part is one tree)."""
+        return self._pieces is not None
+
+    def batches(self) -> Iterator[etree._Element]:
+        if self._pieces is None:
+            yield from self._whole().findall(_MAIN + "sheetData")
+            return
+        while self._pieces:
+            yield self._batch(self._pieces.pop(0))
+
+    def rewrite(self, edit: Callable[[etree._Element], None]) -> list[bytes]:
+        if self._pieces is None:
+            root = self._whole()
+            for holder in root.findall(_MAIN + "sheetData"):
+                edit(holder)
+            return [etree.tostring(root, **SERIALISE)]
+        out = [self._head]
+        while self._pieces:
+            container = self._batch(self._pieces.pop(0))
+            edit(container)
+            out.append(_rows_bytes(container))
+        out.append(self._tail)
+        return out
+
+    # ---- cutting -------------------------------------------------------------------------------
+
+    def _cut(self, data: bytes, per_batch: int) -> None:
+        declared = _DECLARATION.match(data)
+        if declared and declared[1].strip().lower().replace(b"-", b"") != b"utf8":
+            raise _CannotCut("not UTF-8")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise _CannotCut("UTF-16")
+        opening = _SHEET_DATA_OPEN.search(data)
+        if opening is None or opening.group(0).endswith(b"/>"):
+            raise _CannotCut("no rows")
+        prefix = opening[1] + b":" if opening[1] else b""
+        start, end = opening.end(), data.rfind(b"</" + prefix + b"sheetData>")
+        if end <= start:
+            raise _CannotCut("no rows, or no end of rows")  # lxml writes an empty one as <sheetData/>
+        for construct in (b"<!--", b"<![CDATA[", b"<?"):
+            if data.find(construct, start, end) >= 0:
+                raise _CannotCut("comments, CDATA or instructions among the rows")
+        skeleton = _parse(data[:start] + _MARKER + data[end:])
+        holders = skeleton.findall(_MAIN + "sheetData")
+        if len(holders) != 1 or len(holders[0]) != 1 or holders[0].text or holders[0][0].tail:
+            raise _CannotCut("rows not where expected")
+        marker = holders[0][0]
+        if not isinstance(marker, etree._ProcessingInstruction) or marker.target != "csp-rows":
+            raise _CannotCut("rows not where expected")
+        written = etree.tostring(skeleton, **SERIALISE)
+        if written.count(_MARKER) != 1:
+            raise _CannotCut("marker")
+        self._head, self._tail = written.split(_MARKER)
+        self._wrapper_open = _wrapper_open(holders[0].nsmap)
+        self._pieces = _cut_rows(data, start, end, b"</" + prefix + b"row>", per_batch)
+
+    def _batch(self, piece: bytes) -> etree._Element:
+        try:
+            return _parse(self._wrapper_open + piece + _WRAPPER_CLOSE)
+        except _CannotCut:
+            # The rows do not parse, so neither does the part: say so as the whole-part reader does.
+            self._pieces = None
+            self.package.xml(self.name)
+            raise BookError(f"{self.package.path}: part {self.name!r} is not well-formed XML") from None
+
+    def _whole(self) -> etree._Element:
+        return self.package.xml(self.name)
+
+
+def _parse(data: bytes) -> etree._Element:
+    from .xlsx import XML_PARSER
+
+    try:
+        return etree.fromstring(data, XML_PARSER)
+    except etree.XMLSyntaxError:
+        raise _CannotCut("not well-formed") from None
+
+
+def _rows_bytes(container: etree._Element) -> bytes:
+    """The rows of a batch as lxml writes them inside the whole part (the wrapper's tags cut off)."""
+    written = etree.tostring(container, encoding="UTF-8")
+    if not written.endswith(_WRAPPER_CLOSE):
+        return b""  # an empty batch: <csp-rows .../>
+    return written[written.index(b">") + 1:-len(_WRAPPER_CLOSE)]
+
+
+def _wrapper_open(nsmap: dict[str | None, str]) -> bytes:
+    """The wrapper's start tag, declaring the namespaces in scope where the rows stand."""
+    declarations = []
+    for prefix, uri in nsmap.items():
+        if any(ch in uri for ch in '&<>"\''):
+            raise _CannotCut("unusual namespace")
+        declarations.append(f' xmlns="{uri}"' if prefix is None else f' xmlns:{prefix}="{uri}"')
+    return b"<" + _WRAPPER + "".join(declarations).encode("utf-8") + b">"
+
+
+def _cut_rows(data: bytes, start: int, end: int, row_end: bytes, per_batch: int) -> list[bytes]:
+    """The rows' XML in pieces of ``per_batch`` rows, each cut just after a ``</row>``."""
+    pieces = []
+    at = start
+    while at < end:
+        cut = at
+        for _ in range(per_batch):
+            found = data.find(row_end, cut, end)
+            if found < 0:
+                cut = end
+                break
+            cut = found + len(row_end)
+        pieces.append(data[at:cut])
+        at = cut
+    return pieces
