@@ -63,8 +63,13 @@ _SHEET_DATA, _ROW, _C = MAIN + "sheetData", MAIN + "row", MAIN + "c"
 _V, _F, _IS, _T = MAIN + "v", MAIN + "f", MAIN + "is", MAIN + "t"
 _COLUMNS: dict[str, int] = {}  # column letters -> number, filled as met
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$", re.ASCII)
+_XML_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
+_ASCII_BASED = re.compile(rb"utf-?8|(?:us-)?ascii|iso[-_]?8859[-_]\d{1,2}|latin-?\d|(?:windows-|cp)125\d")
+_REFUSED = "refusing to read it: use a copy saved by Excel, or restore the book from a backup"
+_REPAIR = "restore the book from a backup, or open it in Excel and let Excel repair it"
+_OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # an old .xls, or a workbook saved with a password
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_", re.ASCII)
-_BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_BAD_XML_CHARS = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")  # \r too: XML reads it as \n
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +126,19 @@ class Package:
         try:
             self._zip = zipfile.ZipFile(self.path)
         except FileNotFoundError:
-            raise BookError(f"{self.path}: no such file") from None
+            raise BookError(f"{self.path}: no such file; check the name and the folder") from None
         except IsADirectoryError:
-            raise BookError(f"{self.path}: is a folder, not a workbook") from None
+            raise BookError(f"{self.path}: is a folder, not a workbook; give the workbook's file name") from None
         except (zipfile.BadZipFile, OSError) as err:
-            raise BookError(f"{self.path}: not an Excel workbook (not a zip package: {err})") from None
+            if _starts_with(self.path, _OLE2):
+                raise BookError(
+                    f"{self.path}: not an .xlsx or .xlsm workbook (it is an old .xls file, or saved with a password); "
+                    "save it from Excel as an Excel workbook, without a password"
+                ) from None
+            raise BookError(
+                f"{self.path}: not an Excel workbook (not a zip package: {err}); choose the workbook itself, "
+                "or restore it from a backup"
+            ) from None
         self.names = self._check_members()
         self._sheet_paths: dict[str, str] | None = None
         self._strings: list[str] | None = None
@@ -143,24 +156,28 @@ class Package:
     def _check_members(self) -> list[str]:
         infos = self._zip.infolist()
         if len(infos) > MAX_PARTS:
-            raise BookError(f"{self.path}: {len(infos):,} parts in the package; refusing to read it")
+            raise BookError(f"{self.path}: {len(infos):,} parts in the package; {_REFUSED}")
         total = 0
         names = []
+        seen: set[str] = set()
         for info in infos:
             name = info.filename
             if name.startswith("/") or "\\" in name or ".." in name.split("/"):
-                raise BookError(f"{self.path}: unsafe part name {name!r} in the package; refusing to read it")
+                raise BookError(f"{self.path}: unsafe part name {name!r} in the package; {_REFUSED}")
+            if name in seen:
+                raise BookError(f"{self.path}: two parts named {name!r} in the package; {_REFUSED}")
+            seen.add(name)
             if info.file_size > MAX_PART_BYTES or (
                 info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10_000_000
             ):
                 raise BookError(
                     f"{self.path}: part {name!r} declares {info.file_size:,} bytes uncompressed "
-                    "(a zip bomb?); refusing to read it"
+                    f"(a zip bomb?); {_REFUSED}"
                 )
             total += info.file_size
             names.append(name)
         if total > MAX_TOTAL_BYTES:
-            raise BookError(f"{self.path}: the package declares {total:,} bytes uncompressed; refusing to read it")
+            raise BookError(f"{self.path}: the package declares {total:,} bytes uncompressed; {_REFUSED}")
         return names
 
     def has(self, name: str) -> bool:
@@ -170,20 +187,38 @@ class Package:
         try:
             info = self._zip.getinfo(name)
         except KeyError:
-            raise BookError(f"{self.path}: the package has no part {name!r}; is it an Excel workbook?") from None
+            raise BookError(
+                f"{self.path}: the package has no part {name!r}, so it is not a whole Excel workbook; "
+                "choose the workbook itself, or restore it from a backup"
+            ) from None
         try:
             with self._zip.open(info) as stream:
                 data = stream.read(MAX_PART_BYTES + 1)
         except (zipfile.BadZipFile, OSError, EOFError, zlib_error()) as err:
-            raise BookError(f"{self.path}: part {name!r} is damaged ({err})") from None
+            raise BookError(f"{self.path}: part {name!r} is damaged ({err}); {_REPAIR}") from None
+        except RuntimeError:  # zipfile: "... is encrypted, password required"
+            raise BookError(
+                f"{self.path}: part {name!r} is encrypted; save the workbook from Excel without a password"
+            ) from None
+        except NotImplementedError as err:  # a compression method zipfile cannot read (Excel never uses it)
+            raise BookError(f"{self.path}: part {name!r} cannot be unpacked ({err}); {_REFUSED}") from None
         if len(data) > MAX_PART_BYTES:
-            raise BookError(f"{self.path}: part {name!r} is larger than declared; refusing to read it")
+            raise BookError(f"{self.path}: part {name!r} is larger than declared; {_REFUSED}")
         return data
 
     def check_xml(self, name: str, data: bytes) -> None:
-        """Refuse a part that declares a DTD or entities (before any parser sees it)."""
-        if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:65536]:
-            raise BookError(f"{self.path}: part {name!r} declares a DTD or entities; refusing to read it")
+        """Refuse a part that is not UTF-8 or declares a DTD or entities (before any parser sees it).
+
+        The whole part is searched: a DTD may follow a long comment, and a part in UTF-16 would hide
+        it from a search of the bytes, so only UTF-8 (what Excel writes) and encodings that spell
+        ASCII as ASCII are read at all.
+        """
+        declared = _XML_ENCODING.match(data[:512])
+        if (data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]
+                or (declared and not _ASCII_BASED.fullmatch(declared[1].lower()))):
+            raise BookError(f"{self.path}: part {name!r} is not XML in UTF-8, as Excel writes it; {_REFUSED}")
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise BookError(f"{self.path}: part {name!r} declares a DTD or entities; {_REFUSED}")
 
     def xml(self, name: str) -> etree._Element:
         data = self.read(name)
@@ -191,7 +226,7 @@ class Package:
         try:
             return etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as err:
-            raise BookError(f"{self.path}: part {name!r} is not well-formed XML ({err})") from None
+            raise BookError(f"{self.path}: part {name!r} is not well-formed XML ({err}); {_REPAIR}") from None
 
     def sheet_paths(self) -> dict[str, str]:
         """Sheet name -> part name, in workbook order."""
@@ -253,7 +288,10 @@ class Package:
         """The part name of a sheet (an error naming the sheets there are when there is none)."""
         paths = self.sheet_paths()
         if sheet not in paths:
-            raise BookError(f"{self.path}: no sheet named {sheet!r} (it has {', '.join(map(repr, paths))})")
+            raise BookError(
+                f"{self.path}: no sheet named {sheet!r} (it has {', '.join(map(repr, paths))}); "
+                "restore the sheet, or rename it back"
+            )
         return paths[sheet]
 
     def sheet_rows(self, sheet: str) -> "SheetRows":
@@ -285,6 +323,14 @@ class Package:
 
 _BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
                     11: "0.00E+00", 14: "mm-dd-yy", 49: "@"}
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(magic)) == magic
+    except OSError:
+        return False
 
 
 def zlib_error() -> type[Exception]:
@@ -410,15 +456,20 @@ def read_sheet_rows(path: Path, sheet: str | None = None, max_rows: int = 100_00
     with Package(path) as package:
         names = list(package.sheet_paths())
         if not names:
-            raise BookError(f"{path}: the workbook has no sheets")
+            raise BookError(f"{path}: the workbook has no sheets; choose the workbook with the indicator summary")
         cells = package.cells(sheet or names[0])
     if not cells:
         return []
     last_row = max(r for r, _ in cells)
     if last_row > max_rows:
-        raise BookError(f"{path}: more than {max_rows:,} rows; is this the indicator summary?")
-    last_col = max(c for _, c in cells)
-    grid: list[list[object]] = [[""] * last_col for _ in range(last_row)]
+        raise BookError(
+            f"{path}: more than {max_rows:,} rows; is this the indicator summary? Copy the summary alone "
+            "into a new workbook, or save it as .tsv, and import that"
+        )
+    widths = [0] * last_row  # rows only as long as their last cell: a cell far right costs one row, not all
+    for r, c in cells:
+        widths[r - 1] = max(widths[r - 1], c)
+    grid: list[list[object]] = [[""] * width for width in widths]
     for (r, c), value in cells.items():
         if isinstance(value, Formula):
             value = value.cached  # a legacy formula's shown value; never carried over as a formula
