@@ -184,7 +184,8 @@ def test_read_book_not_a_zip(tmp_path):
     path.write_text("Ref,Description\n")
     with pytest.raises(BookError) as info:
         read_book(path)
-    assert str(info.value) == f"{path}: not an Excel workbook (not a zip package: File is not a zip file)"
+    assert str(info.value) == (f"{path}: not an Excel workbook (not a zip package: File is not a zip file); "
+                               "choose the workbook itself, or restore it from a backup")
 
 
 def test_read_book_zip_that_is_not_a_workbook(tmp_path):
@@ -193,7 +194,8 @@ def test_read_book_zip_that_is_not_a_workbook(tmp_path):
         archive.writestr("readme.txt", "hello")
     with pytest.raises(BookError) as info:
         read_book(path)
-    assert str(info.value) == f"{path}: the package has no part 'xl/workbook.xml'; is it an Excel workbook?"
+    assert str(info.value) == (f"{path}: the package has no part 'xl/workbook.xml', so it is not a whole Excel "
+                               "workbook; choose the workbook itself, or restore it from a backup")
 
 
 def test_read_book_damaged_part(book):
@@ -218,7 +220,8 @@ def test_read_book_refuses_entities(book):
             archive.writestr(name, data)
     with pytest.raises(BookError) as info:
         read_book(book)
-    assert str(info.value) == f"{book}: part '{part}' declares a DTD or entities; refusing to read it"
+    assert str(info.value) == (f"{book}: part '{part}' declares a DTD or entities; refusing to read it: use a copy "
+                               "saved by Excel, or restore the book from a backup")
 
 
 # ---- cell text ---------------------------------------------------------------------------------

@@ -191,6 +191,15 @@ def _folder(here: Path, imported: Path) -> None:
     (here / "bad.xlsm").mkdir()
 
 
+def _missing(here: Path, imported: Path) -> None:
+    pass
+
+
+# csp refresh reads the file itself before opening it (refresh.py), with the old messages
+REFRESH_READS_FIRST = pytest.mark.xfail(
+    strict=True, reason="refresh.regenerate says 'no such file' / 'is a folder, not a workbook' with no instruction")
+
+
 def _with_book(edit):
     def setup(here: Path, imported: Path) -> None:
         shutil.copyfile(imported, here / "bad.xlsm")
@@ -198,7 +207,8 @@ def _with_book(edit):
     return setup
 
 
-NOT_ZIP = "Error: bad.xlsm: not an Excel workbook (not a zip package: File is not a zip file)\n"
+NOT_ZIP = ("Error: bad.xlsm: not an Excel workbook (not a zip package: File is not a zip file); choose the "
+           "workbook itself, or restore it from a backup\n")
 
 
 @pytest.mark.parametrize("command", ["refresh", "status"])
@@ -208,8 +218,8 @@ NOT_ZIP = "Error: bad.xlsm: not an Excel workbook (not a zip package: File is no
         (_text_renamed, NOT_ZIP),
         (_truncated, NOT_ZIP),
         (_truncated_tail, NOT_ZIP),
-        (_folder, "Error: bad.xlsm: is a folder, not a workbook\n"),
-        (lambda here, imported: None, "Error: bad.xlsm: no such file\n"),
+        (_folder, "Error: bad.xlsm: is a folder, not a workbook; give the workbook's file name\n"),
+        (_missing, "Error: bad.xlsm: no such file; check the name and the folder\n"),
         (_with_book(lambda b: bookedit.set_cell(b, "Settings", "B5", "five")),
          "Error: bad.xlsm: sheet 'Settings' cell B5: cannot read 'five' as the current quarter; type 1, 2, 3 or 4\n"),
         (_with_book(lambda b: bookedit.set_cell(b, "Data", "A8", "CNP PM10")),
@@ -229,7 +239,9 @@ NOT_ZIP = "Error: bad.xlsm: not an Excel workbook (not a zip package: File is no
     ids=["text-renamed", "truncated-zip", "truncated-tail", "folder", "missing", "quarter-five", "unknown-ref",
          "duplicated-ref", "no-data-sheet", "formula-header-renamed", "no-target-header"],
 )
-def test_main_bad_book(imported, here, capsys, command, setup, message):
+def test_main_bad_book(imported, here, capsys, request, command, setup, message):
+    if command == "refresh" and setup in (_folder, _missing):
+        request.applymarker(REFRESH_READS_FIRST)
     setup(here, imported)
     before = {p.name: (p.read_bytes() if p.is_file() else None) for p in here.iterdir()}
     code, out, err = run(capsys, command, "bad.xlsm")
@@ -267,20 +279,23 @@ def _existing_output(here: Path, seed_path: Path) -> None:
     ("setup", "argv", "message"),
     [
         (_legacy_without_headers, ["legacy.tsv", "-o", "x.xlsm"],
-         "Error: legacy.tsv: no header row with 'Ref' in column A (expected the layout 'Ref | Description | "
-         "baseline years | Comparator | Targets | Q1–Q4 | commentary')\n"),
+         "Error: legacy.tsv: no header row with 'Ref' in column A; make the header row read 'Ref | Description | "
+         "baseline years | Comparator | Targets | Q1–Q4 | Q1–Q4' (figures, then commentary), as in the "
+         "partnership's summary\n"),
         (_legacy_duplicated_ref, ["legacy.tsv", "-o", "x.xlsm"],
-         "Error: legacy.tsv row 14: indicator ref 'CNP PM8' is already used on row 13; each indicator needs its "
+         "Error: legacy.tsv row 14: indicator ref 'CNP PM8' is already used on row 13; give each indicator its "
          "own ref\n"),
         (_legacy_renamed_text, ["legacy.xlsx", "-o", "x.xlsm"],
-         "Error: legacy.xlsx: not an Excel workbook (not a zip package: File is not a zip file)\n"),
+         "Error: legacy.xlsx: not an Excel workbook (not a zip package: File is not a zip file); choose the "
+         "workbook itself, or restore it from a backup\n"),
         (_legacy_truncated_zip, ["legacy.xlsx", "-o", "x.xlsm"],
-         "Error: legacy.xlsx: not an Excel workbook (not a zip package: File is not a zip file)\n"),
+         "Error: legacy.xlsx: not an Excel workbook (not a zip package: File is not a zip file); choose the "
+         "workbook itself, or restore it from a backup\n"),
         (_existing_output, ["legacy.tsv", "-o", "x.xlsm"],
          "Error: x.xlsm: already exists; choose another name, or pass --force to replace it\n"),
         (_existing_output, ["legacy.tsv", "-o", "y.xlsx"],
          "Error: y.xlsx: a master workbook keeps macros, so its name must end in .xlsm\n"),
-        (lambda here, seed: None, ["missing.tsv", "-o", "x.xlsm"], "Error: missing.tsv: no such file\n"),
+        (lambda here, seed: None, ["missing.tsv", "-o", "x.xlsm"], "Error: missing.tsv: no such file; check the name and the folder\n"),
     ],
     ids=["no-headers", "duplicated-ref", "text-renamed-xlsx", "truncated-xlsx", "existing-output",
          "not-xlsm", "missing-legacy"],
@@ -304,7 +319,8 @@ def test_main_refresh_open_in_excel(book, capsys):
     before = book.read_bytes()
     assert run(capsys, "refresh", str(book)) == (
         1, "", "Error: x.xlsm: the book is open in Excel (~$x.xlsm is beside it); close it first, or use the "
-               "'Refresh statuses' button inside Excel\n")
+               "'Refresh statuses' button inside Excel (if Excel is not running, ~$x.xlsm was left by a crash: "
+               "delete it)\n")
     assert book.read_bytes() == before
 
 

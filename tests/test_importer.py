@@ -24,6 +24,9 @@ SEED_STATUSES = {
     "CNP PM9": "AMBER",
 }
 
+FIX_HEADER = ("make the header row read 'Ref | Description | baseline years | Comparator | Targets | "
+              "Q1–Q4 | Q1–Q4' (figures, then commentary), as in the partnership's summary")
+
 
 def seed_rows(seed_path: Path) -> list[list[str]]:
     with seed_path.open(encoding="utf-8", newline="") as handle:
@@ -190,15 +193,15 @@ def _duplicate_ref(rows: list[list[str]]) -> list[list[str]]:
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (_swap("Ref", "Reference"),
-         "{legacy}: no header row with 'Ref' in column A (expected the layout 'Ref | Description | baseline "
-         "years | Comparator | Targets | Q1–Q4 | commentary')"),
-        (_swap("Description", "Indicator"), "{legacy} row 4: expected 'Description' in column B after 'Ref'"),
-        (_swap("Targets", "Goals"), "{legacy} row 4: no 'Targets' column header"),
+        (_swap("Ref", "Reference"), "{legacy}: no header row with 'Ref' in column A; " + FIX_HEADER),
+        (_swap("Description", "Indicator"),
+         "{legacy} row 4: expected 'Description' in column B after 'Ref'; " + FIX_HEADER),
+        (_swap("Targets", "Goals"), "{legacy} row 4: no 'Targets' column header; " + FIX_HEADER),
         (_swap("2009/10", "last year"), None),  # one baseline year less is still a layout
-        (_swap("Q1*", "This quarter"), "{legacy} row 4: expected quarter headers 'Q1'–'Q4' for performance"),
+        (_swap("Q1*", "This quarter"),
+         "{legacy} row 4: expected quarter headers 'Q1'–'Q4' for performance; " + FIX_HEADER),
         (_duplicate_ref,
-         "{legacy} row 8: indicator ref 'CNP PM2' is already used on row 7; each indicator needs its own ref"),
+         "{legacy} row 8: indicator ref 'CNP PM2' is already used on row 7; give each indicator its own ref"),
     ],
     ids=["no-ref", "no-description", "no-targets", "baseline-renamed", "no-q1", "duplicated-ref"],
 )
@@ -223,14 +226,16 @@ def test_import_legacy_commentary_quarter_header_missing(seed_path, tmp_path):
     legacy = write_tsv(tmp_path / "legacy.tsv", rows)
     with pytest.raises(BookError) as info:
         import_legacy(legacy, tmp_path / "x.xlsm")
-    assert str(info.value) == f"{legacy} row 4: expected quarter headers 'Q1'–'Q4' for commentary"
+    assert str(info.value) == f"{legacy} row 4: expected quarter headers 'Q1'–'Q4' for commentary; {FIX_HEADER}"
 
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("legacy.xlsx", b"just text, renamed", "{legacy}: not an Excel workbook (not a zip package: File is not a zip file)"),
-        ("legacy.tsv", b"PK\x03\x04\x14\x00", "{legacy}: not a text file (it looks like a binary or zip file)"),
+        ("legacy.xlsx", b"just text, renamed", "{legacy}: not an Excel workbook (not a zip package: File is not a zip "
+                                              "file); choose the workbook itself, or restore it from a backup"),
+        ("legacy.tsv", b"PK\x03\x04\x14\x00",
+         "{legacy}: not a text file (it looks like a binary or zip file); import the workbook as .xlsx, or save the summary from Excel as 'Text (Tab delimited)'"),
         ("legacy.pdf", b"%PDF-1.4", "{legacy}: cannot import a '.pdf' file; use .tsv, .csv or .xlsx"),
     ],
 )

@@ -16,6 +16,9 @@ from csp_status.parse import Unit
 PM = [f"CNP PM{n}" for n in range(1, 10)]
 LOWER, HIGHER = Polarity.LOWER_IS_BETTER, Polarity.HIGHER_IS_BETTER
 
+FIX_HEADER = ("make the header row read 'Ref | Description | baseline years | Comparator | Targets | "
+              "Q1–Q4 | Q1–Q4' (figures, then commentary), as in the partnership's summary")
+
 
 def seed_rows(seed_path: Path) -> list[list[str]]:
     with seed_path.open(encoding="utf-8", newline="") as handle:
@@ -201,10 +204,7 @@ def test_read_legacy_without_ref_header(seed_path, tmp_path):
     with pytest.raises(BookError) as info:
         read_legacy(path)
     got = str(info.value)
-    assert got == (
-        f"{path}: no header row with 'Ref' in column A (expected the layout "
-        "'Ref | Description | baseline years | Comparator | Targets | Q1–Q4 | commentary')"
-    )
+    assert got == f"{path}: no header row with 'Ref' in column A; {FIX_HEADER}"
 
 
 def test_read_legacy_duplicated_ref(seed_path, tmp_path):
@@ -215,7 +215,7 @@ def test_read_legacy_duplicated_ref(seed_path, tmp_path):
         read_legacy(path)
     got = str(info.value)
     assert got == (
-        f"{path} row 15: indicator ref 'CNP PM2' is already used on row 7; each indicator needs its own ref"
+        f"{path} row 15: indicator ref 'CNP PM2' is already used on row 7; give each indicator its own ref"
     )
 
 
@@ -246,7 +246,7 @@ def test_read_legacy_zip_named_tsv(tmp_path):
     with pytest.raises(BookError) as info:
         read_legacy(path)
     got = str(info.value)
-    assert got == f"{path}: not a text file (it looks like a binary or zip file)"
+    assert got == f"{path}: not a text file (it looks like a binary or zip file); import the workbook as .xlsx, or save the summary from Excel as 'Text (Tab delimited)'"
 
 
 def test_read_legacy_missing_file(tmp_path):
@@ -254,7 +254,7 @@ def test_read_legacy_missing_file(tmp_path):
     with pytest.raises(BookError) as info:
         read_legacy(path)
     got = str(info.value)
-    assert got == f"{path}: no such file"
+    assert got == f"{path}: no such file; check the name and the folder"
 
 
 def test_book_error_is_an_os_error(tmp_path):
@@ -265,14 +265,16 @@ def test_book_error_is_an_os_error(tmp_path):
 @pytest.mark.parametrize(
     ("rows", "exp"),
     [
-        ([["Ref", "Name"]], "the sheet row 1: expected 'Description' in column B after 'Ref'"),
-        ([["Ref", "Description", "2010/11", "Q1", "Q2", "Q3", "Q4"]], "the sheet row 1: no 'Targets' column header"),
+        ([["Ref", "Name"]], f"the sheet row 1: expected 'Description' in column B after 'Ref'; {FIX_HEADER}"),
+        ([["Ref", "Description", "2010/11", "Q1", "Q2", "Q3", "Q4"]],
+         f"the sheet row 1: no 'Targets' column header; {FIX_HEADER}"),
         ([["Ref", "Description", "2010/11", "Targets", "Q1", "Q2"]],
-         "the sheet row 1: expected quarter headers 'Q1'–'Q4' for performance"),
+         f"the sheet row 1: expected quarter headers 'Q1'–'Q4' for performance; {FIX_HEADER}"),
         ([["Ref", "Description", "Comparator", "Targets", "Q1", "Q2", "Q3", "Q4"]],
-         "the sheet row 1: no baseline year columns (such as '2010/11') before 'Targets'"),
+         f"the sheet row 1: no baseline year columns (such as '2010/11') before 'Targets'; {FIX_HEADER}"),
         ([["Ref", "Description", "2010/11", "Targets", "Q1", "Q2", "Q3", "Q4"]],
-         "the sheet: no indicator rows under the header on row 1"),
+         "the sheet: no indicator rows under the header on row 1; put one row per indicator under it, with its "
+         "ref in column A"),
     ],
 )
 def test_parse_legacy_rows_bad_layout(rows, exp):

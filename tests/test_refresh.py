@@ -295,7 +295,8 @@ def test_refresh_book_open_in_excel_is_refused(imported, tmp_path, name, owner):
         refresh_book(book)
     assert str(info.value) == (
         f"{book}: the book is open in Excel ({owner} is beside it); close it first, "
-        "or use the 'Refresh statuses' button inside Excel"
+        f"or use the 'Refresh statuses' button inside Excel (if Excel is not running, {owner} was left by a "
+        "crash: delete it)"
     )
     assert book.read_bytes() == edited
     assert listing(tmp_path) == sorted([name, owner])

@@ -23,7 +23,13 @@ from .parse import Unit, read_cell
 __all__ = ["LegacySheet", "read_legacy", "parse_legacy_rows", "MAX_LEGACY_ROWS"]
 
 MAX_LEGACY_ROWS = 100_000
+MAX_INDICATORS = 5_000  # a partnership's summary has a few dozen; more is another kind of sheet
 MAX_CELL_CHARS = 32_767  # what one Excel cell holds
+MAX_TEXT_BYTES = 256 * 1024 * 1024  # a .tsv or .csv larger than this is not a summary
+_BINARY_MAGIC = (b"PK\x03\x04", bytes.fromhex("D0CF11E0A1B11AE1"), b"%PDF")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r")
+_FIX_HEADER = ("make the header row read 'Ref | Description | baseline years | Comparator | Targets | "
+               "Q1–Q4 | Q1–Q4' (figures, then commentary), as in the partnership's summary")
 _YEAR = re.compile(r"^\s*\d{4}\s*/\s*\d{2,4}\s*$", re.ASCII)
 _QUARTER = re.compile(r"^\s*Q([1-4])\s*(\*?)\s*$", re.ASCII | re.IGNORECASE)
 
@@ -41,7 +47,9 @@ def read_legacy(path: Path) -> LegacySheet:
     """Read a legacy summary file; errors name the file, and the row and column where it applies."""
     path = Path(path)
     if not path.exists():
-        raise BookError(f"{path}: no such file")
+        raise BookError(f"{path}: no such file; check the name and the folder")
+    if path.is_dir():
+        raise BookError(f"{path}: is a folder, not a summary; give the summary's file name")
     suffix = path.suffix.lower()
     try:
         if suffix in (".tsv", ".txt"):
@@ -53,24 +61,55 @@ def read_legacy(path: Path) -> LegacySheet:
         else:
             raise BookError(f"{path}: cannot import a '{suffix}' file; use .tsv, .csv or .xlsx")
     except UnicodeDecodeError as err:
-        raise BookError(f"{path}: not a text file in UTF-8 or Windows-1252 ({err.reason})") from None
+        raise BookError(
+            f"{path}: not a text file in UTF-8 or Windows-1252 ({err.reason}); save it from Excel as "
+            "'Text (Tab delimited)' or 'CSV UTF-8'"
+        ) from None
+    except BookError:
+        raise
+    except OSError as err:
+        raise BookError(f"{path}: cannot read it ({err.strerror}); check that you may open it") from None
     return parse_legacy_rows(rows, source=str(path))
 
 
 def _read_delimited(path: Path, delimiter: str) -> list[list[str]]:
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        raise BookError(
+            f"{path}: {path.stat().st_size:,} bytes, too large for an indicator summary; "
+            "check that this is the summary, and import the summary alone"
+        )
     raw = path.read_bytes()
-    if b"\x00" in raw[:4096] or raw.startswith(b"PK\x03\x04"):
-        raise BookError(f"{path}: not a text file (it looks like a binary or zip file)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
+    head = raw[:4096]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = raw.decode("utf-16")  # Excel's "Unicode Text"
+    elif raw.startswith(_BINARY_MAGIC) or sum(head.count(b) for b in _CONTROL_BYTES) * 10 > len(head):
+        # a few control characters are text an officer pasted; many are a binary file
+        raise BookError(
+            f"{path}: not a text file (it looks like a binary or zip file); import the workbook as .xlsx, "
+            "or save the summary from Excel as 'Text (Tab delimited)'"
+        )
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252")
+    if csv.field_size_limit() < MAX_TEXT_BYTES:
+        csv.field_size_limit(MAX_TEXT_BYTES)  # a cell too long for Excel is refused below, naming the cell
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
-    for row in reader:
-        rows.append(row)
-        if len(rows) > MAX_LEGACY_ROWS:
-            raise BookError(f"{path}: more than {MAX_LEGACY_ROWS:,} rows; is this the indicator summary?")
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_LEGACY_ROWS:
+                raise BookError(
+                    f"{path}: more than {MAX_LEGACY_ROWS:,} rows; is this the indicator summary? "
+                    "Import the summary alone"
+                )
+    except csv.Error as err:
+        raise BookError(
+            f"{path} line {reader.line_num}: cannot read it as {'tab' if delimiter == chr(9) else 'comma'}-separated "
+            f"text ({err}); save it again from Excel as 'Text (Tab delimited)' or 'CSV UTF-8'"
+        ) from None
     return rows
 
 
@@ -80,7 +119,7 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     try:
         return read_sheet_rows(path, max_rows=MAX_LEGACY_ROWS)
     except zipfile.BadZipFile:
-        raise BookError(f"{path}: not a workbook (not a zip package)") from None
+        raise BookError(f"{path}: not a workbook (not a zip package); choose the workbook itself") from None
 
 
 def parse_legacy_rows(rows: list[list[object]], source: str = "the sheet") -> LegacySheet:
@@ -112,18 +151,29 @@ def parse_legacy_rows(rows: list[list[object]], source: str = "the sheet") -> Le
         if ref in seen:
             raise BookError(
                 f"{source} row {index + 1}: indicator ref {ref!r} is already used on row {seen[ref]}; "
-                "each indicator needs its own ref"
+                "give each indicator its own ref"
             )
         seen[ref] = index + 1
+        if len(seen) > MAX_INDICATORS:
+            raise BookError(
+                f"{source}: more than {MAX_INDICATORS:,} indicator rows; a partnership's summary has a few dozen. "
+                "Check that this is the indicator summary, or split it into several books"
+            )
         indicators.append(_indicator(ref, row, layout))
         for record in _records(ref, row, layout, notices, index + 1, source):
             records[(ref, record.year)] = record
     if not indicators:
-        raise BookError(f"{source}: no indicator rows under the header on row {header_at + 1}")
+        raise BookError(
+            f"{source}: no indicator rows under the header on row {header_at + 1}; put one row per indicator "
+            "under it, with its ref in column A"
+        )
     settings = Settings(reporting_year=layout.target_years[0], current_quarter=layout.current_quarter)
     book = Partnership(settings, indicators, records)
+    by_ref: dict[str, list[YearRecord]] = {}
+    for (ref, _), record in records.items():
+        by_ref.setdefault(ref, []).append(record)
     for ind in book.indicators:
-        ind.unit = _row_unit(book, ind.ref)
+        ind.unit = _row_unit(by_ref.get(ind.ref, []))
     return LegacySheet(book, notices, [_text(c) for c in grid[header_at - 1]] if header_at else [])
 
 
@@ -146,22 +196,22 @@ class _Layout:
     def from_header(cls, header: list[str], grid: list[list[object]], at: int, source: str) -> "_Layout":
         where = f"{source} row {at + 1}"
         if len(header) < 2 or header[1].strip().lower() != "description":
-            raise BookError(f"{where}: expected 'Description' in column B after 'Ref'")
+            raise BookError(f"{where}: expected 'Description' in column B after 'Ref'; {_FIX_HEADER}")
         baseline = [(i, header[i].strip()) for i in range(2, len(header)) if _YEAR.match(header[i])]
         comparator = next((i for i, h in enumerate(header) if h.strip().lower() == "comparator"), None)
         targets_at = next((i for i, h in enumerate(header) if h.strip().lower().startswith("target")), None)
         quarters = [(i, _QUARTER.match(h)) for i, h in enumerate(header)]
         quarters = [(i, m) for i, m in quarters if m]
         if targets_at is None:
-            raise BookError(f"{where}: no 'Targets' column header")
+            raise BookError(f"{where}: no 'Targets' column header; {_FIX_HEADER}")
         numbers = [int(m[1]) for _, m in quarters]
         if numbers[:4] != [1, 2, 3, 4]:
-            raise BookError(f"{where}: expected quarter headers 'Q1'–'Q4' for performance")
+            raise BookError(f"{where}: expected quarter headers 'Q1'–'Q4' for performance; {_FIX_HEADER}")
         if numbers[4:8] != [1, 2, 3, 4][: len(numbers[4:8])]:
-            raise BookError(f"{where}: expected quarter headers 'Q1'–'Q4' for commentary")
+            raise BookError(f"{where}: expected quarter headers 'Q1'–'Q4' for commentary; {_FIX_HEADER}")
         baseline = [(i, y) for i, y in baseline if i < targets_at]
         if not baseline:
-            raise BookError(f"{where}: no baseline year columns (such as '2010/11') before 'Targets'")
+            raise BookError(f"{where}: no baseline year columns (such as '2010/11') before 'Targets'; {_FIX_HEADER}")
         first_quarter = quarters[0][0]
         years_row = [_text(c) for c in grid[at + 1]] if at + 1 < len(grid) else []
         target_cols = []
@@ -188,10 +238,7 @@ def _find_header(grid: list[list[object]], source: str) -> int:
     for index, row in enumerate(grid[:50]):
         if row and _text(row[0]).strip().lower() == "ref":
             return index
-    raise BookError(
-        f"{source}: no header row with 'Ref' in column A (expected the layout "
-        "'Ref | Description | baseline years | Comparator | Targets | Q1–Q4 | commentary')"
-    )
+    raise BookError(f"{source}: no header row with 'Ref' in column A; {_FIX_HEADER}")
 
 
 def _indicator(ref: str, row: list[object], layout: _Layout) -> Indicator:
@@ -229,12 +276,10 @@ def _move_misplaced_commentary(record: YearRecord, current: int, notices: list[s
     notices.append(f"{source} row {line}: commentary under Q{q} moved to Q{current}, the current quarter")
 
 
-def _row_unit(book: Partnership, ref: str) -> Unit:
-    """The unit the row's cells are written in (the most common explicit one)."""
+def _row_unit(records: list[YearRecord]) -> Unit:
+    """The unit an indicator's cells are written in (the most common explicit one)."""
     counts: dict[Unit, int] = {}
-    for (r, _), rec in book.records.items():
-        if r != ref:
-            continue
+    for rec in records:
         for cell in [rec.outturn, rec.target, *rec.quarters]:
             unit = read_cell(cell).unit
             if unit is not None and unit is not Unit.NUMBER:

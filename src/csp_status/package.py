@@ -3,14 +3,19 @@
 A write goes to a temporary file in the book's own folder, is flushed to disk, and then replaces
 the book in one rename, so a failed or killed run leaves the original untouched.  A lock file
 beside the book keeps two refreshes apart, and Excel's owner file (``~$book.xlsm``) means the book
-is open in Excel: writing it then would lose the officer's unsaved work, so the write is refused.
+is open in Excel: writing it then would lose the officer's unsaved work, so the write is refused
+(LibreOffice's ``.~lock.book.xlsm#`` likewise).  The lock holds the run's process number and
+machine name: a lock whose run has gone (killed) is taken over; one from another machine (a shared
+folder) is never taken over, as its process cannot be seen from here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Iterator, Mapping
@@ -21,6 +26,9 @@ __all__ = ["zip_bytes", "write_atomically", "book_lock", "excel_owner_file", "le
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
+_WINDOWS = os.name == "nt"
+_EMPTY_LOCK_GRACE = 10.0  # seconds: a run writes its process number into its lock at once
+_WRITE_ADVICE = "Free some space on the disk, or copy the book to a folder you can write to"
 
 
 def zip_bytes(parts: Mapping[str, bytes], order: list[str] | None = None) -> bytes:
@@ -57,13 +65,29 @@ def book_lock(book: Path) -> Iterator[None]:
     if owner.exists():
         raise BookError(
             f"{book}: the book is open in Excel ({owner.name} is beside it); close it first, "
-            "or use the 'Refresh statuses' button inside Excel"
+            "or use the 'Refresh statuses' button inside Excel (if Excel is not running, "
+            f"{owner.name} was left by a crash: delete it)"
+        )
+    office = book.with_name(".~lock." + book.name + "#")
+    if office.exists():
+        raise BookError(
+            f"{book}: the book is open in LibreOffice ({office.name} is beside it); close it first "
+            f"(if LibreOffice is not running, {office.name} was left by a crash: delete it)"
         )
     lock = book.with_name("." + book.name + ".csp-lock")
     fd = _take_lock(book, lock)
     try:
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
+        try:
+            os.write(fd, f"{os.getpid()} {socket.gethostname()}".encode())
+        finally:
+            os.close(fd)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        raise BookError(
+            f"{book}: cannot write in its folder ({err.strerror}); the book is unchanged. {_WRITE_ADVICE}"
+        ) from None
+    try:
         yield
     finally:
         with contextlib.suppress(OSError):
@@ -85,25 +109,59 @@ def _take_lock(book: Path, lock: Path) -> int:
                 "or delete the lock file if no run is in progress"
             ) from None
         except OSError as err:
-            raise BookError(f"{book}: cannot write in its folder ({err.strerror}); the book is unchanged") from None
+            raise BookError(
+                f"{book}: cannot write in its folder ({err.strerror}); the book is unchanged. {_WRITE_ADVICE}"
+            ) from None
     raise AssertionError("unreachable")
 
 
 def _lock_is_stale(lock: Path) -> bool:
-    """A lock whose process is gone on this machine (it was killed mid-run)."""
+    """A lock whose run has gone: its process is not running on this machine (it was killed mid-run).
+
+    An empty lock was left by a run killed between making it and writing its number in it. Our own
+    process number is a run before us (a container restarted), as this process holds no lock yet.
+    """
     try:
-        pid = int(lock.read_text().strip() or "0")
+        fields = lock.read_text(errors="replace").split()
+        if not fields:
+            return time.time() - lock.stat().st_mtime > _EMPTY_LOCK_GRACE
+        pid = int(fields[0])
     except (OSError, ValueError):
         return False
-    if pid <= 0 or pid == os.getpid():
+    if len(fields) > 1 and fields[1] != socket.gethostname():
+        return False  # another machine's run: its process cannot be seen from here
+    if pid <= 0:
         return False
+    return pid == os.getpid() or not _process_running(pid)
+
+
+def _process_running(pid: int) -> bool:
+    if _WINDOWS:
+        return _windows_process_running(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return True
-    except (PermissionError, OSError):
         return False
-    return False
+    except OSError:
+        return True  # it exists, and belongs to someone else
+    return True
+
+
+def _windows_process_running(pid: int) -> bool:
+    """On Windows ``os.kill(pid, 0)`` would end the process: ask for its exit code instead."""
+    import ctypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return ctypes.get_last_error() == 5  # access denied: it exists, and belongs to someone else
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def leftover_temporaries(book: Path) -> list[Path]:
@@ -113,13 +171,19 @@ def leftover_temporaries(book: Path) -> list[Path]:
 
 
 def write_atomically(book: Path, data: bytes) -> None:
-    """Replace the book with data in one rename; on any failure the original stays as it was."""
-    book = Path(book)
+    """Replace the book with data in one rename; on any failure the original stays as it was.
+
+    A book that is a symbolic link is written where the link points, and stays a link.
+    """
+    shown = Path(book)
+    book = Path(os.path.realpath(shown)) if shown.is_symlink() else shown
     folder = book.parent if str(book.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix="." + book.name + ".", suffix=".tmp", dir=folder)
     except OSError as err:
-        raise BookError(f"{book}: cannot write in its folder ({err.strerror}); the book is unchanged") from None
+        raise BookError(
+            f"{shown}: cannot write in its folder ({err.strerror}); the book is unchanged. {_WRITE_ADVICE}"
+        ) from None
     for stale in leftover_temporaries(book):
         if stale.name != Path(tmp).name:
             with contextlib.suppress(OSError):
@@ -139,7 +203,7 @@ def write_atomically(book: Path, data: bytes) -> None:
     except OSError as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise BookError(f"{book}: could not write ({err.strerror}); the book is unchanged") from None
+        raise BookError(f"{shown}: could not write ({err.strerror}); the book is unchanged. {_WRITE_ADVICE}") from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
