@@ -196,12 +196,12 @@ class Package:
                 data = stream.read(MAX_PART_BYTES + 1)
         except (zipfile.BadZipFile, OSError, EOFError, zlib_error()) as err:
             raise BookError(f"{self.path}: part {name!r} is damaged ({err}); {_REPAIR}") from None
+        except NotImplementedError as err:  # a compression method zipfile cannot read (Excel never uses it)
+            raise BookError(f"{self.path}: part {name!r} cannot be unpacked ({err}); {_REFUSED}") from None
         except RuntimeError:  # zipfile: "... is encrypted, password required"
             raise BookError(
                 f"{self.path}: part {name!r} is encrypted; save the workbook from Excel without a password"
             ) from None
-        except NotImplementedError as err:  # a compression method zipfile cannot read (Excel never uses it)
-            raise BookError(f"{self.path}: part {name!r} cannot be unpacked ({err}); {_REFUSED}") from None
         if len(data) > MAX_PART_BYTES:
             raise BookError(f"{self.path}: part {name!r} is larger than declared; {_REFUSED}")
         return data
