@@ -75,18 +75,10 @@ def book_lock(book: Path) -> Iterator[None]:
             f"(if LibreOffice is not running, {office.name} was left by a crash: delete it)"
         )
     lock = book.with_name("." + book.name + ".csp-lock")
-    fd = _take_lock(book, lock)
-    try:
-        try:
-            os.write(fd, f"{os.getpid()} {socket.gethostname()}".encode())
-        finally:
-            os.close(fd)
-    except OSError as err:
+    _take_lock(book, lock)
+    for stale in lock.parent.glob(lock.name + ".*.new"):
         with contextlib.suppress(OSError):
-            os.unlink(lock)
-        raise BookError(
-            f"{book}: cannot write in its folder ({err.strerror}); the book is unchanged. {_WRITE_ADVICE}"
-        ) from None
+            stale.unlink()  # left by a run killed while making its lock; we hold the lock now
     try:
         yield
     finally:
@@ -94,11 +86,11 @@ def book_lock(book: Path) -> Iterator[None]:
             os.unlink(lock)
 
 
-def _take_lock(book: Path, lock: Path) -> int:
-    """Create the lock file; one left by a run that no longer exists (killed) is taken over."""
+def _take_lock(book: Path, lock: Path) -> None:
+    """Make the lock file; one left by a run that no longer exists (killed) is taken over."""
     for attempt in range(2):
         try:
-            return os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            return _make_lock(lock)
         except FileExistsError:
             if attempt == 0 and _lock_is_stale(lock):
                 with contextlib.suppress(OSError):
@@ -115,11 +107,44 @@ def _take_lock(book: Path, lock: Path) -> int:
     raise AssertionError("unreachable")
 
 
+def _make_lock(lock: Path) -> None:
+    """The lock file, made with this run's number already in it: it is never seen empty.
+
+    The number is written to a file of its own, which is then linked as the lock (the link fails
+    when the lock exists).  Where a folder has no hard links (FAT, some network folders), the lock
+    is created and then written, as before.
+    """
+    text = f"{os.getpid()} {socket.gethostname()}".encode()
+    fd, tmp = tempfile.mkstemp(prefix=lock.name + ".", suffix=".new", dir=lock.parent)
+    try:
+        try:
+            os.write(fd, text)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, lock)
+        except FileExistsError:
+            raise
+        except OSError:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            try:
+                os.write(fd, text)
+            except OSError:
+                os.close(fd)
+                os.unlink(lock)
+                raise
+            os.close(fd)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 def _lock_is_stale(lock: Path) -> bool:
     """A lock whose run has gone: its process is not running on this machine (it was killed mid-run).
 
-    An empty lock was left by a run killed between making it and writing its number in it. Our own
-    process number is a run before us (a container restarted), as this process holds no lock yet.
+    An empty lock (made where there are no hard links, by a run killed before it wrote its number)
+    is stale after a few seconds.  Our own process number is a run before us (a container
+    restarted), as this process holds no lock yet.
     """
     try:
         fields = lock.read_text(errors="replace").split()
