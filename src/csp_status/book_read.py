@@ -9,6 +9,7 @@ typing slip never hides the other indicators.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .calc import TrendBasis, parse_polarity, parse_tolerance_kind
@@ -22,7 +23,7 @@ from .numfmt import format_number
 from .parse import SheetNumber, parse_cell, parse_fraction
 from .xlsx import Formula, Package, col_letter
 
-__all__ = ["MasterBook", "read_book", "book_from_cells", "cell_text"]
+__all__ = ["MasterBook", "BookStart", "read_book", "read_book_start", "finish_book", "book_from_cells", "cell_text"]
 
 Cells = dict[tuple[int, int], object]
 
@@ -43,18 +44,30 @@ class MasterBook:
     styles: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class BookStart:
+    """What a book says before its Data sheet is read: its sheets, settings and indicators.
+
+    The refresh reads the Data sheet in one pass after this, writing its formulas' shown values as
+    it goes (``finish_book`` then completes the read).
+    """
+
+    path: Path
+    settings: Settings
+    settings_cells: dict[str, object]
+    indicators: list[Indicator]
+    indicator_cells: Cells
+    indicator_rows: dict[str, int]
+    sheet_parts: dict[str, str] = field(default_factory=dict)
+    styles: dict[str, int] = field(default_factory=dict)
+
+
 def read_book(path: Path, package: Package | None = None) -> MasterBook:
     """Read a master workbook (any errors name the file, sheet and cell)."""
     own = package is None
     package = package or Package(Path(path))
     try:
-        parts = package.sheet_paths()
-        missing = [name for name in (SUMMARY, INDICATORS, DATA, SETTINGS) if name not in parts]
-        if missing:
-            raise BookError(
-                f"{path}: not a CSP Status workbook: no sheet named {', '.join(map(repr, missing))} "
-                f"(it has {', '.join(map(repr, parts)) or 'no sheets'}); make one with 'csp import'"
-            )
+        parts = _sheet_parts(path, package)
         settings_cells = package.cells(SETTINGS)
         indicator_cells = package.cells(INDICATORS)
         data_cells = package.cells(DATA)
@@ -68,23 +81,57 @@ def read_book(path: Path, package: Package | None = None) -> MasterBook:
     return book
 
 
+def read_book_start(path: Path, package: Package) -> BookStart:
+    """Read a book's sheets, settings and indicators, leaving its Data sheet for ``finish_book``."""
+    parts = _sheet_parts(path, package)
+    settings_cells = package.cells(SETTINGS)
+    indicator_cells = package.cells(INDICATORS)
+    settings_styles = package.cell_styles(SETTINGS)
+    start = _start(path, settings_cells, indicator_cells)
+    start.sheet_parts = dict(parts)
+    start.styles = _legend_styles(settings_cells, settings_styles)
+    return start
+
+
+def _sheet_parts(path: Path, package: Package) -> dict[str, str]:
+    parts = package.sheet_paths()
+    missing = [name for name in (SUMMARY, INDICATORS, DATA, SETTINGS) if name not in parts]
+    if missing:
+        raise BookError(
+            f"{path}: not a CSP Status workbook: no sheet named {', '.join(map(repr, missing))} "
+            f"(it has {', '.join(map(repr, parts)) or 'no sheets'}); make one with 'csp import'"
+        )
+    return parts
+
+
 def book_from_cells(source: Path | str, settings_cells: Cells, indicator_cells: Cells, data_cells: Cells) -> MasterBook:
     """Read the partnership from the cells of the Settings, Indicators and Data sheets.
 
     ``source`` names the book in messages: a path, or the name of a workbook open in Excel.
     """
+    return finish_book(_start(source, settings_cells, indicator_cells), data_cells)
+
+
+def _start(source: Path | str, settings_cells: Cells, indicator_cells: Cells) -> BookStart:
     where = _Where(source)
     settings, raw_settings = _settings(settings_cells, where)
     indicators, indicator_rows = _indicators(indicator_cells, where)
-    columns = _header(data_cells, DATA, DATA_INPUT_HEADERS, where)
+    return BookStart(Path(source), settings, raw_settings, indicators, indicator_cells, indicator_rows)
+
+
+def finish_book(start: BookStart, data_cells: Cells) -> MasterBook:
+    """The whole book, once its Data sheet's cells are read (errors name the sheet and cell)."""
+    where = _Where(start.path)
+    headers = _row_texts(data_cells)
+    columns = _header(headers, DATA, DATA_INPUT_HEADERS, where)
     for name in DATA_FORMULA_HEADERS:
-        col = _find_header(data_cells, name)
+        col = headers.get(name.strip().lower())
         if col:
             columns[name] = col
-    records, rows = _records(data_cells, columns, {i.ref for i in indicators}, where)
-    book = Partnership(settings, indicators, records)
-    return MasterBook(Path(source), book, {}, data_cells, columns, rows, indicator_cells, indicator_rows,
-                      raw_settings)
+    records, rows = _records(data_cells, columns, {i.ref for i in start.indicators}, where)
+    book = Partnership(start.settings, start.indicators, records)
+    return MasterBook(start.path, book, dict(start.sheet_parts), data_cells, columns, rows, start.indicator_cells,
+                      start.indicator_rows, start.settings_cells, dict(start.styles))
 
 
 class _Where:
@@ -115,18 +162,19 @@ def _value(cell: object) -> object:
     return cell.cached if isinstance(cell, Formula) else cell
 
 
-def _find_header(cells: Cells, name: str, row: int = 1) -> int | None:
-    wanted = name.strip().lower()
+def _row_texts(cells: Cells, row: int = 1) -> dict[str, int]:
+    """The header row: each text (trimmed, any case) and the first column that holds it."""
+    found: dict[str, int] = {}
     for (r, c), value in cells.items():
-        if r == row and isinstance(value, str) and value.strip().lower() == wanted:
-            return c
-    return None
+        if r == row and isinstance(value, str):
+            found.setdefault(value.strip().lower(), c)
+    return found
 
 
-def _header(cells: Cells, sheet: str, names: tuple[str, ...], where: _Where) -> dict[str, int]:
+def _header(headers: dict[str, int], sheet: str, names: tuple[str, ...], where: _Where) -> dict[str, int]:
     columns = {}
     for n, name in enumerate(names, start=1):
-        col = _find_header(cells, name)
+        col = headers.get(name.strip().lower())
         if col is None:
             raise BookError(
                 f"{where(sheet, 1, n)}: expected the header {name!r} in row 1 of sheet '{sheet}'; "
@@ -177,9 +225,10 @@ def _settings(cells: Cells, where: _Where) -> tuple[Settings, dict[str, object]]
 
 
 def _indicators(cells: Cells, where: _Where) -> tuple[list[Indicator], dict[str, int]]:
-    columns = _header(cells, INDICATORS, INDICATOR_HEADERS[:3], where)
+    headers = _row_texts(cells)
+    columns = _header(headers, INDICATORS, INDICATOR_HEADERS[:3], where)
     for name in INDICATOR_HEADERS[3:]:
-        col = _find_header(cells, name)
+        col = headers.get(name.strip().lower())
         if col:
             columns[name] = col
     last = max((r for r, _ in cells), default=1)
@@ -253,40 +302,47 @@ def _records(cells: Cells, columns: dict[str, int], refs: set[str], where: _Wher
     records: dict[tuple[str, str], YearRecord] = {}
     seen: dict[tuple[str, str], int] = {}
     rows = []
+    ref_col, year_col = columns["Ref"], columns["Year"]
+    figure_cols = [columns[name] for name in ("Outturn", "Target", "Q1", "Q2", "Q3", "Q4")]
+    commentary_cols = [columns[f"{q} commentary"] for q in ("Q1", "Q2", "Q3", "Q4")]
     for row in range(2, last + 1):
-        ref_cell = _value(cells.get((row, columns["Ref"])))
+        ref_cell = _value(cells.get((row, ref_col)))
         ref = cell_text(ref_cell).strip()
-        year_cell = _value(cells.get((row, columns["Year"])))
+        year_cell = _value(cells.get((row, year_col)))
         if not ref and year_cell in (None, ""):
             continue
         if ref not in refs:
             raise BookError(
-                f"{where(DATA, row, columns['Ref'])}: ref {text_preview(ref)} is not on the '{INDICATORS}' sheet; "
+                f"{where(DATA, row, ref_col)}: ref {text_preview(ref)} is not on the '{INDICATORS}' sheet; "
                 "add the indicator there first, or correct the ref"
             )
         try:
-            start = year_key(cell_text(year_cell))
+            year = _reporting_year(cell_text(year_cell))
         except CellError as err:
-            raise BookError(f"{where(DATA, row, columns['Year'])}: {err}") from None
-        year = f"{start}/{(start + 1) % 100:02d}"
+            raise BookError(f"{where(DATA, row, year_col)}: {err}") from None
         if (ref, year) in seen:
             raise BookError(
-                f"{where(DATA, row, columns['Year'])}: {ref} {year} is already on row {seen[(ref, year)]}; "
+                f"{where(DATA, row, year_col)}: {ref} {year} is already on row {seen[(ref, year)]}; "
                 "keep one row per indicator and year"
             )
         seen[(ref, year)] = row
         rows.append(row)
-
-        def get(name: str) -> object:
-            value = _value(cells.get((row, columns[name])))
-            return None if value == "" else value
-
-        records[(ref, year)] = YearRecord(
-            ref, year, outturn=get("Outturn"), target=get("Target"),
-            quarters=[get(q) for q in ("Q1", "Q2", "Q3", "Q4")],
-            commentary=[cell_text(get(f"{q} commentary")) for q in ("Q1", "Q2", "Q3", "Q4")],
-        )
+        figures = [_blank_as_none(_value(cells.get((row, col)))) for col in figure_cols]
+        commentary = [cell_text(_blank_as_none(_value(cells.get((row, col))))) for col in commentary_cols]
+        records[(ref, year)] = YearRecord(ref, year, outturn=figures[0], target=figures[1],
+                                          quarters=figures[2:], commentary=commentary)
     return records, rows
+
+
+def _blank_as_none(value: object) -> object:
+    return None if value == "" else value
+
+
+@lru_cache(maxsize=256)
+def _reporting_year(text: str) -> str:
+    """'2011/12', '2011-12' or '2011' -> '2011/12' (an error for anything else)."""
+    start = year_key(text)
+    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def _legend_styles(cells: Cells, styles: dict[tuple[int, int], int]) -> dict[str, int]:

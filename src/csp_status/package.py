@@ -18,7 +18,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterator, Mapping, Sequence
 
 from .errors import BookError
 
@@ -31,8 +31,12 @@ _EMPTY_LOCK_GRACE = 10.0  # seconds: a run writes its process number into its lo
 _WRITE_ADVICE = "Free some space on the disk, or copy the book to a folder you can write to"
 
 
-def zip_bytes(parts: Mapping[str, bytes], order: list[str] | None = None) -> bytes:
-    """The package as zip bytes: fixed timestamps and member order, so equal parts give equal bytes."""
+def zip_bytes(parts: Mapping[str, bytes | Sequence[bytes]], order: list[str] | None = None) -> bytes:
+    """The package as zip bytes: fixed timestamps and member order, so equal parts give equal bytes.
+
+    A part may be given in pieces (a large sheet rewritten a batch of rows at a time): it is
+    compressed as it is written, to the same bytes as in one piece, without joining them first.
+    """
     import io
 
     names = order if order is not None else sorted(parts, key=lambda n: (n not in _FIRST, _FIRST.index(n) if n in _FIRST else 0, n))
@@ -43,7 +47,13 @@ def zip_bytes(parts: Mapping[str, bytes], order: list[str] | None = None) -> byt
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             info.create_system = 0
-            archive.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            data = parts[name]
+            if isinstance(data, (bytes, bytearray)):
+                archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            else:
+                with archive.open(info, "w") as out:  # level 6, zlib's default; deflate ignores the cuts
+                    for piece in data:
+                        out.write(piece)
     return buffer.getvalue()
 
 

@@ -10,23 +10,24 @@ through byte for byte.  A refresh whose result equals the book writes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
 from . import functions
-from .book_read import MasterBook, cell_text, read_book
+from .book_read import BookStart, Cells, cell_text, finish_book, read_book_start
 from .errors import BookError, CspError
 from .evaluate import Evaluation, evaluate
 from .layout import DATA, DATA_FORMULA_HEADERS, SUMMARY, data_formulas
 from .package import book_lock, write_atomically, zip_bytes
 from .parse import SheetNumber
 from .summary import summary_sheet
-from .xlsx import MAIN, NS, Formula, Package, col_index, split_ref, xml_text
+from .xlsx import MAIN, Formula, Package, cell_key, cell_value, col_index, xml_text
 
 __all__ = ["RefreshResult", "refresh_book", "regenerate"]
 
-_SERIALISE = dict(xml_declaration=True, encoding="UTF-8", standalone=True)
+ROW, CELL, FORMULA, VALUE = MAIN + "row", MAIN + "c", MAIN + "f", MAIN + "v"
 
 
 @dataclass
@@ -62,53 +63,202 @@ def regenerate(path: Path) -> tuple[bytes, list[Evaluation], list[str], bytes]:
     except OSError as err:
         raise BookError(f"{path}: cannot read it ({err.strerror})") from None
     with Package(path) as package:
-        master = read_book(path, package)
+        start = read_book_start(path, package)
+        shown = _ShownValues(start, package.shared_strings(), package.number_formats())
+        data = shown.rewrite(package)  # in pieces, compressed as they are written
+        master = finish_book(start, shown.cells)
         evaluations = evaluate(master.partnership)
-        notices: list[str] = []
-        replaced = {
+        replaced: dict[str, bytes | list[bytes]] = {
             master.sheet_parts[SUMMARY]: summary_sheet(master.partnership, evaluations, master.styles),
-            master.sheet_parts[DATA]: _data_with_cached_values(package, master, notices),
+            master.sheet_parts[DATA]: data,
         }
         order = package.names
         parts = {name: replaced.get(name) or package.read(name) for name in order}
-    return zip_bytes(parts, order=order), evaluations, notices, original
+    return zip_bytes(parts, order=order), evaluations, shown.notices, original
 
 
-def _data_with_cached_values(package: Package, master: MasterBook, notices: list[str]) -> bytes:
-    """The Data part with every recognised CSP_* formula cell holding what Excel will calculate."""
-    part = master.sheet_parts[DATA]
-    root = package.xml(part)
-    columns = {master.data_columns[h]: h for h in DATA_FORMULA_HEADERS if h in master.data_columns}
-    shared: dict[str, tuple[int, str]] = {}
-    for row in root.iterfind("m:sheetData/m:row", NS):
-        for cell in row.iterfind("m:c", NS):
-            ref = cell.get("r")
-            f = cell.find("m:f", NS)
-            if not ref or f is None:
-                continue
-            r, c = split_ref(ref)
-            if f.get("t") == "shared" and f.text:
-                shared[f.get("si", "")] = (r, f.text)
-            header = columns.get(c)
-            if header is None:
-                continue
-            text = f.text
-            if text is None and f.get("t") == "shared":
-                first_row, first_text = shared.get(f.get("si", ""), (0, ""))
-                text = data_formulas(r)[header] if first_text == data_formulas(first_row)[header] else None
-            if text != data_formulas(r)[header]:
-                notices.append(
-                    f"{master.path}: sheet '{DATA}' cell {ref}: the formula was changed by hand; its shown value was left as it was"
-                )
-                continue
-            _set_cached(cell, _formula_value(master, r, header))
-    return etree.tostring(root, **_SERIALISE)
+class _ShownValues:
+    """One pass over the Data sheet: read its cells, and give each recognised CSP_* formula cell
+    the value Excel will calculate (worked out from its row and the one above, so each batch of
+    rows is finished before the next is parsed).
+
+    The cells of the formula columns are not kept (their values are worked out here, and nothing
+    reads them), except where a column is one the formulas themselves read (A–H).  Rows out of
+    order, which Excel never writes, need the whole sheet first: every cell is then read, and the
+    pass made again.
+    """
+
+    def __init__(self, start: BookStart, strings: list[str], formats: list[str]) -> None:
+        self.start = start
+        self.strings, self.formats = strings, formats
+        self.cells: Cells = {}
+        self.notices: list[str] = []
+        self._shared: dict[str, tuple[int, str]] = {}
+        self._columns: dict[int, str] | None = None
+        self._not_kept: set[int] | None = None  # formula columns whose cells are not kept
+        self._last = (0, 0)
+        self._in_order = True
+        self._reading = True
+        quarter = start.settings.current_quarter
+        self._year = cell_text(_arg(start.settings_cells.get("reporting_year"))).lower()
+        self._now, self._before = "EFGH"[quarter - 1], "EFGH"[quarter - 2] if quarter > 1 else ""
+        self._row_checked: tuple[int, bool] = (0, False)
+        self._rows_by_ref: dict[str, int] = {}
+        for key, row in start.indicator_rows.items():
+            self._rows_by_ref.setdefault(key.lower(), row)
+
+    def rewrite(self, package: Package) -> list[bytes]:
+        pieces = package.sheet_rows(DATA).rewrite(self._batch)
+        if self._in_order:
+            return pieces
+        del pieces
+        self.cells = package.cells(DATA)
+        self._reading, self._shared, self._columns, self.notices = False, {}, None, []
+        self._row_checked = (0, False)
+        return package.sheet_rows(DATA).rewrite(self._batch)
+
+    def _batch(self, rows: etree._Element) -> None:
+        formulas = self._read(rows) if self._reading else self._formula_cells(rows)
+        if self._columns is None:
+            self._find_columns()
+        if not self._in_order and self._reading:
+            return  # the values are worked out in the second pass, over every cell
+        for cell, f, r, c in formulas:
+            self._formula(cell, f, r, c)
+
+    def _find_columns(self) -> None:
+        """The formula columns, by their headers in row 1 (read by now)."""
+        headers: dict[str, int] = {}
+        for (r, c), value in self.cells.items():
+            if r == 1 and isinstance(value, str):
+                headers.setdefault(value.strip().lower(), c)
+        self._columns = {headers[h.lower()]: h for h in DATA_FORMULA_HEADERS if h.lower() in headers}
+        self._not_kept = {c for c in self._columns if c > _READ_BY_FORMULAS} if self._in_order else set()
+
+    def _read(self, rows: etree._Element) -> list[tuple[etree._Element, etree._Element, int, int]]:
+        """The batch's cells into ``cells``; its formula cells, in document order."""
+        cells, strings, formats = self.cells, self.strings, self.formats
+        formulas = []
+        last, not_kept = self._last, self._not_kept
+        for row in rows.iterchildren(ROW):
+            for cell in row.iterchildren(CELL):
+                ref = cell.get("r")
+                if not ref:
+                    continue
+                key = cell_key(ref)
+                if key <= last:
+                    self._in_order = False
+                last = key
+                if not_kept is None and key[0] > 1:
+                    self._last = last
+                    self._find_columns()  # row 1 is done
+                    not_kept = self._not_kept
+                if not len(cell) and cell.get("t") != "b":
+                    continue  # an empty cell, only styled (a childless boolean reads as FALSE)
+                if not_kept and key[1] in not_kept:
+                    f = cell.find(FORMULA)
+                    if f is not None:
+                        formulas.append((cell, f, *key))
+                        continue
+                value = cell_value(cell, strings, formats)
+                if value is None or value == "":
+                    continue
+                cells[key] = value
+                if isinstance(value, Formula):
+                    formulas.append((cell, cell.find(FORMULA), *key))
+        self._last = last
+        return formulas
+
+    def _formula_cells(self, rows: etree._Element) -> list[tuple[etree._Element, etree._Element, int, int]]:
+        """The batch's formula cells, in document order (the cells are read already)."""
+        formulas = []
+        for row in rows.iterchildren(ROW):
+            for cell in row.iterchildren(CELL):
+                ref, f = cell.get("r"), cell.find(FORMULA)
+                if ref and f is not None:
+                    formulas.append((cell, f, *cell_key(ref)))
+        return formulas
+
+    def _formula(self, cell: etree._Element, f: etree._Element, r: int, c: int) -> None:
+        """Set one formula cell's shown value, if it is one of ours and unchanged by hand."""
+        if f.get("t") == "shared" and f.text:
+            self._shared[f.get("si", "")] = (r, f.text)
+        header = self._columns.get(c) if self._columns else None
+        if header is None:
+            return
+        text = f.text
+        if text is None and f.get("t") == "shared":
+            first_row, first_text = self._shared.get(f.get("si", ""), (0, ""))
+            text = _formulas(r)[header] if first_text == _formulas(first_row)[header] else None
+        if text != _formulas(r)[header]:
+            self.notices.append(
+                f"{self.start.path}: sheet '{DATA}' cell {cell.get('r')}: the formula was changed by hand; "
+                "its shown value was left as it was"
+            )
+            return
+        _set_cached(cell, self._value(r, header))
+
+    def _value(self, r: int, header: str) -> object:
+        """What the Data formula of ``header`` on row ``r`` calculates (see layout.data_formulas)."""
+        grid = self.cells
+
+        def at(col: str, row: int = r) -> object:
+            return _arg(grid.get((row, _COLUMN[col])))
+
+        if self._row_checked[0] != r:  # a row's four formulas share the check of its year
+            year = at("B")
+            self._row_checked = (r, not blank(year) and cell_text(year).lower() == self._year)
+        if not self._row_checked[1]:
+            return ""
+        now = at(self._now)
+        target = at("D")
+        ref = cell_text(at("A"))
+        ind_row = self._rows_by_ref.get(ref.strip().lower())
+        indicator_cells = self.start.indicator_cells
+
+        def lookup(col: str) -> object:
+            return _arg(indicator_cells.get((ind_row, _COLUMN[col]))) if ind_row else None
+
+        try:
+            if header == "Value now":
+                return _blank_if_none(functions.csp_value(now))
+            if header == "Status":
+                return functions.csp_status(now, target, lookup("C"), lookup("E"), lookup("F")).value
+            if header == "Gap":
+                return _blank_if_none(functions.csp_gap(now, target))
+            same_row = cell_text(at("A", r - 1)).lower() == ref.lower()
+            last_outturn = at("C", r - 1) if same_row and not blank(at("C", r - 1)) else ""
+            if cell_text(lookup("G")).lower() == "same quarter last year":
+                last_q = at(self._now, r - 1)
+                previous = last_q if same_row and not blank(last_q) else ""
+            elif not self._before:
+                previous = last_outturn
+            else:
+                prev_q = at(self._before)
+                previous = last_outturn if blank(prev_q) else prev_q
+            trend = functions.csp_trend(now, previous or None, lookup("C"))
+            return trend.value if trend else ""
+        except CspError as err:
+            return functions.error_text(err)
+
+
+_COLUMN = {letter: col_index(letter) for letter in "ABCDEFGH"}
+_READ_BY_FORMULAS = max(_COLUMN.values())  # the formulas read columns A–H of their row and the one above
+
+
+@lru_cache(maxsize=16)
+def _formulas(r: int) -> dict[str, str]:
+    return data_formulas(r)
+
+
+def blank(value: object) -> bool:
+    return value is None or value == ""
 
 
 def _set_cached(cell: etree._Element, value: object) -> None:
-    v = cell.find("m:v", NS)
+    v = cell.find(VALUE)
     if v is None:
-        v = etree.SubElement(cell, MAIN + "v")
+        v = etree.SubElement(cell, VALUE)
     if isinstance(value, bool):
         cell.set("t", "b")
         v.text = "1" if value else "0"
@@ -130,62 +280,6 @@ def _arg(cell: object) -> object:
     if cell == "":
         return None
     return cell
-
-
-def _formula_value(master: MasterBook, r: int, header: str) -> object:
-    """What the Data formula of ``header`` on row ``r`` calculates (see layout.data_formulas)."""
-    grid = master.data_cells
-
-    def at(col: str, row: int = r) -> object:
-        return _arg(grid.get((row, col_index(col))))
-
-    def blank(value: object) -> bool:
-        return value is None or value == ""
-
-    year_cell = master.settings_cells.get("reporting_year")
-    if cell_text(at("B")).lower() != cell_text(_arg(year_cell)).lower() or blank(at("B")):
-        return ""
-    quarter = master.partnership.settings.current_quarter
-    now = at("EFGH"[quarter - 1])
-    target = at("D")
-    ref = cell_text(at("A"))
-    ind_row = _indicator_row_by_ref(master).get(ref.strip().lower())
-
-    def lookup(col: str) -> object:
-        return _arg(master.indicator_cells.get((ind_row, col_index(col)))) if ind_row else None
-
-    try:
-        if header == "Value now":
-            return _blank_if_none(functions.csp_value(now))
-        if header == "Status":
-            return functions.csp_status(now, target, lookup("C"), lookup("E"), lookup("F")).value
-        if header == "Gap":
-            return _blank_if_none(functions.csp_gap(now, target))
-        same_row = cell_text(at("A", r - 1)).lower() == ref.lower()
-        last_outturn = at("C", r - 1) if same_row and not blank(at("C", r - 1)) else ""
-        if cell_text(lookup("G")).lower() == "same quarter last year":
-            last_q = at("EFGH"[quarter - 1], r - 1)
-            previous = last_q if same_row and not blank(last_q) else ""
-        elif quarter == 1:
-            previous = last_outturn
-        else:
-            prev_q = at("EFGH"[quarter - 2])
-            previous = last_outturn if blank(prev_q) else prev_q
-        trend = functions.csp_trend(now, previous or None, lookup("C"))
-        return trend.value if trend else ""
-    except CspError as err:
-        return functions.error_text(err)
-
-
-def _indicator_row_by_ref(master: MasterBook) -> dict[str, int]:
-    """Indicators rows by ref, matched as Excel's MATCH does (any case; the first row wins)."""
-    rows = master.__dict__.get("_rows_by_ref")
-    if rows is None:
-        rows = {}
-        for key, row in master.indicator_rows.items():
-            rows.setdefault(key.lower(), row)
-        master.__dict__["_rows_by_ref"] = rows
-    return rows
 
 
 def _blank_if_none(value: float | None) -> object:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SheetRows", "ROWS_PER_BATCH"]
 
-ROWS_PER_BATCH = 2000
+ROWS_PER_BATCH = 500  # about 10 MB of lxml tree for a Data sheet's rows
 SERIALISE = dict(xml_declaration=True, encoding="UTF-8", standalone=True)
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHEET_DATA_OPEN = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?sheetData(?=[\s>/])[^>]*>")
@@ -49,7 +49,7 @@ class SheetRows:
     part's bytes, in pieces.
     """
 
-    def __init__(self, package: "Package", name: str, *, rows_per_batch: int = ROWS_PER_BATCH) -> None:
+    def __init__(self, package: "Package", name: str, *, rows_per_batch: int | None = None) -> None:
         self.package = package
         self.name = name
         data = package.read(name)
@@ -58,7 +58,7 @@ class SheetRows:
         self._head = self._tail = b""
         self._wrapper_open = b""
         try:
-            self._cut(data, rows_per_batch)
+            self._cut(data, rows_per_batch or ROWS_PER_BATCH)
         except _CannotCut:
             self._pieces = None
 

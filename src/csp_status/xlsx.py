@@ -367,6 +367,10 @@ def row_cells(rows: etree._Element, strings: list[str], formats: list[str],
 
 def cell_key(ref: str) -> tuple[int, int]:
     """'J7' -> (7, 10), as split_ref, with column letters remembered."""
+    letters = ref.rstrip("0123456789")
+    col = _COLUMNS.get(letters)  # only plain letters already checked by _REF are remembered
+    if col is not None and 0 < len(ref) - len(letters) <= 7:
+        return int(ref[len(letters):]), col
     match = _REF.match(ref)
     if not match:
         raise ValueError(f"not a cell reference: {ref!r}")
@@ -394,7 +398,12 @@ def cell_value(cell: etree._Element, strings: list[str], formats: list[str]) -> 
     kind = cell.get("t", "n")
     raw = v.text if v is not None else None
     if kind == "inlineStr":
-        value: object = unescape_text("".join(t.text or "" for t in node.iter(_T))) if node is not None else ""
+        if node is None:
+            value: object = ""
+        elif len(node) == 1 and node[0].tag == _T and not len(node[0]):
+            value = unescape_text(node[0].text or "")  # plain text: <is><t>…</t></is>
+        else:
+            value = unescape_text("".join(t.text or "" for t in node.iter(_T)))  # rich text runs
     elif kind == "s":
         try:
             value = strings[int(raw or "")]
