@@ -139,7 +139,7 @@ def parse_legacy_rows(rows: list[list[object]], source: str = "the sheet") -> Le
     notices: list[str] = []
     indicators: list[Indicator] = []
     records: dict[tuple[str, str], YearRecord] = {}
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # by ref in any case: the Data sheet's formulas match refs as Excel does
     first_data = header_at + (2 if layout.years_row_used else 1)
     for index in range(first_data, len(grid)):
         row = grid[index] + [""] * (layout.width - len(grid[index]))
@@ -148,12 +148,12 @@ def parse_legacy_rows(rows: list[list[object]], source: str = "the sheet") -> Le
             if any(_text(c).strip() for c in row):
                 notices.append(f"{source} row {index + 1}: no Ref in column A; row skipped")
             continue
-        if ref in seen:
+        if ref.casefold() in seen:
             raise BookError(
-                f"{source} row {index + 1}: indicator ref {ref!r} is already used on row {seen[ref]}; "
+                f"{source} row {index + 1}: indicator ref {ref!r} is already used on row {seen[ref.casefold()]}; "
                 "give each indicator its own ref"
             )
-        seen[ref] = index + 1
+        seen[ref.casefold()] = index + 1
         if len(seen) > MAX_INDICATORS:
             raise BookError(
                 f"{source}: more than {MAX_INDICATORS:,} indicator rows; a partnership's summary has a few dozen. "

@@ -84,6 +84,8 @@ def book_lock(book: Path) -> Iterator[None]:
             f"{book}: the book is open in LibreOffice ({office.name} is beside it); close it first "
             f"(if LibreOffice is not running, {office.name} was left by a crash: delete it)"
         )
+    if not book.parent.is_dir():
+        raise BookError(f"{book}: there is no folder {str(book.parent)!r}; check the name and the folder")
     lock = book.with_name("." + book.name + ".csp-lock")
     _take_lock(book, lock)
     for stale in lock.parent.glob(lock.name + ".*.new"):
