@@ -226,8 +226,8 @@ NOT_ZIP = ("Error: bad.xlsm: not an Excel workbook (not a zip package: File is n
          "Error: bad.xlsm: sheet 'Data' cell A8: ref 'CNP PM10' is not on the 'Indicators' sheet; add the "
          "indicator there first, or correct the ref\n"),
         (_with_book(lambda b: bookedit.set_cell(b, "Indicators", "A10", "CNP PM8")),
-         "Error: bad.xlsm: sheet 'Indicators' cell A10: indicator ref 'CNP PM8' is already used on row 9; each "
-         "indicator needs its own ref\n"),
+         "Error: bad.xlsm: sheet 'Indicators' cell A10: indicator ref 'CNP PM8' is already used on row 9; give "
+         "each indicator its own ref\n"),
         (_with_book(lambda b: bookedit.rename_sheet(b, "Data", "data (old)")),
          "Error: bad.xlsm: not a CSP Status workbook: no sheet named 'Data' (it has 'Summary', 'Indicators', "
          "'data (old)', 'Settings', 'xlwings.conf'); make one with 'csp import'\n"),

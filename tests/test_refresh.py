@@ -252,8 +252,8 @@ def _rename_data(book):
          "{book}: sheet 'Data' cell A2: ref 'CNP PM99' is not on the 'Indicators' sheet; add the indicator "
          "there first, or correct the ref"),
         (lambda b: bookedit.set_cell(b, "Indicators", "A3", "CNP PM1"),
-         "{book}: sheet 'Indicators' cell A3: indicator ref 'CNP PM1' is already used on row 2; each "
-         "indicator needs its own ref"),
+         "{book}: sheet 'Indicators' cell A3: indicator ref 'CNP PM1' is already used on row 2; give "
+         "each indicator its own ref"),
         (lambda b: bookedit.set_cell(b, "Data", "B3", "2008/09"),
          "{book}: sheet 'Data' cell B3: CNP PM1 2008/09 is already on row 2; keep one row per indicator and year"),
         (_rename_data,
@@ -266,7 +266,8 @@ def _rename_data(book):
          "{book}: sheet 'Indicators' cell C1: expected the header 'Polarity' in row 1 of sheet 'Indicators'; "
          "restore it (headers may move but not be renamed)"),
         (lambda b: bookedit.clear_cell(b, "Settings", "A5"),
-         "{book}: sheet 'Settings' has no row labelled 'Current quarter' in column A"),
+         "{book}: sheet 'Settings' has no row labelled 'Current quarter' in column A; restore the label, with "
+         "the value beside it in column B"),
     ],
     ids=["quarter-five", "year-text", "ref-unknown", "ref-duplicated", "year-duplicated", "no-data-sheet",
          "no-q1-header", "no-polarity-header", "no-quarter-label"],

@@ -15,7 +15,7 @@ from pathlib import Path
 from .calc import TrendBasis, parse_polarity, parse_tolerance_kind
 from .errors import BookError, CellError, text_preview
 from .layout import (
-    DATA, DATA_FORMULA_HEADERS, DATA_INPUT_HEADERS, INDICATOR_HEADERS, INDICATORS, SETTING_LABELS,
+    DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DATA_INPUT_HEADERS, INDICATOR_HEADERS, INDICATORS, SETTING_LABELS,
     SETTINGS, STYLE_LABELS, SUMMARY, parse_unit_word,
 )
 from .model import Indicator, Partnership, Settings, YearRecord, year_key
@@ -26,6 +26,7 @@ from .xlsx import Formula, Package, col_letter
 __all__ = ["MasterBook", "BookStart", "read_book", "read_book_start", "finish_book", "book_from_cells", "cell_text"]
 
 Cells = dict[tuple[int, int], object]
+MAX_CELL_CHARS = 32_767  # what one Excel cell holds
 
 
 @dataclass
@@ -114,6 +115,8 @@ def book_from_cells(source: Path | str, settings_cells: Cells, indicator_cells: 
 
 def _start(source: Path | str, settings_cells: Cells, indicator_cells: Cells) -> BookStart:
     where = _Where(source)
+    _refuse_long_cells(settings_cells, SETTINGS, where)
+    _refuse_long_cells(indicator_cells, INDICATORS, where)
     settings, raw_settings = _settings(settings_cells, where)
     indicators, indicator_rows = _indicators(indicator_cells, where)
     return BookStart(Path(source), settings, raw_settings, indicators, indicator_cells, indicator_rows)
@@ -122,6 +125,8 @@ def _start(source: Path | str, settings_cells: Cells, indicator_cells: Cells) ->
 def finish_book(start: BookStart, data_cells: Cells) -> MasterBook:
     """The whole book, once its Data sheet's cells are read (errors name the sheet and cell)."""
     where = _Where(start.path)
+    _refuse_long_cells(data_cells, DATA, where)
+    _refuse_duplicate_headers(data_cells, DATA, DATA_HEADERS, where)
     headers = _row_texts(data_cells)
     columns = _header(headers, DATA, DATA_INPUT_HEADERS, where)
     for name in DATA_FORMULA_HEADERS:
@@ -171,6 +176,33 @@ def _row_texts(cells: Cells, row: int = 1) -> dict[str, int]:
     return found
 
 
+def _refuse_duplicate_headers(cells: Cells, sheet: str, names: tuple[str, ...], where: _Where) -> None:
+    """Two columns with one header: the second's cells would be read by nobody, so neither is chosen."""
+    wanted = {name.lower() for name in names}
+    first: dict[str, int] = {}
+    for (r, c), value in cells.items():
+        if r == 1 and isinstance(value, str) and value.strip().lower() in wanted:
+            key = value.strip().lower()
+            if key in first:
+                raise BookError(
+                    f"{where(sheet, 1, c)}: the header {value.strip()!r} is also in cell {col_letter(first[key])}1; "
+                    "keep one column of each name: move what is typed under one of them to the other, then "
+                    "delete or rename it"
+                )
+            first[key] = c
+
+
+def _refuse_long_cells(cells: Cells, sheet: str, where: _Where) -> None:
+    """A cell longer than Excel holds (only another program can write one): Excel would cut it."""
+    for (r, c), value in cells.items():
+        text = value.cached if isinstance(value, Formula) else value
+        if isinstance(text, str) and len(text) > MAX_CELL_CHARS:
+            raise BookError(
+                f"{where(sheet, r, c)}: the text is {len(text):,} characters long; an Excel cell holds at most "
+                f"{MAX_CELL_CHARS:,}, so Excel would cut it. Shorten it, or keep the full text elsewhere and link to it"
+            )
+
+
 def _header(headers: dict[str, int], sheet: str, names: tuple[str, ...], where: _Where) -> dict[str, int]:
     columns = {}
     for n, name in enumerate(names, start=1):
@@ -193,7 +225,10 @@ def _settings(cells: Cells, where: _Where) -> tuple[Settings, dict[str, object]]
     settings = Settings()
     for key in ("reporting_year", "current_quarter"):
         if key not in found:
-            raise BookError(f"{where.path}: sheet '{SETTINGS}' has no row labelled {SETTING_LABELS[key]!r} in column A")
+            raise BookError(
+                f"{where.path}: sheet '{SETTINGS}' has no row labelled {SETTING_LABELS[key]!r} in column A; "
+                "restore the label, with the value beside it in column B"
+            )
     row, year = found["reporting_year"]
     try:
         year_text = cell_text(year).strip()
@@ -217,14 +252,18 @@ def _settings(cells: Cells, where: _Where) -> tuple[Settings, dict[str, object]]
             try:
                 value = parse_cell(_value(pop) if not isinstance(pop, SheetNumber) else pop.value).value
             except CellError as err:
-                raise BookError(f"{where(SETTINGS, row, 2)}: {err}") from None
+                raise BookError(f"{where(SETTINGS, row, 2)}: {err}; type the population, such as 257,000") from None
             if value is None or value <= 0:
-                raise BookError(f"{where(SETTINGS, row, 2)}: the population must be a number above zero")
+                raise BookError(
+                    f"{where(SETTINGS, row, 2)}: the population must be a number above zero; type the population, "
+                    "such as 257,000, or leave it blank"
+                )
             settings.population = value
     return settings, {key: value for key, (_, value) in found.items()}
 
 
 def _indicators(cells: Cells, where: _Where) -> tuple[list[Indicator], dict[str, int]]:
+    _refuse_duplicate_headers(cells, INDICATORS, INDICATOR_HEADERS, where)
     headers = _row_texts(cells)
     columns = _header(headers, INDICATORS, INDICATOR_HEADERS[:3], where)
     for name in INDICATOR_HEADERS[3:]:
@@ -234,17 +273,18 @@ def _indicators(cells: Cells, where: _Where) -> tuple[list[Indicator], dict[str,
     last = max((r for r, _ in cells), default=1)
     indicators: list[Indicator] = []
     seen: dict[str, int] = {}
+    folded: dict[str, int] = {}  # refs in any case: the Data sheet's formulas find rows as Excel's MATCH does
     for row in range(2, last + 1):
         values = {name: _value(cells.get((row, col))) for name, col in columns.items()}
         ref = cell_text(values["Ref"]).strip()
         if not ref:
             continue
-        if ref in seen:
+        if ref.casefold() in folded:
             raise BookError(
                 f"{where(INDICATORS, row, columns['Ref'])}: indicator ref {ref!r} is already used on row "
-                f"{seen[ref]}; each indicator needs its own ref"
+                f"{folded[ref.casefold()]}; give each indicator its own ref"
             )
-        seen[ref] = row
+        seen[ref] = folded[ref.casefold()] = row
         indicators.append(_indicator(ref, row, values, columns, where))
     return indicators, seen
 
@@ -319,7 +359,7 @@ def _records(cells: Cells, columns: dict[str, int], refs: set[str], where: _Wher
         try:
             year = _reporting_year(cell_text(year_cell))
         except CellError as err:
-            raise BookError(f"{where(DATA, row, year_col)}: {err}") from None
+            raise BookError(f"{where(DATA, row, year_col)}: {err}; type a year such as '2011/12'") from None
         if (ref, year) in seen:
             raise BookError(
                 f"{where(DATA, row, year_col)}: {ref} {year} is already on row {seen[(ref, year)]}; "
