@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from enum import Enum
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import xlwings as xw
 
@@ -198,35 +198,95 @@ def _each(rule: Callable[..., Any], **arguments: Any) -> Any:
         height, width = _broadcast_shape(names, grids)
     except _Misfit as misfit:
         return MESSAGE_PREFIX + str(misfit)
-    rows = [
-        [_one(rule, names, [_at(grid, r, c) for grid in grids]) for c in range(width)]
-        for r in range(height)
-    ]
-    return rows[0][0] if (height, width) == (1, 1) else rows
+    if (height, width) == (1, 1):
+        return _one(rule, names, [grid[0][0] for grid in grids])
+    cells = [_stretched(grid, height, width) for grid in grids]
+    if any(_may_hold_a_message(grid) for grid in grids):
+        results = [_one(rule, names, list(values)) for values in zip(*cells)]
+    else:  # the usual case: no argument holds an error or a message, so the rule is called directly
+        results = _apply(rule, zip(*cells))
+    return [results[r * width:(r + 1) * width] for r in range(height)]
 
 
-def _grid(name: str, value: Any) -> list[list[Any]]:
-    """A value as rows of cells: a scalar is 1x1, a flat list one row (as xlwings writes it)."""
+def _apply(rule: Callable[..., Any], arguments: Any) -> list[Any]:
+    """``_call`` for every cell of a range, in one loop (the hot path of a spilling array)."""
+    results: list[Any] = []
+    append = results.append
+    for values in arguments:
+        try:
+            result = rule(*values)
+        except Exception:
+            append(_call(rule, values))  # the message, as one cell would give it
+            continue
+        if isinstance(result, Enum):
+            append(result._value_)  # the word, as in _to_excel
+        else:
+            append(_to_excel(result))
+    return results
+
+
+def _stretched(grid: Sequence[Sequence[Any]], height: int, width: int) -> list[Any]:
+    """An argument's cells, row by row, stretched to the result's shape (a 1-cell argument repeats)."""
+    if len(grid) == 1 and len(grid[0]) == 1:
+        return [grid[0][0]] * (height * width)
+    rows = grid if len(grid) == height else list(grid) * height
+    if width == 1:
+        return [row[0] for row in rows]
+    out: list[Any] = []
+    for row in rows:
+        out.extend(row if len(row) == width else list(row) * width)
+    return out
+
+
+def _may_hold_a_message(grid: Sequence[Sequence[Any]]) -> bool:
+    """Whether any cell might be an Excel error or another function's message ("#…", or an error code)."""
+    for row in grid:
+        for value in row:
+            kind = type(value)
+            if kind is float or value is None:
+                continue
+            if kind is str:
+                if "#" in value:
+                    return True
+            elif isinstance(value, int):
+                return True
+    return False
+
+
+def _call(rule: Callable[..., Any], values: tuple[Any, ...] | list[Any]) -> Any:
+    """One cell's result when no argument is an error or a message (see ``_one``)."""
+    try:
+        result = rule(*values)
+    except CspError as err:
+        return functions.error_text(err)
+    except Exception as err:  # a bug: still one line in the cell, never a traceback
+        detail = _one_line(f"{type(err).__name__}: {err}")
+        return f"{MESSAGE_PREFIX}unexpected error, please report it: {detail}"
+    return _to_excel(result)
+
+
+def _grid(name: str, value: Any) -> Sequence[Sequence[Any]]:
+    """A value as rows of cells: a scalar is 1x1, a flat list one row (as xlwings writes it).
+
+    A range's rows are used as they come (not copied): a spilling array over thousands of rows
+    spends its time in the rule, not here.
+    """
     if not isinstance(value, (list, tuple)):
         return [[value]]
     if not value:
         return [[None]]
-    if not any(isinstance(row, (list, tuple)) for row in value):
+    nested = [isinstance(row, (list, tuple)) for row in value]
+    if not any(nested):
         return [list(value)]
-    if not all(isinstance(row, (list, tuple)) and row for row in value):
+    if not all(nested):
         raise _Misfit(f"{name} is not a rectangular range")
-    rows = [list(row) for row in value]
-    if len({len(row) for row in rows}) != 1:
+    width = len(value[0])
+    if not width or any(len(row) != width for row in value):
         raise _Misfit(f"{name} is not a rectangular range")
-    return rows
+    return value
 
 
-def _at(grid: list[list[Any]], row: int, column: int) -> Any:
-    """The cell of a broadcast argument: a 1-row or 1-column argument repeats along the other."""
-    return grid[min(row, len(grid) - 1)][min(column, len(grid[0]) - 1)]
-
-
-def _broadcast_shape(names: list[str], grids: list[list[list[Any]]]) -> tuple[int, int]:
+def _broadcast_shape(names: list[str], grids: list[Sequence[Sequence[Any]]]) -> tuple[int, int]:
     """Excel's rule: a 1-cell (or 1-row, 1-column) argument stretches to fit the others."""
     height = max(len(grid) for grid in grids)
     width = max(len(grid[0]) for grid in grids)
@@ -249,14 +309,7 @@ def _one(rule: Callable[..., Any], names: list[str], values: list[Any]) -> Any:
         error = _excel_error(value)
         if error:
             return f"{MESSAGE_PREFIX}{name} is {error}"
-    try:
-        result = rule(*values)
-    except CspError as err:
-        return functions.error_text(err)
-    except Exception as err:  # a bug: still one line in the cell, never a traceback
-        detail = _one_line(f"{type(err).__name__}: {err}")
-        return f"{MESSAGE_PREFIX}unexpected error, please report it: {detail}"
-    return _to_excel(result)
+    return _call(rule, values)
 
 
 def _excel_error(value: Any) -> str | None:

@@ -109,11 +109,19 @@ def parse_polarity(text: object) -> Polarity:
     """'lower'/'higher', 'Lower is better'/'Higher is better', 'low'/'high' (any case)."""
     if isinstance(text, Polarity):
         return text
+    if type(text) is str and text in _POLARITY_SEEN:
+        return _POLARITY_SEEN[text]  # the same few words, in every row of a column
     key = " ".join(str(text if text is not None else "").split()).lower()
     try:
-        return _POLARITY_WORDS[key]
+        polarity = _POLARITY_WORDS[key]
     except KeyError:
         raise CellError(str(text or ""), "a polarity: 'Lower is better' or 'Higher is better'") from None
+    if type(text) is str and len(_POLARITY_SEEN) < 256:
+        _POLARITY_SEEN[text] = polarity
+    return polarity
+
+
+_POLARITY_SEEN: dict[str, Polarity] = {}
 
 
 def polarity_from_wording(description: str) -> Polarity | None:
@@ -128,9 +136,11 @@ def polarity_from_wording(description: str) -> Polarity | None:
 
 def parse_tolerance_kind(text: object) -> ToleranceKind:
     """'relative' (the default, also for blank) or 'points' ('pp', 'percentage points')."""
+    if text is None:
+        return ToleranceKind.RELATIVE
     if isinstance(text, ToleranceKind):
         return text
-    key = " ".join(str(text if text is not None else "").split()).lower()
+    key = " ".join(str(text).split()).lower()
     if key in ("", "relative", "rel", "%", "percent of target"):
         return ToleranceKind.RELATIVE
     if key in ("points", "point", "pp", "pts", "percentage points", "absolute"):

@@ -134,7 +134,9 @@ def parse_cell(cell: object) -> Reading:
     Raises :class:`CellError` for text that is neither a value nor a known placeholder.
     """
     if cell is None:
-        return Reading("", placeholder=Placeholder.BLANK, reason="blank")
+        return _BLANK
+    if type(cell) is float and cell:  # the commonest cell from a spreadsheet: checked first, read once
+        return _BLANK if math.isnan(cell) else _number_reading(cell)  # (not 0.0: -0.0 is equal to it)
     if isinstance(cell, bool):
         raise CellError(str(cell), EXPECTED)
     if isinstance(cell, SheetNumber):
@@ -196,6 +198,17 @@ def _formatted_number(cell: SheetNumber) -> Reading:
     if "%" in cell.number_format.split(";")[0]:
         return replace(reading, text=shown, unit=Unit.PERCENT, decimals=format_decimals(cell.number_format))
     return replace(reading, text=shown, decimals=format_decimals(cell.number_format))
+
+
+_BLANK = Reading("", placeholder=Placeholder.BLANK, reason="blank")
+
+
+@lru_cache(maxsize=16384)
+def _number_reading(number: float) -> Reading:
+    """A finite or infinite float as a reading (its text as Excel's General format shows it)."""
+    if math.isinf(number):
+        raise CellError(str(number), "a finite number")
+    return Reading(_number_text(number), value=number, unit=None)
 
 
 def _number_text(value: float) -> str:
