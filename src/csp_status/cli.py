@@ -73,6 +73,17 @@ def _parser() -> argparse.ArgumentParser:
                    help="also write a PDF beside it (same name, .pdf), printed by Chromium")
     p.set_defaults(run=_report)
 
+    p = sub.add_parser("rollup", help="gather every partnership's book in a folder into one overview .xlsx",
+                       description="Read every master workbook (.xlsm, .xlsx) in a folder, in parallel, judge "
+                       "each indicator as 'csp status' does, and write one overview workbook: a row per "
+                       "partnership and indicator, status counts per partnership, and the books that could "
+                       "not be read. A book that cannot be read is reported and left out.")
+    p.add_argument("folder", help="the folder holding the partnerships' workbooks")
+    p.add_argument("-o", "--output", required=True, help="the overview workbook to write (.xlsx)")
+    p.add_argument("--workers", type=int, default=None, help="processes to read with (default: one per core)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors and unreadable books")
+    p.set_defaults(run=_rollup)
+
     p = sub.add_parser("build", help="build csp_workbook.xlsm from its text sources",
                        description="Build the bundled workbook from the VBA, ribbon and data sources, "
                        "byte for byte the same on every run.")
@@ -140,6 +151,24 @@ def _report(args: argparse.Namespace) -> int:
     if result.pdf:
         print(f"{result.pdf}: the same, as a PDF.")
     return 0
+
+
+def _rollup(args: argparse.Namespace) -> int:
+    from .progress import ProgressBar
+    from .rollup import rollup
+
+    bar = ProgressBar(sys.stderr, what="books")
+    bar.enabled = bar.enabled and not args.quiet
+    try:
+        result = rollup(Path(args.folder), Path(args.output), workers=args.workers, progress=bar)
+    finally:
+        bar.close()
+    for book in result.problems:
+        print(f"Skipped {book.path.name}: {book.problem}", file=sys.stderr)
+    if not args.quiet:
+        print(f"{args.output}: {len(result.books)} books read, {len(result.problems)} skipped, "
+              f"{result.indicators:,} indicators, {result.seconds:.1f} s.")
+    return 0 if result.books else 1
 
 
 def _build(args: argparse.Namespace) -> int:

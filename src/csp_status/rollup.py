@@ -1,0 +1,250 @@
+"""``csp rollup``: every partnership's book in a folder, judged and gathered into one overview.
+
+An analyst at a police and crime commissioner's office gets a master workbook from each
+partnership every quarter.  The rollup reads them all (in parallel, one process per core), judges
+every indicator with the same rules as ``csp status`` (so a book need not have been refreshed),
+and writes one .xlsx: ``Indicators`` (a row per partnership and indicator), ``Counts`` (statuses
+per partnership) and ``Problems`` (the workbooks that could not be read, and why).  A book that
+cannot be read is reported and left out; it never stops the others.
+
+The overview is written with the project's own sheet writer rather than openpyxl: the bytes are
+the same on every run for the same books, the status cells carry the Summary's RAG fills, and a
+few thousand rows are written in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .book_write import HEADER, STYLES_XML, SheetSpec, sheet_xml
+from .calc import Status
+from .errors import BookError, CspError
+from .layout import DATA, SETTINGS, Style
+from .package import book_lock, write_atomically, zip_bytes
+
+__all__ = ["RollupResult", "BookRows", "rollup", "find_books", "read_partnership", "INDICATOR_COLUMNS",
+           "COUNT_COLUMNS"]
+
+INDICATOR_COLUMNS = ("Partnership", "File", "Ref", "Description", "Period", "Value", "Target", "Status",
+                     "Gap to target", "Trend", "Notes")
+STATUSES = tuple(s.value for s in (Status.GREEN, Status.AMBER, Status.RED, Status.NO_TARGET, Status.AWAITED,
+                                   Status.CHECK))
+COUNT_COLUMNS = ("Partnership", "File", *STATUSES, "Total")
+PROBLEM_COLUMNS = ("File", "Problem")
+_SUFFIXES = (".xlsm", ".xlsx")
+_RAG = {Status.GREEN.value: Style.GREEN, Status.AMBER.value: Style.AMBER, Status.RED.value: Style.RED,
+        Status.NO_TARGET.value: Style.NO_TARGET, Status.AWAITED.value: Style.AWAITED, Status.CHECK.value: Style.CHECK}
+
+Progress = Callable[[int, int, Path], None]
+
+
+@dataclass
+class BookRows:
+    """One book, read: its partnership's name and a row per indicator, or why it could not be read."""
+
+    path: Path
+    partnership: str = ""
+    rows: list[tuple[str, ...]] = field(default_factory=list)  # INDICATOR_COLUMNS[2:]
+    problem: str | None = None
+
+
+@dataclass
+class RollupResult:
+    """What a rollup read and wrote."""
+
+    out: Path
+    books: list[BookRows]  # read, in the overview's order
+    problems: list[BookRows]  # could not be read
+    seconds: float
+
+    @property
+    def indicators(self) -> int:
+        return sum(len(book.rows) for book in self.books)
+
+
+def find_books(folder: Path, *, out: Path | None = None) -> list[Path]:
+    """The workbooks in a folder (not its subfolders), by name: Excel's owner files (``~$…``),
+    hidden and temporary files, and the overview itself are left out."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise BookError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise BookError(f"{folder}: not a folder; give the folder that holds the partnerships' workbooks")
+    skip = out.resolve() if out is not None else None
+    found = []
+    for path in folder.iterdir():
+        name = path.name
+        if name.startswith(("~$", ".")) or path.suffix.lower() not in _SUFFIXES or not path.is_file():
+            continue
+        if skip is not None and path.resolve() == skip:
+            continue
+        found.append(path)
+    return sorted(found, key=lambda p: (p.name.lower(), p.name))
+
+
+def read_partnership(path: Path) -> BookRows:
+    """Read and judge one book; a book that cannot be read gives its problem instead of rows."""
+    from .book_read import read_book
+    from .evaluate import evaluate
+
+    path = Path(path)
+    try:
+        master = read_book(path)
+        evaluations = evaluate(master.partnership)
+    except CspError as err:
+        return BookRows(path, problem=_without_path(str(err), path))
+    except Exception as err:  # a bug must not stop the other books; it is reported with the book
+        return BookRows(path, problem=f"unexpected error, please report it: {type(err).__name__}: {err}")
+    name = master.partnership.settings.partnership.strip() or path.stem
+    rows = [
+        (e.ref, e.description, e.period, e.value_text, e.target_text, e.status.value, e.gap_text,
+         e.trend.value if e.trend else "", "; ".join(e.notes))
+        for e in evaluations
+    ]
+    return BookRows(path, name, rows)
+
+
+def rollup(folder: Path, out: Path, *, workers: int | None = None, progress: Progress | None = None
+           ) -> RollupResult:
+    """Read every workbook in ``folder`` and write the overview to ``out`` (an .xlsx).
+
+    ``workers`` is the number of processes (default: one per core; 1 reads in this process).
+    ``progress(done, total, path)`` is called after each book.
+    """
+    started = time.perf_counter()
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise BookError(f"{out}: the overview is an Excel workbook without macros; give a name ending in .xlsx")
+    _refuse_to_replace_a_master_book(out)
+    paths = find_books(folder, out=out)
+    if not paths:
+        raise BookError(f"{folder}: no workbooks (.xlsm or .xlsx) to roll up in this folder")
+    results = _read_all(paths, workers, progress)
+    books = sorted((b for b in results if b.problem is None), key=lambda b: (b.partnership.lower(), b.path.name))
+    problems = sorted((b for b in results if b.problem is not None), key=lambda b: b.path.name)
+    data = zip_bytes(overview_parts(books, problems))
+    with book_lock(out):
+        write_atomically(out, data)
+    return RollupResult(out, books, problems, time.perf_counter() - started)
+
+
+def _read_all(paths: list[Path], workers: int | None, progress: Progress | None) -> list[BookRows]:
+    workers = max(1, min(workers or os.cpu_count() or 1, len(paths)))
+    done: list[BookRows] = []
+
+    def record(book: BookRows) -> None:
+        done.append(book)
+        if progress is not None:
+            progress(len(done), len(paths), book.path)
+
+    if workers == 1:
+        for path in paths:
+            record(read_partnership(path))
+        return done
+    _warm_up()  # worker processes forked from here start with the reader imported
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(read_partnership, path) for path in paths]
+            for future in as_completed(futures):
+                record(future.result())
+    except BrokenProcessPool:
+        raise CspError("a worker process stopped unexpectedly (out of memory?); try again with --workers 1") from None
+    return done
+
+
+def _warm_up() -> None:
+    from . import book_read, evaluate  # noqa: F401
+
+
+def _without_path(message: str, path: Path) -> str:
+    """A book's problem without its path in front (the File column names it)."""
+    prefix = f"{path}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
+def _refuse_to_replace_a_master_book(out: Path) -> None:
+    """An existing .xlsx with a partnership's sheets is an officer's book, not an old overview."""
+    if not out.is_file():
+        return
+    from .xlsx import Package
+
+    try:
+        with Package(out) as package:
+            sheets = set(package.sheet_paths())
+    except CspError:
+        return  # not a workbook we can read: nothing of an officer's to lose by replacing it
+    if {DATA, SETTINGS} & sheets:  # an overview has Indicators too, but never these
+        raise BookError(f"{out}: is a partnership's master workbook; choose another name for the overview")
+
+
+# ---- the overview workbook ----------------------------------------------------------------------
+
+def overview_parts(books: Iterable[BookRows], problems: Iterable[BookRows]) -> dict[str, bytes]:
+    """The overview's parts: Indicators, Counts and Problems sheets, styled like the Summary."""
+    books, problems = list(books), list(problems)
+    header = Style.HEADER
+    indicators: list[list[tuple[object, int]]] = [[(h, header) for h in INDICATOR_COLUMNS]]
+    counts: list[list[tuple[object, int]]] = [[(h, header) for h in COUNT_COLUMNS]]
+    for book in books:
+        tally: Counter[str] = Counter()
+        for row in book.rows:
+            status = row[5]
+            tally[status] += 1
+            cells = [(book.partnership, Style.DEFAULT), (book.path.name, Style.DEFAULT)]
+            cells += [(value, _RAG[status] if n == 5 else Style.DEFAULT) for n, value in enumerate(row)]
+            indicators.append(cells)
+        counts.append([(book.partnership, Style.DEFAULT), (book.path.name, Style.DEFAULT)]
+                      + [(tally[s], Style.DEFAULT) for s in STATUSES] + [(len(book.rows), Style.LABEL)])
+    listed = [[(h, header) for h in PROBLEM_COLUMNS]]
+    listed += [[(book.path.name, Style.DEFAULT), (book.problem, Style.DEFAULT)] for book in problems]
+    sheets = {
+        "Indicators": SheetSpec(indicators, freeze="D2", widths={1: 24, 2: 22, 3: 11, 4: 50, 5: 11, 6: 22,
+                                                                 7: 26, 8: 12, 9: 26, 10: 12, 11: 60}),
+        "Counts": SheetSpec(counts, freeze="C2", widths={1: 24, 2: 22, **{n: 11 for n in range(3, 10)}}),
+        "Problems": SheetSpec(listed, freeze="A2", widths={1: 30, 2: 100}),
+    }
+    return _workbook_parts(sheets)
+
+
+def _workbook_parts(sheets: dict[str, SheetSpec]) -> dict[str, bytes]:
+    """A plain .xlsx package holding the given sheets, with the project's styles."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    parts: dict[str, bytes] = {}
+    entries, rels, overrides = [], [], []
+    for n, (name, spec) in enumerate(sheets.items(), start=1):
+        parts[f"xl/worksheets/sheet{n}.xml"] = sheet_xml(spec)
+        entries.append(f'<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>')
+        rels.append(f'<Relationship Id="rId{n}" Type="{rel}/worksheet" Target="worksheets/sheet{n}.xml"/>')
+        overrides.append(f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{sheet_type}"/>')
+    rels.append(f'<Relationship Id="rId{len(sheets) + 1}" Type="{rel}/styles" Target="styles.xml"/>')
+    parts["xl/workbook.xml"] = (
+        f'{HEADER}<workbook xmlns="{main}" xmlns:r="{rel}"><bookViews><workbookView/></bookViews>'
+        f'<sheets>{"".join(entries)}</sheets></workbook>'
+    ).encode("utf-8")
+    parts["xl/_rels/workbook.xml.rels"] = f'{HEADER}<Relationships xmlns="{pkg}">{"".join(rels)}</Relationships>'.encode()
+    parts["xl/styles.xml"] = STYLES_XML
+    parts["_rels/.rels"] = (
+        f'{HEADER}<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'
+    ).encode("utf-8")
+    parts["[Content_Types].xml"] = (
+        f'{HEADER}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        f'{"".join(overrides)}'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
+    ).encode("utf-8")
+    return parts
