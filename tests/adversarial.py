@@ -10,6 +10,8 @@ imports the product's writer except through ``csp import``.
 from __future__ import annotations
 
 import csv
+import errno
+import io
 import json
 import os
 import re
@@ -21,8 +23,11 @@ import threading
 import zipfile
 from pathlib import Path
 
+from csp_status import package
+
 __all__ = [
-    "CSP", "SEED_STATUSES", "INSTRUCTION", "says_what_to_do", "listing", "seed_rows", "write_tsv",
+    "ADVICE", "DISK_FAULTS", "no_hard_links", "CSP", "SEED_STATUSES", "INSTRUCTION", "says_what_to_do",
+    "listing", "seed_rows", "write_tsv",
     "legacy_rows", "replace_parts", "patch_member", "entity_bomb", "external_entity", "Listener",
     "measure", "run_csp", "indicator_row",
 ]
@@ -195,6 +200,99 @@ class Listener:
         self._stop.set()
         self._thread.join(2)
         self.server.close()
+
+
+# ---- the disk fails during a write --------------------------------------------------------------------
+# Injected where the product calls the operating system: running as root, permissions stop nothing.
+
+ADVICE = "Free some space on the disk, or copy the book to a folder you can write to"
+
+
+def _fail(code: int):
+    def fail(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+    return fail
+
+
+def _fail_lock(code: int):
+    """The folder refuses the lock: linking it, and creating it (the way without hard links)."""
+    real = os.open
+
+    def fake_open(path, *args, **kwargs):
+        if str(path).endswith(".csp-lock"):
+            raise OSError(code, os.strerror(code))
+        return real(path, *args, **kwargs)
+
+    def patch(m):
+        m.setattr(package.os, "link", _fail(code))
+        m.setattr(package.os, "open", fake_open)
+    return patch
+
+
+def no_hard_links(m) -> None:
+    """A folder without hard links (FAT, some network folders): the lock is created, then written."""
+    m.setattr(package.os, "link", _fail(errno.EPERM))
+
+
+def _no_hard_links_then_full(m) -> None:
+    """No hard links, and the disk fills between making the lock and writing the run's number in it."""
+    no_hard_links(m)
+    real, calls = os.write, []
+
+    def write(fd, data):
+        calls.append(fd)
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(fd, data)
+    m.setattr(package.os, "write", write)
+
+
+class _HalfWriter(io.RawIOBase):
+    """A file that takes half of what is written, then finds the disk full."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def write(self, data):
+        self.real.write(bytes(data[: len(data) // 2]))
+        self.real.flush()
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def fileno(self):
+        return self.real.fileno()
+
+    def close(self):
+        self.real.close()
+        super().close()
+
+
+def _half_write(monkeypatch):
+    real = os.fdopen
+    monkeypatch.setattr(package.os, "fdopen", lambda fd, *a, **k: _HalfWriter(real(fd, *a, **k)))
+
+
+DISK_FAULTS = {
+    # name: (how, the message after "{book}: ")
+    "folder read-only (lock)": (_fail_lock(errno.EROFS), "cannot write in its folder (Read-only file system)"),
+    "no permission (lock)": (_fail_lock(errno.EACCES), "cannot write in its folder (Permission denied)"),
+    "disk full (lock's number)": (lambda m: m.setattr(package.os, "write", _fail(errno.ENOSPC)),
+                                  "cannot write in its folder (No space left on device)"),
+    "no hard links, disk full (lock's number)": (_no_hard_links_then_full,
+                                                 "cannot write in its folder (No space left on device)"),
+    "folder read-only (temporary file)": (lambda m: m.setattr(package.tempfile, "mkstemp", _fail(errno.EROFS)),
+                                          "cannot write in its folder (Read-only file system)"),
+    "disk full (temporary file)": (lambda m: m.setattr(package.tempfile, "mkstemp", _fail(errno.ENOSPC)),
+                                   "cannot write in its folder (No space left on device)"),
+    "disk full (half written)": (_half_write, "could not write (No space left on device)"),
+    "disk full (flush to disk)": (lambda m: m.setattr(package.os, "fsync", _fail(errno.ENOSPC)),
+                                  "could not write (No space left on device)"),
+    "disk error (flush to disk)": (lambda m: m.setattr(package.os, "fsync", _fail(errno.EIO)),
+                                   "could not write (Input/output error)"),
+    "folder read-only (rename)": (lambda m: m.setattr(package.os, "replace", _fail(errno.EROFS)),
+                                  "could not write (Read-only file system)"),
+    "book in use (rename)": (lambda m: m.setattr(package.os, "replace", _fail(errno.EBUSY)),
+                             "could not write (Device or resource busy)"),
+}
 
 
 # ---- running the product in another process ----------------------------------------------------------

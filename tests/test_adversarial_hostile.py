@@ -66,7 +66,7 @@ def refused(book: Path) -> tuple[str, float]:
         refresh_book(book)
     seconds = time.perf_counter() - start
     assert book.read_bytes() == before
-    assert listing(book.parent) == [book.name] or all(not n.endswith((".tmp", ".csp-lock")) for n in listing(book.parent))
+    assert not [name for name in listing(book.parent) if name.endswith((".tmp", ".csp-lock"))]
     return str(info.value), seconds
 
 
@@ -197,8 +197,9 @@ def test_zip_parts_declaring_more_than_a_gigabyte_refused(imported, tmp_path):
 def test_zip_with_ten_thousand_parts_refused(imported, tmp_path):
     added = {f"customXml/item{n}.xml": b"<a/>" for n in range(10_001)}
     book = replace_parts(imported, tmp_path / "x.xlsm", added=added)
+    parts = len(added) + len(zipfile.ZipFile(imported).namelist())
     message, seconds = refused(book)
-    assert message == f"{book}: 10,0{len(added) + len(zipfile.ZipFile(imported).namelist()) - 10_000:02d} parts in the package; {REFUSED}"
+    assert message == f"{book}: {parts:,} parts in the package; {REFUSED}"
     assert seconds < FAST
 
 
