@@ -78,7 +78,7 @@ def test_read_book_where_things_are(imported):
     assert master.sheet_parts == {
         "Summary": "xl/worksheets/sheet1.xml", "Indicators": "xl/worksheets/sheet2.xml",
         "Data": "xl/worksheets/sheet3.xml", "Settings": "xl/worksheets/sheet4.xml",
-        "xlwings.conf": "xl/worksheets/sheet5.xml",
+        "xlwings.conf": "xl/worksheets/sheet5.xml", "Trends": "xl/worksheets/sheet6.xml",
     }
     assert master.data_columns == {
         "Ref": 1, "Year": 2, "Outturn": 3, "Target": 4, "Q1": 5, "Q2": 6, "Q3": 7, "Q4": 8,

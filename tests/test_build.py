@@ -112,7 +112,8 @@ def test_libreoffice_lists_the_modules_and_runs_cspversion(tmp_path):
     got = (info["sheets"], sorted(modules), modules["CSPInfo"]["type"], info["call"]["result"])
     assert got == (
         list(SHEETS),
-        ["CSPInfo", "CSPRibbon", "Sheet1", "Sheet2", "Sheet3", "Sheet4", "Sheet5", "ThisWorkbook", "xlwings_udfs"],
+        ["CSPInfo", "CSPRibbon", "Sheet1", "Sheet2", "Sheet3", "Sheet4", "Sheet5", "Sheet6", "ThisWorkbook",
+         "xlwings_udfs"],
         "normal",
         __version__,
     )

@@ -229,7 +229,7 @@ NOT_ZIP = ("Error: bad.xlsm: not an Excel workbook (not a zip package: File is n
          "Error: bad.xlsm: sheet 'Indicators' cell A10: indicator ref 'CNP PM8' is already used on row 9; give "
          "each indicator its own ref\n"),
         (_with_book(lambda b: bookedit.rename_sheet(b, "Data", "data (old)")),
-         "Error: bad.xlsm: not a CSP Status workbook: no sheet named 'Data' (it has 'Summary', 'Indicators', "
+         "Error: bad.xlsm: not a CSP Status workbook: no sheet named 'Data' (it has 'Summary', 'Trends', 'Indicators', "
          "'data (old)', 'Settings', 'xlwings.conf'); make one with 'csp import'\n"),
         (_with_book(lambda b: bookedit.set_cell(b, "Data", "N1", "RAG")), None),  # formula headers are optional
         (_with_book(lambda b: bookedit.set_cell(b, "Data", "D1", "Goal")),

@@ -110,15 +110,17 @@ def test_refresh_book_pm2_typed_as_positive_is_red(book):
     assert cached == "RED"
 
 
-def test_refresh_book_after_edit_changes_only_summary_and_data(book):
+def test_refresh_book_after_edit_changes_only_summary_data_and_the_edited_trend(book):
     row = data_row(book, "CNP PM2")
     bookedit.set_cell(book, "Data", f"E{row}", "7.75%")
     before = bookedit.parts(book)
     refresh_book(book)
     after = bookedit.parts(book)
     summary, data = bookedit.sheet_part(book, "Summary"), bookedit.sheet_part(book, "Data")
+    trends = bookedit.sheet_part(book, "Trends")
     assert list(after) == list(before)  # same parts, same order
-    assert bookedit.changed_parts(before, after) == sorted([summary, data])
+    # PM2's figure now goes on its chart (the second) and on the Trends sheet's table
+    assert bookedit.changed_parts(before, after) == sorted([summary, data, trends, "xl/charts/chart2.xml"])
     kept = ["xl/vbaProject.bin", "customUI/customUI14.xml", "_rels/.rels", "xl/workbook.xml",
             "xl/_rels/workbook.xml.rels", "xl/styles.xml", "[Content_Types].xml", "docProps/core.xml",
             "docProps/app.xml", bookedit.sheet_part(book, "Indicators"), bookedit.sheet_part(book, "Settings"),
@@ -257,7 +259,7 @@ def _rename_data(book):
         (lambda b: bookedit.set_cell(b, "Data", "B3", "2008/09"),
          "{book}: sheet 'Data' cell B3: CNP PM1 2008/09 is already on row 2; keep one row per indicator and year"),
         (_rename_data,
-         "{book}: not a CSP Status workbook: no sheet named 'Data' (it has 'Summary', 'Indicators', "
+         "{book}: not a CSP Status workbook: no sheet named 'Data' (it has 'Summary', 'Trends', 'Indicators', "
          "'Figures', 'Settings', 'xlwings.conf'); make one with 'csp import'"),
         (lambda b: bookedit.set_cell(b, "Data", "E1", "Quarter one"),
          "{book}: sheet 'Data' cell E1: expected the header 'Q1' in row 1 of sheet 'Data'; restore it "

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from .layout import (
     CONFIG, DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DEFINED_NAMES, INDICATOR_HEADERS, INDICATORS,
-    SETTING_FIRST_ROW, SETTING_LABELS, SETTINGS, SHEETS, STYLE_LABELS, STYLE_LEGEND_HEADING, SUMMARY,
+    SETTING_FIRST_ROW, SETTING_LABELS, SETTINGS, SHEET_NUMBERS, SHEETS, STYLE_LABELS, STYLE_LEGEND_HEADING,
+    SUMMARY, TRENDS,
     UNIT_WORDS, XLWINGS_CONF, Style, data_formulas,
 )
 from .model import Partnership, year_key
@@ -109,10 +110,12 @@ def book_parts(book: Partnership, *, vba_project: bytes | None, ribbon: bytes | 
         SETTINGS: _settings_sheet(book),
         CONFIG: SheetSpec([[(k, Style.LABEL), (v, Style.DEFAULT)] for k, v in XLWINGS_CONF],
                           widths={1: 22, 2: 40}, code_name="Sheet5"),
+        TRENDS: SheetSpec([[("Press 'Refresh statuses' (or run csp refresh) to draw the trend charts.", Style.TEXT)]],
+                          code_name="Sheet6"),
     }
     parts: dict[str, bytes] = {}
-    for n, name in enumerate(SHEETS, start=1):
-        parts[f"xl/worksheets/sheet{n}.xml"] = sheet_xml(specs[name])
+    for name in SHEETS:
+        parts[f"xl/worksheets/sheet{SHEET_NUMBERS[name]}.xml"] = sheet_xml(specs[name])
     macro = vba_project is not None
     parts["[Content_Types].xml"] = _content_types(macro)
     parts["_rels/.rels"] = _root_rels(ribbon is not None)
@@ -191,7 +194,8 @@ def _settings_sheet(book: Partnership) -> SheetSpec:
 
 def _workbook_xml(book: Partnership) -> bytes:
     sheets = "".join(
-        f'<sheet name="{_esc(name)}" sheetId="{n}" r:id="rId{n}"/>' for n, name in enumerate(SHEETS, start=1)
+        f'<sheet name="{_esc(name)}" sheetId="{SHEET_NUMBERS[name]}" r:id="rId{SHEET_NUMBERS[name]}"/>'
+        for name in SHEETS
     )
     names = []
     for name, key in DEFINED_NAMES.items():
@@ -328,6 +332,7 @@ def _styles_xml() -> bytes:
         Style.CALCULATED: xf(font=3, fill=10, align=top_wrap),
         Style.PERCENT: xf(numfmt=9, align=top_wrap),
         Style.LABEL: xf(font=1),
+        Style.PERCENT_FINE: xf(numfmt=10),
     }
     cell_xfs = "".join(xfs[i] for i in range(len(xfs)))
     return (

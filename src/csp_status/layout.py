@@ -10,7 +10,7 @@ from .model import QUARTERS
 from .parse import Unit
 
 __all__ = [
-    "SUMMARY", "INDICATORS", "DATA", "SETTINGS", "CONFIG", "SHEETS",
+    "SUMMARY", "TRENDS", "INDICATORS", "DATA", "SETTINGS", "CONFIG", "SHEETS", "SHEET_NUMBERS",
     "INDICATOR_HEADERS", "DATA_INPUT_HEADERS", "DATA_FORMULA_HEADERS", "DATA_HEADERS",
     "SETTING_LABELS", "DEFINED_NAMES", "STYLE_LABELS", "Style", "data_formulas", "XLWINGS_CONF",
     "UNIT_WORDS", "parse_unit_word",
@@ -35,11 +35,14 @@ def parse_unit_word(text: object) -> Unit | None:
     raise CellError(str(text), "a unit: 'number', 'percent' or 'per 1000'")
 
 SUMMARY = "Summary"
+TRENDS = "Trends"
 INDICATORS = "Indicators"
 DATA = "Data"
 SETTINGS = "Settings"
 CONFIG = "xlwings.conf"
-SHEETS = (SUMMARY, INDICATORS, DATA, SETTINGS, CONFIG)
+SHEETS = (SUMMARY, TRENDS, INDICATORS, DATA, SETTINGS, CONFIG)  # in tab order
+# Each sheet's part number (xl/worksheets/sheetN.xml) and VBA code name (SheetN).
+SHEET_NUMBERS = {SUMMARY: 1, INDICATORS: 2, DATA: 3, SETTINGS: 4, CONFIG: 5, TRENDS: 6}
 
 INDICATOR_HEADERS = (
     "Ref", "Description", "Polarity", "Unit", "Tolerance", "Tolerance kind", "Trend basis",
@@ -90,6 +93,7 @@ class Style:
     CALCULATED = 12
     PERCENT = 13
     LABEL = 14
+    PERCENT_FINE = 15
 
     BY_LABEL = {"Title": TITLE, "Group header": GROUP, "Column header": HEADER, "Text": TEXT,
                 "GREEN": GREEN, "AMBER": AMBER, "RED": RED, "NO TARGET": NO_TARGET,

@@ -1,8 +1,10 @@
-"""Regenerating a master workbook: the Summary tab and the cached values of the Data formulas.
+"""Regenerating a master workbook: the Summary and Trends tabs, and the cached values of the Data formulas.
 
-Only two parts change: the Summary worksheet, written anew, and the Data worksheet, where each
-``CSP_*`` formula cell gets a fresh cached value (what Excel will calculate, worked out with the
-same functions the worksheet calls).  Every other part of the package is copied as it was, so the
+Only these parts change: the Summary worksheet, written anew; the Trends worksheet with its
+drawing and one chart per indicator (and the content types when the number of charts changes);
+and the Data worksheet, where each ``CSP_*`` formula cell gets a fresh cached value (what Excel
+will calculate, worked out with the same functions the worksheet calls).  Every other part of the
+package is copied as it was, so the
 VBA project, the ribbon, officers' inputs and commentary, other sheets and defined names come
 through byte for byte.  A refresh whose result equals the book writes nothing.
 """
@@ -19,10 +21,11 @@ from . import functions
 from .book_read import BookStart, Cells, cell_text, finish_book, read_book_start
 from .errors import BookError, CspError
 from .evaluate import Evaluation, evaluate
-from .layout import DATA, DATA_FORMULA_HEADERS, SUMMARY, data_formulas
+from .layout import DATA, DATA_FORMULA_HEADERS, SUMMARY, TRENDS, data_formulas
 from .package import book_lock, write_atomically, zip_bytes
 from .parse import SheetNumber
 from .summary import summary_sheet
+from .trends import replace_trends, trend_series
 from .xlsx import MAIN, Formula, Package, cell_key, cell_value, col_index, xml_text
 
 __all__ = ["RefreshResult", "refresh_book", "regenerate"]
@@ -74,7 +77,20 @@ def regenerate(path: Path) -> tuple[bytes, list[Evaluation], list[str], bytes]:
         }
         order = package.names
         parts = {name: replaced.get(name) or package.read(name) for name in order}
+        if TRENDS in master.sheet_parts:
+            trends_part = master.sheet_parts[TRENDS]
+            parts, order = replace_trends(parts, order, trends_part, trend_series(master.partnership, evaluations),
+                                          _code_name(parts[trends_part], "Sheet6"))
     return zip_bytes(parts, order=order), evaluations, shown.notices, original
+
+
+def _code_name(sheet: bytes | list[bytes], default: str) -> str:
+    """The VBA code name a sheet part carries (kept when the sheet is regenerated)."""
+    import re
+
+    head = sheet[:4096] if isinstance(sheet, bytes) else b""
+    match = re.search(rb'<sheetPr[^>]*\bcodeName="([A-Za-z][A-Za-z0-9_]{0,30})"', head)
+    return match.group(1).decode() if match else default
 
 
 class _ShownValues:
