@@ -348,12 +348,22 @@ def test_evaluate_trend_against_previous_quarter(seed_book):
     }
 
 
-def test_evaluate_trend_skips_a_previous_quarter_that_cannot_be_right(seed_book):
+def test_evaluate_no_trend_on_a_previous_quarter_that_cannot_be_right(seed_book):
+    # The Data sheet's Trend formula takes Q1 because it holds something, and CSP_TREND gives no
+    # direction from a figure that cannot be right; the Summary follows the same rule.
     seed_book.settings.current_quarter = 2
-    set_value(seed_book, "CNP PM2", "7.0%", quarter=2)  # Q1 is "(-7.75%)": compare with 2010/11
+    set_value(seed_book, "CNP PM2", "7.0%", quarter=2)  # Q1 is "(-7.75%)"
     pm2 = judged(seed_book)["CNP PM2"]
     got = (pm2.status, pm2.trend, pm2.previous, pm2.previous_period)
-    assert got == (Status.GREEN, Trend.IMPROVING, 0.0721, "2010/11 outturn")
+    assert got == (Status.GREEN, None, None, None)
+
+
+def test_evaluate_trend_on_a_blank_previous_quarter_uses_last_years_outturn(seed_book):
+    seed_book.settings.current_quarter = 3
+    set_value(seed_book, "CNP PM3", "12,900", quarter=1)
+    set_value(seed_book, "CNP PM3", "13,000", quarter=3)  # Q2 blank: compare with 2010/11 (13,485)
+    pm3 = judged(seed_book)["CNP PM3"]
+    assert (pm3.trend, pm3.previous, pm3.previous_period) == (Trend.IMPROVING, 13485.0, "2010/11 outturn")
 
 
 def test_evaluate_trend_same_quarter_last_year(seed_book):

@@ -30,6 +30,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted; the workbook is unchanged.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader (e.g. `head`) stopped early: nothing more to say, and no traceback
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:

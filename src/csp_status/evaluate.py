@@ -166,11 +166,11 @@ def _gather(book: Partnership, ind: Indicator, years: list[str]) -> _Facts:
 
 def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> list[str]:
     """Why a value cannot be right (the CHECK rule), in words that name the text; empty when fine."""
-    shown = repr(reading.text.strip())
     if reading.unreadable:
-        return [reading.reason or f"cannot read {shown}"]
+        return [reading.reason or f"cannot read {reading.text.strip()!r}"]
     if value is None:
         return []
+    shown = repr(reading.text.strip())
     problems = []
     if unit is not None and reading.unit not in (None, Unit.NUMBER, unit):
         problems.append(f"{shown} is written {reading.unit.value} but the row is {unit.value}")
@@ -260,28 +260,32 @@ def _baseline(book: Partnership, ind: Indicator, years: list[str]) -> tuple[floa
 
 
 def _previous(book: Partnership, ind: Indicator, years: list[str]) -> tuple[float | None, str | None]:
-    """The figure to compare with: previous quarter, else last year's outturn (or same quarter last year)."""
+    """The figure to compare with, by the rule the Data sheet's Trend formula also follows.
+
+    The previous quarter when it holds anything, else last year's outturn (per indicator: the same
+    quarter last year).  "Last year" is the indicator's latest year before the reporting year.  A
+    figure that holds no value or cannot be right gives no direction of travel.
+    """
     year, quarter = book.settings.reporting_year, book.settings.current_quarter
-    last_year = next((y for y in reversed(years) if year_key(y) < year_key(year)), None)
-    candidates: list[tuple[str, Any]] = []
+    start = year_key(year)
+    last_year = next((y for y in reversed(years) if year_key(y) < start and book.record(ind.ref, y)), None)
     this = book.record(ind.ref, year)
     last = book.record(ind.ref, last_year) if last_year else None
     if ind.trend_basis is TrendBasis.SAME_QUARTER_LAST_YEAR:
-        if last:
-            candidates.append((f"{last_year} {QUARTERS[quarter - 1]}", last.quarters[quarter - 1]))
+        label, cell = f"{last_year} {QUARTERS[quarter - 1]}", last.quarters[quarter - 1] if last else None
+    elif quarter > 1 and this and not _blank(this.quarters[quarter - 2]):
+        label, cell = f"{year} {QUARTERS[quarter - 2]}", this.quarters[quarter - 2]
     else:
-        if this:
-            for q in range(quarter - 1, 0, -1):
-                candidates.append((f"{year} {QUARTERS[q - 1]}", this.quarters[q - 1]))
-        if last:
-            candidates.append((f"{last_year} outturn", last.outturn))
-            candidates.append((f"{last_year} Q4", last.quarters[3]))
-    for label, cell in candidates:
-        reading = read_cell(cell)
-        value, _ = in_row_unit(reading, ind.unit)
-        if value is not None and not value_problems(reading, value, ind.unit):
-            return value, label
-    return None, None
+        label, cell = f"{last_year} outturn", last.outturn if last else None
+    reading = read_cell(cell)
+    value, _ = in_row_unit(reading, ind.unit)
+    if value is None or value_problems(reading, value, ind.unit):
+        return None, None
+    return value, label
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and cell == "")
 
 
 def value_interval(

@@ -81,9 +81,12 @@ def csp_target(baseline: object, reduction: object) -> float:
 
 def csp_gap(actual: object, target: object) -> float | None:
     """actual − target in the indicator's units; None when either holds no value."""
-    value, goal = _pair(parse_cell(actual), parse_cell(target))
+    reading, goal_reading = parse_cell(actual), parse_cell(target)
+    value, goal = _pair(reading, goal_reading)
     if value is None or goal is None:
         return None
+    if value_problems(reading, value, _row_unit(reading, goal_reading)):
+        return None  # a figure that cannot be right (CHECK) has no gap to target
     return value - goal
 
 
@@ -104,8 +107,9 @@ def csp_status(
     goal_reading = _reading_or_check(target)
     if goal_reading is None:
         return Status.CHECK
-    value, goal = _pair(reading, goal_reading)
-    if value is not None and value_problems(reading, value, _row_unit(reading, goal_reading)):
+    unit = _row_unit(reading, goal_reading)  # as _pair, worked out once for both uses
+    value, goal = in_row_unit(reading, unit)[0], in_row_unit(goal_reading, unit)[0]
+    if value is not None and value_problems(reading, value, unit):
         return Status.CHECK
     return rag_status(value, goal, direction, DEFAULT_TOLERANCE if tol is None else tol, kind)
 
