@@ -205,6 +205,8 @@ def _each(rule: Callable[..., Any], **arguments: Any) -> Any:
         results = [_one(rule, names, list(values)) for values in zip(*cells)]
     else:  # the usual case: no argument holds an error or a message, so the rule is called directly
         results = _apply(rule, zip(*cells))
+    if width == 1:
+        return [[value] for value in results]
     return [results[r * width:(r + 1) * width] for r in range(height)]
 
 
@@ -275,14 +277,14 @@ def _grid(name: str, value: Any) -> Sequence[Sequence[Any]]:
         return [[value]]
     if not value:
         return [[None]]
-    nested = [isinstance(row, (list, tuple)) for row in value]
-    if not any(nested):
+    if not isinstance(value[0], (list, tuple)):
+        if any(isinstance(row, (list, tuple)) for row in value):
+            raise _Misfit(f"{name} is not a rectangular range")
         return [list(value)]
-    if not all(nested):
-        raise _Misfit(f"{name} is not a rectangular range")
     width = len(value[0])
-    if not width or any(len(row) != width for row in value):
-        raise _Misfit(f"{name} is not a rectangular range")
+    for row in value:
+        if not isinstance(row, (list, tuple)) or len(row) != width or not width:
+            raise _Misfit(f"{name} is not a rectangular range")
     return value
 
 

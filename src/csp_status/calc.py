@@ -200,8 +200,11 @@ def rag_status(
     Without a value the status is AWAITED; with a value and no target, NO TARGET.  Data that
     cannot be right (CHECK) is judged before this, where the reading is known.
     """
-    polarity = parse_polarity(polarity)
-    points = 1 if parse_tolerance_kind(tolerance_kind) is ToleranceKind.POINTS else 0
+    if polarity.__class__ is not Polarity:
+        polarity = parse_polarity(polarity)
+    if tolerance_kind.__class__ is not ToleranceKind:
+        tolerance_kind = parse_tolerance_kind(tolerance_kind)
+    points = 1 if tolerance_kind is ToleranceKind.POINTS else 0
     if tolerance is None or tolerance < 0 or math.isnan(tolerance):
         raise CellError(_fmt(tolerance), "a tolerance of zero or more")
     if actual is None or (isinstance(actual, float) and math.isnan(actual)):
