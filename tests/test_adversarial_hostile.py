@@ -36,6 +36,8 @@ REFUSED = "refusing to read it: use a copy saved by Excel, or restore the book f
 FAST = 3.0  # seconds, loosely: a refusal is immediate
 SMALL = 100  # MB a refused hostile file may add to the process's peak memory
 
+pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # a zip made twice-named on purpose
+
 
 @pytest.fixture(scope="module")
 def imported(seed_path, tmp_path_factory) -> Path:

@@ -294,7 +294,8 @@ def _existing_output(here: Path, seed_path: Path) -> None:
         (_existing_output, ["legacy.tsv", "-o", "x.xlsm"],
          "Error: x.xlsm: already exists; choose another name, or pass --force to replace it\n"),
         (_existing_output, ["legacy.tsv", "-o", "y.xlsx"],
-         "Error: y.xlsx: a master workbook keeps macros, so its name must end in .xlsm\n"),
+         "Error: y.xlsx: a master workbook keeps macros, so its name must end in .xlsm; give it a name such as "
+         "'y.xlsm'\n"),
         (lambda here, seed: None, ["missing.tsv", "-o", "x.xlsm"], "Error: missing.tsv: no such file; check the name and the folder\n"),
     ],
     ids=["no-headers", "duplicated-ref", "text-renamed-xlsx", "truncated-xlsx", "existing-output",

@@ -165,7 +165,8 @@ def test_import_legacy_output_must_end_xlsm(seed_path, tmp_path, name):
     with pytest.raises(BookError) as info:
         import_legacy(seed_path, tmp_path / name)
     assert str(info.value) == (
-        f"{tmp_path / name}: a master workbook keeps macros, so its name must end in .xlsm"
+        f"{tmp_path / name}: a master workbook keeps macros, so its name must end in .xlsm; give it a name such "
+        f"as '{name.split('.')[0]}.xlsm'"
     )
     assert listing(tmp_path) == []
 

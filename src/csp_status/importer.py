@@ -30,7 +30,11 @@ def write_new_book(book: Partnership, out: Path, *, overwrite: bool = False) -> 
     if out.exists() and not overwrite:
         raise BookError(f"{out}: already exists; choose another name, or pass --force to replace it")
     if out.suffix.lower() != ".xlsm":
-        raise BookError(f"{out}: a master workbook keeps macros, so its name must end in .xlsm")
+        stem = Path(out.stem).stem if out.stem.lower().endswith(".xlsm") else out.stem
+        raise BookError(
+            f"{out}: a master workbook keeps macros, so its name must end in .xlsm; give it a name such as "
+            f"'{stem}.xlsm'"
+        )
     data = zip_bytes(book_parts(book, vba_project=vba_project_bin(), ribbon=ribbon_xml()))
     with book_lock(out):
         write_atomically(out, data)
