@@ -8,6 +8,8 @@ Memory is judged in a fresh process (its peak resident size before and after the
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import time
@@ -25,6 +27,7 @@ from adversarial import (
     run_csp, says_what_to_do, seed_rows, write_tsv,
 )
 from csp_status.book_read import read_book
+from csp_status.cli import main
 from csp_status.errors import BookError
 from csp_status.importer import import_legacy
 from csp_status.refresh import refresh_book
@@ -312,6 +315,37 @@ def test_formula_injection_libreoffice_shows_the_text(injected):
     assert {ref: (got[ref]["type"], got[ref]["string"]) for ref in refs} == {
         ref: ("text", text) for ref, text in refs.items()
     }
+
+
+@pytest.mark.xfail(strict=True, reason="cli._status writes text beginning with = + - @ into the CSV as it is; "
+                                       "Excel opening the CSV runs it as a formula")
+def test_status_csv_never_starts_a_formula(injected, capsys):
+    book, _ = injected
+    assert main(["status", str(book), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    starts = [value for row in rows for value in row.values() if value[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert [value for value in starts if not _is_number(value)] == []
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_board_pack_shows_markup_as_text(seed_path, tmp_path):
+    rows = seed_rows(seed_path)
+    indicator_row(rows, "CNP PM3")[1] = "<script>alert(1)</script>Reduction in overall crime"
+    indicator_row(rows, "CNP PM3")[13] = "<img src=x onerror=alert(2)> & more"
+    import_legacy(write_tsv(tmp_path / "legacy.tsv", rows), tmp_path / "x.xlsm")
+    from csp_status.report import write_report
+
+    write_report(tmp_path / "x.xlsm", tmp_path / "pack.html")
+    page = (tmp_path / "pack.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;img src=x onerror=alert(2)&gt; &amp; more" in page
 
 
 def test_legacy_xlsx_formula_imported_as_its_shown_value(seed_path, tmp_path):
