@@ -71,6 +71,7 @@ def regenerate(path: Path) -> tuple[bytes, list[Evaluation], list[str], bytes]:
         data = shown.rewrite(package)  # in pieces, compressed as they are written
         master = finish_book(start, shown.cells)
         evaluations = evaluate(master.partnership)
+        master.data_cells.clear()  # all in the records now; tens of MB in a large book, not needed again
         replaced: dict[str, bytes | list[bytes]] = {
             master.sheet_parts[SUMMARY]: summary_sheet(master.partnership, evaluations, master.styles),
             master.sheet_parts[DATA]: data,
