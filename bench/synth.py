@@ -1,0 +1,155 @@
+"""Synthetic partnerships with the messy cells officers type, for benchmarks and rollup tests.
+
+``synthetic_partnership(n)`` gives ``n`` indicators over five reporting years (four baseline
+years and the reporting year 2011/12, reported at Q2), with percentages, counts with thousands
+separators, rates per 1,000, "50% (62/124)" forms, targets with their reductions
+("7.1% (1.5%)", "(6.9% 3%)"), placeholders ("Awaited", "n/a", "TBC", "Baseline year"), a few
+typing slips, spreadsheet numbers and commentary.  The same seed always gives the same book.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from csp_status.calc import Polarity, ToleranceKind
+from csp_status.importer import write_new_book
+from csp_status.model import Indicator, Partnership, Settings, YearRecord
+from csp_status.parse import Unit
+from csp_status.refresh import refresh_book
+
+__all__ = ["synthetic_partnership", "write_synthetic_book", "YEARS", "REPORTING_YEAR"]
+
+YEARS = ("2007/08", "2008/09", "2009/10", "2010/11", "2011/12")
+REPORTING_YEAR = YEARS[-1]
+CURRENT_QUARTER = 2
+
+_TOPICS = (
+    ("Reduction in", "overall crime", Unit.NUMBER),
+    ("Fewer", "repeat burglaries", Unit.PERCENT),
+    ("Fewer", "new offences committed", Unit.PER_1000),
+    ("Increase in", "successful treatment outcomes for drug users", Unit.PERCENT),
+    ("Reduction in", "anti-social behaviour incidents", Unit.NUMBER),
+    ("Fewer", "violent offences against the person", Unit.PER_1000),
+    ("Increase in", "victims satisfied with the police response", Unit.PERCENT),
+    ("Reduction in", "first-time entrants to the youth justice system", Unit.NUMBER),
+    ("Fewer", "repeat incidents of domestic abuse", Unit.PERCENT),
+    ("Reduction in", "alcohol-related hospital admissions", Unit.PER_1000),
+)
+_AREAS = ("city centre", "north locality", "south locality", "east locality", "west locality",
+          "night-time economy", "young people", "older residents")
+_COMMENTS = (
+    "Figures are provisional until the end of year return.",
+    "A reduction on the last quarter, mainly in the city centre.",
+    "Data awaited from the hospital trust; the sharing agreement is signed.",
+    "The increase follows a change in recording practice in June.",
+    "Ahead of target; the partnership will review the target at mid-year.",
+    "",
+    "",
+)
+
+
+def synthetic_partnership(indicators: int, *, seed: int = 1, name: str | None = None) -> Partnership:
+    """A partnership of ``indicators`` indicators over five years of quarters (deterministic)."""
+    rng = random.Random(seed)
+    settings = Settings(partnership=name if name is not None else f"Synthetic CSP {seed}",
+                        reporting_year=REPORTING_YEAR, current_quarter=CURRENT_QUARTER,
+                        population=float(rng.randrange(150_000, 450_000, 1000)))
+    inds: list[Indicator] = []
+    records: dict[tuple[str, str], YearRecord] = {}
+    for n in range(1, indicators + 1):
+        opening, topic, unit = _TOPICS[(n - 1) % len(_TOPICS)]
+        area = _AREAS[rng.randrange(len(_AREAS))]
+        ref = f"SYN PM{n}"
+        higher = opening.startswith("Increase")
+        ind = Indicator(ref=ref, description=f"{opening} {topic} ({area})",
+                        polarity=Polarity.HIGHER_IS_BETTER if higher else Polarity.LOWER_IS_BETTER,
+                        unit=unit)
+        if n % 17 == 0:
+            ind.tolerance, ind.tolerance_kind = 0.005, ToleranceKind.POINTS
+        if n % 23 == 0:
+            ind.polarity = None  # read from the wording
+        inds.append(ind)
+        for year, record in _records(rng, ref, unit, higher).items():
+            records[(ref, year)] = record
+    return Partnership(settings, inds, records)
+
+
+def _records(rng: random.Random, ref: str, unit: Unit, higher: bool) -> dict[str, YearRecord]:
+    level = {Unit.PERCENT: rng.uniform(0.05, 0.6), Unit.NUMBER: rng.randrange(200, 20_000),
+             Unit.PER_1000: rng.uniform(5, 80)}[unit]
+    drift = rng.uniform(-0.04, 0.04)
+    kind = rng.random()
+    out: dict[str, YearRecord] = {}
+    for k, year in enumerate(YEARS):
+        record = YearRecord(ref, year)
+        quarters = []
+        for q in range(4):
+            level *= 1 + drift / 4 + rng.uniform(-0.03, 0.03)
+            if unit is Unit.PERCENT:
+                level = min(level, 0.97)
+            quarters.append(level)
+        reporting = year == REPORTING_YEAR
+        shown = quarters[:CURRENT_QUARTER] if reporting else quarters
+        record.quarters = [_messy(rng, unit, v) for v in shown] + [None] * (4 - len(shown))
+        if kind < 0.06 and reporting:
+            record.quarters[CURRENT_QUARTER - 1] = rng.choice(("Awaited", "awaited", "Not yet available"))
+        elif kind < 0.08 and reporting:
+            record.quarters[CURRENT_QUARTER - 1] = rng.choice(("(-7.75%)", "12..5", "see note", "62/124"))
+        if not reporting:
+            record.outturn = _messy(rng, unit, quarters[-1]) if k > 0 or kind > 0.3 else "n/a"
+        if k >= len(YEARS) - 2:
+            record.target = _target(rng, unit, quarters[-1], higher, kind)
+        record.commentary = [rng.choice(_COMMENTS) if q < len(shown) else "" for q in range(4)]
+        out[year] = record
+    return out
+
+
+def _messy(rng: random.Random, unit: Unit, value: float) -> object:
+    """A figure as an officer types it."""
+    roll = rng.random()
+    if unit is Unit.PERCENT:
+        if roll < 0.35:
+            den = rng.randrange(80, 2_000)
+            num = min(round(value * den), den)
+            return f"{round(num / den * 100)}% ({num:,}/{den:,})"
+        if roll < 0.45:
+            return round(value, 4)  # a spreadsheet number in a percentage row
+        return f"{value * 100:.{rng.choice((1, 2))}f}%"
+    if unit is Unit.NUMBER:
+        whole = round(value)
+        if roll < 0.6:
+            return f"{whole:,}"
+        if roll < 0.8:
+            return float(whole)
+        return str(whole)
+    if roll < 0.7:
+        return f"{value:.1f} per 1,000 residents"
+    return f"{value:.1f} per 1,000"
+
+
+def _target(rng: random.Random, unit: Unit, base: float, higher: bool, kind: float) -> object:
+    if kind > 0.9:
+        return rng.choice(("TBC", "Targets TBC from NTA", "Baseline year", "TBA"))
+    cut = rng.choice((0.015, 0.03, 0.05))
+    goal = base * (1 + cut if higher else 1 - cut)
+    roll = rng.random()
+    if unit is Unit.PERCENT:
+        if roll < 0.4:
+            return f"{goal * 100:.1f}% ({cut * 100:g}%)"
+        if roll < 0.55:
+            return f"({goal * 100:.1f}% {cut * 100:g}%)"
+        return f"{goal * 100:.2f}%"
+    if unit is Unit.NUMBER:
+        return f"{round(goal):,}" if roll < 0.5 else round(goal)
+    return f"{goal:.1f} per 1,000 residents (-{cut * 100:g}%)"
+
+
+def write_synthetic_book(path: Path, indicators: int, *, seed: int = 1, name: str | None = None,
+                         refresh: bool = True) -> Path:
+    """Write a synthetic master workbook (new, then refreshed as officers receive it)."""
+    path = Path(path)
+    write_new_book(synthetic_partnership(indicators, seed=seed, name=name), path, overwrite=True)
+    if refresh:
+        refresh_book(path)
+    return path
