@@ -101,12 +101,10 @@ def csp_status(
     direction = parse_polarity(polarity)
     kind = parse_tolerance_kind(tolerance_kind)
     tol = parse_fraction(tolerance, what="a tolerance") if tolerance not in (None, "") else None
-    reading = _reading_or_check(actual)
-    if reading is None:
-        return Status.CHECK
-    goal_reading = _reading_or_check(target)
-    if goal_reading is None:
-        return Status.CHECK
+    try:
+        reading, goal_reading = parse_cell(actual), parse_cell(target)
+    except CellError:
+        return Status.CHECK  # text that cannot be read, in the value or the target
     unit = _row_unit(reading, goal_reading)  # as _pair, worked out once for both uses
     value, goal = in_row_unit(reading, unit)[0], in_row_unit(goal_reading, unit)[0]
     if value is not None and value_problems(reading, value, unit):
@@ -222,10 +220,12 @@ def _reading_or_check(cell: object) -> Reading | None:
 
 def _row_unit(a: Reading, b: Reading) -> Unit | None:
     """Two cells of one indicator share its unit: the explicit one, if either states it."""
-    for reading in (a, b):
-        if reading.unit not in (None, Unit.NUMBER):
-            return reading.unit
-    return None
+    unit = a.unit
+    if unit is None or unit is Unit.NUMBER:
+        unit = b.unit
+        if unit is None or unit is Unit.NUMBER:
+            return None
+    return unit
 
 
 def _pair(a: Reading, b: Reading) -> tuple[float | None, float | None]:
