@@ -211,13 +211,6 @@ def _words(cell: object) -> str:
     return " ".join(str(cell).split())
 
 
-def _reading_or_check(cell: object) -> Reading | None:
-    try:
-        return parse_cell(cell)
-    except CellError:
-        return None
-
-
 def _row_unit(a: Reading, b: Reading) -> Unit | None:
     """Two cells of one indicator share its unit: the explicit one, if either states it."""
     unit = a.unit
