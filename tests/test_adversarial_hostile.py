@@ -116,13 +116,15 @@ def test_external_http_never_fetched(imported, tmp_path, part, dress, kind):
     try:
         book = hostile_book(imported, tmp_path / "x.xlsm", part, external_entity(part, listener.url, dress, kind))
         message, seconds = refused(book)
-        proc = run_csp("status", "x.xlsm", cwd=tmp_path)
+        if dress == "plain":  # and from the command line, in a process of its own
+            proc = run_csp("status", "x.xlsm", cwd=tmp_path)
+            assert (proc.returncode, proc.stderr) == (
+                1, "Error: " + expected_xml_refusal(Path("x.xlsm"), part, dress) + "\n")
         time.sleep(0.2)  # a connection, had one been made, is accepted by now
     finally:
         listener.close()
     assert listener.connections == 0
     assert message == expected_xml_refusal(book, part, dress)
-    assert (proc.returncode, proc.stderr) == (1, "Error: " + expected_xml_refusal(Path("x.xlsm"), part, dress) + "\n")
     assert seconds < FAST
 
 
