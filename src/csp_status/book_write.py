@@ -41,6 +41,7 @@ class SheetSpec:
     code_name: str = ""
     landscape: bool = False
     tab_color: str | None = None
+    fit_rows: bool = False  # give wrapped rows the height their text needs (Excel does not on open)
 
 
 def sheet_xml(spec: SheetSpec) -> bytes:
@@ -76,10 +77,12 @@ def sheet_xml(spec: SheetSpec) -> bytes:
             out.append(f'<col min="{col}" max="{col}" width="{spec.widths[col]:g}" customWidth="1"/>')
         out.append("</cols>")
     out.append("<sheetData>")
+    heights = fitted_heights(spec.rows, spec.widths, spec.merges) if spec.fit_rows else {}
     for r, row in enumerate(spec.rows, start=1):
         cells = "".join(cell_xml(f"{col_letter(c)}{r}", value, style) for c, (value, style) in enumerate(row, 1))
         if cells:
-            out.append(f'<row r="{r}">{cells}</row>')
+            ht = f' ht="{heights[r]:g}" customHeight="1"' if r in heights else ""
+            out.append(f'<row r="{r}"{ht}>{cells}</row>')
     out.append("</sheetData>")
     if spec.merges:
         out.append(f'<mergeCells count="{len(spec.merges)}">')
@@ -98,6 +101,38 @@ def sheet_xml(spec: SheetSpec) -> bytes:
         out.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
     out.append("</worksheet>")
     return "".join(out).encode("utf-8")
+
+
+_LINE_POINTS = 15.0
+_MAX_ROW_POINTS = 409.0  # Excel's tallest row
+
+
+def fitted_heights(rows: list[list[tuple[object, int]]], widths: dict[int, float], merges: list[str] = ()
+                   ) -> dict[int, float]:
+    """Row heights (points) that show each row's wrapped text whole, from the column widths.
+
+    An estimate (a Calibri 11 character is about 0.9 of a width unit); rows of one line keep the
+    default height.  Cells inside merged ranges are left out: their text spans several columns.
+    """
+    merged = set()
+    for ref in merges:
+        first, last = ref.split(":")
+        from .xlsx import split_ref
+
+        (r1, c1), (r2, c2) = split_ref(first), split_ref(last)
+        merged.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+    heights = {}
+    for r, row in enumerate(rows, start=1):
+        lines = 1
+        for c, (value, _) in enumerate(row, start=1):
+            if not isinstance(value, str) or not value or (r, c) in merged:
+                continue
+            per_line = max(1, int(widths.get(c, 8.43) * 1.1))
+            needed = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+            lines = max(lines, needed)
+        if lines > 1:
+            heights[r] = min(_MAX_ROW_POINTS, lines * _LINE_POINTS)
+    return heights
 
 
 def book_parts(book: Partnership, *, vba_project: bytes | None, ribbon: bytes | None) -> dict[str, bytes]:
@@ -145,7 +180,7 @@ def _indicators_sheet(book: Partnership) -> SheetSpec:
     last = max(len(rows) + 200, 500)
     return SheetSpec(
         rows, widths={1: 11, 2: 60, 3: 17, 4: 11, 5: 10, 6: 13, 7: 22, 8: 24, 9: 12, 10: 40},
-        freeze="C2", code_name="Sheet2",
+        freeze="C2", code_name="Sheet2", fit_rows=True,
         validations=[
             (f"C2:C{last}", '"Lower is better,Higher is better"'),
             (f"D2:D{last}", '"' + ",".join(UNIT_WORDS.values()) + '"'),
@@ -173,7 +208,7 @@ def _data_sheet(book: Partnership) -> SheetSpec:
             rows.append(row)
     widths = {1: 11, 2: 9, 3: 16, 4: 22, 5: 16, 6: 16, 7: 16, 8: 16, 9: 50, 10: 30, 11: 30, 12: 30,
               13: 11, 14: 11, 15: 11, 16: 12}
-    return SheetSpec(rows, widths=widths, freeze="C2", code_name="Sheet3")
+    return SheetSpec(rows, widths=widths, freeze="C2", code_name="Sheet3", fit_rows=True)
 
 
 def _settings_sheet(book: Partnership) -> SheetSpec:

@@ -87,7 +87,7 @@ def summary_sheet(book: Partnership, evaluations: list[Evaluation], styles: dict
         cells[current_col - 1] = (text_row[current_col - 1], rag)
         styled.append(cells)
     spec = SheetSpec(styled, widths=summary_widths(), merges=summary_merges(), freeze="C4", code_name="Sheet1",
-                     landscape=True, tab_color="FF1F4E79")
+                     landscape=True, tab_color="FF1F4E79", fit_rows=True)
     return sheet_xml(spec)
 
 
