@@ -193,7 +193,7 @@ class Package:
             ) from None
         try:
             with self._zip.open(info) as stream:
-                data = stream.read(MAX_PART_BYTES + 1)
+                data = _read_bounded(stream, info.file_size)
         except (zipfile.BadZipFile, OSError, EOFError, zlib_error()) as err:
             raise BookError(f"{self.path}: part {name!r} is damaged ({err}); {_REPAIR}") from None
         except NotImplementedError as err:  # a compression method zipfile cannot read (Excel never uses it)
@@ -323,6 +323,19 @@ class Package:
 
 _BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
                     11: "0.00E+00", 14: "mm-dd-yy", 49: "@"}
+
+
+def _read_bounded(stream, declared: int) -> bytes:
+    """A part's bytes, a megabyte at a time: a part that inflates past its declared size is never
+    inflated whole (zipfile would inflate as much as one read asks for, then cut it to size)."""
+    chunks, left = [], min(declared, MAX_PART_BYTES) + 1
+    while left > 0:
+        chunk = stream.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _starts_with(path: Path, magic: bytes) -> bool:
