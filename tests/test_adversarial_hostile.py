@@ -320,8 +320,6 @@ def test_formula_injection_libreoffice_shows_the_text(injected):
     }
 
 
-@pytest.mark.xfail(strict=True, reason="cli._status writes text beginning with = + - @ into the CSV as it is; "
-                                       "Excel opening the CSV runs it as a formula")
 def test_status_csv_never_starts_a_formula(injected, capsys):
     book, _ = injected
     assert main(["status", str(book), "--format", "csv"]) == 0
@@ -348,8 +346,6 @@ def _excel_enters(value: object) -> tuple[str, object]:
     return ("text", value)
 
 
-@pytest.mark.xfail(strict=True, reason="excel.summary_plan hands Excel plain strings: '=1+1' would become a formula, "
-                                       "'13,102' a number and '2008/09' a date on the Summary")
 def test_ribbon_refresh_enters_summary_text_as_text(injected):
     from csp_status import excel
     from csp_status.evaluate import evaluate

@@ -195,11 +195,6 @@ def _missing(here: Path, imported: Path) -> None:
     pass
 
 
-# csp refresh reads the file itself before opening it (refresh.py), with the old messages
-REFRESH_READS_FIRST = pytest.mark.xfail(
-    strict=True, reason="refresh.regenerate says 'no such file' / 'is a folder, not a workbook' with no instruction")
-
-
 def _with_book(edit):
     def setup(here: Path, imported: Path) -> None:
         shutil.copyfile(imported, here / "bad.xlsm")
@@ -240,8 +235,6 @@ NOT_ZIP = ("Error: bad.xlsm: not an Excel workbook (not a zip package: File is n
          "duplicated-ref", "no-data-sheet", "formula-header-renamed", "no-target-header"],
 )
 def test_main_bad_book(imported, here, capsys, request, command, setup, message):
-    if command == "refresh" and setup in (_folder, _missing):
-        request.applymarker(REFRESH_READS_FIRST)
     setup(here, imported)
     before = {p.name: (p.read_bytes() if p.is_file() else None) for p in here.iterdir()}
     code, out, err = run(capsys, command, "bad.xlsm")

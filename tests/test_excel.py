@@ -48,7 +48,8 @@ class FakeRange:
         self.sheet.writes.append(("value", self.address))
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
-                self.sheet.cells[(1 + i, 1 + j)] = value
+                # as Excel does: a leading apostrophe marks text and is not part of the value
+                self.sheet.cells[(1 + i, 1 + j)] = value[1:] if isinstance(value, str) and value[:1] == "'" else value
 
     @property
     def number_format(self) -> str:

@@ -339,5 +339,5 @@ def _pid_of_finished() -> int:
 def test_refresh_book_missing_file(tmp_path):
     with pytest.raises(BookError) as info:
         refresh_book(tmp_path / "none.xlsm")
-    assert str(info.value) == f"{tmp_path / 'none.xlsm'}: no such file"
+    assert str(info.value) == f"{tmp_path / 'none.xlsm'}: no such file; check the name and the folder"
     assert listing(tmp_path) == []

@@ -129,7 +129,7 @@ def _status(args: argparse.Namespace) -> int:
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for e in evaluations:
-            writer.writerow(e.as_row())
+            writer.writerow({key: _csv_cell(value) for key, value in e.as_row().items()})
     else:
         print(_table(evaluations))
     return 0
@@ -187,6 +187,13 @@ def _build(args: argparse.Namespace) -> int:
     changed = build_workbook(Path(args.output))
     print(f"{args.output}: {'built' if changed else 'already up to date'}.")
     return 0
+
+
+def _csv_cell(value: object) -> object:
+    """Text a spreadsheet would take for a formula, kept as text by a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def _table(evaluations) -> str:

@@ -136,7 +136,10 @@ def _legend_formats(settings: Any) -> dict[str, CellFormat]:
 
 def summary_plan(book: Any, evaluations: list[Evaluation], legend: dict[str, CellFormat]) -> Plan:
     """What to write on the Summary: all values as one block, formats grouped by look."""
-    rows = summary_rows(book, evaluations)
+    # Excel reads text written to a cell as if typed: "=1+1" would become a formula, "13,102" a
+    # number, "2008/09" a date.  A leading apostrophe keeps each value as the text it is.
+    rows = [[f"'{value}" if isinstance(value, str) and value else value for value in row]
+            for row in summary_rows(book, evaluations)]
     width = len(rows[0])
     last = _col(width)
     plan = Plan(values=rows, merges=summary_merges(), widths={_col(c): w for c, w in summary_widths().items()})

@@ -57,15 +57,11 @@ def refresh_book(path: Path, *, write: bool = True) -> RefreshResult:
 
 def regenerate(path: Path) -> tuple[bytes, list[Evaluation], list[str], bytes]:
     """The refreshed package's bytes, the evaluations, notices, and the original bytes."""
-    try:
-        original = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise BookError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise BookError(f"{path}: is a folder, not a workbook") from None
-    except OSError as err:
-        raise BookError(f"{path}: cannot read it ({err.strerror})") from None
-    with Package(path) as package:
+    with Package(path) as package:  # refuses a missing file, a folder, or a file that is not a workbook
+        try:
+            original = Path(path).read_bytes()
+        except OSError as err:
+            raise BookError(f"{path}: cannot read it ({err.strerror}); check that you may open it") from None
         start = read_book_start(path, package)
         shown = _ShownValues(start, package.shared_strings(), package.number_formats())
         data = shown.rewrite(package)  # in pieces, compressed as they are written
