@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from csp_status.importer import import_legacy
 from csp_status.legacy import read_legacy
 from csp_status.model import Partnership
 
@@ -28,3 +30,19 @@ def seed_path() -> Path:
 def seed_book(seed_path: Path) -> Partnership:
     """The seed read afresh for each test, so a test may change it."""
     return read_legacy(seed_path).partnership
+
+
+@pytest.fixture(scope="session")
+def imported(seed_path: Path, tmp_path_factory) -> Path:
+    """The seed imported (and so refreshed) once per run; tests work on copies."""
+    out = tmp_path_factory.mktemp("imported") / "x.xlsm"
+    import_legacy(seed_path, out)
+    return out
+
+
+@pytest.fixture
+def book(imported: Path, tmp_path: Path) -> Path:
+    """A copy of the imported seed for one test to change."""
+    path = tmp_path / "x.xlsm"
+    shutil.copyfile(imported, path)
+    return path

@@ -9,7 +9,6 @@ the import or refresh it asked for, with nothing an officer typed lost.  (``test
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -30,20 +29,6 @@ from csp_status.refresh import refresh_book
 OLE2 = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(4088)  # how an .xls, or any password-protected workbook, begins
 OLE2_MESSAGE = ("not an .xlsx or .xlsm workbook (it is an old .xls file, or saved with a password); save it from "
                 "Excel as an Excel workbook, without a password")
-
-
-@pytest.fixture(scope="module")
-def imported(seed_path, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("imported") / "x.xlsm"
-    import_legacy(seed_path, out)
-    return out
-
-
-@pytest.fixture
-def book(imported, tmp_path) -> Path:
-    path = tmp_path / "x.xlsm"
-    shutil.copyfile(imported, path)
-    return path
 
 
 def refusal(book: Path) -> str:

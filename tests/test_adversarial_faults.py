@@ -37,13 +37,6 @@ LOCKED = ("{book}: another run is writing this book (.x.xlsm.csp-lock exists); w
 
 
 @pytest.fixture(scope="module")
-def imported(seed_path, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("imported") / "x.xlsm"
-    import_legacy(seed_path, out)
-    return out
-
-
-@pytest.fixture(scope="module")
 def edited(imported, tmp_path_factory) -> tuple[Path, bytes]:
     """The seed with PM2's Q1 typed as 7.75% (a refresh must rewrite it), and the refreshed bytes."""
     folder = tmp_path_factory.mktemp("edited")

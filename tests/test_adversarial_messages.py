@@ -22,19 +22,11 @@ from adversarial import (
     says_what_to_do, seed_rows, write_tsv,
 )
 from csp_status.cli import main
-from csp_status.importer import import_legacy
 
 DATA = "xl/worksheets/sheet3.xml"
 OLE2 = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(600)
 
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # a zip made twice-named on purpose
-
-
-@pytest.fixture(scope="module")
-def imported(seed_path, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("imported") / "x.xlsm"
-    import_legacy(seed_path, out)
-    return out
 
 
 def _book(edit=None):

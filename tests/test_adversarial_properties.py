@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import math
 import shutil
-from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -43,13 +41,6 @@ SLOW = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fi
 TRICKY = ["=1+1", "+44 1332", "-5%", "@SUM(A1)", "_x0041_", "_x005F_", "&amp;", "<b>", "\"quoted\"", "a\r\nb",
           "\r", "\n", "\t", " ", "\x00", "\x1f", "\ufeffBOM", "\ufffe", "Awaited", "7.1% (1.5%)", "50% (62/124)"]
 texts = st.one_of(st.sampled_from(TRICKY), st.text(st.characters(blacklist_categories=("Cs",)), max_size=40))
-
-
-@pytest.fixture(scope="module")
-def imported(seed_path, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("imported") / "x.xlsm"
-    import_legacy(seed_path, out)
-    return out
 
 
 def _commentary_after_import(typed: list[str], current: int, later_figures: bool) -> list[str]:

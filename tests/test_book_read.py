@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -15,7 +13,6 @@ from csp_status.book_read import cell_text, read_book
 from csp_status.calc import Polarity, ToleranceKind, TrendBasis
 from csp_status.errors import BookError
 from csp_status.evaluate import evaluate
-from csp_status.importer import import_legacy
 from csp_status.legacy import read_legacy
 from csp_status.parse import SheetNumber, Unit
 from csp_status.xlsx import Formula
@@ -23,20 +20,6 @@ from csp_status.xlsx import Formula
 PM = [f"CNP PM{n}" for n in range(1, 10)]
 YEARS = ["2008/09", "2009/10", "2010/11", "2011/12", "2012/13", "2013/14"]
 SEED_STATUSES = ["AWAITED", "CHECK", "GREEN", "GREEN", "AWAITED", "AWAITED", "NO TARGET", "NO TARGET", "AMBER"]
-
-
-@pytest.fixture(scope="module")
-def imported(seed_path, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("imported") / "x.xlsm"
-    import_legacy(seed_path, out)
-    return out
-
-
-@pytest.fixture
-def book(imported, tmp_path) -> Path:
-    path = tmp_path / "x.xlsm"
-    shutil.copyfile(imported, path)
-    return path
 
 
 # ---- the imported seed -------------------------------------------------------------------------

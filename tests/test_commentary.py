@@ -9,7 +9,6 @@ Summary's "Draft commentary" column, which never touches the officers' Q1–Q4 c
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -19,7 +18,6 @@ from csp_status.book_read import read_book
 from csp_status.commentary import commentary_for, draft_commentary, measure_of, period_words
 from csp_status.evaluate import evaluate
 from csp_status.functions import csp_commentary
-from csp_status.importer import import_legacy
 from csp_status.refresh import refresh_book
 from csp_status.summary import ADDED_HEADERS, summary_merges, summary_rows, summary_widths
 from csp_udfs import CSP_COMMENTARY
@@ -298,13 +296,6 @@ def test_summary_draft_never_fills_an_empty_commentary_column(seed_book):
     rows = {row[0]: row for row in summary_rows(seed_book, evaluate(seed_book))[3:]}
     assert rows["CNP PM3"][13:17] == ["", "", "", ""]
     assert rows["CNP PM3"][21] == PM3
-
-
-@pytest.fixture(scope="module")
-def imported(seed_path, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("imported") / "x.xlsm"
-    import_legacy(seed_path, out)
-    return out
 
 
 def test_refresh_writes_the_draft_and_leaves_officers_commentary_alone(imported, tmp_path):

@@ -51,13 +51,6 @@ def listing(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
-@pytest.fixture(scope="module")
-def imported(seed_path, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("imported") / "x.xlsm"
-    import_legacy(seed_path, out)
-    return out
-
-
 # ---- the seed ----------------------------------------------------------------------------------
 
 def _xml_tags(data: bytes) -> list[str]:

@@ -17,7 +17,6 @@ from python_calamine import CalamineWorkbook
 
 import bookedit
 from csp_status.errors import BookError
-from csp_status.importer import import_legacy
 from csp_status.layout import Style
 from csp_status.refresh import refresh_book
 
@@ -29,21 +28,6 @@ SEED_STATUSES = {
     "CNP PM5": "AWAITED", "CNP PM6": "AWAITED", "CNP PM7": "NO TARGET", "CNP PM8": "NO TARGET",
     "CNP PM9": "AMBER",
 }
-
-
-@pytest.fixture(scope="module")
-def imported(seed_path, tmp_path_factory) -> Path:
-    """The seed imported (and so refreshed) once; tests work on copies."""
-    out = tmp_path_factory.mktemp("imported") / "x.xlsm"
-    import_legacy(seed_path, out)
-    return out
-
-
-@pytest.fixture
-def book(imported, tmp_path) -> Path:
-    path = tmp_path / "x.xlsm"
-    shutil.copyfile(imported, path)
-    return path
 
 
 def data_row(book: Path, ref: str, year: str = "2011/12") -> int:

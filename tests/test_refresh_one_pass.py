@@ -4,7 +4,6 @@ values their rows call for."""
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -25,13 +24,6 @@ def imported(seed_path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("one-pass") / "x.xlsm"
     import_legacy(seed_path, out)
     return out
-
-
-@pytest.fixture
-def book(imported, tmp_path) -> Path:
-    path = tmp_path / "x.xlsm"
-    shutil.copyfile(imported, path)
-    return path
 
 
 def shown_values(book: Path) -> dict[tuple[int, int], object]:

@@ -86,7 +86,7 @@ CASES = {
     "prefixed": PREFIXED,
     "single-quoted declaration": dict(declaration="<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"),
     "no declaration": dict(declaration=""),
-    "rows declare a namespace": dict(rows=_ROWS.replace('<row r="4">', f'<row xmlns:q="urn:q" q:x="1" r="4">')),
+    "rows declare a namespace": dict(rows=_ROWS.replace('<row r="4">', '<row xmlns:q="urn:q" q:x="1" r="4">')),
 }
 FALLBACKS = {
     "comment among rows": dict(rows=_ROWS.replace('<row r="4">', '<!-- note --><row r="4">')),

@@ -9,7 +9,6 @@ the seed's with that commentary moved from column Q to column N.
 from __future__ import annotations
 
 import csv
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from python_calamine import CalamineWorkbook
 
 import bookedit
 from csp_status.evaluate import evaluate
-from csp_status.importer import import_legacy
 from csp_status.layout import Style
 from csp_status.refresh import refresh_book
 from csp_status.summary import summary_merges, summary_rows
@@ -69,20 +67,6 @@ def read_openpyxl(book: Path) -> list[list[str]]:
         return [[norm(c) for c in row] for row in workbook["Summary"].iter_rows(values_only=True)]
     finally:
         workbook.close()
-
-
-@pytest.fixture(scope="module")
-def imported(seed_path, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("imported") / "x.xlsm"
-    import_legacy(seed_path, out)
-    return out
-
-
-@pytest.fixture
-def book(imported, tmp_path) -> Path:
-    path = tmp_path / "x.xlsm"
-    shutil.copyfile(imported, path)
-    return path
 
 
 # ---- golden ------------------------------------------------------------------------------------
