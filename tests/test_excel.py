@@ -225,3 +225,19 @@ def test_summary_plan_chunks_long_address_lists_under_excels_limit():
 def test_indicators_sheet_is_read_from_the_open_book(book_copy):
     fake = open_in_fake_excel(book_copy)
     assert excel.read_sheet_cells(fake.sheets[INDICATORS])[(1, 1)] == "Ref"
+
+
+def test_run_refresh_writes_the_trends_figures_the_charts_are_drawn_from(book_copy):
+    import bookedit
+
+    fake = open_in_fake_excel(book_copy)
+    data = fake.sheets[DATA]
+    row = next(r for (r, c), v in data.cells.items() if v == "13,102")
+    data.cells[(row, col_index("E"))] = "12,950"
+    excel.run_refresh(fake)
+    bookedit.set_cell(book_copy, "Data", f"E{row}", "12,950")  # the same edit, saved, then csp refresh
+    refresh_book(book_copy)
+    with Package(book_copy) as package:
+        on_file = {k: (v.value if isinstance(v, SheetNumber) else v) for k, v in package.cells("Trends").items()}
+    in_excel = {(r, c): v for (r, c), v in fake.sheets["Trends"].cells.items() if v not in (None, "")}
+    assert (in_excel == on_file, 12950.0 in in_excel.values()) == (True, True)

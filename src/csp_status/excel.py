@@ -16,9 +16,10 @@ from .book_read import Cells, book_from_cells
 from .calc import Status
 from .errors import BookError, CspError
 from .evaluate import Evaluation, evaluate
-from .layout import DATA, INDICATORS, SETTINGS, STYLE_LABELS, SUMMARY
+from .layout import DATA, INDICATORS, SETTINGS, STYLE_LABELS, SUMMARY, TRENDS
 from .parse import SheetNumber
 from .summary import ADDED_HEADERS, summary_merges, summary_rows, summary_widths
+from .trends import trend_series, trends_grid
 
 __all__ = ["refresh_statuses", "check_data", "read_sheet_cells", "summary_plan", "apply_plan", "Plan",
            "CellFormat", "run_refresh"]
@@ -91,6 +92,11 @@ def run_refresh(book: Any) -> list[Evaluation]:
     legend = _legend_formats(book.sheets[SETTINGS])
     plan = summary_plan(master.partnership, evaluations, legend)
     apply_plan(book.sheets[SUMMARY], plan)
+    if TRENDS in [sheet.name for sheet in book.sheets]:
+        grid = trends_grid(trend_series(master.partnership, evaluations))
+        book.sheets[TRENDS].range("A1").value = [
+            [f"'{v}" if isinstance(v, str) and v else v for v in row] for row in grid
+        ]  # the charts there are drawn from these cells
     return evaluations
 
 
