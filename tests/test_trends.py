@@ -11,6 +11,7 @@ from lxml import etree
 import bookedit
 from csp_status.evaluate import evaluate
 from csp_status.refresh import refresh_book
+from csp_status.report import chart_data
 from csp_status.trends import trend_series
 from libreoffice import inspect_book, requires_libreoffice
 
@@ -49,6 +50,23 @@ def test_trend_series_pm3_has_baselines_quarters_target_and_comparator(seed_book
 def test_trend_series_leaves_a_figure_that_cannot_be_right_off_the_chart(seed_book):
     pm2 = {s.ref: s for s in trend_series(seed_book, evaluate(seed_book))}["CNP PM2"]
     assert pm2.values[3] is None  # "(-7.75%)" is CHECK on the Summary, not a point on the chart
+
+
+def test_counts_that_cannot_give_the_percentage_are_off_both_charts(seed_book):
+    seed_book.record("CNP PM2", "2011/12").quarters[0] = "7.1% (120/100)"  # more offences than offenders
+    evaluations = evaluate(seed_book)
+    pm2 = {s.ref: s for s in trend_series(seed_book, evaluations)}["CNP PM2"]
+    ind = next(i for i in seed_book.indicators if i.ref == "CNP PM2")
+    pack = chart_data(seed_book, ind, evaluations[seed_book.indicators.index(ind)])
+    got = (pm2.values[3], pack.values[3], pack.checks, evaluations[1].status.value)
+    assert got == (None, None, [3], "CHECK")
+
+
+def test_trends_sheet_and_board_pack_draw_the_same_points(seed_book):
+    evaluations = evaluate(seed_book)
+    sheet = [s.values for s in trend_series(seed_book, evaluations)]
+    pack = [chart_data(seed_book, i, e).values for i, e in zip(seed_book.indicators, evaluations)]
+    assert sheet == pack and any(v is not None for values in sheet for v in values)
 
 
 def test_bundled_book_has_one_chart_per_indicator_with_cached_figures(book):

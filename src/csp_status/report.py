@@ -22,10 +22,10 @@ from .calc import Status
 from .commentary import commentary_for, draft_commentary, period_words
 from .display import format_value
 from .errors import ReportError
-from .evaluate import Evaluation, evaluate, value_problems
+from .evaluate import Evaluation, evaluate
 from .model import QUARTERS, Indicator, Partnership, year_key
-from .parse import in_row_unit, read_cell
 from .report_chart import ChartData, trend_chart_svg
+from .trends import chart_points
 
 __all__ = ["ReportResult", "write_report", "report_html", "chart_data", "print_pdf", "find_chromium",
            "STATUS_COLOURS"]
@@ -206,27 +206,14 @@ def _card(book: Partnership, ind: Indicator, ev: Evaluation) -> str:
 
 
 def chart_data(book: Partnership, ind: Indicator, ev: Evaluation) -> ChartData:
-    """What an indicator's chart shows: baseline outturns, then the reporting year's quarters."""
+    """What an indicator's chart shows: the same figures as its chart on the Trends sheet."""
     s = book.settings
-    start = year_key(s.reporting_year)
-    years = [f"{start - k}/{(start - k + 1) % 100:02d}" for k in range(s.baseline_years, 0, -1)]
-    labels, values, checks = [], [], []
-    cells = [getattr(book.record(ind.ref, y), "outturn", None) for y in years]
-    record = book.record(ind.ref, s.reporting_year)
-    cells += list(record.quarters) if record else [None] * 4
-    for i, (label, cell) in enumerate(zip(years + list(QUARTERS), cells)):
-        reading = read_cell(cell)
-        value, _ = in_row_unit(reading, ind.unit)
-        if reading.unreadable or (value is not None and value_problems(reading, value, ind.unit)):
-            checks.append(i)
-            value = None
-        labels.append(label)
-        values.append(value)
-    comparator = in_row_unit(read_cell(ind.comparator), ind.unit)[0]
+    points = chart_points(book, ind)
+    start = len(points.years)
     return ChartData(
-        ref=ind.ref, title=f"{ind.ref}: {ind.description}", unit=ind.unit, labels=labels, values=values,
-        year_start=len(years), year_label=s.reporting_year, current=len(years) + s.current_quarter - 1,
-        target=ev.target, comparator=comparator, checks=checks,
+        ref=ind.ref, title=f"{ind.ref}: {ind.description}", unit=ind.unit, labels=points.years + list(QUARTERS),
+        values=points.values, year_start=start, year_label=s.reporting_year, current=start + s.current_quarter - 1,
+        target=ev.target, comparator=points.comparator, checks=points.checks,
         current_fill=STATUS_COLOURS[ev.status][0],
     )
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .book_write import HEADER, SheetSpec, sheet_xml
-from .evaluate import Evaluation
+from .evaluate import Evaluation, value_problems
 from .layout import Style
-from .model import QUARTERS, Partnership, year_key
+from .model import QUARTERS, Indicator, Partnership, year_key
 from .parse import Unit, in_row_unit, read_cell
 
-__all__ = ["TrendSeries", "trend_series", "trends_grid", "trends_parts", "replace_trends", "TRENDS_DRAWING",
+__all__ = ["ChartPoints", "chart_points", "TrendSeries", "trend_series", "trends_grid", "trends_parts", "replace_trends", "TRENDS_DRAWING",
            "chart_part"]
 
 TRENDS_DRAWING = "xl/drawings/drawing1.xml"
@@ -42,35 +42,58 @@ class TrendSeries:
     comparator: float | None
 
 
-def trend_series(book: Partnership, evaluations: list[Evaluation]) -> list[TrendSeries]:
-    """The figures of each indicator's chart: baseline outturns, then the reporting year's quarters."""
+@dataclass
+class ChartPoints:
+    """One indicator's figures over time, as every chart of it draws them.
+
+    ``values`` holds the baseline years' outturns, then the reporting year's four quarters; a
+    figure that cannot be right (CHECK on the Summary, for the same reasons) is None there and its
+    position is in ``checks``.  The comparator is None when it is missing or cannot be right.
+    """
+
+    years: list[str]
+    values: list[float | None]
+    checks: list[int]
+    comparator: float | None
+
+
+def chart_points(book: Partnership, ind: Indicator) -> ChartPoints:
+    """The figures an indicator's charts (the Trends sheet's and the board pack's) are drawn from."""
     s = book.settings
     start = year_key(s.reporting_year)
-    baseline_years = [f"{start - k}/{(start - k + 1) % 100:02d}" for k in range(s.baseline_years, 0, -1)]
-    out = []
-    for ind, ev in zip(book.indicators, evaluations):
-        labels, values = [], []
-        for year in baseline_years:
-            record = book.record(ind.ref, year)
-            labels.append(year)
-            values.append(_value(record.outturn if record else None, ind.unit))
-        record = book.record(ind.ref, s.reporting_year)
-        for n, quarter in enumerate(QUARTERS):
-            labels.append(f"{quarter} {s.reporting_year}")
-            values.append(_value(record.quarters[n] if record else None, ind.unit))
-        comparator = _value(ind.comparator, ind.unit)
-        title = f"{ind.ref}: {ind.description}"
-        out.append(TrendSeries(ind.ref, title if len(title) <= 90 else title[:89] + "…", ind.unit, labels, values,
-                               ev.target, comparator))
-    return out
+    years = [f"{start - k}/{(start - k + 1) % 100:02d}" for k in range(s.baseline_years, 0, -1)]
+    cells = [getattr(book.record(ind.ref, year), "outturn", None) for year in years]
+    record = book.record(ind.ref, s.reporting_year)
+    cells += list(record.quarters) if record else [None] * len(QUARTERS)
+    values, checks = [], []
+    for i, cell in enumerate(cells):
+        value, fine = _checked(cell, ind.unit)
+        values.append(value)
+        if not fine:
+            checks.append(i)
+    return ChartPoints(years, values, checks, _checked(ind.comparator, ind.unit)[0])
 
 
-def _value(cell: object, unit: Unit | None) -> float | None:
+def _checked(cell: object, unit: Unit | None) -> tuple[float | None, bool]:
+    """A cell's value in the row's unit, and False (with no value) when it cannot be right."""
     reading = read_cell(cell)
     value, _ = in_row_unit(reading, unit)
-    if value is None or value < 0 or (unit is Unit.PERCENT and value > 1):
-        return None  # a figure that cannot be right is left off the chart (it is CHECK on the Summary)
-    return value
+    if value_problems(reading, value, unit):
+        return None, False
+    return value, True
+
+
+def trend_series(book: Partnership, evaluations: list[Evaluation]) -> list[TrendSeries]:
+    """The figures of each indicator's chart: baseline outturns, then the reporting year's quarters."""
+    year = book.settings.reporting_year
+    out = []
+    for ind, ev in zip(book.indicators, evaluations):
+        points = chart_points(book, ind)
+        labels = points.years + [f"{quarter} {year}" for quarter in QUARTERS]
+        title = f"{ind.ref}: {ind.description}"
+        out.append(TrendSeries(ind.ref, title if len(title) <= 90 else title[:89] + "…", ind.unit, labels,
+                               points.values, ev.target, points.comparator))
+    return out
 
 
 def trends_grid(series: list[TrendSeries]) -> list[list[object]]:
