@@ -10,6 +10,7 @@ product's reader, so tests check the product with something else.
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 import zipfile
@@ -237,3 +238,78 @@ def set_style(book: Path | str, sheet: str, ref: str, style: int) -> None:
     _find_or_make_cell(root, ref).set("s", str(style))
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     _replace_parts(book, {part: data})
+
+
+def cell_style(book: Path | str, sheet: str, ref: str) -> int:
+    """The cell style index (cellXfs) of one cell; 0 for a cell the sheet does not hold."""
+    found = _cells(book, sheet).get(ref)
+    return int(found[0].get("s", "0")) if found else 0
+
+
+def add_cell_style(book: Path | str, fill: str, font: str, like: int = 0) -> int:
+    """Add a cell style to styles.xml as Excel does when an officer formats a cell; its index.
+
+    ``fill`` and ``font`` are colour elements' attributes as Excel writes them
+    ('rgb="FF00B050"', 'theme="9" tint="0.6"', 'indexed="43"', 'auto="1"'); ``fill`` may be ''
+    for no fill.  The new style keeps the border and alignment of style ``like``.
+    """
+    with zipfile.ZipFile(book) as zf:
+        root = etree.fromstring(zf.read("xl/styles.xml"))
+    fills, fonts, xfs = (root.find(f"m:{name}", _NS) for name in ("fills", "fonts", "cellXfs"))
+    pattern = f'<patternFill patternType="solid"><fgColor {fill}/></patternFill>' if fill else \
+        '<patternFill patternType="none"/>'
+    fills.append(etree.fromstring(f'<fill xmlns="{_NS["m"]}">{pattern}</fill>'))
+    fonts.append(etree.fromstring(f'<font xmlns="{_NS["m"]}"><b/><sz val="11"/><color {font}/>'
+                                  '<name val="Calibri"/></font>'))
+    xf = copy.deepcopy(xfs[like])
+    xf.set("fillId", str(len(fills) - 1))
+    xf.set("fontId", str(len(fonts) - 1))
+    xf.set("applyFill", "1")
+    xf.set("applyFont", "1")
+    xfs.append(xf)
+    for element in (fills, fonts, xfs):
+        element.set("count", str(len(element.findall(f"{_M}*"))))
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    _replace_parts(book, {"xl/styles.xml": data})
+    return len(xfs) - 1
+
+
+def add_theme(book: Path | str, colours: dict[str, str]) -> None:
+    """Give the book a theme part, as Excel writes one on save: its colour scheme (slot -> RRGGBB)."""
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    slots = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
+             "hlink", "folHlink")
+    scheme = "".join(f'<a:{slot}><a:srgbClr val="{colours[slot]}"/></a:{slot}>' for slot in slots)
+    fonts = '<a:latin typeface="Calibri"/><a:ea typeface=""/><a:cs typeface=""/>'
+    fill = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+    line = f'<a:ln w="6350">{fill}</a:ln>'
+    effect = "<a:effectStyle><a:effectLst/></a:effectStyle>"
+    theme = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<a:theme xmlns:a="{a}" name="Officer">'
+        f'<a:themeElements><a:clrScheme name="Officer">{scheme}</a:clrScheme>'
+        f'<a:fontScheme name="Officer"><a:majorFont>{fonts}</a:majorFont><a:minorFont>{fonts}</a:minorFont>'
+        f"</a:fontScheme><a:fmtScheme name=\"Officer\"><a:fillStyleLst>{fill * 3}</a:fillStyleLst>"
+        f"<a:lnStyleLst>{line * 3}</a:lnStyleLst><a:effectStyleLst>{effect * 3}</a:effectStyleLst>"
+        f"<a:bgFillStyleLst>{fill * 3}</a:bgFillStyleLst></a:fmtScheme></a:themeElements></a:theme>"
+    ).encode()
+    with zipfile.ZipFile(book) as zf:
+        rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        types = etree.fromstring(zf.read("[Content_Types].xml"))
+    taken = {rel.get("Id") for rel in rels}
+    rid = next(f"rId{n}" for n in range(1, 1000) if f"rId{n}" not in taken)
+    etree.SubElement(rels, f"{{{_PKG_REL_NS}}}Relationship", Id=rid, Target="theme/theme1.xml",
+                     Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme")
+    ct = "http://schemas.openxmlformats.org/package/2006/content-types"
+    etree.SubElement(types, f"{{{ct}}}Override", PartName="/xl/theme/theme1.xml",
+                     ContentType="application/vnd.openxmlformats-officedocument.theme+xml")
+    book = Path(book)
+    with zipfile.ZipFile(book) as zf:
+        members = [(info, zf.read(info.filename)) for info in zf.infolist()]
+    replaced = {"xl/_rels/workbook.xml.rels": etree.tostring(rels, xml_declaration=True, encoding="UTF-8"),
+                "[Content_Types].xml": etree.tostring(types, xml_declaration=True, encoding="UTF-8")}
+    tmp = book.with_name(book.name + ".edit")
+    with zipfile.ZipFile(tmp, "w") as out:
+        for info, data in members:
+            out.writestr(info, replaced.get(info.filename, data), compress_type=info.compress_type)
+        out.writestr("xl/theme/theme1.xml", theme, compress_type=zipfile.ZIP_DEFLATED)
+    tmp.replace(book)

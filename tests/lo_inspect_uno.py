@@ -17,7 +17,8 @@ RESULT.json:
                                                           "lines": N, "vba": bool}}}},
      "call": {"name": ..., "library": ..., "module": ..., "procedure": ...,
               "kind": "function"|"sub", "result": ...} (or "error": ... for "result"),
-     "cells": {REF: {"string": ..., "value": ..., "formula": ..., "type": ...}
+     "cells": {REF: {"string": ..., "value": ..., "formula": ..., "type": ...,
+                     "fill": "#RRGGBB" | None, "ink": "#RRGGBB" | None}
                     | {"strings": [[...], ...]} for a range | {"error_message": ...}}}
 
 or ``{"ok": false, "error": "..."}``.  soffice is always terminated (killed if it does
@@ -292,6 +293,11 @@ def unquote_sheet(name: str) -> str:
     return name
 
 
+def _colour(value: int) -> str | None:
+    """A UNO colour (0xRRGGBB; -1 for none or automatic) as "#RRGGBB", or None."""
+    return None if value < 0 else f"#{value & 0xFFFFFF:06X}"
+
+
 def read_range(rng) -> dict:
     addr = rng.getRangeAddress()
     rows = addr.EndRow - addr.StartRow + 1
@@ -300,7 +306,8 @@ def read_range(rng) -> dict:
         cell = rng.getCellByPosition(0, 0)
         ctype = cell.Type.value.lower()  # table.CellContentType: empty/value/text/formula
         info = {"string": cell.getString(), "value": cell.getValue(),
-                "formula": cell.getFormula(), "type": ctype}
+                "formula": cell.getFormula(), "type": ctype,
+                "fill": _colour(cell.CellBackColor), "ink": _colour(cell.CharColor)}
         if ctype == "formula":
             info["error"] = cell.getError()  # 0 when the formula evaluates
             info["result_type"] = FORMULA_RESULTS.get(cell.FormulaResultType2, None)

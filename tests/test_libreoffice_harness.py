@@ -284,7 +284,7 @@ def test_inspect_cells_sheets_and_names(two_sheet_book, tmp_path, monkeypatch):
     assert cells["'Summary Sheet'!B2"]["result_type"] == "text"
     assert cells["TotalLatest"]["value"] == 184
     assert cells["Data!A1"] == {"string": "Indicator", "value": 0.0,
-                                "formula": "Indicator", "type": "text"}
+                                "formula": "Indicator", "type": "text", "fill": None, "ink": "#000000"}
     assert "neither" in cells["Nowhere"]["error_message"]
 
 

@@ -26,7 +26,9 @@ from csp_status.cli import main
 from csp_status.commentary import draft_commentary
 from csp_status.evaluate import evaluate
 from csp_status.importer import import_legacy
+from csp_status.refresh import refresh_book
 from csp_status.report import STATUS_COLOURS, print_pdf, report_html, write_report
+from libreoffice import inspect_book, requires_libreoffice
 
 REFS = [f"CNP PM{n}" for n in range(1, 10)]
 STATUSES = {
@@ -319,3 +321,50 @@ def test_report_officers_edit_shows_in_the_pack(master, tmp_path):
     assert card.get("data-status") == "RED"
     assert len(css(card, "svg.chart circle.point")) == 4
     assert not css(card, "svg.chart text.check")
+
+
+# the colour scheme of a partnership's own theme (as Excel saves it with the book)
+THEME = {"dk1": "000000", "lt1": "FFFFFF", "dk2": "1F3864", "lt2": "E7E6E6", "accent1": "005EB8",
+         "accent2": "ED7D31", "accent3": "A5A5A5", "accent4": "FFB81C", "accent5": "5B9BD5",
+         "accent6": "009639", "hlink": "0563C1", "folHlink": "954F72"}
+GREEN_60 = "#6FFFA6"  # accent6 lighter 60% (LibreOffice shows the same: the test after next)
+
+
+def restyle_green(master: Path, tmp_path: Path) -> Path:
+    """A copy of the book whose GREEN legend cell an officer has given a theme green and dark text."""
+    book = tmp_path / "x.xlsm"
+    shutil.copyfile(master, book)
+    bookedit.add_theme(book, THEME)
+    legend = f"A{bookedit.find_row(book, 'Settings', A='GREEN')}"
+    style = bookedit.add_cell_style(book, 'theme="9" tint="0.5999938962981048"', 'rgb="FF375623"',
+                                    like=bookedit.cell_style(book, "Settings", legend))
+    bookedit.set_style(book, "Settings", legend, style)
+    return book
+
+
+def test_report_colours_follow_the_settings_legend(master, tmp_path):
+    out = tmp_path / "pack.html"
+    write_report(restyle_green(master, tmp_path), out)
+    page = lxml_html.fromstring(out.read_bytes())
+    badge = css(cards(page)["CNP PM3"], "header .status")[0]
+    row = next(r for r in css(page, "table.summary tr")[1:] if r.get("data-ref") == "CNP PM3")
+    amber = css(cards(page)["CNP PM9"], "header .status")[0]
+    got = (badge.get("style"), css(row, "td.current")[0].get("style"), amber.get("style"))
+    # accent 6 of the book's theme, 009639, lightened 60% as Excel does
+    assert got == ("background:{0};color:#375623".format(GREEN_60), "background:{0};color:#375623".format(GREEN_60),
+                   "background:{};color:{}".format(*STATUS_COLOURS[Status.AMBER]))
+
+
+@requires_libreoffice
+def test_report_colours_are_the_summarys_as_libreoffice_shows_them(master, tmp_path):
+    book = restyle_green(master, tmp_path)
+    refresh_book(book)
+    out = tmp_path / "pack.html"
+    write_report(book, out)
+    page = lxml_html.fromstring(out.read_bytes())
+    rows = {ref: bookedit.find_row(book, "Summary", A=ref) for ref in REFS}
+    cells = inspect_book(book, cells=[f"Summary!R{n}" for n in rows.values()])["cells"]
+    shown = {ref: (cells[f"Summary!R{n}"]["fill"], cells[f"Summary!R{n}"]["ink"]) for ref, n in rows.items()}
+    pack = {ref: css(card, "header .status")[0].get("style") for ref, card in cards(page).items()}
+    assert pack == {ref: f"background:{fill};color:{ink}" for ref, (fill, ink) in shown.items()}
+    assert shown["CNP PM3"] == (GREEN_60, "#375623")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .layout import (
     CONFIG, DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DEFINED_NAMES, INDICATOR_HEADERS, INDICATORS,
     SETTING_FIRST_ROW, SETTING_LABELS, SETTINGS, SHEET_NUMBERS, SHEETS, STYLE_LABELS, STYLE_LEGEND_HEADING,
-    SUMMARY, TRENDS,
+    STATUS_COLOURS, SUMMARY, TRENDS,
     UNIT_WORDS, XLWINGS_CONF, Style, data_formulas,
 )
 from .model import Partnership, year_key
@@ -319,24 +319,30 @@ def _esc(text: str) -> str:
 
 
 def _styles_xml() -> bytes:
+    statuses = ("GREEN", "AMBER", "RED", "NO TARGET", "AWAITED", "CHECK")
+    inks = list(dict.fromkeys(STATUS_COLOURS[label][1] for label in statuses))  # one font per colour
+
+    def bold(rgb: str) -> str:
+        return f'<font><b/><sz val="11"/><color rgb="FF{rgb}"/><name val="Calibri"/><family val="2"/></font>'
+
     fonts = [
         '<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>',
         '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>',
         '<font><b/><sz val="14"/><color rgb="FF1F4E79"/><name val="Calibri"/><family val="2"/></font>',
         '<font><i/><sz val="11"/><color rgb="FF595959"/><name val="Calibri"/><family val="2"/></font>',
-        '<font><b/><sz val="11"/><color rgb="FF006100"/><name val="Calibri"/><family val="2"/></font>',
-        '<font><b/><sz val="11"/><color rgb="FF9C5700"/><name val="Calibri"/><family val="2"/></font>',
-        '<font><b/><sz val="11"/><color rgb="FF9C0006"/><name val="Calibri"/><family val="2"/></font>',
-        '<font><b/><sz val="11"/><color rgb="FF000000"/><name val="Calibri"/><family val="2"/></font>',
-        '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/><family val="2"/></font>',
+        *(bold(ink) for ink in inks),
+        bold("FFFFFF"),
     ]
+    white_bold = len(fonts) - 1
+    status_font = {label: 4 + inks.index(STATUS_COLOURS[label][1]) for label in statuses}
+    status_fill = {label: 2 + n for n, label in enumerate(statuses)}
 
     def solid(rgb: str) -> str:
         return f'<fill><patternFill patternType="solid"><fgColor rgb="{rgb}"/><bgColor indexed="64"/></patternFill></fill>'
 
     fills = ['<fill><patternFill patternType="none"/></fill>', '<fill><patternFill patternType="gray125"/></fill>',
-             solid("FFC6EFCE"), solid("FFFFEB9C"), solid("FFFFC7CE"), solid("FFD9D9D9"), solid("FFDDEBF7"),
-             solid("FFE4DFEC"), solid("FFD9E1F2"), solid("FF1F4E79"), solid("FFF2F2F2")]
+             *(solid("FF" + STATUS_COLOURS[label][0]) for label in statuses),
+             solid("FFD9E1F2"), solid("FF1F4E79"), solid("FFF2F2F2")]
     thin = '<left style="thin"><color rgb="FFA6A6A6"/></left><right style="thin"><color rgb="FFA6A6A6"/></right>' \
            '<top style="thin"><color rgb="FFA6A6A6"/></top><bottom style="thin"><color rgb="FFA6A6A6"/></bottom><diagonal/>'
     borders = ['<border><left/><right/><top/><bottom/><diagonal/></border>', f"<border>{thin}</border>"]
@@ -354,15 +360,11 @@ def _styles_xml() -> bytes:
     xfs = {
         Style.DEFAULT: xf(),
         Style.TITLE: xf(font=2),
-        Style.GROUP: xf(font=8, fill=9, border=1, align=centre_wrap),
+        Style.GROUP: xf(font=white_bold, fill=9, border=1, align=centre_wrap),
         Style.HEADER: xf(font=1, fill=8, border=1, align=centre_wrap),
         Style.TEXT: xf(border=1, align=top_wrap),
-        Style.GREEN: xf(font=4, fill=2, border=1, align=top_wrap),
-        Style.AMBER: xf(font=5, fill=3, border=1, align=top_wrap),
-        Style.RED: xf(font=6, fill=4, border=1, align=top_wrap),
-        Style.NO_TARGET: xf(font=7, fill=5, border=1, align=top_wrap),
-        Style.AWAITED: xf(font=7, fill=6, border=1, align=top_wrap),
-        Style.CHECK: xf(font=7, fill=7, border=1, align=top_wrap),
+        **{getattr(Style, label.replace(" ", "_")): xf(font=status_font[label], fill=status_fill[label], border=1,
+                                                       align=top_wrap) for label in statuses},
         Style.INPUT: xf(align=top_wrap),
         Style.CALCULATED: xf(font=3, fill=10, align=top_wrap),
         Style.PERCENT: xf(numfmt=9, align=top_wrap),

@@ -13,7 +13,7 @@ __all__ = [
     "SUMMARY", "TRENDS", "INDICATORS", "DATA", "SETTINGS", "CONFIG", "SHEETS", "SHEET_NUMBERS",
     "INDICATOR_HEADERS", "DATA_INPUT_HEADERS", "DATA_FORMULA_HEADERS", "DATA_HEADERS",
     "SETTING_LABELS", "DEFINED_NAMES", "STYLE_LABELS", "Style", "data_formulas", "XLWINGS_CONF",
-    "UNIT_WORDS", "parse_unit_word",
+    "UNIT_WORDS", "parse_unit_word", "STATUS_COLOURS",
 ]
 
 # The Unit column's words (a data-validation list cannot hold the comma of "per 1,000").
@@ -73,6 +73,16 @@ DEFINED_NAMES = {
 STYLE_LABELS = ("Title", "Group header", "Column header", "Text", "GREEN", "AMBER", "RED",
                 "NO TARGET", "AWAITED", "CHECK")
 STYLE_LEGEND_HEADING = "Summary styles (format these cells to restyle the Summary)"
+# A new book's status colours (fill, font) as "RRGGBB": its Settings legend, and so its Summary,
+# starts with these; the board pack shows whatever the legend cells are formatted with since.
+STATUS_COLOURS = {
+    "GREEN": ("C6EFCE", "006100"),
+    "AMBER": ("FFEB9C", "9C5700"),
+    "RED": ("FFC7CE", "9C0006"),
+    "NO TARGET": ("D9D9D9", "000000"),
+    "AWAITED": ("DDEBF7", "000000"),
+    "CHECK": ("E4DFEC", "000000"),
+}
 
 
 class Style:

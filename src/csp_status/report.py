@@ -18,27 +18,24 @@ from html import escape
 from pathlib import Path
 
 from .book_read import cell_text, read_book
+from .colours import style_colours
 from .calc import Status
 from .commentary import commentary_for, draft_commentary, period_words
 from .display import format_value
 from .errors import ReportError
+from .xlsx import Package
 from .evaluate import Evaluation, evaluate
+from .layout import STATUS_COLOURS as NEW_BOOK_COLOURS
 from .model import QUARTERS, Indicator, Partnership, year_key
 from .report_chart import ChartData, trend_chart_svg
 from .trends import chart_points
 
 __all__ = ["ReportResult", "write_report", "report_html", "chart_data", "print_pdf", "find_chromium",
-           "STATUS_COLOURS"]
+           "STATUS_COLOURS", "legend_colours"]
 
-# fill and text colour of each status, as the workbook's Summary shows them
-STATUS_COLOURS = {
-    Status.GREEN: ("#C6EFCE", "#006100"),
-    Status.AMBER: ("#FFEB9C", "#9C5700"),
-    Status.RED: ("#FFC7CE", "#9C0006"),
-    Status.NO_TARGET: ("#D9D9D9", "#262626"),
-    Status.AWAITED: ("#DDEBF7", "#1F3864"),
-    Status.CHECK: ("#E4DFEC", "#5B2C6F"),
-}
+# fill and text colour of each status in a new book's Summary; a book's own come from its legend
+STATUS_COLOURS = {Status(label): (f"#{fill}", f"#{ink}") for label, (fill, ink) in NEW_BOOK_COLOURS.items()}
+Colours = dict[Status, tuple[str, str]]
 _MEANINGS = {
     Status.GREEN: "target met or beaten",
     Status.AMBER: "missed by no more than the tolerance",
@@ -61,10 +58,12 @@ class ReportResult:
 
 def write_report(book_path: Path, html_path: Path, pdf_path: Path | None = None) -> ReportResult:
     """Write the board pack for a master workbook (the book itself is only read)."""
-    master = read_book(Path(book_path))
+    with Package(Path(book_path)) as package:
+        master = read_book(Path(book_path), package)
+        colours = legend_colours(package, master.styles)
     book = master.partnership
     evaluations = evaluate(book)
-    page = report_html(book, evaluations, source=Path(book_path).name)
+    page = report_html(book, evaluations, source=Path(book_path).name, colours=colours)
     html_path = Path(html_path)
     _write_atomically(html_path, page.encode("utf-8"))
     if pdf_path is not None:
@@ -72,26 +71,41 @@ def write_report(book_path: Path, html_path: Path, pdf_path: Path | None = None)
     return ReportResult(html_path, Path(pdf_path) if pdf_path else None, evaluations)
 
 
+def legend_colours(package: Package, styles: dict[str, int]) -> Colours:
+    """Each status's fill and text colour as the book's Settings legend cells show them.
+
+    A legend cell with no fill of its own shows white, and automatic text black, as in Excel; a
+    status whose legend cell is missing keeps a new book's colours (as the Summary keeps its style).
+    """
+    found = style_colours(package, {label: styles[label] for label in NEW_BOOK_COLOURS if label in styles})
+    colours = dict(STATUS_COLOURS)
+    for label, (fill, ink) in found.items():
+        colours[Status(label)] = (fill or "#FFFFFF", ink or "#000000")
+    return colours
+
+
 # ---- the page ------------------------------------------------------------------------------------
 
 
-def report_html(book: Partnership, evaluations: list[Evaluation], *, source: str = "") -> str:
-    """The whole board pack as one HTML document (no external resources)."""
+def report_html(book: Partnership, evaluations: list[Evaluation], *, source: str = "",
+                colours: Colours | None = None) -> str:
+    """The whole board pack as one HTML document (no external resources), in the given status colours."""
+    colours = colours or STATUS_COLOURS
     s = book.settings
     who = s.partnership or "Community Safety Partnership"
     if "partnership" not in who.lower():
         who += " Community Safety Partnership"
     period = period_words(s.period)
     title = f"Overview – Indicator Summary, {period}"
-    cards = [_card(book, ind, ev) for ind, ev in zip(book.indicators, evaluations)]
+    cards = [_card(book, ind, ev, colours) for ind, ev in zip(book.indicators, evaluations)]
     body = [
         '<section class="page summary-page">',
         f'<header class="masthead"><h1>{escape(title)}</h1>'
         f'<p class="sub">{escape(who)} · performance to the end of {escape(period)} against the '
         f'{escape(s.reporting_year)} targets</p></header>',
-        _counts(evaluations),
-        _summary_table(book, evaluations),
-        _key(),
+        _counts(evaluations, colours),
+        _summary_table(book, evaluations, colours),
+        _key(colours),
         (f'<p class="source">Prepared by CSP Status from {escape(source)}. Drafted commentary is marked '
          "as a draft: it is written from the figures and has not been reviewed by an officer.</p>"
          if source else ""),
@@ -117,8 +131,8 @@ def _running_header(text: str) -> str:
     return f'@page {{ @top-left {{ content: "{quoted}"; font-size: 8pt; color: #595959; }} }}\n'
 
 
-def _status_badge(status: Status, tag: str = "span") -> str:
-    fill, ink = STATUS_COLOURS[status]
+def _status_badge(status: Status, colours: Colours, tag: str = "span") -> str:
+    fill, ink = colours[status]
     return (f'<{tag} class="status status-{_slug(status.value)}" data-status="{status.value}" '
             f'style="background:{fill};color:{ink}">{escape(status.value)}</{tag}>')
 
@@ -130,16 +144,16 @@ def _trend_text(ev: Evaluation) -> str:
             f'<span class="arrow" aria-hidden="true">{ev.trend.arrow}</span> {escape(ev.trend.value)}</span>')
 
 
-def _counts(evaluations: list[Evaluation]) -> str:
+def _counts(evaluations: list[Evaluation], colours: Colours) -> str:
     items = []
     for status in _ORDER:
         n = sum(ev.status is status for ev in evaluations)
         if n:
-            items.append(f"<li>{_status_badge(status)} <b>{n}</b></li>")
+            items.append(f"<li>{_status_badge(status, colours)} <b>{n}</b></li>")
     return f'<ul class="counts" aria-label="indicators by status">{"".join(items)}</ul>'
 
 
-def _summary_table(book: Partnership, evaluations: list[Evaluation]) -> str:
+def _summary_table(book: Partnership, evaluations: list[Evaluation], colours: Colours) -> str:
     s = book.settings
     last_year = f"{year_key(s.reporting_year) - 1}/{year_key(s.reporting_year) % 100:02d}"
     quarter = f"{QUARTERS[s.current_quarter - 1]}*"
@@ -148,14 +162,14 @@ def _summary_table(book: Partnership, evaluations: list[Evaluation]) -> str:
     rows = []
     for ind, ev in zip(book.indicators, evaluations):
         record = book.record(ind.ref, last_year)
-        fill, ink = STATUS_COLOURS[ev.status]
+        fill, ink = colours[ev.status]
         rows.append(
             f'<tr data-ref="{escape(ind.ref)}"><th scope="row"><a href="#{_slug(ind.ref)}">{escape(ind.ref)}</a></th>'
             f"<td>{escape(ind.description)}</td>"
             f'<td class="num">{escape(cell_text(record.outturn if record else None))}</td>'
             f'<td class="num current" style="background:{fill};color:{ink}">{escape(ev.value_text)}</td>'
             f'<td class="num">{escape(ev.target_text)}</td>'
-            f"{_status_badge(ev.status, 'td')}"
+            f"{_status_badge(ev.status, colours, 'td')}"
             f'<td class="num">{escape(ev.gap_text)}</td>'
             f"<td>{_trend_text(ev)}</td></tr>"
         )
@@ -166,14 +180,14 @@ def _summary_table(book: Partnership, evaluations: list[Evaluation]) -> str:
             f'<thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def _key() -> str:
-    items = "".join(f"<li>{_status_badge(st)} {escape(_MEANINGS[st])}</li>" for st in _ORDER)
+def _key(colours: Colours) -> str:
+    items = "".join(f"<li>{_status_badge(st, colours)} {escape(_MEANINGS[st])}</li>" for st in _ORDER)
     return (f'<div class="key"><h2>Key</h2><ul>{items}</ul><p>Direction of travel compares with the '
             "previous period: <b>↑ IMPROVING</b>, <b>↓ WORSENING</b>, <b>→ NO CHANGE</b> (an arrow up "
             "means better, whichever way the figure moved).</p></div>")
 
 
-def _card(book: Partnership, ind: Indicator, ev: Evaluation) -> str:
+def _card(book: Partnership, ind: Indicator, ev: Evaluation, colours: Colours) -> str:
     s = book.settings
     record = book.record(ind.ref, s.reporting_year)
     own = record.commentary[s.current_quarter - 1] if record else ""
@@ -198,14 +212,14 @@ def _card(book: Partnership, ind: Indicator, ev: Evaluation) -> str:
         f'<article class="indicator" id="{_slug(ind.ref)}" data-ref="{escape(ind.ref)}" '
         f'data-status="{ev.status.value}">'
         f'<header><h2><span class="ref">{escape(ind.ref)}</span> {escape(ind.description)}</h2>'
-        f"{_status_badge(ev.status)}</header>"
-        f'<div class="body"><figure>{trend_chart_svg(chart_data(book, ind, ev))}</figure>'
+        f"{_status_badge(ev.status, colours)}</header>"
+        f'<div class="body"><figure>{trend_chart_svg(chart_data(book, ind, ev, colours))}</figure>'
         f'<div class="text"><dl class="figures">{dl}</dl>{commentary}'
         f"<h3>Data notes</h3>{notes_html}</div></div></article>"
     )
 
 
-def chart_data(book: Partnership, ind: Indicator, ev: Evaluation) -> ChartData:
+def chart_data(book: Partnership, ind: Indicator, ev: Evaluation, colours: Colours | None = None) -> ChartData:
     """What an indicator's chart shows: the same figures as its chart on the Trends sheet."""
     s = book.settings
     points = chart_points(book, ind)
@@ -214,7 +228,7 @@ def chart_data(book: Partnership, ind: Indicator, ev: Evaluation) -> ChartData:
         ref=ind.ref, title=f"{ind.ref}: {ind.description}", unit=ind.unit, labels=points.years + list(QUARTERS),
         values=points.values, year_start=start, year_label=s.reporting_year, current=start + s.current_quarter - 1,
         target=ev.target, comparator=points.comparator, checks=points.checks,
-        current_fill=STATUS_COLOURS[ev.status][0],
+        current_fill=(colours or STATUS_COLOURS)[ev.status][0],
     )
 
 
