@@ -66,7 +66,7 @@ def test_olevba_extracts_every_module_as_its_source():
 def test_vba_project_parses_strictly_with_olefile():
     ole = olefile.OleFileIO(io.BytesIO(part(BUNDLED, "xl/vbaProject.bin")), raise_defects=olefile.DEFECT_INCORRECT)
     streams = sorted("/".join(s) for s in ole.listdir())
-    assert streams[:3] == ["PROJECT", "PROJECTwm", "VBA/CSPInfo"]
+    assert streams[:4] == ["PROJECT", "PROJECTwm", "VBA/CSPHelp", "VBA/CSPInfo"]
     assert "VBA/dir" in streams and "VBA/_VBA_PROJECT" in streams
 
 
@@ -112,11 +112,32 @@ def test_libreoffice_lists_the_modules_and_runs_cspversion(tmp_path):
     got = (info["sheets"], sorted(modules), modules["CSPInfo"]["type"], info["call"]["result"])
     assert got == (
         list(SHEETS),
-        ["CSPInfo", "CSPRibbon", "Sheet1", "Sheet2", "Sheet3", "Sheet4", "Sheet5", "Sheet6", "ThisWorkbook",
+        ["CSPHelp", "CSPInfo", "CSPRibbon", "Sheet1", "Sheet2", "Sheet3", "Sheet4", "Sheet5", "Sheet6", "ThisWorkbook",
          "xlwings_udfs"],
         "normal",
         __version__,
     )
+
+
+@requires_libreoffice
+@pytest.mark.parametrize(("call", "args", "expected"), [
+    ("CSPHelp.ArgumentHelp", ["CSP_STATUS"],
+     ["The figure for the period as typed, e.g. 15.59%, 13,102 or Awaited.",
+      "The target as typed, e.g. 15.2% or 7.1% (1.5%); TBC, TBA or Baseline year mean no target.",
+      "Lower is better or Higher is better (also lower/higher, low/high).",
+      "Optional. How far a miss is still AMBER; default 5% (of the target).",
+      "Optional. relative (default: a share of the target) or points (in the indicator's units: 0.5% is half a "
+      "percentage point)."]),
+    ("CSPHelp.FunctionHelp", ["CSP_TARGET"],
+     "The target from a baseline and a planned reduction: baseline x (1 - reduction). "
+     "CSP_TARGET(7.21%, 1.5%) is 7.10%."),
+    # what the CSP tab's onLoad runs: LibreOffice has no MacroOptions, and the Sub still ends quietly
+    ("CSPHelp.RegisterFunctionHelp", [], None),
+])
+def test_libreoffice_runs_the_function_help_module(tmp_path, call, args, expected):
+    book = tmp_path / "csp_workbook.xlsm"
+    book.write_bytes(BUNDLED.read_bytes())
+    assert inspect_book(book, call=call, args=args)["call"]["result"] == expected
 
 
 @pytest.mark.parametrize("name", SOURCE_MODULES)

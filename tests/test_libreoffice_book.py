@@ -73,7 +73,7 @@ def test_inspect_book_loads_vba_and_cells(refreshed):
     result = inspect_book(refreshed, cells=["Summary!R4:R12", f"Data!N{row}", "CurrentQuarter"])
     assert result["sheets"] == ["Summary", "Trends", "Indicators", "Data", "Settings", "xlwings.conf"]
     modules = {name for library in result["basic"]["libraries"].values() for name in library}
-    assert {"CSPRibbon", "CSPInfo", "xlwings_udfs", "ThisWorkbook"} <= modules
+    assert {"CSPRibbon", "CSPInfo", "CSPHelp", "xlwings_udfs", "ThisWorkbook"} <= modules
     cells = result["cells"]
     assert [r[0] for r in cells["Summary!R4:R12"]["strings"]] == STATUSES
     status = cells[f"Data!N{row}"]

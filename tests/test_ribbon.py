@@ -22,6 +22,11 @@ RIBBON_CALLBACK = re.compile(
     r"\([ \t]*(?:ByVal[ \t]+)?control[ \t]+As[ \t]+IRibbonControl[ \t]*\)",
     re.MULTILINE | re.IGNORECASE | re.ASCII,
 )
+LOAD_CALLBACK = re.compile(
+    r"^[ \t]*(?:Public[ \t]+)?Sub[ \t]+(\w+)[ \t]*"
+    r"\([ \t]*(?:ByVal[ \t]+)?ribbon[ \t]+As[ \t]+IRibbonUI[ \t]*\)",
+    re.MULTILINE | re.IGNORECASE | re.ASCII,
+)
 RUN_PYTHON = re.compile(r'^[ \t]*RunPython "([^"]*)"', re.MULTILINE | re.ASCII)
 
 
@@ -63,6 +68,18 @@ def test_every_on_action_is_a_ribbon_callback_in_the_vba(ribbon):
     actions = {el.get("onAction") for el in ribbon.iter() if el.get("onAction")}
     assert actions == {"RefreshStatuses", "CheckData", "AboutCSP"}
     assert actions <= ribbon_callbacks()
+
+
+def test_on_load_is_a_sub_taking_the_ribbon_that_registers_the_function_help(ribbon):
+    loads = {name for text in bas_sources().values() for name in LOAD_CALLBACK.findall(text)}
+    assert ribbon.get("onLoad") == "CSPRibbonLoaded" and loads == {"CSPRibbonLoaded"}
+    # in the module that uses nothing from xlwings, so that it runs where the add-in is missing
+    help_module = bas_sources()["CSPHelp.bas"]
+    body = re.search(r"Sub CSPRibbonLoaded\(.*?\n(.*?)End Sub", help_module, re.DOTALL)[1]
+    assert re.findall(r"^\s*(\w+)\s*$", body, re.MULTILINE) == ["RegisterFunctionHelp"]
+    assert "Public Sub RegisterFunctionHelp()" in help_module
+    code = "\n".join(line for line in help_module.splitlines() if not line.lstrip().startswith("'"))
+    assert not re.search(r"\b(RunPython|XLPy|xlwings)\b", code, re.IGNORECASE)
 
 
 def test_refresh_statuses_button(ribbon):

@@ -1,4 +1,4 @@
-"""The VBA side of the worksheet functions: xlwings_udfs.bas and CSPInfo.bas.
+"""The VBA side of the worksheet functions: xlwings_udfs.bas, CSPInfo.bas and CSPHelp.bas.
 
 The committed .bas files must be what the generator writes now (so they cannot go stale), must
 declare exactly the Python functions' names and arguments (read back here with a regex of their
@@ -22,6 +22,7 @@ from csp_status.build import udf_wrappers
 from csp_status.build.udf_wrappers import (
     VBA_SOURCES,
     find_udfs,
+    generate_help_module,
     generate_info_module,
     generate_udf_module,
     write_vba_sources,
@@ -36,6 +37,7 @@ import csp_udfs  # noqa: E402
 
 UDF_BAS = VBA_SOURCES / "xlwings_udfs.bas"
 INFO_BAS = VBA_SOURCES / "CSPInfo.bas"
+HELP_BAS = VBA_SOURCES / "CSPHelp.bas"
 FUNCTION_LINE = re.compile(
     r"^Function (?P<name>\w+)\((?P<params>[^)]*)\)$", re.MULTILINE | re.ASCII
 )
@@ -78,6 +80,50 @@ def test_committed_info_module_is_up_to_date():
     assert INFO_BAS.read_bytes().decode("ascii") == generate_info_module()
 
 
+def test_committed_help_module_is_up_to_date():
+    assert HELP_BAS.read_bytes().decode("ascii") == generate_help_module(csp_udfs)
+
+
+def vba_help(text: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """FunctionHelp's text and ArgumentHelp's texts for each function, read back from the VBA."""
+    functions = dict(re.findall(r'^    Case "(\w+)"\n        FunctionHelp = "((?:[^"]|"")*)"$', text, re.MULTILINE))
+    arguments: dict[str, list[str]] = {}
+    for name, body in re.findall(r'^    Case "(\w+)"\n        ReDim help\(0 To \d+\)\n((?:        help.*\n)+)', text,
+                                 re.MULTILINE):
+        arguments[name] = [t.replace('""', '"') for t in re.findall(r'= "((?:[^"]|"")*)"$', body, re.MULTILINE)]
+    return {k: v.replace('""', '"') for k, v in functions.items()}, arguments
+
+
+def test_help_module_holds_each_docstring_and_argument_help():
+    functions, arguments = vba_help(HELP_BAS.read_text())
+    names = sorted(csp_udfs.__all__)
+    expected_args = {name: [csp_udfs.ARGUMENT_HELP[arg] for arg in inspect.signature(getattr(csp_udfs, name)).parameters]
+                     for name in names}
+    got = (functions, arguments)
+    assert got == ({name: " ".join(inspect.getdoc(getattr(csp_udfs, name)).split()) for name in names}, expected_args)
+
+
+def test_help_module_registers_every_function_under_the_csp_category():
+    text = HELP_BAS.read_text()
+    listed = re.search(r"FunctionNames = Array\((.*)\)", text)[1]
+    categories = dict(re.findall(r'^    Case "(\w+)": FunctionCategory = "(\w+)"$', text, re.MULTILINE))
+    assert (listed.replace('"', "").split(", "), categories) == (
+        sorted(csp_udfs.__all__), {name: "CSP" for name in csp_udfs.__all__})
+    assert "Application.MacroOptions Macro:=book & fn" in text and "ThisWorkbook.Saved = wasSaved" in text
+
+
+@pytest.mark.parametrize(("doc", "arg_doc", "fragment"), [
+    ("word " * 60, "fine", "WORDY: help text is 299 characters; Excel keeps 255"),
+    ("Fine.", "x " * 130, "WORDY(x): help text is 259 characters"),
+    ("Fine.", "caf\u00e9", "WORDY(x): help text must be plain ASCII"),
+])
+def test_help_that_excel_would_cut_or_vba_cannot_hold_is_refused(tmp_path, doc, arg_doc, fragment):
+    source = f"import xlwings as xw\n\n@xw.func\n@xw.arg('x', doc={arg_doc!r})\ndef WORDY(x):\n    {doc!r}\n"
+    module = load_module(tmp_path, "long_help", source)
+    with pytest.raises(BuildError, match=re.escape(fragment)):
+        generate_help_module(module)
+
+
 def test_info_module_version_is_the_package_version():
     versions = re.findall(r'^\s*CSPVersion = "([^"]*)"$', INFO_BAS.read_text(), re.MULTILINE)
     assert versions == [csp_status.__version__]
@@ -118,7 +164,7 @@ def test_udf_module_has_xlwings_header_and_error_handlers():
     )
 
 
-@pytest.mark.parametrize("path", [UDF_BAS, INFO_BAS], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [UDF_BAS, INFO_BAS, HELP_BAS], ids=lambda p: p.name)
 def test_bas_files_are_ascii_with_lf_line_ends(path):
     data = path.read_bytes()
     data.decode("ascii")
@@ -129,7 +175,7 @@ def test_bas_files_are_ascii_with_lf_line_ends(path):
 
 def test_write_vba_sources_writes_the_committed_bytes(tmp_path):
     written = write_vba_sources(csp_udfs, tmp_path)
-    assert [p.name for p in written] == ["xlwings_udfs.bas", "CSPInfo.bas"]
+    assert [p.name for p in written] == ["xlwings_udfs.bas", "CSPInfo.bas", "CSPHelp.bas"]
     for path in written:
         assert path.read_bytes() == (VBA_SOURCES / path.name).read_bytes()
 

@@ -11,7 +11,7 @@ from .vba_project import VbaModule, build_vba_project, read_module_source
 
 __all__ = ["SOURCE_MODULES", "vba_modules", "vba_project_bin", "ribbon_xml", "source_text"]
 
-SOURCE_MODULES = ("CSPRibbon.bas", "CSPInfo.bas", "xlwings_udfs.bas")
+SOURCE_MODULES = ("CSPRibbon.bas", "CSPInfo.bas", "CSPHelp.bas", "xlwings_udfs.bas")
 
 
 def source_text(*path: str) -> str:

@@ -8,7 +8,10 @@ arguments to ``XLPy.CallUDF`` and returns the error's description if the call fa
 Off Windows ``@xw.func`` is a pass-through that marks nothing, so the decorated functions are found
 by reading the module's source: a top-level ``def`` under ``@xw.func`` / ``@xlwings.func`` (with or
 without arguments).  ``generate_info_module`` writes ``CSPInfo``, whose ``CSPVersion()`` returns
-``csp_status.__version__``.
+``csp_status.__version__``.  ``generate_help_module`` writes ``CSPHelp``: the functions' docstrings
+and their ``@xw.arg(doc=...)`` texts, registered with Excel's Insert Function dialog through
+``Application.MacroOptions`` when the CSP tab loads, as xlwings' "Import Functions" would register
+them (which needs "Trust access to the VBA project object model"; this does not).
 
 Text is returned with LF line ends; the VBA project writer joins lines with CRLF.
 """
@@ -33,6 +36,7 @@ __all__ = [
     "find_udfs",
     "generate_udf_module",
     "generate_info_module",
+    "generate_help_module",
     "load_udf_module",
     "write_vba_sources",
     "VBA_SOURCES",
@@ -42,6 +46,8 @@ VBA_SOURCES = Path(__file__).resolve().parents[1] / "sources" / "vba"
 UDF_MODULE = "csp_udfs"
 UDF_MODULE_FILE = "xlwings_udfs.bas"
 INFO_MODULE_FILE = "CSPInfo.bas"
+HELP_MODULE_FILE = "CSPHelp.bas"
+HELP_LIMIT = 255  # Excel keeps this many characters of a function's or an argument's description
 
 _MAX_LINE = 1023  # VBA's logical line limit is 1024 characters
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,254}", re.ASCII)
@@ -67,6 +73,9 @@ class UdfSpec:
     optional: tuple[bool, ...]
     volatile: bool = False
     call_in_wizard: bool = True
+    category: str = "xlwings"
+    help: str = ""  # the docstring, on one line
+    arg_help: tuple[str, ...] = ()  # each argument's @xw.arg(doc=...), "" where it has none
 
 
 def find_udfs(module: ModuleType) -> list[UdfSpec]:
@@ -85,7 +94,7 @@ def find_udfs(module: ModuleType) -> list[UdfSpec]:
         if options is None:
             continue
         _refuse_vba_args(node, module_names)
-        specs.append(_spec(module, node.name, options))
+        specs.append(_spec(module, node.name, options, _arg_docs(module, node, module_names)))
     return sorted(specs, key=lambda spec: spec.name)
 
 
@@ -130,6 +139,88 @@ def generate_info_module(version: str = __version__) -> str:
     ) + "\n"
 
 
+def generate_help_module(module: ModuleType) -> str:
+    """The ``CSPHelp`` module: each function's description and argument help for Excel's dialog."""
+    specs = find_udfs(module)
+    lines = [
+        'Attribute VB_Name = "CSPHelp"',
+        "Option Explicit",
+        f"'Generated from the docstrings of {module.__name__} - changes will be lost with the next build!",
+        "'The help Excel's Insert Function dialog shows for each CSP function, registered when the",
+        "'CSP tab loads. Built-in functions are called as VBA.Replace and VBA.IsArray so that they",
+        "'are found even when another reference (the xlwings add-in) is missing.",
+        "",
+        "Public Sub CSPRibbonLoaded(ribbon As IRibbonUI)",
+        "    'The CSP tab's onLoad: the tab has loaded with the workbook. Kept in this module, which uses",
+        "    'nothing from xlwings, so that it runs even where the xlwings add-in is missing.",
+        "    RegisterFunctionHelp",
+        "End Sub",
+        "",
+        "Public Sub RegisterFunctionHelp()",
+        "    'It changes nothing an officer typed, so the workbook's saved state is kept (no",
+        "    '\"save changes?\" for it); where Excel refuses, the help is left out.",
+        "    Dim wasSaved As Boolean, fn As Variant, book As String, help As Variant",
+        "    On Error Resume Next",
+        "    wasSaved = ThisWorkbook.Saved",
+        "    book = \"'\" & VBA.Replace(ThisWorkbook.Name, \"'\", \"''\") & \"'!\"",
+        "    For Each fn In FunctionNames()",
+        "        help = ArgumentHelp(fn)",
+        "        If VBA.IsArray(help) Then",
+        "            Application.MacroOptions Macro:=book & fn, Description:=FunctionHelp(fn), _",
+        "                Category:=FunctionCategory(fn), ArgumentDescriptions:=help",
+        "        Else",
+        "            Application.MacroOptions Macro:=book & fn, Description:=FunctionHelp(fn), _",
+        "                Category:=FunctionCategory(fn)",
+        "        End If",
+        "    Next fn",
+        "    ThisWorkbook.Saved = wasSaved",
+        "End Sub",
+        "",
+        "Public Function FunctionNames() As Variant",
+        f"    FunctionNames = Array({', '.join(_vba_string(spec.name) for spec in specs)})",
+        "End Function",
+        "",
+        "Public Function FunctionCategory(ByVal fn As String) As String",
+        "    Select Case fn",
+    ]
+    for spec in specs:
+        lines.append(f"    Case {_vba_string(spec.name)}: FunctionCategory = {_vba_string(spec.category)}")
+    lines += ["    End Select", "End Function", "", "Public Function FunctionHelp(ByVal fn As String) As String",
+              "    Select Case fn"]
+    for spec in specs:
+        lines += [f"    Case {_vba_string(spec.name)}", f"        FunctionHelp = {_vba_string(spec.help)}"]
+    lines += ["    End Select", "End Function", "",
+              "Public Function ArgumentHelp(ByVal fn As String) As Variant",
+              "    'One description per argument, in order; Empty for a function without arguments.",
+              "    Dim help() As Variant",
+              "    Select Case fn"]
+    for spec in specs:
+        if not spec.args:
+            continue
+        lines += [f"    Case {_vba_string(spec.name)}", f"        ReDim help(0 To {len(spec.args) - 1})"]
+        lines += [f"        help({n}) = {_vba_string(text)}" for n, text in enumerate(spec.arg_help)]
+    lines += ["    Case Else", "        ArgumentHelp = Empty", "        Exit Function", "    End Select",
+              "    ArgumentHelp = help", "End Function"]
+    for line in lines:
+        if len(line) > _MAX_LINE:
+            raise BuildError(f"VBA line longer than {_MAX_LINE} characters: {line[:60]}...")
+    return "\n".join(lines) + "\n"
+
+
+def _vba_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _help_text(owner: str, text: str) -> str:
+    """A description on one line, in plain ASCII, within Excel's limit (an error, never cut short)."""
+    line = " ".join(text.split())
+    if not line.isascii() or not line.isprintable():
+        raise BuildError(f"{owner}: help text must be plain ASCII for the VBA source: {line[:60]!r}")
+    if len(line) > HELP_LIMIT:
+        raise BuildError(f"{owner}: help text is {len(line)} characters; Excel keeps {HELP_LIMIT}: {line[:60]!r}...")
+    return line
+
+
 def load_udf_module() -> ModuleType:
     """The worksheet functions' module: as installed, else from the checkout's udfs/ folder."""
     try:
@@ -148,12 +239,13 @@ def load_udf_module() -> ModuleType:
 def write_vba_sources(
     module: ModuleType | None = None, directory: Path = VBA_SOURCES
 ) -> list[Path]:
-    """Regenerate ``xlwings_udfs.bas`` and ``CSPInfo.bas`` in ``directory`` (bytes as generated)."""
+    """Regenerate ``xlwings_udfs.bas``, ``CSPInfo.bas`` and ``CSPHelp.bas`` in ``directory``."""
     module = module if module is not None else load_udf_module()
     written = []
     for name, text in (
         (UDF_MODULE_FILE, generate_udf_module(module)),
         (INFO_MODULE_FILE, generate_info_module()),
+        (HELP_MODULE_FILE, generate_help_module(module)),
     ):
         path = Path(directory) / name
         path.write_bytes(text.encode("ascii"))
@@ -251,7 +343,28 @@ def _refuse_vba_args(node: ast.FunctionDef | ast.AsyncFunctionDef, module_names:
                 raise BuildError(f"{node.name}: @xw.arg(vba=...) is not supported here")
 
 
-def _spec(module: ModuleType, name: str, options: dict[str, object]) -> UdfSpec:
+def _arg_docs(module: ModuleType, node: ast.FunctionDef | ast.AsyncFunctionDef,
+              module_names: set[str]) -> dict[str, str]:
+    """Each argument's ``@xw.arg("name", doc=...)`` text, the doc evaluated in the module (as xlwings does)."""
+    docs = {}
+    for decorator in node.decorator_list:
+        if not (isinstance(decorator, ast.Call) and _is_xlwings(decorator.func, "arg", module_names)):
+            continue
+        doc = next((kw.value for kw in decorator.keywords if kw.arg == "doc"), None)
+        if doc is None or not decorator.args:
+            continue
+        try:
+            arg = ast.literal_eval(decorator.args[0])
+            text = eval(compile(ast.Expression(doc), module.__name__, "eval"), vars(module))  # noqa: S307
+        except Exception as err:  # the module's own source, already imported: any failure is a bug there
+            raise BuildError(f"{node.name}: cannot work out an argument's help ({err})") from err
+        if not isinstance(arg, str) or not isinstance(text, str):
+            raise BuildError(f"{node.name}: @xw.arg needs the argument's name and a text doc")
+        docs[arg] = text
+    return docs
+
+
+def _spec(module: ModuleType, name: str, options: dict[str, object], arg_docs: dict[str, str]) -> UdfSpec:
     function = getattr(module, name)
     args: list[str] = []
     optional: list[bool] = []
@@ -274,6 +387,9 @@ def _spec(module: ModuleType, name: str, options: dict[str, object]) -> UdfSpec:
         optional=tuple(optional),
         volatile=bool(options.get("volatile", False)),
         call_in_wizard=bool(options.get("call_in_wizard", True)),
+        category=str(options.get("category", "xlwings")),
+        help=_help_text(name, inspect.getdoc(function) or ""),
+        arg_help=tuple(_help_text(f"{name}({arg})", arg_docs.get(arg, "")) for arg in args),
     )
 
 
