@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["format_number", "format_decimals"]
+__all__ = ["format_number", "format_decimals", "format_general"]
 
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|[_*].', re.ASCII)
 
@@ -29,7 +29,7 @@ def format_number(value: float, number_format: str = "General") -> str:
     section = sections[1] if value < 0 and len(sections) > 1 else sections[0]
     bare = _QUOTED.sub("", section).strip()
     if bare.lower() in ("general", "", "@") or any(ch in bare.lower() for ch in "dmyhse/?"):
-        return _general(value)
+        return format_general(value)
     decimals = format_decimals(section) or 0
     shown = abs(value) * 100 if "%" in bare else abs(value)
     body = f"{shown:,.{decimals}f}" if "," in bare else f"{shown:.{decimals}f}"
@@ -37,7 +37,8 @@ def format_number(value: float, number_format: str = "General") -> str:
     return f"{sign}{body}{'%' if '%' in bare else ''}"
 
 
-def _general(value: float) -> str:
+def format_general(value: float) -> str:
+    """A number as Excel's General format shows it: whole numbers plainly, else ten significant digits."""
     if float(value).is_integer() and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.10g}"

@@ -16,6 +16,7 @@ from enum import Enum
 from functools import lru_cache
 
 from .errors import CellError, text_preview
+from .numfmt import format_general
 
 __all__ = [
     "Unit",
@@ -211,11 +212,7 @@ def _number_reading(number: float) -> Reading:
     return Reading(_number_text(number), value=number, unit=None)
 
 
-def _number_text(value: float) -> str:
-    """A spreadsheet number as Excel's General format shows it."""
-    from .numfmt import format_number
-
-    return format_number(value)
+_number_text = format_general  # a spreadsheet number as Excel's General format shows it
 
 
 @lru_cache(maxsize=65536)
@@ -223,17 +220,20 @@ def _parse_text(raw: str) -> Reading:
     text = _SPACES.sub(" ", raw.translate(_DASHES)).strip()
     if not text:
         return Reading(raw, placeholder=Placeholder.BLANK, reason="blank")
-    for pattern, kind in _PLACEHOLDERS:
-        if pattern.match(text):
-            return Reading(raw, placeholder=kind, reason=text)
+    if text[0].isalpha() or text == "-":  # every placeholder is words, or a lone dash
+        for pattern, kind in _PLACEHOLDERS:
+            if pattern.match(text):
+                return Reading(raw, placeholder=kind, reason=text)
     if text.startswith("(") and text.endswith(")") and _BRACKET.fullmatch(text):
         return _parse_wholly_bracketed(raw, text[1:-1].strip())
     main = _MAIN.match(text)
     if not main:
         raise CellError(raw, EXPECTED)
-    reading = _main_reading(raw, main)
+    value, unit, decimals = _main_value(raw, main)
     rest = text[main.end():].strip()
-    return _with_brackets(reading, rest)
+    if not rest:
+        return Reading(raw, value=value, unit=unit, decimals=decimals)
+    return Reading(raw, value=value, unit=unit, decimals=decimals, **_brackets(raw, rest))
 
 
 def _parse_wholly_bracketed(raw: str, inner: str) -> Reading:
@@ -250,49 +250,49 @@ def _parse_wholly_bracketed(raw: str, inner: str) -> Reading:
     main = _MAIN.fullmatch(inner)
     if not main:
         raise CellError(raw, EXPECTED)
-    return replace(_main_reading(raw, main), bracketed=True)
+    value, unit, decimals = _main_value(raw, main)
+    return Reading(raw, value=value, unit=unit, decimals=decimals, bracketed=True)
 
 
-def _main_reading(raw: str, main: re.Match[str]) -> Reading:
+def _main_value(raw: str, main: re.Match[str]) -> tuple[float, Unit, int]:
+    """The leading figure's value (a percentage as a fraction), unit and decimal places."""
     number = main["num"]
     value = _to_float(number)
     if not math.isfinite(value):
         raise CellError(raw, "a number of ordinary size")
     if main["pct"]:
-        return Reading(raw, value=value / 100.0, unit=Unit.PERCENT, decimals=_decimals(number))
+        return value / 100.0, Unit.PERCENT, _decimals(number)
     if main["per"]:
-        return Reading(raw, value=value, unit=Unit.PER_1000, decimals=_decimals(number))
-    return Reading(raw, value=value, unit=Unit.NUMBER, decimals=_decimals(number))
+        return value, Unit.PER_1000, _decimals(number)
+    return value, Unit.NUMBER, _decimals(number)
 
 
-def _with_brackets(reading: Reading, rest: str) -> Reading:
-    """Apply the bracketed groups after a value: counts, a reduction, or a label."""
+def _brackets(raw: str, rest: str) -> dict[str, object]:
+    """The bracketed groups after a value: counts, a reduction, or a label (as Reading fields)."""
+    found: dict[str, object] = {}
     labels: list[str] = []
     while rest:
         group = _BRACKET.match(rest)
         if not group:
-            raise CellError(reading.text, EXPECTED)
+            raise CellError(raw, EXPECTED)
         inner = group[1].strip()
         rest = rest[group.end():].strip()
         fraction = _FRACTION.match(inner)
-        percent = _PERCENT_ONLY.match(inner)
-        if fraction and reading.numerator is None:
-            reading = replace(
-                reading, numerator=_to_float(fraction["n"]), denominator=_to_float(fraction["d"])
-            )
-        elif percent and reading.reduction is None:
+        percent = _PERCENT_ONLY.match(inner) if not fraction else None
+        if fraction and "numerator" not in found:
+            found["numerator"], found["denominator"] = _to_float(fraction["n"]), _to_float(fraction["d"])
+        elif percent and "reduction" not in found:
             written = percent["num"]
             change = _to_float(written) / 100.0
             # "(1.5%)" and "(-1.5%)" both mean a 1.5% reduction; "(+2%)" is an increase.
-            reduction = -abs(change) if written.startswith("+") else abs(change)
-            reading = replace(reading, reduction=reduction)
+            found["reduction"] = -abs(change) if written.startswith("+") else abs(change)
         elif inner and _LABEL.search(inner):
             labels.append(inner)
         else:
-            raise CellError(reading.text, EXPECTED)
+            raise CellError(raw, EXPECTED)
     if labels:
-        reading = replace(reading, label="; ".join(labels))
-    return reading
+        found["label"] = "; ".join(labels)
+    return found
 
 
 def _to_float(number: str) -> float:
