@@ -16,7 +16,6 @@ from csp_status.calc import Polarity, ToleranceKind
 from csp_status.importer import write_new_book
 from csp_status.model import Indicator, Partnership, Settings, YearRecord
 from csp_status.parse import Unit
-from csp_status.refresh import refresh_book
 
 __all__ = ["synthetic_partnership", "write_synthetic_book", "YEARS", "REPORTING_YEAR"]
 
@@ -145,11 +144,8 @@ def _target(rng: random.Random, unit: Unit, base: float, higher: bool, kind: flo
     return f"{goal:.1f} per 1,000 residents (-{cut * 100:g}%)"
 
 
-def write_synthetic_book(path: Path, indicators: int, *, seed: int = 1, name: str | None = None,
-                         refresh: bool = True) -> Path:
-    """Write a synthetic master workbook (new, then refreshed as officers receive it)."""
+def write_synthetic_book(path: Path, indicators: int, *, seed: int = 1, name: str | None = None) -> Path:
+    """Write a synthetic master workbook, refreshed as officers receive it."""
     path = Path(path)
     write_new_book(synthetic_partnership(indicators, seed=seed, name=name), path, overwrite=True)
-    if refresh:
-        refresh_book(path)
     return path

@@ -10,7 +10,7 @@ from .errors import BookError
 from .legacy import read_legacy
 from .model import Partnership
 from .package import book_lock, write_atomically, zip_bytes
-from .refresh import RefreshResult, refresh_book
+from .refresh import RefreshResult, regenerate
 
 __all__ = ["ImportResult", "import_legacy", "write_new_book"]
 
@@ -22,22 +22,33 @@ class ImportResult:
     notices: list[str] = field(default_factory=list)
 
 
-def write_new_book(book: Partnership, out: Path, *, overwrite: bool = False) -> None:
-    """Write a new master workbook (with the VBA project and ribbon) and regenerate its Summary."""
+def write_new_book(book: Partnership, out: Path, *, overwrite: bool = False) -> RefreshResult:
+    """Write a new master workbook (with the VBA project and ribbon), its Summary regenerated.
+
+    The book is made and refreshed in memory and written in one atomic step, so a run that fails
+    or is killed leaves either no book (or the one it was to replace) or the whole refreshed book.
+    """
     from .build.assemble import ribbon_xml, vba_project_bin
 
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise BookError(f"{out}: already exists; choose another name, or pass --force to replace it")
+    _refuse_existing(out, overwrite)
     if out.suffix.lower() != ".xlsm":
         stem = Path(out.stem).stem if out.stem.lower().endswith(".xlsm") else out.stem
         raise BookError(
             f"{out}: a master workbook keeps macros, so its name must end in .xlsm; give it a name such as "
             f"'{stem}.xlsm'"
         )
-    data = zip_bytes(book_parts(book, vba_project=vba_project_bin(), ribbon=ribbon_xml()))
+    new = zip_bytes(book_parts(book, vba_project=vba_project_bin(), ribbon=ribbon_xml()))
+    data, evaluations, notices, _ = regenerate(out, new)
     with book_lock(out):
+        _refuse_existing(out, overwrite)  # made by someone else meanwhile
         write_atomically(out, data)
+    return RefreshResult(out, evaluations, True, notices)
+
+
+def _refuse_existing(out: Path, overwrite: bool) -> None:
+    if out.exists() and not overwrite:
+        raise BookError(f"{out}: already exists; choose another name, or pass --force to replace it")
 
 
 def import_legacy(legacy: Path, out: Path, *, overwrite: bool = False) -> ImportResult:
@@ -46,8 +57,7 @@ def import_legacy(legacy: Path, out: Path, *, overwrite: bool = False) -> Import
     book = sheet.partnership
     if not book.settings.partnership:
         book.settings.partnership = _partnership_name(Path(legacy))
-    write_new_book(book, Path(out), overwrite=overwrite)
-    return ImportResult(Path(out), refresh_book(Path(out)), sheet.notices)
+    return ImportResult(Path(out), write_new_book(book, Path(out), overwrite=overwrite), sheet.notices)
 
 
 def _partnership_name(legacy: Path) -> str:

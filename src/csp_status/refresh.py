@@ -55,11 +55,15 @@ def refresh_book(path: Path, *, write: bool = True) -> RefreshResult:
     return RefreshResult(path, evaluations, changed, notices)
 
 
-def regenerate(path: Path) -> tuple[bytes, list[Evaluation], list[str], bytes]:
-    """The refreshed package's bytes, the evaluations, notices, and the original bytes."""
-    with Package(path) as package:  # refuses a missing file, a folder, or a file that is not a workbook
+def regenerate(path: Path, data: bytes | None = None) -> tuple[bytes, list[Evaluation], list[str], bytes]:
+    """The refreshed package's bytes, the evaluations, notices, and the original bytes.
+
+    ``data``, when given, is the package itself (a book not yet written to ``path``; messages
+    still name ``path``).
+    """
+    with Package(path, data) as package:  # refuses a missing file, a folder, or a file that is not a workbook
         try:
-            original = Path(path).read_bytes()
+            original = data if data is not None else Path(path).read_bytes()
         except OSError as err:
             raise BookError(f"{path}: cannot read it ({err.strerror}); check that you may open it") from None
         start = read_book_start(path, package)

@@ -8,6 +8,7 @@ Cells are written as inline strings, numbers, or formulas with cached values.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
@@ -121,10 +122,11 @@ def unescape_text(text: str) -> str:
 class Package:
     """A workbook package opened for reading: its members, read with limits, and its sheets."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, data: bytes | None = None) -> None:
+        """Open the book at ``path``; or, with ``data``, the package in those bytes (named ``path``)."""
         self.path = Path(path)
         try:
-            self._zip = zipfile.ZipFile(self.path)
+            self._zip = zipfile.ZipFile(self.path if data is None else io.BytesIO(data))
         except FileNotFoundError:
             raise BookError(f"{self.path}: no such file; check the name and the folder") from None
         except IsADirectoryError:
