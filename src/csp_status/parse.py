@@ -186,7 +186,7 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
     if value is not None and row_unit is Unit.PERCENT and reading.unit is Unit.NUMBER:
         shown = reading.text.strip()
         typed = f"{value:,.{reading.decimals or 0}f}%"
-        return value / 100.0, f"{text_preview(shown)} read as {typed} (the row is in percentages)"
+        return _hundredth(value, reading.decimals), f"{text_preview(shown)} read as {typed} (the row is in percentages)"
     return value, None
 
 
@@ -242,10 +242,10 @@ def _parse_wholly_bracketed(raw: str, inner: str) -> Reading:
     if two:
         return Reading(
             raw,
-            value=_to_float(two["a"]) / 100.0,
+            value=_percent(two["a"]),
             unit=Unit.PERCENT,
             decimals=_decimals(two["a"]),
-            reduction=_to_float(two["b"]) / 100.0,
+            reduction=_percent(two["b"]),
         )
     main = _MAIN.fullmatch(inner)
     if not main:
@@ -261,7 +261,7 @@ def _main_value(raw: str, main: re.Match[str]) -> tuple[float, Unit, int]:
     if not math.isfinite(value):
         raise CellError(raw, "a number of ordinary size")
     if main["pct"]:
-        return value / 100.0, Unit.PERCENT, _decimals(number)
+        return _hundredth(value, _decimals(number)), Unit.PERCENT, _decimals(number)
     if main["per"]:
         return value, Unit.PER_1000, _decimals(number)
     return value, Unit.NUMBER, _decimals(number)
@@ -283,7 +283,7 @@ def _brackets(raw: str, rest: str) -> dict[str, object]:
             found["numerator"], found["denominator"] = _to_float(fraction["n"]), _to_float(fraction["d"])
         elif percent and "reduction" not in found:
             written = percent["num"]
-            change = _to_float(written) / 100.0
+            change = _percent(written)
             # "(1.5%)" and "(-1.5%)" both mean a 1.5% reduction; "(+2%)" is an increase.
             found["reduction"] = -abs(change) if written.startswith("+") else abs(change)
         elif inner and _LABEL.search(inner):
@@ -293,6 +293,16 @@ def _brackets(raw: str, rest: str) -> dict[str, object]:
     if labels:
         found["label"] = "; ".join(labels)
     return found
+
+
+def _percent(number: str) -> float:
+    """'7.75' (per cent) -> 0.0775."""
+    return _hundredth(_to_float(number), _decimals(number))
+
+
+def _hundredth(value: float, decimals: int | None) -> float:
+    """value / 100 as the number typed: 20.62 -> 0.2062, not 0.20620000000000002 (its binary neighbour)."""
+    return round(value / 100.0, (decimals or 0) + 2)
 
 
 def _to_float(number: str) -> float:
