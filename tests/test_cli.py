@@ -95,7 +95,8 @@ def test_main_import_refresh_status_json(seed_path, here, capsys):
         "period": "2011/12 Q1", "value": 0.1559, "target": 0.152, "status": "AMBER", "trend": "WORSENING",
         "notes": "",
     }
-    assert pm9["gap"] == pytest.approx(0.0039)
+    assert pm9["gap"] == 0.0039  # 15.59% less 15.2%, written plainly (not 0.0039000000000000007)
+    assert '"gap": 0.0039,' in out
     pm2 = next(row for row in rows if row["ref"] == "CNP PM2")
     assert (pm2["status"], pm2["gap"], pm2["notes"]) == ("CHECK", None, "'(-7.75%)' is a negative proportion")
 

@@ -56,12 +56,19 @@ class Evaluation:
     def as_row(self) -> dict[str, Any]:
         """The fields of ``csp status --format json``."""
         row = asdict(self)
+        for key in ("value", "target", "gap", "previous"):
+            row[key] = _tidy(row[key])
         row["unit"] = self.unit.value if self.unit else None
         row["status"] = self.status.value
         row["trend"] = self.trend.value if self.trend else None
         row["notes"] = "; ".join(self.notes)
-        row["interval"] = [self.interval.low, self.interval.high] if self.interval else None
+        row["interval"] = [_tidy(self.interval.low), _tidy(self.interval.high)] if self.interval else None
         return row
+
+
+def _tidy(number: float | None) -> float | None:
+    """A figure to 12 significant digits: a gap of 0.0038, not 0.00379999999999997 (binary noise)."""
+    return None if number is None else float(f"{number:.12g}")
 
 
 @dataclass
