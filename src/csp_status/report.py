@@ -18,17 +18,17 @@ from html import escape
 from pathlib import Path
 
 from .book_read import cell_text, read_book
-from .colours import style_colours
 from .calc import Status
+from .colours import style_colours
 from .commentary import commentary_for, draft_commentary, period_words
 from .display import format_value
 from .errors import ReportError
-from .xlsx import Package
 from .evaluate import Evaluation, evaluate
 from .layout import STATUS_COLOURS as NEW_BOOK_COLOURS
 from .model import QUARTERS, Indicator, Partnership, year_key
 from .report_chart import ChartData, trend_chart_svg
 from .trends import chart_points
+from .xlsx import Package
 
 __all__ = ["ReportResult", "write_report", "report_html", "chart_data", "print_pdf", "find_chromium",
            "STATUS_COLOURS", "legend_colours"]
