@@ -72,26 +72,32 @@ def test_style_colours_agree_with_libreoffice(styled):
     assert got == colours_of(styled, len(CASES))
 
 
-def test_style_colours_use_the_books_own_indexed_palette(styled, tmp_path):
-    book = tmp_path / "palette.xlsx"
-    with zipfile.ZipFile(styled) as src, zipfile.ZipFile(book, "w") as out:
+def edited(book: Path, out: Path, edit) -> Path:
+    """A copy of the book with each part passed through edit(name, data) (None leaves the part out)."""
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "xl/styles.xml":
-                palette = "".join(f'<rgbColor rgb="FF{n:02X}{n:02X}{n:02X}"/>' for n in range(64))
-                data = re.sub(rb"<colors>.*</colors>", b"", data)  # openpyxl writes the legacy palette
-                data = data.replace(b"</styleSheet>", f"<colors><indexedColors>{palette}</indexedColors>"
-                                                      f"</colors></styleSheet>".encode())
-            out.writestr(info, data)
+            data = edit(info.filename, src.read(info.filename))
+            if data is not None:
+                dst.writestr(info, data)
+    return out
+
+
+def test_style_colours_use_the_books_own_indexed_palette(styled, tmp_path):
+    palette = "".join(f'<rgbColor rgb="FF{n:02X}{n:02X}{n:02X}"/>' for n in range(64))
+
+    def own_palette(name: str, data: bytes) -> bytes:
+        if name != "xl/styles.xml":
+            return data
+        data = re.sub(rb"<colors>.*</colors>", b"", data)  # openpyxl writes the legacy palette
+        return data.replace(b"</styleSheet>", f"<colors><indexedColors>{palette}</indexedColors></colors>"
+                                              "</styleSheet>".encode())
+
+    book = edited(styled, tmp_path / "palette.xlsx", own_palette)
     assert colours_of(book, 5)[4] == ("#2B2B2B", "#0A0A0A")  # indexed 43 and 10 of the book's palette
 
 
 def test_style_colours_without_a_theme_part_use_office_default_theme(styled, tmp_path):
-    book = tmp_path / "no_theme.xlsx"
-    with zipfile.ZipFile(styled) as src, zipfile.ZipFile(book, "w") as out:
-        for info in src.infolist():
-            if not info.filename.startswith("xl/theme/"):
-                out.writestr(info, src.read(info.filename))
+    book = edited(styled, tmp_path / "no_theme.xlsx", lambda name, data: None if name.startswith("xl/theme/") else data)
     # Office 2013-2022's accent1 is 4472C4
     assert colours_of(book, 2)[1] == ("#4472C4", "#000000")
 
@@ -102,13 +108,8 @@ def test_style_colours_of_a_style_the_book_does_not_have(styled):
 
 
 def test_style_colours_refuse_a_styles_part_with_entities(styled, tmp_path):
-    book = tmp_path / "entity.xlsx"
-    with zipfile.ZipFile(styled) as src, zipfile.ZipFile(book, "w") as out:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "xl/styles.xml":
-                data = b'<!DOCTYPE s [<!ENTITY e "x">]>' + data
-            out.writestr(info, data)
+    book = edited(styled, tmp_path / "entity.xlsx",
+                  lambda name, data: b'<!DOCTYPE s [<!ENTITY e "x">]>' + data if name == "xl/styles.xml" else data)
     with Package(book) as package, pytest.raises(BookError, match="styles.xml.*declares a DTD"):
         style_colours(package, {"GREEN": 1})
 
