@@ -48,9 +48,9 @@ sys.path.insert(0, str(HERE))
 
 from synth import write_synthetic_book  # noqa: E402
 
-from csp_status.package import zip_bytes  # noqa: E402
+from csp_status.workbook.files import zip_bytes  # noqa: E402
 from csp_status.refresh import refresh_book  # noqa: E402
-from csp_status.xlsx import Package  # noqa: E402
+from csp_status.workbook.package import Package  # noqa: E402
 
 DOC = REPO / "docs" / "benchmarks.md"
 SIZES = (9, 500, 5000)

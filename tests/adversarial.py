@@ -23,7 +23,7 @@ import threading
 import zipfile
 from pathlib import Path
 
-from csp_status import package
+from csp_status.workbook import files as package
 
 __all__ = [
     "ADVICE", "DISK_FAULTS", "no_hard_links", "CSP", "SEED_STATUSES", "INSTRUCTION", "says_what_to_do",
@@ -299,10 +299,10 @@ DISK_FAULTS = {
 
 _MEASURE = """
 import json, resource, sys, time
-from csp_status.errors import CspError
+from csp_status.core.errors import CspError
 from csp_status.importer import import_legacy
 from csp_status.refresh import refresh_book
-from csp_status.book_read import read_book
+from csp_status.workbook.book_read import read_book
 
 def kb(field):  # Linux: resident now (VmRSS) and its peak (VmHWM), which clear_refs resets
     try:

@@ -21,8 +21,8 @@ from adversarial import (
     SEED_STATUSES, indicator_row, legacy_rows, listing, measure, replace_parts, run_csp, says_what_to_do,
     seed_rows, write_tsv,
 )
-from csp_status.book_read import read_book
-from csp_status.errors import BookError
+from csp_status.workbook.book_read import read_book
+from csp_status.core.errors import BookError
 from csp_status.importer import import_legacy
 from csp_status.refresh import refresh_book
 
@@ -261,7 +261,7 @@ def _xlsx_sheet(rows: list[list[str]]) -> bytes:
     """A worksheet part holding rows of text (inline strings), as fast as it can be written."""
     from xml.sax.saxutils import escape
 
-    from csp_status.xlsx import col_letter
+    from csp_status.workbook.cells import col_letter
 
     body = "".join(
         f'<row r="{r}">' + "".join(f'<c r="{col_letter(c)}{r}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'

@@ -26,8 +26,8 @@ import pytest
 import bookedit
 from adversarial import ADVICE, CSP, DISK_FAULTS as FAULTS, legacy_rows, listing, run_csp, write_tsv
 from adversarial import no_hard_links as _no_hard_links
-from csp_status import package
-from csp_status.errors import BookError
+from csp_status.workbook import files as package
+from csp_status.core.errors import BookError
 from csp_status.importer import import_legacy
 from csp_status.refresh import refresh_book
 
@@ -98,7 +98,7 @@ def test_import_refused_when_output_open_in_libreoffice(seed_path, tmp_path):
 HOLD = """
 import sys
 from pathlib import Path
-from csp_status.package import book_lock
+from csp_status.workbook.files import book_lock
 with book_lock(Path(sys.argv[1])):
     print("held", flush=True)
     sys.stdin.readline()
@@ -303,7 +303,7 @@ def test_real_read_only_disk_refresh_refused_status_reads(small_disk, edited):
 # disk is slow), so the kill lands inside it every time.
 CHILD = """
 import os, sys, time
-from csp_status import package
+from csp_status.workbook import files as package
 slow = sys.argv[1]
 if slow == "write":  # the temporary file is written 64 KB at a time, slowly
     real_fdopen = os.fdopen

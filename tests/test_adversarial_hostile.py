@@ -26,9 +26,9 @@ from adversarial import (
     Listener, entity_bomb, external_entity, indicator_row, listing, measure, patch_member, replace_parts,
     run_csp, says_what_to_do, seed_rows, write_tsv,
 )
-from csp_status.book_read import read_book
+from csp_status.workbook.book_read import read_book
 from csp_status.cli import main
-from csp_status.errors import BookError
+from csp_status.core.errors import BookError
 from csp_status.importer import import_legacy
 from csp_status.refresh import refresh_book
 from libreoffice import inspect_book, requires_libreoffice
@@ -333,7 +333,7 @@ def _excel_enters(value: object) -> tuple[str, object]:
 
 def test_ribbon_refresh_enters_summary_text_as_text(injected):
     from csp_status import excel
-    from csp_status.evaluate import evaluate
+    from csp_status.core.judgement import evaluate
 
     book, _ = injected
     partnership = read_book(book).partnership
@@ -357,7 +357,7 @@ def test_board_pack_shows_markup_as_text(seed_path, tmp_path):
     indicator_row(rows, "CNP PM3")[1] = "<script>alert(1)</script>Reduction in overall crime"
     indicator_row(rows, "CNP PM3")[13] = "<img src=x onerror=alert(2)> & more"
     import_legacy(write_tsv(tmp_path / "legacy.tsv", rows), tmp_path / "x.xlsm")
-    from csp_status.report import write_report
+    from csp_status.outputs.report import write_report
 
     write_report(tmp_path / "x.xlsm", tmp_path / "pack.html")
     page = (tmp_path / "pack.html").read_text(encoding="utf-8")

@@ -18,9 +18,9 @@ from oletools.olevba import VBA_Parser
 
 from csp_status import __version__
 from csp_status.build.assemble import SOURCE_MODULES, source_text, vba_project_bin
-from csp_status.build.workbook import build_bytes
+from csp_status.bundled import build_bytes
 from csp_status.importer import import_legacy
-from csp_status.layout import SHEETS
+from csp_status.workbook.layout import SHEETS
 from libreoffice import inspect_book, requires_libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from openpyxl.styles import Color, Font, PatternFill
 
-from csp_status.colours import style_colours, tinted
-from csp_status.errors import BookError
-from csp_status.xlsx import Package
+from csp_status.workbook.colours import style_colours, tinted
+from csp_status.core.errors import BookError
+from csp_status.workbook.package import Package
 from libreoffice import inspect_book, requires_libreoffice
 
 # (fill, font colour) of rows 1.. of the sheet "S", as openpyxl writes them; openpyxl also writes

@@ -13,7 +13,7 @@ from lxml import etree
 from python_calamine import CalamineWorkbook
 
 import bookedit
-from csp_status.errors import BookError
+from csp_status.core.errors import BookError
 from csp_status.importer import import_legacy
 
 REPO = Path(__file__).resolve().parents[1]

@@ -12,17 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csp_status.errors import CellError
-from csp_status.parse import (
-    EXPECTED,
-    Placeholder,
-    Reading,
-    Unit,
-    in_row_unit,
-    parse_cell,
-    parse_fraction,
-    read_cell,
-)
+from csp_status.core.errors import CellError
+from csp_status.core.parse import EXPECTED, Reading, in_row_unit, parse_cell, parse_fraction, read_cell
+from csp_status.core.vocabulary import Placeholder, Unit
 
 PCT, NUM, PER = Unit.PERCENT, Unit.NUMBER, Unit.PER_1000
 

@@ -16,8 +16,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 import bookedit
-from csp_status.errors import BookError
-from csp_status.layout import Style
+from csp_status.core.errors import BookError
+from csp_status.workbook.layout import Style
 from csp_status.refresh import refresh_book
 
 REPO = Path(__file__).resolve().parents[1]

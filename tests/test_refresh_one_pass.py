@@ -11,10 +11,11 @@ import pytest
 from lxml import etree
 
 import bookedit
-from csp_status import sheet_rows
+from csp_status.workbook import sheet_rows
 from csp_status.importer import import_legacy
 from csp_status.refresh import refresh_book, regenerate
-from csp_status.xlsx import Formula, Package
+from csp_status.workbook.cells import Formula
+from csp_status.workbook.package import Package
 
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from csp_status.errors import BookError
-from csp_status.sheet_rows import SheetRows
-from csp_status.xlsx import MAIN, Package, iter_cells, row_cells
+from csp_status.core.errors import BookError
+from csp_status.workbook.sheet_rows import SheetRows
+from csp_status.workbook.cells import MAIN, iter_cells, row_cells
+from csp_status.workbook.package import Package
 
 PART = "xl/worksheets/sheet1.xml"
 M = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -17,10 +17,10 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 import bookedit
-from csp_status.evaluate import evaluate
-from csp_status.layout import Style
+from csp_status.core.judgement import evaluate
+from csp_status.workbook.layout import Style
 from csp_status.refresh import refresh_book
-from csp_status.summary import summary_merges, summary_rows
+from csp_status.outputs.summary import summary_merges, summary_rows
 
 ADDED_HEADERS = ["Status", "Gap to target", "Direction of travel", "Data notes"]
 # Columns R–U of each indicator row: status, gap to target, direction of travel, data notes.

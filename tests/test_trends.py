@@ -9,10 +9,10 @@ import pytest
 from lxml import etree
 
 import bookedit
-from csp_status.evaluate import evaluate
+from csp_status.core.judgement import evaluate
 from csp_status.refresh import refresh_book
-from csp_status.report import chart_data
-from csp_status.trends import trend_series
+from csp_status.outputs.report import chart_data
+from csp_status.outputs.trends import trend_series
 from libreoffice import inspect_book, requires_libreoffice
 
 BUNDLED = Path(__file__).resolve().parents[1] / "csp_workbook.xlsm"

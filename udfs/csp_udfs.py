@@ -1,7 +1,7 @@
 """The CSP worksheet functions for Excel: =CSP_VALUE, =CSP_RATE, =CSP_TARGET, =CSP_GAP,
 =CSP_STATUS, =CSP_TREND and =CSP_COMMENTARY (xlwings user-defined functions).
 
-Every rule lives in :mod:`csp_status.functions`; this module only converts what Excel passes in
+Every rule lives in :mod:`csp_status.core.functions`; this module only converts what Excel passes in
 and what goes back:
 
 * **Arguments** arrive as 2-D lists (``ndim=2``), so a single cell is ``[[x]]`` and a column
@@ -33,8 +33,8 @@ from typing import Any, Callable, Sequence
 
 import xlwings as xw
 
-from csp_status import functions
-from csp_status.errors import CspError
+from csp_status.core import functions
+from csp_status.core.errors import CspError
 
 __all__ = ["CSP_VALUE", "CSP_RATE", "CSP_TARGET", "CSP_GAP", "CSP_STATUS", "CSP_TREND", "CSP_COMMENTARY"]
 

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__
-from .errors import CspError
+from csp_status import __version__
+from csp_status.core.errors import CspError
 
 DEFAULT_BOOK = "csp_workbook.xlsm"
 
@@ -100,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    from .refresh import refresh_book
+    from csp_status.refresh import refresh_book
 
     result = refresh_book(Path(args.book))
     for notice in result.notices:
@@ -113,8 +113,8 @@ def _refresh(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from .book_read import read_book
-    from .evaluate import evaluate
+    from csp_status.workbook.book_read import read_book
+    from csp_status.core.judgement import evaluate
 
     evaluations = evaluate(read_book(Path(args.book)).partnership)
     if args.format == "json":
@@ -136,7 +136,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importer import import_legacy
+    from csp_status.importer import import_legacy
 
     result = import_legacy(Path(args.legacy), Path(args.output), overwrite=args.force)
     for notice in result.notices:
@@ -147,7 +147,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import write_report
+    from csp_status.outputs.report import write_report
 
     html = Path(args.output)
     pdf = html.with_suffix(".pdf") if args.pdf else None
@@ -160,8 +160,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _rollup(args: argparse.Namespace) -> int:
-    from .progress import ProgressBar
-    from .rollup import rollup
+    from csp_status.progress import ProgressBar
+    from csp_status.outputs.rollup import rollup
 
     bar = ProgressBar(sys.stderr, what="books")
     bar.enabled = bar.enabled and not args.quiet
@@ -178,7 +178,7 @@ def _rollup(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build.workbook import build_workbook, check_workbook
+    from csp_status.bundled import build_workbook, check_workbook
 
     if args.check:
         check_workbook(Path(args.output))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .book_write import book_parts
-from .errors import BookError
-from .legacy import read_legacy
-from .model import Partnership
-from .package import book_lock, write_atomically, zip_bytes
-from .refresh import RefreshResult, regenerate
+from csp_status.workbook.book_write import book_parts
+from csp_status.core.errors import BookError
+from csp_status.workbook.legacy import read_legacy
+from csp_status.core.model import Partnership
+from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
+from csp_status.refresh import RefreshResult, regenerate
 
 __all__ = ["ImportResult", "import_legacy", "write_new_book"]
 
@@ -28,7 +28,7 @@ def write_new_book(book: Partnership, out: Path, *, overwrite: bool = False) -> 
     The book is made and refreshed in memory and written in one atomic step, so a run that fails
     or is killed leaves either no book (or the one it was to replace) or the whole refreshed book.
     """
-    from .build.assemble import ribbon_xml, vba_project_bin
+    from csp_status.build.assemble import ribbon_xml, vba_project_bin
 
     out = Path(out)
     _refuse_existing(out, overwrite)

@@ -17,16 +17,17 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import functions
-from .book_read import BookStart, Cells, cell_text, finish_book, read_book_start
-from .errors import BookError, CspError
-from .evaluate import Evaluation, evaluate
-from .layout import DATA, DATA_FORMULA_HEADERS, SUMMARY, TRENDS, data_formulas
-from .package import book_lock, write_atomically, zip_bytes
-from .parse import SheetNumber
-from .summary import summary_sheet
-from .trends import replace_trends, trend_series
-from .xlsx import MAIN, Formula, Package, cell_key, cell_value, col_index, xml_text
+from csp_status.core import functions
+from csp_status.workbook.book_read import BookStart, Cells, cell_text, finish_book, read_book_start
+from csp_status.core.errors import BookError, CspError
+from csp_status.core.judgement import Evaluation, evaluate
+from csp_status.workbook.layout import DATA, DATA_FORMULA_HEADERS, SUMMARY, TRENDS, data_formulas
+from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
+from csp_status.core.parse import SheetNumber
+from csp_status.outputs.summary import summary_sheet
+from csp_status.outputs.trends import replace_trends, trend_series
+from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value, col_index, xml_text
+from csp_status.workbook.package import Package
 
 __all__ = ["RefreshResult", "refresh_book", "regenerate"]
 

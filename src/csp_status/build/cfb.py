@@ -12,7 +12,7 @@ import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from csp_status.errors import BuildError
+from csp_status.core.errors import BuildError
 
 __all__ = ["CompoundFileError", "write_compound_file"]
 

@@ -8,7 +8,7 @@ always gives the same bytes.
 
 from __future__ import annotations
 
-from csp_status.errors import BuildError
+from csp_status.core.errors import BuildError
 
 __all__ = ["CompressionError", "compress", "decompress"]
 

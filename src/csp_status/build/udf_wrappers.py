@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from .. import __version__
-from ..errors import BuildError
+from csp_status import __version__
+from csp_status.core.errors import BuildError
 
 __all__ = [
     "UdfSpec",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from csp_status.build.cfb import write_compound_file
 from csp_status.build.ovba_compression import compress
-from csp_status.errors import BuildError
+from csp_status.core.errors import BuildError
 
 __all__ = [
     "DEFAULT_REFERENCES",

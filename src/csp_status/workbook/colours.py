@@ -16,7 +16,8 @@ import posixpath
 
 from lxml import etree
 
-from .xlsx import NS, Package
+from csp_status.workbook.cells import NS
+from csp_status.workbook.package import Package
 
 __all__ = ["style_colours", "tinted"]
 

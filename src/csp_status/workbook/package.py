@@ -1,9 +1,8 @@
-"""The .xlsx/.xlsm package, part by part: safe reading, cell references, and writing cells as XML.
+"""The .xlsx/.xlsm package opened for reading: its members, read with limits, and its sheets.
 
-This module (with ``sheet_rows``, which walks a large worksheet a batch of rows at a time) is
-the only one that parses workbook XML.  Parts are read from the zip with limits (declared sizes,
-member names, no DTDs or entities), so a hostile file is refused quickly and in bounded memory.
-Cells are written as inline strings, numbers, or formulas with cached values.
+Parts are read from the zip with limits (declared sizes, member names, no DTDs or entities), so a
+hostile file is refused quickly and in bounded memory.  ``sheet_rows`` walks a large worksheet a
+batch of rows at a time; ``cells`` reads and writes the cells themselves.
 """
 
 from __future__ import annotations
@@ -12,111 +11,26 @@ import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
 
 from lxml import etree
 
-from .errors import BookError
-from .parse import SheetNumber
+from csp_status.core.errors import BookError
+from csp_status.workbook.cells import CELL, NS, R_ID, ROW, XML_PARSER, Formula, row_cells, split_ref, unescape_text
+from csp_status.core.parse import SheetNumber
+from csp_status.workbook.sheet_rows import SheetRows
 
-if TYPE_CHECKING:
-    from .sheet_rows import SheetRows
-
-__all__ = [
-    "NS",
-    "Package",
-    "SheetNumber",
-    "Formula",
-    "col_letter",
-    "col_index",
-    "split_ref",
-    "xml_text",
-    "unescape_text",
-    "cell_xml",
-    "read_sheet_rows",
-    "iter_cells",
-    "row_cells",
-    "XML_PARSER",
-]
-
-NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
-}
-MAIN = "{%s}" % NS["m"]
-REL_NS = "{%s}" % NS["rel"]
-R_ID = "{%s}id" % NS["r"]
+__all__ = ["Package", "read_sheet_rows", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO", "MAX_PARTS"]
 
 MAX_PART_BYTES = 256 * 1024 * 1024  # declared uncompressed size of one part
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # declared uncompressed size of the whole package
 MAX_RATIO = 200  # a part that claims to expand more than this is a zip bomb
 MAX_PARTS = 10_000
-
-_PARSER = XML_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=True,
-    remove_blank_text=False,
-)
-_SHEET_DATA, _ROW, _C = MAIN + "sheetData", MAIN + "row", MAIN + "c"
-_V, _F, _IS, _T = MAIN + "v", MAIN + "f", MAIN + "is", MAIN + "t"
-_COLUMNS: dict[str, int] = {}  # column letters -> number, filled as met
-_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$", re.ASCII)
 _XML_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 _ASCII_BASED = re.compile(rb"utf-?8|(?:us-)?ascii|iso[-_]?8859[-_]\d{1,2}|latin-?\d|(?:windows-|cp)125\d")
 _REFUSED = "refusing to read it: use a copy saved by Excel, or restore the book from a backup"
 _REPAIR = "restore the book from a backup, or open it in Excel and let Excel repair it"
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # an old .xls, or a workbook saved with a password
-_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_", re.ASCII)
-_BAD_XML_CHARS = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")  # \r too: XML reads it as \n
-
-
-@dataclass(frozen=True, slots=True)
-class Formula:
-    """A formula cell: its text (without '=') and its cached value."""
-
-    text: str
-    cached: object = None
-    shared_index: str | None = None
-
-
-def col_letter(index: int) -> str:
-    """1 -> 'A', 27 -> 'AA'."""
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def col_index(letters: str) -> int:
-    """'A' -> 1, 'AA' -> 27."""
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index
-
-
-def split_ref(ref: str) -> tuple[int, int]:
-    """'J7' -> (row 7, column 10)."""
-    match = _REF.match(ref)
-    if not match:
-        raise ValueError(f"not a cell reference: {ref!r}")
-    return int(match[2]), col_index(match[1])
-
-
-def xml_text(text: str) -> str:
-    """Text made safe for a cell: characters XML cannot hold are written as Excel does, _xHHHH_."""
-    return _BAD_XML_CHARS.sub(lambda m: "_x%04X_" % ord(m.group(0)), text)
-
-
-def unescape_text(text: str) -> str:
-    """Undo Excel's _xHHHH_ escapes."""
-    if "_x" not in text:
-        return text
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 class Package:
@@ -226,7 +140,7 @@ class Package:
         data = self.read(name)
         self.check_xml(name, data)
         try:
-            return etree.fromstring(data, _PARSER)
+            return etree.fromstring(data, XML_PARSER)
         except etree.XMLSyntaxError as err:
             raise BookError(f"{self.path}: part {name!r} is not well-formed XML ({err}); {_REPAIR}") from None
 
@@ -296,10 +210,8 @@ class Package:
             )
         return paths[sheet]
 
-    def sheet_rows(self, sheet: str) -> "SheetRows":
+    def sheet_rows(self, sheet: str) -> SheetRows:
         """The sheet's rows, to be walked once a batch at a time (bounded memory for large sheets)."""
-        from .sheet_rows import SheetRows
-
         return SheetRows(self, self.sheet_part(sheet))
 
     def cells(self, sheet: str) -> dict[tuple[int, int], object]:
@@ -315,8 +227,8 @@ class Package:
         """The style index of every cell of a sheet that has one."""
         out = {}
         for rows in self.sheet_rows(sheet).batches():
-            for row in rows.iterchildren(_ROW):
-                for cell in row.iterchildren(_C):
+            for row in rows.iterchildren(ROW):
+                for cell in row.iterchildren(CELL):
                     ref, style = cell.get("r"), cell.get("s")
                     if ref and style and style.isdigit():
                         out[split_ref(ref)] = int(style)
@@ -354,128 +266,9 @@ def zlib_error() -> type[Exception]:
     return zlib.error
 
 
-def iter_cells(root: etree._Element, strings: list[str], formats: list[str]) -> Iterator[tuple[tuple[int, int], object]]:
-    """The cells of a parsed sheet part, with shared strings and number formats applied."""
-    for holder in root.iterchildren(_SHEET_DATA):
-        yield from row_cells(holder, strings, formats).items()
-
-
-def row_cells(rows: etree._Element, strings: list[str], formats: list[str],
-              out: dict[tuple[int, int], object] | None = None) -> dict[tuple[int, int], object]:
-    """The non-empty cells of the ``<row>`` children of ``rows``, added to ``out`` (document order).
-
-    This is the hot loop of reading a large book: children are matched by tag rather than found
-    by path, and column letters are looked up rather than worked out for every cell.
-    """
-    out = {} if out is None else out
-    for row in rows.iterchildren(_ROW):
-        for cell in row.iterchildren(_C):
-            ref = cell.get("r")
-            if not ref:
-                continue
-            value = cell_value(cell, strings, formats)
-            if value is None or value == "":
-                continue
-            out[cell_key(ref)] = value
-    return out
-
-
-def cell_key(ref: str) -> tuple[int, int]:
-    """'J7' -> (7, 10), as split_ref, with column letters remembered."""
-    letters = ref.rstrip("0123456789")
-    col = _COLUMNS.get(letters)  # only plain letters already checked by _REF are remembered
-    if col is not None and 0 < len(ref) - len(letters) <= 7:
-        return int(ref[len(letters):]), col
-    match = _REF.match(ref)
-    if not match:
-        raise ValueError(f"not a cell reference: {ref!r}")
-    letters = match[1]
-    col = _COLUMNS.get(letters)
-    if col is None:
-        col = _COLUMNS[letters] = col_index(letters)
-    return int(match[2]), col
-
-
-def cell_value(cell: etree._Element, strings: list[str], formats: list[str]) -> object:
-    """One ``<c>`` element's value: text, number, SheetNumber, bool, Formula, or None/"" when empty."""
-    formula = v = node = None
-    for child in cell:
-        tag = child.tag
-        if tag == _V:
-            if v is None:
-                v = child
-        elif tag == _F:
-            if formula is None:
-                formula = child
-        elif tag == _IS:
-            if node is None:
-                node = child
-    kind = cell.get("t", "n")
-    raw = v.text if v is not None else None
-    if kind == "inlineStr":
-        if node is None:
-            value: object = ""
-        elif len(node) == 1 and node[0].tag == _T and not len(node[0]):
-            value = unescape_text(node[0].text or "")  # plain text: <is><t>…</t></is>
-        else:
-            value = unescape_text("".join(t.text or "" for t in node.iter(_T)))  # rich text runs
-    elif kind == "s":
-        try:
-            value = strings[int(raw or "")]
-        except (ValueError, IndexError):
-            value = ""
-    elif kind in ("str", "e"):
-        value = unescape_text(raw or "")
-    elif kind == "b":
-        value = raw == "1"
-    elif raw is None:
-        value = None
-    else:
-        try:
-            number = float(raw)
-        except ValueError:
-            number = None
-        style = int(cell.get("s", "0") or 0)
-        fmt = formats[style] if style < len(formats) else "General"
-        value = number if fmt == "General" or number is None else SheetNumber(number, fmt)
-    if formula is not None:
-        return Formula(formula.text or "", value, formula.get("si") if formula.get("t") == "shared" else None)
-    return value
-
-
-def cell_xml(ref: str, value: object, style: int = 0) -> str:
-    """One cell as SpreadsheetML: text as an inline string, numbers, or a formula with its cached value."""
-    s = f' s="{style}"' if style else ""
-    if value is None or value == "":
-        return f'<c r="{ref}"{s}/>' if style else ""
-    if isinstance(value, Formula):
-        cached = value.cached
-        f = f"<f>{_esc(value.text)}</f>"
-        if isinstance(cached, bool):
-            return f'<c r="{ref}"{s} t="b">{f}<v>{int(cached)}</v></c>'
-        if isinstance(cached, (int, float)):
-            return f'<c r="{ref}"{s}>{f}<v>{_num(cached)}</v></c>'
-        return f'<c r="{ref}"{s} t="str">{f}<v>{_esc(xml_text(str(cached or "")))}</v></c>'
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, (int, float)):
-        return f'<c r="{ref}"{s}><v>{_num(value)}</v></c>'
-    text = _esc(xml_text(str(value)))
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
 def read_sheet_rows(path: Path, sheet: str | None = None, max_rows: int = 100_000) -> list[list[object]]:
     """A sheet as a grid of cells (first sheet by default), numbers shown as their formats show them."""
-    from .numfmt import format_number
+    from csp_status.core.numfmt import format_number
 
     with Package(path) as package:
         names = list(package.sheet_paths())

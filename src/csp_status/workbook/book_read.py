@@ -12,16 +12,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .calc import TrendBasis, parse_polarity, parse_tolerance_kind
-from .errors import BookError, CellError, text_preview
-from .layout import (
-    DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DATA_INPUT_HEADERS, INDICATOR_HEADERS, INDICATORS, SETTING_LABELS,
-    SETTINGS, STYLE_LABELS, SUMMARY, parse_unit_word,
-)
-from .model import Indicator, Partnership, Settings, YearRecord, year_key
-from .numfmt import format_number
-from .parse import SheetNumber, parse_cell, parse_fraction
-from .xlsx import Formula, Package, col_letter
+from csp_status.core.vocabulary import parse_trend_basis, parse_polarity, parse_tolerance_kind
+from csp_status.core.errors import BookError, CellError, text_preview
+from csp_status.workbook.layout import DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DATA_INPUT_HEADERS, INDICATOR_HEADERS, INDICATORS, SETTING_LABELS, SETTINGS, STYLE_LABELS, SUMMARY
+from csp_status.core.vocabulary import parse_unit_word
+from csp_status.core.model import Indicator, Partnership, Settings, YearRecord, year_key
+from csp_status.core.numfmt import format_number
+from csp_status.core.parse import SheetNumber, parse_cell, parse_fraction
+from csp_status.workbook.cells import Formula, col_letter
+from csp_status.workbook.package import Package
 
 __all__ = ["MasterBook", "BookStart", "read_book", "read_book_start", "finish_book", "book_from_cells", "cell_text"]
 
@@ -316,24 +315,12 @@ def _indicator(ref: str, row: int, values: dict[str, object], columns: dict[str,
         else:
             ind.tolerance = tolerance
     ind.tolerance_kind = attempt("Tolerance kind", parse_tolerance_kind, ind.tolerance_kind)
-    ind.trend_basis = attempt("Trend basis", _trend_basis, ind.trend_basis)
+    ind.trend_basis = attempt("Trend basis", parse_trend_basis, ind.trend_basis)
     ind.comparator = values.get("Comparator")
     population = attempt("Population", lambda c: parse_cell(c.value if isinstance(c, SheetNumber) else c).value, None)
     ind.population = population if population and population > 0 else None
     ind.notes = cell_text(values.get("Notes"))
     return ind
-
-
-def _trend_basis(cell: object) -> TrendBasis:
-    key = " ".join(str(cell).split()).lower()
-    for basis in TrendBasis:
-        if key == basis.value:
-            return basis
-    if key in ("previous", "previous quarter", ""):
-        return TrendBasis.PREVIOUS_PERIOD
-    if key in ("same quarter", "last year"):
-        return TrendBasis.SAME_QUARTER_LAST_YEAR
-    raise CellError(str(cell), "a trend basis: 'previous period' or 'same quarter last year'")
 
 
 def _records(cells: Cells, columns: dict[str, int], refs: set[str], where: _Where

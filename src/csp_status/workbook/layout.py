@@ -5,34 +5,14 @@ One place for the layout, shared by the writer (new books), the reader and the r
 
 from __future__ import annotations
 
-from .errors import CellError
-from .model import QUARTERS
-from .parse import Unit
+from csp_status.core.model import QUARTERS
 
 __all__ = [
     "SUMMARY", "TRENDS", "INDICATORS", "DATA", "SETTINGS", "CONFIG", "SHEETS", "SHEET_NUMBERS",
     "INDICATOR_HEADERS", "DATA_INPUT_HEADERS", "DATA_FORMULA_HEADERS", "DATA_HEADERS",
     "SETTING_LABELS", "DEFINED_NAMES", "STYLE_LABELS", "Style", "data_formulas", "XLWINGS_CONF",
-    "UNIT_WORDS", "parse_unit_word", "STATUS_COLOURS",
+    "STATUS_COLOURS",
 ]
-
-# The Unit column's words (a data-validation list cannot hold the comma of "per 1,000").
-UNIT_WORDS = {Unit.NUMBER: "number", Unit.PERCENT: "percent", Unit.PER_1000: "per 1000"}
-
-
-def parse_unit_word(text: object) -> Unit | None:
-    """'number', 'percent' ('%'), 'per 1000' ('per 1,000'); blank is None (the unit is then read from the row)."""
-    key = " ".join(str(text if text is not None else "").split()).lower().replace(",", "")
-    if not key:
-        return None
-    for unit, word in UNIT_WORDS.items():
-        if key in (word, unit.value.replace(",", "")):
-            return unit
-    if key in ("%", "percentage", "proportion", "rate"):
-        return Unit.PERCENT
-    if key in ("count", "numbers"):
-        return Unit.NUMBER
-    raise CellError(str(text), "a unit: 'number', 'percent' or 'per 1000'")
 
 SUMMARY = "Summary"
 TRENDS = "Trends"

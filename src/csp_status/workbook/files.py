@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
-from .errors import BookError
+from csp_status.core.errors import BookError
 
 __all__ = ["zip_bytes", "write_atomically", "book_lock", "excel_owner_file", "leftover_temporaries"]
 

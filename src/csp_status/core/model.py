@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .calc import DEFAULT_TOLERANCE, Polarity, ToleranceKind, TrendBasis
-from .errors import CellError
-from .parse import Unit
+from csp_status.core.vocabulary import DEFAULT_TOLERANCE, Polarity, ToleranceKind, TrendBasis
+from csp_status.core.errors import CellError
+from csp_status.core.vocabulary import Unit
 
 __all__ = ["Indicator", "YearRecord", "Settings", "Partnership", "year_key", "QUARTERS"]
 

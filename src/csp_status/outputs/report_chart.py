@@ -14,8 +14,8 @@ import math
 from dataclasses import dataclass, field
 from html import escape
 
-from .display import format_value
-from .parse import Unit
+from csp_status.core.wording import format_value
+from csp_status.core.vocabulary import Unit
 
 __all__ = ["ChartData", "trend_chart_svg", "COLOURS"]
 

@@ -16,14 +16,13 @@ without the memory bound.  A part that is not well-formed gets the whole-part re
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable, Iterator
+from pathlib import Path
+from typing import Callable, Iterator, Protocol
 
 from lxml import etree
 
-from .errors import BookError
-
-if TYPE_CHECKING:
-    from .xlsx import Package
+from csp_status.core.errors import BookError
+from csp_status.workbook.cells import XML_PARSER
 
 __all__ = ["SheetRows", "ROWS_PER_BATCH"]
 
@@ -35,6 +34,18 @@ _DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"'](
 _MARKER = b"<?csp-rows?>"
 _WRAPPER = b"csp-rows"
 _WRAPPER_CLOSE = b"</csp-rows>"
+
+
+class Parts(Protocol):
+    """What a sheet's rows are read from: an open package (``workbook.package.Package``)."""
+
+    path: Path
+
+    def read(self, name: str) -> bytes: ...
+
+    def check_xml(self, name: str, data: bytes) -> None: ...
+
+    def xml(self, name: str) -> etree._Element: ...
 
 
 class _CannotCut(Exception):
@@ -49,7 +60,7 @@ class SheetRows:
     part's bytes, in pieces.
     """
 
-    def __init__(self, package: "Package", name: str, *, rows_per_batch: int | None = None) -> None:
+    def __init__(self, package: Parts, name: str, *, rows_per_batch: int | None = None) -> None:
         self.package = package
         self.name = name
         data = package.read(name)
@@ -134,8 +145,6 @@ class SheetRows:
 
 
 def _parse(data: bytes) -> etree._Element:
-    from .xlsx import XML_PARSER
-
     try:
         return etree.fromstring(data, XML_PARSER)
     except etree.XMLSyntaxError:

@@ -15,10 +15,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .calc import polarity_from_wording
-from .errors import BookError
-from .model import Indicator, Partnership, Settings, YearRecord, next_year, year_key
-from .parse import Unit, read_cell
+from csp_status.core.vocabulary import polarity_from_wording
+from csp_status.core.errors import BookError
+from csp_status.core.model import Indicator, Partnership, Settings, YearRecord, next_year, year_key
+from csp_status.core.vocabulary import Unit
+from csp_status.core.parse import read_cell
 
 __all__ = ["LegacySheet", "read_legacy", "parse_legacy_rows", "MAX_LEGACY_ROWS"]
 
@@ -114,7 +115,7 @@ def _read_delimited(path: Path, delimiter: str) -> list[list[str]]:
 
 
 def _read_xlsx(path: Path) -> list[list[str]]:
-    from .xlsx import read_sheet_rows
+    from csp_status.workbook.package import read_sheet_rows
 
     try:
         return read_sheet_rows(path, max_rows=MAX_LEGACY_ROWS)
@@ -288,7 +289,7 @@ def _row_unit(records: list[YearRecord]) -> Unit:
 
 
 def _col(index: int) -> str:
-    from .xlsx import col_letter
+    from csp_status.workbook.cells import col_letter
 
     return col_letter(index)
 

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .book_write import HEADER, STYLES_XML, SheetSpec, sheet_xml
-from .calc import Status
-from .errors import BookError, CspError
-from .layout import DATA, SETTINGS, Style
-from .package import book_lock, write_atomically, zip_bytes
+from csp_status.workbook.book_write import HEADER, STYLES_XML, SheetSpec, sheet_xml
+from csp_status.core.vocabulary import Status
+from csp_status.core.errors import BookError, CspError
+from csp_status.workbook.layout import DATA, SETTINGS, Style
+from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
 
 __all__ = ["RollupResult", "BookRows", "rollup", "find_books", "read_partnership", "INDICATOR_COLUMNS",
            "COUNT_COLUMNS"]
@@ -91,8 +91,8 @@ def find_books(folder: Path, *, out: Path | None = None) -> list[Path]:
 
 def read_partnership(path: Path) -> BookRows:
     """Read and judge one book; a book that cannot be read gives its problem instead of rows."""
-    from .book_read import read_book
-    from .evaluate import evaluate
+    from csp_status.workbook.book_read import read_book
+    from csp_status.core.judgement import evaluate
 
     path = Path(path)
     try:
@@ -160,7 +160,8 @@ def _read_all(paths: list[Path], workers: int | None, progress: Progress | None)
 
 
 def _warm_up() -> None:
-    from . import book_read, evaluate  # noqa: F401
+    from csp_status.workbook import book_read  # noqa: F401
+    from csp_status.core import judgement as evaluate  # noqa: F401
 
 
 def _without_path(message: str, path: Path) -> str:
@@ -173,7 +174,7 @@ def _refuse_to_replace_a_master_book(out: Path) -> None:
     """An existing .xlsx with a partnership's sheets is an officer's book, not an old overview."""
     if not out.is_file():
         return
-    from .xlsx import Package
+    from csp_status.workbook.package import Package
 
     try:
         with Package(out) as package:

@@ -7,8 +7,8 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
-from ..errors import BuildError
-from ..package import book_lock, write_atomically
+from csp_status.core.errors import BuildError
+from csp_status.workbook.files import book_lock, write_atomically
 
 __all__ = ["SEED", "build_bytes", "build_workbook", "check_workbook", "differing_parts"]
 
@@ -17,7 +17,7 @@ SEED = "derby_indicator_summary_2011q1.tsv"
 
 def build_bytes() -> bytes:
     """The bundled workbook: the seed imported into a new master workbook and refreshed."""
-    from ..importer import import_legacy
+    from csp_status.importer import import_legacy
 
     seed = resources.files("csp_status").joinpath("data", SEED)
     with tempfile.TemporaryDirectory(prefix="csp-build-") as tmp:

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import stats
-from .calc import Polarity, Status, ToleranceKind, Trend, TrendBasis, directions_of_travel, rag_statuses
-from .display import format_gap, format_value
-from .model import QUARTERS, Indicator, Partnership, year_key
-from .parse import Placeholder, Reading, Unit, in_row_unit, read_cell
+from csp_status.core import stats
+from csp_status.core.vocabulary import Polarity, Status, ToleranceKind, Trend, TrendBasis
+from csp_status.core.rules import directions_of_travel, rag_statuses
+from csp_status.core.wording import format_gap, format_value
+from csp_status.core.model import QUARTERS, Indicator, Partnership, year_key
+from csp_status.core.vocabulary import Placeholder, Unit
+from csp_status.core.parse import Reading, in_row_unit, read_cell
 
 if TYPE_CHECKING:
     import pandas as pd

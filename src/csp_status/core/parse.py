@@ -2,7 +2,7 @@
 
 ``parse_cell`` turns one cell into a :class:`Reading`; placeholders ("n/a", "TBA", "Awaited", blank)
 are readings with no value and their reason; anything else that cannot be read raises
-:class:`~csp_status.errors.CellError`.  ``read_cell`` never raises: it gives an *unreadable*
+:class:`~csp_status.core.errors.CellError`.  ``read_cell`` never raises: it gives an *unreadable*
 reading instead, for callers that turn bad text into a CHECK status.
 """
 
@@ -12,15 +12,13 @@ import math
 import numbers
 import re
 from dataclasses import dataclass, replace
-from enum import Enum
 from functools import lru_cache
 
-from .errors import CellError, text_preview
-from .numfmt import format_general
+from csp_status.core.errors import CellError, text_preview
+from csp_status.core.vocabulary import PLACEHOLDER_PATTERNS, Placeholder, Unit
+from csp_status.core.numfmt import format_general
 
 __all__ = [
-    "Unit",
-    "Placeholder",
     "Reading",
     "SheetNumber",
     "parse_cell",
@@ -35,31 +33,6 @@ EXPECTED = (
     "'53.7 per 1,000 residents', '50% (62/124)', a target with its reduction such as "
     "'7.1% (1.5%)', or n/a, TBA, TBC, Baseline year, Awaited"
 )
-
-
-class Unit(str, Enum):
-    """The unit a value is written in."""
-
-    NUMBER = "number"
-    PERCENT = "percent"
-    PER_1000 = "per 1,000"
-
-    @property
-    def scale(self) -> float:
-        """How many display units one stored unit is (percentages are stored as fractions)."""
-        return 100.0 if self is Unit.PERCENT else 1.0
-
-
-class Placeholder(str, Enum):
-    """Why a cell holds no value."""
-
-    BLANK = "blank"
-    NOT_APPLICABLE = "n/a"
-    TO_BE_ANNOUNCED = "TBA"
-    TO_BE_CONFIRMED = "TBC"
-    BASELINE_YEAR = "Baseline year"
-    AWAITED = "Awaited"
-    UNREADABLE = "unreadable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,17 +89,6 @@ _TWO_PERCENTS = re.compile(rf"^\s*(?P<a>{_NUM})\s*%\s+(?P<b>{_NUM})\s*%\s*$", re
 _SPACES = re.compile(r"\s+")
 _LABEL = re.compile(r"[A-Za-z]{2}", re.ASCII)  # a bracketed label has words: "(care-planned exits/total exits)"
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
-
-_PLACEHOLDERS: tuple[tuple[re.Pattern[str], Placeholder], ...] = tuple(
-    (re.compile(pattern, re.ASCII | re.IGNORECASE), kind)
-    for pattern, kind in (
-        (r"^(?:n/?a|none|not applicable|-)$", Placeholder.NOT_APPLICABLE),
-        (r"^tba\b.*$", Placeholder.TO_BE_ANNOUNCED),
-        (r"^(?:targets?\s+)?tbc\b.*$", Placeholder.TO_BE_CONFIRMED),
-        (r"^baseline(?:\s+year)?$", Placeholder.BASELINE_YEAR),
-        (r"^(?:awaited|not yet available|data awaited)$", Placeholder.AWAITED),
-    )
-)
 
 
 def parse_cell(cell: object) -> Reading:
@@ -192,7 +154,7 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
 
 def _formatted_number(cell: SheetNumber) -> Reading:
     """A spreadsheet number: a percentage format makes it a percentage, shown as formatted."""
-    from .numfmt import format_number, format_decimals
+    from csp_status.core.numfmt import format_number, format_decimals
 
     reading = parse_cell(cell.value)
     shown = format_number(cell.value, cell.number_format)
@@ -221,7 +183,7 @@ def _parse_text(raw: str) -> Reading:
     if not text:
         return Reading(raw, placeholder=Placeholder.BLANK, reason="blank")
     if text[0].isalpha() or text == "-":  # every placeholder is words, or a lone dash
-        for pattern, kind in _PLACEHOLDERS:
+        for pattern, kind in PLACEHOLDER_PATTERNS:
             if pattern.match(text):
                 return Reading(raw, placeholder=kind, reason=text)
     if text.startswith("(") and text.endswith(")") and _BRACKET.fullmatch(text):

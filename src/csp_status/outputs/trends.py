@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .book_write import HEADER, SheetSpec, sheet_xml
-from .evaluate import Evaluation, value_problems
-from .layout import Style
-from .model import QUARTERS, Indicator, Partnership, year_key
-from .parse import Unit, in_row_unit, read_cell
+from csp_status.workbook.book_write import HEADER, SheetSpec, sheet_xml
+from csp_status.core.judgement import Evaluation, value_problems
+from csp_status.workbook.layout import Style
+from csp_status.core.model import QUARTERS, Indicator, Partnership, year_key
+from csp_status.core.vocabulary import Unit
+from csp_status.core.parse import in_row_unit, read_cell
 
 __all__ = ["ChartPoints", "chart_points", "TrendSeries", "trend_series", "trends_grid", "trends_parts", "replace_trends", "TRENDS_DRAWING",
            "chart_part"]

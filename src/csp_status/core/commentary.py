@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 
-from . import stats
-from .calc import Polarity, Status, ToleranceKind, Trend
-from .display import format_value
-from .evaluate import Evaluation
-from .model import Indicator
-from .parse import Unit, read_cell
+from csp_status.core import stats
+from csp_status.core.vocabulary import Polarity, Status, ToleranceKind, Trend
+from csp_status.core.wording import format_value
+from csp_status.core.judgement import Evaluation
+from csp_status.core.model import Indicator
+from csp_status.core.vocabulary import Unit
+from csp_status.core.parse import read_cell
 
 __all__ = ["draft_commentary", "commentary_for", "measure_of", "period_words"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .parse import Unit
+from csp_status.core.vocabulary import Unit
 
 __all__ = ["format_value", "format_gap"]
 

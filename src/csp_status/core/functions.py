@@ -7,19 +7,12 @@ is what Excel itself will calculate.  Arguments are cells: a number, messy text,
 
 from __future__ import annotations
 
-from .calc import (
-    DEFAULT_TOLERANCE,
-    Status,
-    direction_of_travel,
-    parse_polarity,
-    parse_tolerance_kind,
-    rag_status,
-    rate,
-    target_from_reduction,
-)
-from .errors import CellError, text_preview
-from .evaluate import Evaluation, value_interval, value_problems
-from .parse import Reading, Unit, in_row_unit, parse_cell, parse_fraction
+from csp_status.core.vocabulary import DEFAULT_TOLERANCE, Status, parse_polarity, parse_tolerance_kind
+from csp_status.core.rules import direction_of_travel, rag_status, rate, target_from_reduction
+from csp_status.core.errors import CellError, text_preview
+from csp_status.core.judgement import Evaluation, value_interval, value_problems
+from csp_status.core.parse import Reading, in_row_unit, parse_cell, parse_fraction
+from csp_status.core.vocabulary import Unit
 
 __all__ = [
     "csp_value", "csp_rate", "csp_target", "csp_gap", "csp_status", "csp_trend", "csp_commentary", "error_text",
@@ -144,9 +137,9 @@ def csp_commentary(
     ``period`` ('Q1 2011/12') and ``previous_period`` ('2010/11') name the periods in the text;
     ``measure`` ('crimes') names what is counted.
     """
-    from .commentary import draft_commentary
-    from .layout import parse_unit_word
-    from .model import Indicator
+    from csp_status.core.commentary import draft_commentary
+    from csp_status.core.vocabulary import parse_unit_word
+    from csp_status.core.model import Indicator
 
     direction = parse_polarity(polarity)
     kind = parse_tolerance_kind(tolerance_kind)

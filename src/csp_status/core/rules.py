@@ -8,144 +8,19 @@ share the arithmetic below; ``tests/test_calc.py`` checks that they agree on ran
 from __future__ import annotations
 
 import math
-from enum import Enum
 from typing import Any
 
 import numpy as np
 
-from .errors import CellError
+from csp_status.core.errors import CellError
+from csp_status.core.vocabulary import (
+    DEFAULT_TOLERANCE, Polarity, Status, ToleranceKind, Trend, parse_polarity, parse_tolerance_kind,
+)
 
 __all__ = [
-    "Status",
-    "Polarity",
-    "ToleranceKind",
-    "Trend",
-    "TrendBasis",
-    "DEFAULT_TOLERANCE",
-    "rate",
-    "target_from_reduction",
-    "gap",
-    "rag_status",
-    "rag_statuses",
-    "direction_of_travel",
+    "rate", "target_from_reduction", "gap", "rag_status", "rag_statuses", "direction_of_travel",
     "directions_of_travel",
-    "parse_polarity",
-    "polarity_from_wording",
-    "parse_tolerance_kind",
 ]
-
-DEFAULT_TOLERANCE = 0.05  # Safer Derbyshire: amber when missed by no more than 5% of the target
-
-
-class Status(str, Enum):
-    GREEN = "GREEN"
-    AMBER = "AMBER"
-    RED = "RED"
-    NO_TARGET = "NO TARGET"
-    AWAITED = "AWAITED"
-    CHECK = "CHECK"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class Polarity(str, Enum):
-    LOWER_IS_BETTER = "Lower is better"
-    HIGHER_IS_BETTER = "Higher is better"
-
-    def __str__(self) -> str:
-        return self.value
-
-    @property
-    def sign(self) -> int:
-        """+1 when higher is better, -1 when lower is better."""
-        return 1 if self is Polarity.HIGHER_IS_BETTER else -1
-
-
-class ToleranceKind(str, Enum):
-    RELATIVE = "relative"  # a fraction of the target: 0.05 is 5% of the target
-    POINTS = "points"  # an absolute margin in the indicator's units: 0.005 is 0.5 percentage points
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class Trend(str, Enum):
-    IMPROVING = "IMPROVING"
-    WORSENING = "WORSENING"
-    NO_CHANGE = "NO CHANGE"
-
-    def __str__(self) -> str:
-        return self.value
-
-    @property
-    def arrow(self) -> str:
-        return {"IMPROVING": "↑", "WORSENING": "↓", "NO CHANGE": "→"}[self.value]
-
-
-class TrendBasis(str, Enum):
-    PREVIOUS_PERIOD = "previous period"
-    SAME_QUARTER_LAST_YEAR = "same quarter last year"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-_POLARITY_WORDS = {
-    "lower": Polarity.LOWER_IS_BETTER,
-    "low": Polarity.LOWER_IS_BETTER,
-    "lower is better": Polarity.LOWER_IS_BETTER,
-    "down": Polarity.LOWER_IS_BETTER,
-    "higher": Polarity.HIGHER_IS_BETTER,
-    "high": Polarity.HIGHER_IS_BETTER,
-    "higher is better": Polarity.HIGHER_IS_BETTER,
-    "up": Polarity.HIGHER_IS_BETTER,
-}
-_LOWER_OPENINGS = ("reduc", "fewer", "less", "lower", "decreas", "minimi", "cut")
-_HIGHER_OPENINGS = ("increas", "more", "higher", "improv", "rais", "maximi", "greater")
-
-
-def parse_polarity(text: object) -> Polarity:
-    """'lower'/'higher', 'Lower is better'/'Higher is better', 'low'/'high' (any case)."""
-    if isinstance(text, Polarity):
-        return text
-    if type(text) is str and text in _POLARITY_SEEN:
-        return _POLARITY_SEEN[text]  # the same few words, in every row of a column
-    key = " ".join(str(text if text is not None else "").split()).lower()
-    try:
-        polarity = _POLARITY_WORDS[key]
-    except KeyError:
-        raise CellError(str(text or ""), "a polarity: 'Lower is better' or 'Higher is better'") from None
-    if type(text) is str and len(_POLARITY_SEEN) < 256:
-        _POLARITY_SEEN[text] = polarity
-    return polarity
-
-
-_POLARITY_SEEN: dict[str, Polarity] = {}
-
-
-def polarity_from_wording(description: str) -> Polarity | None:
-    """The polarity an indicator's wording implies ("Fewer…", "Reduction in…", "Increase in…")."""
-    first = description.strip().lower().split(" ", 1)[0] if description.strip() else ""
-    if first.startswith(_LOWER_OPENINGS):
-        return Polarity.LOWER_IS_BETTER
-    if first.startswith(_HIGHER_OPENINGS):
-        return Polarity.HIGHER_IS_BETTER
-    return None
-
-
-def parse_tolerance_kind(text: object) -> ToleranceKind:
-    """'relative' (the default, also for blank) or 'points' ('pp', 'percentage points')."""
-    if text is None:
-        return ToleranceKind.RELATIVE
-    if isinstance(text, ToleranceKind):
-        return text
-    key = " ".join(str(text).split()).lower()
-    if key in ("", "relative", "rel", "%", "percent of target"):
-        return ToleranceKind.RELATIVE
-    if key in ("points", "point", "pp", "pts", "percentage points", "absolute"):
-        return ToleranceKind.POINTS
-    raise CellError(str(text), "a tolerance kind: 'relative' or 'points'")
 
 
 # ---- shared arithmetic: works on floats and on numpy arrays alike -------------------------------

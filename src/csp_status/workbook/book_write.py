@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .layout import (
-    CONFIG, DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DEFINED_NAMES, INDICATOR_HEADERS, INDICATORS,
-    SETTING_FIRST_ROW, SETTING_LABELS, SETTINGS, SHEET_NUMBERS, SHEETS, STYLE_LABELS, STYLE_LEGEND_HEADING,
-    STATUS_COLOURS, SUMMARY, TRENDS,
-    UNIT_WORDS, XLWINGS_CONF, Style, data_formulas,
-)
-from .model import Partnership, year_key
-from .parse import SheetNumber
-from .xlsx import Formula, cell_xml, col_letter
+from csp_status.workbook.layout import CONFIG, DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DEFINED_NAMES, INDICATOR_HEADERS, INDICATORS, SETTING_FIRST_ROW, SETTING_LABELS, SETTINGS, SHEET_NUMBERS, SHEETS, STYLE_LABELS, STYLE_LEGEND_HEADING, STATUS_COLOURS, SUMMARY, TRENDS, XLWINGS_CONF, Style, data_formulas
+from csp_status.core.vocabulary import UNIT_WORDS
+from csp_status.core.model import Partnership, year_key
+from csp_status.core.parse import SheetNumber
+from csp_status.workbook.cells import Formula, cell_xml, col_letter
 
 __all__ = ["SheetSpec", "sheet_xml", "book_parts", "STYLES_XML", "RIBBON_PART", "VBA_PART"]
 
@@ -54,7 +50,7 @@ def sheet_xml(spec: SheetSpec) -> bytes:
     last_col = max((len(r) for r in spec.rows), default=1) or 1
     out.append(f'<dimension ref="A1:{col_letter(last_col)}{max(len(spec.rows), 1)}"/>')
     if spec.freeze:
-        from .xlsx import split_ref
+        from csp_status.workbook.cells import split_ref
 
         row, col = split_ref(spec.freeze)
         pane = []
@@ -117,7 +113,7 @@ def fitted_heights(rows: list[list[tuple[object, int]]], widths: dict[int, float
     merged = set()
     for ref in merges:
         first, last = ref.split(":")
-        from .xlsx import split_ref
+        from csp_status.workbook.cells import split_ref
 
         (r1, c1), (r2, c2) = split_ref(first), split_ref(last)
         merged.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))

@@ -1,0 +1,208 @@
+"""Cells of a SpreadsheetML sheet: references, values read from XML, and cells written as XML.
+
+The XML namespaces and the one guarded parser (no DTDs, no entities, no network) live here, so that
+every module that parses workbook XML uses the same settings.  Cells are written as inline strings,
+numbers, or formulas with cached values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from lxml import etree
+
+from csp_status.core.parse import SheetNumber
+
+__all__ = [
+    "NS", "MAIN", "REL_NS", "R_ID", "XML_PARSER", "ROW", "CELL", "Formula", "col_letter", "col_index",
+    "split_ref", "cell_key", "xml_text", "unescape_text", "cell_value", "row_cells", "iter_cells", "cell_xml",
+]
+
+NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
+}
+MAIN = "{%s}" % NS["m"]
+REL_NS = "{%s}" % NS["rel"]
+R_ID = "{%s}id" % NS["r"]
+
+_PARSER = XML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=True,
+    remove_blank_text=False,
+)
+_SHEET_DATA, ROW, CELL = MAIN + "sheetData", MAIN + "row", MAIN + "c"
+_ROW, _C = ROW, CELL
+_V, _F, _IS, _T = MAIN + "v", MAIN + "f", MAIN + "is", MAIN + "t"
+_COLUMNS: dict[str, int] = {}  # column letters -> number, filled as met
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$", re.ASCII)
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_", re.ASCII)
+_BAD_XML_CHARS = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")  # \r too: XML reads it as \n
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A formula cell: its text (without '=') and its cached value."""
+
+    text: str
+    cached: object = None
+    shared_index: str | None = None
+
+
+def col_letter(index: int) -> str:
+    """1 -> 'A', 27 -> 'AA'."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def col_index(letters: str) -> int:
+    """'A' -> 1, 'AA' -> 27."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """'J7' -> (row 7, column 10)."""
+    match = _REF.match(ref)
+    if not match:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return int(match[2]), col_index(match[1])
+
+
+def xml_text(text: str) -> str:
+    """Text made safe for a cell: characters XML cannot hold are written as Excel does, _xHHHH_."""
+    return _BAD_XML_CHARS.sub(lambda m: "_x%04X_" % ord(m.group(0)), text)
+
+
+def unescape_text(text: str) -> str:
+    """Undo Excel's _xHHHH_ escapes."""
+    if "_x" not in text:
+        return text
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def iter_cells(root: etree._Element, strings: list[str], formats: list[str]) -> Iterator[tuple[tuple[int, int], object]]:
+    """The cells of a parsed sheet part, with shared strings and number formats applied."""
+    for holder in root.iterchildren(_SHEET_DATA):
+        yield from row_cells(holder, strings, formats).items()
+
+
+def row_cells(rows: etree._Element, strings: list[str], formats: list[str],
+              out: dict[tuple[int, int], object] | None = None) -> dict[tuple[int, int], object]:
+    """The non-empty cells of the ``<row>`` children of ``rows``, added to ``out`` (document order).
+
+    This is the hot loop of reading a large book: children are matched by tag rather than found
+    by path, and column letters are looked up rather than worked out for every cell.
+    """
+    out = {} if out is None else out
+    for row in rows.iterchildren(_ROW):
+        for cell in row.iterchildren(_C):
+            ref = cell.get("r")
+            if not ref:
+                continue
+            value = cell_value(cell, strings, formats)
+            if value is None or value == "":
+                continue
+            out[cell_key(ref)] = value
+    return out
+
+
+def cell_key(ref: str) -> tuple[int, int]:
+    """'J7' -> (7, 10), as split_ref, with column letters remembered."""
+    letters = ref.rstrip("0123456789")
+    col = _COLUMNS.get(letters)  # only plain letters already checked by _REF are remembered
+    if col is not None and 0 < len(ref) - len(letters) <= 7:
+        return int(ref[len(letters):]), col
+    match = _REF.match(ref)
+    if not match:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    letters = match[1]
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = _COLUMNS[letters] = col_index(letters)
+    return int(match[2]), col
+
+
+def cell_value(cell: etree._Element, strings: list[str], formats: list[str]) -> object:
+    """One ``<c>`` element's value: text, number, SheetNumber, bool, Formula, or None/"" when empty."""
+    formula = v = node = None
+    for child in cell:
+        tag = child.tag
+        if tag == _V:
+            if v is None:
+                v = child
+        elif tag == _F:
+            if formula is None:
+                formula = child
+        elif tag == _IS:
+            if node is None:
+                node = child
+    kind = cell.get("t", "n")
+    raw = v.text if v is not None else None
+    if kind == "inlineStr":
+        if node is None:
+            value: object = ""
+        elif len(node) == 1 and node[0].tag == _T and not len(node[0]):
+            value = unescape_text(node[0].text or "")  # plain text: <is><t>…</t></is>
+        else:
+            value = unescape_text("".join(t.text or "" for t in node.iter(_T)))  # rich text runs
+    elif kind == "s":
+        try:
+            value = strings[int(raw or "")]
+        except (ValueError, IndexError):
+            value = ""
+    elif kind in ("str", "e"):
+        value = unescape_text(raw or "")
+    elif kind == "b":
+        value = raw == "1"
+    elif raw is None:
+        value = None
+    else:
+        try:
+            number = float(raw)
+        except ValueError:
+            number = None
+        style = int(cell.get("s", "0") or 0)
+        fmt = formats[style] if style < len(formats) else "General"
+        value = number if fmt == "General" or number is None else SheetNumber(number, fmt)
+    if formula is not None:
+        return Formula(formula.text or "", value, formula.get("si") if formula.get("t") == "shared" else None)
+    return value
+
+
+def cell_xml(ref: str, value: object, style: int = 0) -> str:
+    """One cell as SpreadsheetML: text as an inline string, numbers, or a formula with its cached value."""
+    s = f' s="{style}"' if style else ""
+    if value is None or value == "":
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, Formula):
+        cached = value.cached
+        f = f"<f>{_esc(value.text)}</f>"
+        if isinstance(cached, bool):
+            return f'<c r="{ref}"{s} t="b">{f}<v>{int(cached)}</v></c>'
+        if isinstance(cached, (int, float)):
+            return f'<c r="{ref}"{s}>{f}<v>{_num(cached)}</v></c>'
+        return f'<c r="{ref}"{s} t="str">{f}<v>{_esc(xml_text(str(cached or "")))}</v></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"{s}><v>{_num(value)}</v></c>'
+    text = _esc(xml_text(str(value)))
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
