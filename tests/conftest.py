@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,20 @@ SEED_NAME = "derby_indicator_summary_2011q1.tsv"
 
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
-    """The seed file: beside the repository in shared/data, else where CSP_SEED says."""
-    path = Path(__file__).resolve().parents[2] / "shared" / "data" / SEED_NAME
-    if not path.is_file() and os.environ.get("CSP_SEED"):
-        path = Path(os.environ["CSP_SEED"])
-    if not path.is_file():
-        pytest.skip(f"seed {SEED_NAME} not found; set CSP_SEED to its path")
+    """The seed the package ships (src/csp_status/data), or the file CSP_SEED names."""
+    path = Path(os.environ.get("CSP_SEED") or resources.files("csp_status").joinpath("data", SEED_NAME))
+    assert path.is_file(), f"seed {SEED_NAME} not found at {path}"
     return path
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Under CI a skipped test fails the run: a test that did not run proves nothing."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if os.environ.get("CI") and skipped and exitstatus == 0:
+        terminalreporter.write_line(
+            f"FAILED: {len(skipped)} test(s) skipped under CI; install what they need (see .ci/run)", red=True
+        )
+        terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture
