@@ -29,6 +29,8 @@ from adversarial import (
 from csp_status.workbook.book_read import read_book
 from csp_status.cli import main
 from csp_status.core.errors import BookError
+from csp_status.workbook.cells import col_index, col_letter
+from csp_status.workbook.layout import DATA_FORMULA_HEADERS, data_formulas
 from csp_status.importer import import_legacy
 from csp_status.refresh import refresh_book
 from libreoffice import inspect_book, requires_libreoffice
@@ -264,7 +266,8 @@ def injected(seed_path, tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
 def test_formula_injection_has_no_formula_in_any_sheet(injected):
     book, _ = injected
-    formula_columns = {"M", "N", "O", "P"}  # the Data sheet's own CSP_* columns
+    # the Data sheet's own calculated columns, M onwards (see data_columns)
+    formula_columns = {col_letter(13 + i) for i in range(len(DATA_FORMULA_HEADERS))}
     for sheet in ("Summary", "Indicators", "Data", "Settings"):
         root = etree.fromstring(bookedit.parts(book)[bookedit.sheet_part(book, sheet)])
         for cell in root.iter("{*}c"):
@@ -272,7 +275,8 @@ def test_formula_injection_has_no_formula_in_any_sheet(injected):
             if formula is not None:
                 column = "".join(ch for ch in cell.get("r") if ch.isalpha())
                 assert (sheet, column) == ("Data", column) and column in formula_columns, (sheet, cell.get("r"))
-                assert formula.text.startswith("IF($B"), formula.text
+                assert formula.text == data_formulas(int(cell.get("r")[len(column):]))[DATA_FORMULA_HEADERS[
+                    col_index(column) - 13]], formula.text
 
 
 def test_formula_injection_kept_as_typed_text(injected, seed_path):

@@ -175,8 +175,22 @@ def test_worksheet_functions_any_ranges_give_values_or_messages(name, data):
     arity = function.__code__.co_argcount
     arguments = [data.draw(ranges()) for _ in range(arity)]
     result = function(*arguments)
+    ok = _ok
+    if name == "CSP_PREVIOUS":  # it hands back one of its cells, whatever that holds
+        cells = _flat(arguments[:3])
+        ok = lambda value: any(value is c or value == c for c in cells) or value == "" or _ok(value)  # noqa: E731
     if isinstance(result, list):
         assert result and all(isinstance(row, list) and len(row) == len(result[0]) for row in result)
-        assert all(_ok(value) for row in result for value in row), result
+        assert all(ok(value) for row in result for value in row), result
     else:
-        assert _ok(result), result
+        assert ok(result), result
+
+
+def _flat(values) -> list:
+    out = []
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            out.extend(_flat(value))
+        else:
+            out.append(value)
+    return out

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import bookedit
+from csp_status.workbook.layout import DATA_FORMULA_HEADERS
 from csp_status.workbook.book_read import cell_text, read_book
 from csp_status.core.vocabulary import Polarity, ToleranceKind, TrendBasis
 from csp_status.core.errors import BookError
@@ -68,6 +69,7 @@ def test_read_book_where_things_are(imported):
         "Ref": 1, "Year": 2, "Outturn": 3, "Target": 4, "Q1": 5, "Q2": 6, "Q3": 7, "Q4": 8,
         "Q1 commentary": 9, "Q2 commentary": 10, "Q3 commentary": 11, "Q4 commentary": 12,
         "Value now": 13, "Status": 14, "Gap": 15, "Trend": 16,
+        **{header: 13 + i for i, header in enumerate(DATA_FORMULA_HEADERS)},
     }
     assert master.data_rows == list(range(2, 2 + 9 * 6))
     assert [master.partnership.record(ref, year) is not None for ref in PM for year in YEARS] == [True] * 54

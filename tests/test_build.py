@@ -127,7 +127,11 @@ def test_libreoffice_lists_the_modules_and_runs_cspversion(tmp_path):
       "Lower is better or Higher is better (also lower/higher, low/high).",
       "Optional. How far a miss is still AMBER; default 5% (of the target).",
       "Optional. relative (default: a share of the target) or points (in the indicator's units: 0.5% is half a "
-      "percentage point)."]),
+      "percentage point).",
+      "Optional. percent, number or per 1000: how to read plain numbers (a cell shown as 15.59% holds 0.1559). "
+      "Leave out to read it from the figures.",
+      "Last year's outturn as typed, e.g. 13485 (optional, but a target typed only as a reduction, such as "
+      "(1.5%), applies to it)."]),
     ("CSPHelp.FunctionHelp", ["CSP_TARGET"],
      "The target from a baseline and a planned reduction: baseline x (1 - reduction). "
      "CSP_TARGET(7.21%, 1.5%) is 7.10%."),

@@ -36,7 +36,9 @@ import xlwings as xw
 from csp_status.core import functions
 from csp_status.core.errors import CspError
 
-__all__ = ["CSP_VALUE", "CSP_RATE", "CSP_TARGET", "CSP_GAP", "CSP_STATUS", "CSP_TREND", "CSP_COMMENTARY"]
+__all__ = [
+    "CSP_VALUE", "CSP_RATE", "CSP_TARGET", "CSP_GAP", "CSP_STATUS", "CSP_TREND", "CSP_PREVIOUS", "CSP_COMMENTARY",
+]
 
 MESSAGE_PREFIX = functions.MESSAGE_PREFIX
 NO_VALUE = ""
@@ -63,6 +65,12 @@ ARGUMENT_HELP = {
     "period": "Optional. The period reported, e.g. Q1 2011/12.",
     "previous_period": "Optional. The period of the previous figure, e.g. 2010/11.",
     "measure": "Optional. What is counted, e.g. crimes.",
+    "previous_quarter": "The previous quarter's figure as typed (blank in Q1 or when not yet in).",
+    "last_outturn": "Last year's outturn as typed, e.g. 13485 (optional, but a target typed only as a "
+    "reduction, such as (1.5%), applies to it).",
+    "same_quarter_last_year": "Last year's figure for this quarter as typed.",
+    "trend_basis": "Optional. previous period (default: the previous quarter, else last year's "
+    "outturn) or same quarter last year.",
 }
 
 # Excel's error values as pywin32 hands them over: the COM error number 0x800A0000 + xlErr code.
@@ -88,10 +96,11 @@ _EXCEL_ERROR_TEXTS = frozenset(_EXCEL_ERRORS.values()) | {"#BUSY!", "#PYTHON!"}
 
 @xw.func(category="CSP")
 @xw.arg("cell", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["cell"])
-def CSP_VALUE(cell):
+@xw.arg("unit", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["unit"])
+def CSP_VALUE(cell, unit=None):
     """The number in an indicator cell as typed: 7.75% gives 0.0775, 13,102 gives 13102,
     50% (62/124) gives 0.5. Blank when the cell holds no figure (n/a, TBA, Awaited)."""
-    return _each(functions.csp_value, cell=cell)
+    return _each(functions.csp_value, cell=cell, unit=unit)
 
 
 @xw.func(category="CSP")
@@ -116,10 +125,12 @@ def CSP_TARGET(baseline, reduction):
 @xw.func(category="CSP")
 @xw.arg("actual", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["actual"])
 @xw.arg("target", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["target"])
-def CSP_GAP(actual, target):
+@xw.arg("unit", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["unit"])
+@xw.arg("last_outturn", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["last_outturn"])
+def CSP_GAP(actual, target, unit=None, last_outturn=None):
     """How far the figure is from its target (actual - target), in the indicator's own units:
     15.59% against 15.2% gives 0.39%. Blank when either has no figure."""
-    return _each(functions.csp_gap, actual=actual, target=target)
+    return _each(functions.csp_gap, actual=actual, target=target, unit=unit, last_outturn=last_outturn)
 
 
 @xw.func(category="CSP")
@@ -128,7 +139,9 @@ def CSP_GAP(actual, target):
 @xw.arg("polarity", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["polarity"])
 @xw.arg("tolerance", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["tolerance"])
 @xw.arg("tolerance_kind", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["tolerance_kind"])
-def CSP_STATUS(actual, target, polarity, tolerance=None, tolerance_kind=None):
+@xw.arg("unit", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["unit"])
+@xw.arg("last_outturn", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["last_outturn"])
+def CSP_STATUS(actual, target, polarity, tolerance=None, tolerance_kind=None, unit=None, last_outturn=None):
     """The RAG status: GREEN (target met), AMBER (missed by up to 5% of the target), RED,
     NO TARGET, AWAITED (no figure yet) or CHECK (the figure cannot be right, e.g. a negative
     rate or 62/124 typed the wrong way round)."""
@@ -139,6 +152,8 @@ def CSP_STATUS(actual, target, polarity, tolerance=None, tolerance_kind=None):
         polarity=polarity,
         tolerance=tolerance,
         tolerance_kind=tolerance_kind,
+        unit=unit,
+        last_outturn=last_outturn,
     )
 
 
@@ -146,10 +161,23 @@ def CSP_STATUS(actual, target, polarity, tolerance=None, tolerance_kind=None):
 @xw.arg("current", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["current"])
 @xw.arg("previous", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["previous"])
 @xw.arg("polarity", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["polarity"])
-def CSP_TREND(current, previous, polarity):
+@xw.arg("unit", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["unit"])
+def CSP_TREND(current, previous, polarity, unit=None):
     """Direction of travel against the previous figure: IMPROVING, WORSENING or NO CHANGE,
     judged by the polarity. Blank when either figure is missing."""
-    return _each(functions.csp_trend, current=current, previous=previous, polarity=polarity)
+    return _each(functions.csp_trend, current=current, previous=previous, polarity=polarity, unit=unit)
+
+
+@xw.func(category="CSP")
+@xw.arg("previous_quarter", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["previous_quarter"])
+@xw.arg("last_outturn", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["last_outturn"])
+@xw.arg("same_quarter_last_year", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["same_quarter_last_year"])
+@xw.arg("trend_basis", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["trend_basis"])
+def CSP_PREVIOUS(previous_quarter, last_outturn, same_quarter_last_year, trend_basis=None):
+    """The figure the direction of travel compares with: the previous quarter when it holds
+    anything, else last year's outturn; or, by trend basis, the same quarter last year."""
+    return _each(functions.csp_previous, previous_quarter=previous_quarter, last_outturn=last_outturn,
+                 same_quarter_last_year=same_quarter_last_year, trend_basis=trend_basis)
 
 
 @xw.func(category="CSP")
@@ -163,8 +191,9 @@ def CSP_TREND(current, previous, polarity):
 @xw.arg("period", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["period"])
 @xw.arg("previous_period", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["previous_period"])
 @xw.arg("measure", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["measure"])
+@xw.arg("last_outturn", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["last_outturn"])
 def CSP_COMMENTARY(actual, target, polarity, previous, tolerance=None, tolerance_kind=None,
-                   unit=None, period=None, previous_period=None, measure=None):
+                   unit=None, period=None, previous_period=None, measure=None, last_outturn=None):
     """A first draft of the commentary: the position, the change on the previous figure, the
     target and whether it is ahead or behind, the status and significance. A draft to edit;
     it never replaces officers' own commentary."""
@@ -180,6 +209,7 @@ def CSP_COMMENTARY(actual, target, polarity, previous, tolerance=None, tolerance
         period=period,
         previous_period=previous_period,
         measure=measure,
+        last_outturn=last_outturn,
     )
 
 

@@ -17,16 +17,18 @@ from pathlib import Path
 
 from lxml import etree
 
-from csp_status.core import functions
-from csp_status.workbook.book_read import BookStart, Cells, cell_text, finish_book, read_book_start
-from csp_status.core.errors import BookError, CspError
+from csp_status.workbook.book_read import BookStart, Cells, finish_book, read_book_start
+from csp_status.core.errors import BookError
 from csp_status.core.judgement import Evaluation, evaluate
-from csp_status.workbook.layout import DATA, DATA_FORMULA_HEADERS, SUMMARY, TRENDS, data_formulas
+from csp_status.workbook.data_columns import RowContext, concat_text, shown_values
+from csp_status.workbook.layout import (
+    DATA, DATA_FORMULA_HEADERS, DATA_INPUT_HEADERS, INDICATOR_HEADERS, SUMMARY, TRENDS, data_formulas,
+)
 from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
 from csp_status.core.parse import SheetNumber
 from csp_status.outputs.summary import summary_sheet
 from csp_status.outputs.trends import replace_trends, trend_series
-from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value, col_index, xml_text
+from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value, xml_text
 from csp_status.workbook.package import Package
 
 __all__ = ["RefreshResult", "refresh_book", "regenerate"]
@@ -117,22 +119,31 @@ class _ShownValues:
         self._last = (0, 0)
         self._in_order = True
         self._reading = True
-        quarter = start.settings.current_quarter
-        self._year = cell_text(_arg(start.settings_cells.get("reporting_year"))).lower()
-        self._now, self._before = "EFGH"[quarter - 1], "EFGH"[quarter - 2] if quarter > 1 else ""
-        self._row_checked: tuple[int, bool] = (0, False)
+        self._year = concat_text(_arg(start.settings_cells.get("reporting_year")))
+        self._row_values: tuple[int, dict[str, object]] = (0, {})
+        self._keys: dict[str, int] = {}  # each row's Key (ref|year, lower case) -> its first row
+        self._missed: set[str] = set()  # keys looked up before any row held them
         self._rows_by_ref: dict[str, int] = {}
         for key, row in start.indicator_rows.items():
             self._rows_by_ref.setdefault(key.lower(), row)
 
     def rewrite(self, package: Package) -> list[bytes]:
         pieces = package.sheet_rows(DATA).rewrite(self._batch)
-        if self._in_order:
+        if self._in_order and not (self._missed & self._keys.keys()):
             return pieces
+        # rows out of order, or a last year's row below the row that looks it up (a sorted sheet):
+        # every cell and every key is needed first, then the pass is made again
         del pieces
+        keys = self._keys if self._in_order else {}
         self.cells = package.cells(DATA)
         self._reading, self._shared, self._columns, self.notices = False, {}, None, []
-        self._row_checked = (0, False)
+        self._row_values = (0, {})
+        if not keys:
+            for (r, c), value in sorted(self.cells.items()):
+                if c == 1:
+                    year = _arg(self.cells.get((r, 2)))
+                    keys.setdefault(f"{concat_text(_arg(value))}|{concat_text(year)}".lower(), r)
+        self._keys = keys
         return package.sheet_rows(DATA).rewrite(self._batch)
 
     def _batch(self, rows: etree._Element) -> None:
@@ -217,51 +228,39 @@ class _ShownValues:
         _set_cached(cell, self._value(r, header))
 
     def _value(self, r: int, header: str) -> object:
-        """What the Data formula of ``header`` on row ``r`` calculates (see layout.data_formulas)."""
-        grid = self.cells
+        """What the Data formula of ``header`` on row ``r`` calculates (see ``data_columns``)."""
+        if self._row_values[0] != r:  # a row's formulas are worked out together, once
+            self._row_values = (r, shown_values(self._context(r)))
+        return self._row_values[1][header]
 
-        def at(col: str, row: int = r) -> object:
-            return _arg(grid.get((row, _COLUMN[col])))
+    def _context(self, r: int) -> RowContext:
+        grid, indicator_cells = self.cells, self.start.indicator_cells
 
-        if self._row_checked[0] != r:  # a row's four formulas share the check of its year
-            year = at("B")
-            self._row_checked = (r, not blank(year) and cell_text(year).lower() == self._year)
-        if not self._row_checked[1]:
-            return ""
-        now = at(self._now)
-        target = at("D")
-        ref = cell_text(at("A"))
-        ind_row = self._rows_by_ref.get(ref.strip().lower())
-        indicator_cells = self.start.indicator_cells
+        def cell_at(row: int, header: str) -> object:
+            col = _INPUT_COLUMN.get(header)
+            return _arg(grid.get((row, col))) if col else None
 
-        def lookup(col: str) -> object:
-            return _arg(indicator_cells.get((ind_row, _COLUMN[col]))) if ind_row else None
+        def key_row(key: str) -> int:
+            found = self._keys.get(key.lower(), 0)
+            if not found:
+                self._missed.add(key.lower())
+            return found
 
-        try:
-            if header == "Value now":
-                return _blank_if_none(functions.csp_value(now))
-            if header == "Status":
-                return functions.csp_status(now, target, lookup("C"), lookup("E"), lookup("F")).value
-            if header == "Gap":
-                return _blank_if_none(functions.csp_gap(now, target))
-            same_row = cell_text(at("A", r - 1)).lower() == ref.lower()
-            last_outturn = at("C", r - 1) if same_row and not blank(at("C", r - 1)) else ""
-            if cell_text(lookup("G")).lower() == "same quarter last year":
-                last_q = at(self._now, r - 1)
-                previous = last_q if same_row and not blank(last_q) else ""
-            elif not self._before:
-                previous = last_outturn
-            else:
-                prev_q = at(self._before)
-                previous = last_outturn if blank(prev_q) else prev_q
-            trend = functions.csp_trend(now, previous or None, lookup("C"))
-            return trend.value if trend else ""
-        except CspError as err:
-            return functions.error_text(err)
+        def indicator(row: int, header: str) -> object:
+            return _arg(indicator_cells.get((row, _INDICATOR_COLUMN[header])))
+
+        context = RowContext(
+            row=r, cell_at=cell_at, reporting_year=self._year, quarter=self.start.settings.current_quarter,
+            indicator_row=lambda ref: self._rows_by_ref.get(ref.lower(), 0), indicator=indicator, key_row=key_row,
+        )
+        key = f"{concat_text(cell_at(r, 'Ref'))}|{concat_text(cell_at(r, 'Year'))}".lower()
+        self._keys.setdefault(key, r)
+        return context
 
 
-_COLUMN = {letter: col_index(letter) for letter in "ABCDEFGH"}
-_READ_BY_FORMULAS = max(_COLUMN.values())  # the formulas read columns A–H of their row and the one above
+_INPUT_COLUMN = {header: i for i, header in enumerate(DATA_INPUT_HEADERS, start=1)}
+_INDICATOR_COLUMN = {header: i for i, header in enumerate(INDICATOR_HEADERS, start=1)}
+_READ_BY_FORMULAS = _INPUT_COLUMN["Q4"]  # the formulas read input columns A–H (of any row, by its key)
 
 
 @lru_cache(maxsize=16)

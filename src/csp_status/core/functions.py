@@ -1,23 +1,25 @@
-"""The worksheet functions' rules, for one value at a time (no xlwings here).
+"""The worksheet functions, for one value at a time (no xlwings here).
 
-``udfs/csp_udfs.py`` wraps these for Excel (ranges, error messages in cells); the refresh uses them
-to write the cached values of the ``CSP_*`` formula cells, so that what a reader without Excel sees
-is what Excel itself will calculate.  Arguments are cells: a number, messy text, or blank (None).
+Each function gathers its arguments into :class:`~csp_status.core.judgement.IndicatorCells` and
+asks :func:`~csp_status.core.judgement.judge`, the judgement the Summary also uses; it returns one
+field of the answer.  ``udfs/csp_udfs.py`` wraps these for Excel (ranges, messages in cells); the
+refresh calls them to write the cached values of the Data sheet's formula cells, so that what a
+reader without Excel sees is what Excel itself will calculate.  Arguments are cells: a number,
+messy text, or blank (None).
 """
 
 from __future__ import annotations
 
-from csp_status.core.vocabulary import DEFAULT_TOLERANCE, Status, parse_polarity, parse_tolerance_kind
-from csp_status.core.rules import direction_of_travel, rag_status, rate, target_from_reduction
 from csp_status.core.errors import CellError, text_preview
-from csp_status.core.judgement import Evaluation, value_interval, value_problems
-from csp_status.core.parse import Reading, in_row_unit, parse_cell, parse_fraction
-from csp_status.core.vocabulary import Unit
+from csp_status.core.judgement import IndicatorCells, choose_previous, judge
+from csp_status.core.parse import in_row_unit, parse_cell, parse_fraction
+from csp_status.core.rules import rate, target_from_reduction
+from csp_status.core.vocabulary import Status, Trend, parse_unit_word
 
 __all__ = [
-    "csp_value", "csp_rate", "csp_target", "csp_gap", "csp_status", "csp_trend", "csp_commentary", "error_text",
+    "csp_value", "csp_rate", "csp_target", "csp_gap", "csp_status", "csp_trend", "csp_previous",
+    "csp_commentary", "error_text", "MESSAGE_PREFIX",
 ]
-
 
 MESSAGE_PREFIX = "#CSP! "
 _EXPECTED_LIMIT = 90
@@ -50,9 +52,14 @@ def _one_line(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
-def csp_value(cell: object) -> float | None:
-    """The number in a messy cell (a percentage as a fraction), or None when it holds none."""
-    return parse_cell(cell).value
+def csp_value(cell: object, unit: object = None) -> float | None:
+    """The number in a messy cell (a percentage as a fraction), or None when it holds none.
+
+    With the row's ``unit``, a bare figure is read in it: '15' in a percentage row is 0.15.
+    """
+    reading = parse_cell(cell)
+    row_unit = parse_unit_word(unit)
+    return in_row_unit(reading, row_unit)[0] if row_unit else reading.value
 
 
 def csp_rate(numerator: object, denominator: object, per: object = None) -> float:
@@ -72,15 +79,9 @@ def csp_target(baseline: object, reduction: object) -> float:
     return target_from_reduction(base, cut)
 
 
-def csp_gap(actual: object, target: object) -> float | None:
-    """actual − target in the indicator's units; None when either holds no value."""
-    reading, goal_reading = parse_cell(actual), parse_cell(target)
-    value, goal = _pair(reading, goal_reading)
-    if value is None or goal is None:
-        return None
-    if value_problems(reading, value, _row_unit(reading, goal_reading)):
-        return None  # a figure that cannot be right (CHECK) has no gap to target
-    return value - goal
+def csp_gap(actual: object, target: object, unit: object = None, last_outturn: object = None) -> float | None:
+    """actual − target in the indicator's units; None when either holds no value or cannot be right."""
+    return judge(IndicatorCells(value=actual, target=target, unit=unit, baseline=last_outturn)).gap
 
 
 def csp_status(
@@ -89,33 +90,26 @@ def csp_status(
     polarity: object,
     tolerance: object = None,
     tolerance_kind: object = None,
+    unit: object = None,
+    last_outturn: object = None,
 ) -> Status:
     """GREEN, AMBER, RED, NO TARGET, AWAITED or CHECK for one value against its target."""
-    direction = parse_polarity(polarity)
-    kind = parse_tolerance_kind(tolerance_kind)
-    tol = parse_fraction(tolerance, what="a tolerance") if tolerance not in (None, "") else None
-    try:
-        reading, goal_reading = parse_cell(actual), parse_cell(target)
-    except CellError:
-        return Status.CHECK  # text that cannot be read, in the value or the target
-    unit = _row_unit(reading, goal_reading)  # as _pair, worked out once for both uses
-    value, goal = in_row_unit(reading, unit)[0], in_row_unit(goal_reading, unit)[0]
-    if value is not None and value_problems(reading, value, unit):
-        return Status.CHECK
-    return rag_status(value, goal, direction, DEFAULT_TOLERANCE if tol is None else tol, kind)
+    cells = IndicatorCells(value=actual, target=target, polarity=polarity, tolerance=tolerance,
+                           tolerance_kind=tolerance_kind, unit=unit, baseline=last_outturn)
+    return judge(cells).status
 
 
-def csp_trend(current: object, previous: object, polarity: object):
+def csp_trend(current: object, previous: object, polarity: object, unit: object = None) -> Trend | None:
     """IMPROVING, WORSENING or NO CHANGE against the previous figure; None when either is missing."""
-    direction = parse_polarity(polarity)
-    now_reading, before_reading = parse_cell(current), parse_cell(previous)
-    now, before = _pair(now_reading, before_reading)
-    if now is None or before is None:
-        return None
-    unit = _row_unit(now_reading, before_reading)
-    if value_problems(now_reading, now, unit) or value_problems(before_reading, before, unit):
-        return None  # a figure that cannot be right (CHECK) has no direction of travel
-    return direction_of_travel(now, before, direction)
+    return judge(IndicatorCells(value=current, previous=previous, polarity=polarity, unit=unit)).trend
+
+
+def csp_previous(
+    previous_quarter: object, last_outturn: object, same_quarter_last_year: object, trend_basis: object = None
+) -> object:
+    """The figure to compare with, by the trend basis: the previous quarter when it holds anything,
+    else last year's outturn; or ('same quarter last year') last year's figure for this quarter."""
+    return choose_previous(previous_quarter, last_outturn, same_quarter_last_year, trend_basis)[0]
 
 
 def csp_commentary(
@@ -129,6 +123,7 @@ def csp_commentary(
     period: object = None,
     previous_period: object = None,
     measure: object = None,
+    last_outturn: object = None,
 ) -> str:
     """A first draft of the commentary for one figure: position, change, target, status, significance.
 
@@ -138,61 +133,15 @@ def csp_commentary(
     ``measure`` ('crimes') names what is counted.
     """
     from csp_status.core.commentary import draft_commentary
-    from csp_status.core.vocabulary import parse_unit_word
     from csp_status.core.model import Indicator
 
-    direction = parse_polarity(polarity)
-    kind = parse_tolerance_kind(tolerance_kind)
-    tol = parse_fraction(tolerance, what="a tolerance") if tolerance not in (None, "") else None
-    status = csp_status(actual, target, direction, tolerance, tolerance_kind)
-    before_reading = parse_cell(previous)
-    notes: list[str] = []
-    reading = _reading_or_note(actual, "", notes)
-    goal_reading = _reading_or_note(target, "target: ", notes)
-    row_unit = parse_unit_word(unit) or _first_unit(reading, goal_reading, before_reading)
-    value = in_row_unit(reading, row_unit)[0] if reading else None
-    goal = in_row_unit(goal_reading, row_unit)[0] if goal_reading else None
-    before = in_row_unit(before_reading, row_unit)[0]
-    if reading is not None and value is not None:
-        notes.extend(value_problems(reading, value, row_unit))
-    if before is not None and value_problems(before_reading, before, row_unit):
-        before = None  # a previous figure that cannot be right is no basis for a change
-    trend = None
-    if status is not Status.CHECK and value is not None and before is not None:
-        trend = direction_of_travel(value, before, direction)
-    interval = None
-    if status not in (Status.CHECK, Status.AWAITED) and reading is not None and value is not None:
-        found = value_interval(reading, value, row_unit)
-        interval = found[0] if found else None
-    evaluation = Evaluation(
-        ref="", description="", period=_words(period), unit=row_unit,
-        value=value, value_text=reading.text if reading else _words(actual),
-        target=goal, target_text=goal_reading.text if goal_reading else _words(target),
-        status=status, gap=None if value is None or goal is None else value - goal, gap_text="",
-        trend=trend, previous=before, previous_period=_words(previous_period) or None,
-        notes=notes, interval=interval,
-    )
-    indicator = Indicator(
-        ref="", description="", polarity=direction, unit=row_unit,
-        tolerance=DEFAULT_TOLERANCE if tol is None else tol, tolerance_kind=kind,
-    )
+    cells = IndicatorCells(value=actual, target=target, polarity=polarity, tolerance=tolerance,
+                           tolerance_kind=tolerance_kind, unit=unit, baseline=last_outturn,
+                           previous=previous, previous_label=_words(previous_period) or None)
+    evaluation = judge(cells, period=_words(period))
+    indicator = Indicator(ref="", description="", polarity=evaluation.polarity, unit=evaluation.unit,
+                          tolerance=evaluation.tolerance, tolerance_kind=evaluation.tolerance_kind)
     return draft_commentary(evaluation, indicator, measure=_words(measure))
-
-
-def _reading_or_note(cell: object, prefix: str, notes: list[str]) -> Reading | None:
-    try:
-        return parse_cell(cell)
-    except CellError as err:
-        notes.append(prefix + str(err))
-        return None
-
-
-def _first_unit(*readings: Reading | None) -> Unit | None:
-    """The unit the cells of one indicator state, if any states one (as _row_unit, for any number)."""
-    for reading in readings:
-        if reading is not None and reading.unit not in (None, Unit.NUMBER):
-            return reading.unit
-    return None
 
 
 def _words(cell: object) -> str:
@@ -202,22 +151,6 @@ def _words(cell: object) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return " ".join(str(cell).split())
-
-
-def _row_unit(a: Reading, b: Reading) -> Unit | None:
-    """Two cells of one indicator share its unit: the explicit one, if either states it."""
-    unit = a.unit
-    if unit is None or unit is Unit.NUMBER:
-        unit = b.unit
-        if unit is None or unit is Unit.NUMBER:
-            return None
-    return unit
-
-
-def _pair(a: Reading, b: Reading) -> tuple[float | None, float | None]:
-    """Both readings' values in their shared unit ('15' beside '15.59%' is 15%)."""
-    unit = _row_unit(a, b)
-    return in_row_unit(a, unit)[0], in_row_unit(b, unit)[0]
 
 
 def _number(cell: object, what: str) -> float:

@@ -1,11 +1,16 @@
-"""Judging every indicator of a partnership for the reporting period: one table, one pass.
+"""The one judgement of an indicator: from its cells to its status, gap, trend, significance and notes.
 
-Each indicator's cells are read once (parse), the figures gathered into columns, and the status,
-gap and direction of travel computed for whole columns at once (calc's vectorised rules, which
-take numpy arrays or pandas Series alike).  pandas is imported only for ``evaluations_frame``, so
-the command line starts quickly.  Data notes say
-why a row is CHECK, where a target disagrees with its stated reduction, and what significance
-testing says.
+Every shell asks :func:`judge`: the refresh (through :func:`evaluate`, for the Summary, the Trends
+sheet, the board pack, ``csp status`` and the rollup), and the worksheet functions ``CSP_STATUS``,
+``CSP_GAP``, ``CSP_TREND``, ``CSP_VALUE`` and ``CSP_COMMENTARY`` (which also write the Data sheet's
+cached values).  A shell only gathers the cells; the decision is made here, once.
+
+What each result rests on, so that a worksheet function given fewer cells still agrees:
+
+* **status** — the value, the target (with the baseline, for a target given only as a reduction),
+  the polarity, the tolerance and its kind, the unit;
+* **gap** — the value, the target, the baseline and the unit (not the polarity: a gap is a gap);
+* **trend** — the value, the previous figure, the polarity and the unit.
 """
 
 from __future__ import annotations
@@ -13,25 +18,52 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from csp_status.core import stats
-from csp_status.core.vocabulary import Polarity, Status, ToleranceKind, Trend, TrendBasis
-from csp_status.core.rules import directions_of_travel, rag_statuses
+from csp_status.core.significance import significance, value_interval
+from csp_status.core.errors import CellError
+from csp_status.core.model import QUARTERS, Indicator, Partnership, previous_year
+from csp_status.core.parse import Reading, in_row_unit, parse_fraction, read_cell
+from csp_status.core.rules import direction_of_travel, rag_status
+from csp_status.core.vocabulary import (
+    DEFAULT_TOLERANCE, Placeholder, Polarity, Status, ToleranceKind, Trend, TrendBasis, Unit, parse_polarity,
+    parse_tolerance_kind, parse_trend_basis, parse_unit_word,
+)
 from csp_status.core.wording import format_gap, format_value
-from csp_status.core.model import QUARTERS, Indicator, Partnership, year_key
-from csp_status.core.vocabulary import Placeholder, Unit
-from csp_status.core.parse import Reading, in_row_unit, read_cell
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "Evaluation", "evaluate", "evaluations_frame", "resolve_target", "value_problems", "value_notes",
-    "value_interval",
+    "IndicatorCells", "Evaluation", "judge", "choose_previous", "evaluate", "evaluations_frame",
+    "resolve_target", "value_problems", "value_notes", "value_interval", "POLARITY_NOT_SET",
 ]
 
-_NAN = float("nan")
+POLARITY_NOT_SET = "polarity not set: choose 'Lower is better' or 'Higher is better' in Indicators"
+
+
+@dataclass(frozen=True)
+class IndicatorCells:
+    """The cells one indicator's judgement rests on, as typed (text, a spreadsheet number, or None).
+
+    ``polarity``, ``unit``, ``tolerance`` and ``tolerance_kind`` may be their words or already read
+    (a :class:`Polarity`, :class:`Unit`, float, :class:`ToleranceKind`).  ``baseline`` is last year's
+    outturn (a target given only as a reduction applies to it); ``previous`` is the figure the
+    direction of travel compares with (see :func:`choose_previous`).  ``problems`` are cells of the
+    indicator's own row that could not be read: they make the status CHECK.
+    """
+
+    value: object = None
+    target: object = None
+    polarity: object = None
+    unit: object = None
+    tolerance: object = None
+    tolerance_kind: object = None
+    baseline: object = None
+    baseline_label: str | None = None
+    previous: object = None
+    previous_label: str | None = None
+    population: object = None
+    problems: tuple[str, ...] = ()
 
 
 @dataclass
@@ -54,10 +86,16 @@ class Evaluation:
     previous_period: str | None
     notes: list[str] = field(default_factory=list)
     interval: stats.Interval | None = None
+    reading: Reading | None = field(default=None, repr=False, compare=False)
+    polarity: Polarity | None = None
+    tolerance: float = DEFAULT_TOLERANCE
+    tolerance_kind: ToleranceKind = ToleranceKind.RELATIVE
 
     def as_row(self) -> dict[str, Any]:
         """The fields of ``csp status --format json``."""
         row = asdict(self)
+        for judged_by in ("reading", "polarity", "tolerance", "tolerance_kind"):
+            del row[judged_by]
         for key in ("value", "target", "gap", "previous"):
             row[key] = _tidy(row[key])
         row["unit"] = self.unit.value if self.unit else None
@@ -73,59 +111,129 @@ def _tidy(number: float | None) -> float | None:
     return None if number is None else float(f"{number:.12g}")
 
 
-@dataclass
-class _Facts:
-    value: float | None = None
-    target: float | None = None
-    previous: float | None = None
-    previous_period: str | None = None
-    check: bool = False
-    notes: list[str] = field(default_factory=list)
-    value_reading: Reading | None = None
-    target_text: str = ""
-    value_text: str = ""
+def judge(cells: IndicatorCells, *, ref: str = "", description: str = "", period: str = "") -> Evaluation:
+    """The judgement of one indicator for one period.
+
+    Raises :class:`CellError` only for a polarity, unit, tolerance or tolerance kind that cannot be
+    read (a worksheet function shows it in its cell; a book reports it as a problem of the row).
+    Text that cannot be read in the value, the target or the previous figure is CHECK, with a note.
+    """
+    polarity = None if _blank(cells.polarity) else parse_polarity(cells.polarity)
+    unit = cells.unit if isinstance(cells.unit, Unit) or cells.unit is None else parse_unit_word(cells.unit)
+    tolerance = _tolerance(cells.tolerance)
+    kind = parse_tolerance_kind(cells.tolerance_kind)
+
+    reading, target_reading = read_cell(cells.value), read_cell(cells.target)
+    baseline_reading = read_cell(cells.baseline)
+    # the row's unit, else the one the figure itself states: every shell sees the figure, so every
+    # shell reads its target, baseline and previous figure in the same unit
+    unit = unit or _stated_unit(reading)
+    notes: list[str] = []
+
+    value, unit_note = in_row_unit(reading, unit)
+    if unit_note:
+        notes.append(unit_note)
+    problems = list(cells.problems) + value_problems(reading, value, unit)
+    figure_wrong = bool(problems)
+    if polarity is None and not cells.problems:
+        problems.append(POLARITY_NOT_SET)
+    notes.extend(problems if problems else value_notes(reading))
+    if not reading.has_value and reading.placeholder not in (Placeholder.BLANK, Placeholder.UNREADABLE):
+        notes.append(f"value: {reading.reason}")
+    value = value if reading.has_value else None
+
+    baseline = _checked_value(baseline_reading, unit)
+    target, target_notes = resolve_target(target_reading, baseline, cells.baseline_label, unit)
+    notes.extend(target_notes)
+    check = bool(problems) or target_reading.unreadable
+
+    if check:
+        status = Status.CHECK
+    else:
+        status = rag_status(value, target, polarity, tolerance, kind)
+    gap = None if figure_wrong or target_reading.unreadable or value is None or target is None else value - target
+
+    previous_reading = read_cell(cells.previous)
+    previous = _checked_value(previous_reading, unit)
+    if previous is None and previous_reading.unreadable:
+        notes.append(f"previous figure {previous_reading.text.strip()!r} cannot be read: no direction of travel")
+    trend = None
+    if polarity is not None and not figure_wrong and value is not None and previous is not None:
+        trend = direction_of_travel(value, previous, polarity)
+
+    evaluation = Evaluation(
+        ref=ref, description=description, period=period, unit=unit,
+        value=value, value_text=reading.text.strip(), target=target, target_text=target_reading.text.strip(),
+        status=status, gap=gap, gap_text=format_gap(gap, target, unit),
+        trend=trend, previous=previous, previous_period=cells.previous_label if previous is not None else None,
+        notes=notes, reading=reading, polarity=polarity, tolerance=tolerance, tolerance_kind=kind,
+    )
+    if status not in (Status.CHECK, Status.AWAITED) and value is not None:
+        evaluation.interval, note = significance(reading, value, target, unit, _population(cells.population))
+        if note:
+            notes.append(note)
+    return evaluation
+
+
+def choose_previous(
+    previous_quarter: object, last_outturn: object, same_quarter_last_year: object, basis: object = None
+) -> tuple[object, str]:
+    """The figure the direction of travel compares with, and which one it is.
+
+    By the indicator's trend basis: the previous quarter when it holds anything, else last year's
+    outturn ('previous period', the default); or the same quarter last year.  Returns the cell and
+    'previous quarter', 'last year outturn' or 'same quarter last year'.
+    """
+    kind = basis if isinstance(basis, TrendBasis) else parse_trend_basis(basis)
+    if kind is TrendBasis.SAME_QUARTER_LAST_YEAR:
+        return same_quarter_last_year, "same quarter last year"
+    if not _blank(previous_quarter):
+        return previous_quarter, "previous quarter"
+    return last_outturn, "last year outturn"
 
 
 def evaluate(book: Partnership) -> list[Evaluation]:
-    """Every indicator's status, gap, trend and notes for the book's reporting period."""
+    """Every indicator's judgement for the book's reporting period, in sheet order."""
     settings = book.settings
-    years = book.years()  # once: every indicator looks back over the same years
-    facts = [_gather(book, ind, years) for ind in book.indicators]
-    value = np.array([_nan(f.value) for f in facts], dtype=float)
-    target = np.array([_nan(f.target) for f in facts], dtype=float)
-    previous = np.array([_nan(f.previous) for f in facts], dtype=float)
-    higher = np.array([ind.polarity is Polarity.HIGHER_IS_BETTER for ind in book.indicators], dtype=bool)
-    tolerance = np.array([ind.tolerance for ind in book.indicators], dtype=float)
-    points = np.array([ind.tolerance_kind is ToleranceKind.POINTS for ind in book.indicators], dtype=bool)
-    check = np.array([f.check for f in facts], dtype=bool)
-    statuses = rag_statuses(value, target, higher, tolerance, points, check)
-    trends = np.where(check, None, directions_of_travel(value, previous, higher))
-    gaps = np.where(check, _NAN, value - target)
+    return [
+        judge(indicator_cells(book, ind), ref=ind.ref, description=ind.description, period=settings.period)
+        for ind in book.indicators
+    ]
 
-    results = []
-    for ind, fact, status_word, trend_word, gap_value in zip(book.indicators, facts, statuses, trends, gaps):
-        status = Status(status_word)
-        gap = None if np.isnan(gap_value) else float(gap_value)
-        evaluation = Evaluation(
-            ref=ind.ref,
-            description=ind.description,
-            period=settings.period,
-            unit=ind.unit,
-            value=fact.value,
-            value_text=fact.value_text,
-            target=fact.target,
-            target_text=fact.target_text,
-            status=status,
-            gap=gap,
-            gap_text=format_gap(gap, fact.target, ind.unit),
-            trend=Trend(trend_word) if isinstance(trend_word, str) else None,
-            previous=fact.previous,
-            previous_period=fact.previous_period,
-            notes=list(fact.notes),
-        )
-        _add_significance(evaluation, ind, fact, settings.population)
-        results.append(evaluation)
-    return results
+
+def indicator_cells(book: Partnership, ind: Indicator) -> IndicatorCells:
+    """The cells of one indicator that its judgement rests on, gathered from the book.
+
+    "Last year" is the reporting year's predecessor ('2010/11' for '2011/12'), as the Data sheet's
+    'Last year row' column finds it.
+    """
+    year, quarter = book.settings.reporting_year, book.settings.current_quarter
+    last_year = previous_year(year)
+    this, last = book.record(ind.ref, year), book.record(ind.ref, last_year)
+    now = QUARTERS[quarter - 1]
+    before = this.quarters[quarter - 2] if this and quarter > 1 else None
+    last_outturn = last.outturn if last else None
+    same_quarter = last.quarters[quarter - 1] if last else None
+    previous, which = choose_previous(before, last_outturn, same_quarter, ind.trend_basis)
+    label = {
+        "previous quarter": f"{year} {QUARTERS[quarter - 2] if quarter > 1 else now}",
+        "last year outturn": f"{last_year} outturn",
+        "same quarter last year": f"{last_year} {now}",
+    }[which]
+    return IndicatorCells(
+        value=this.quarters[quarter - 1] if this else None,
+        target=this.target if this else None,
+        polarity=ind.polarity,
+        unit=ind.unit,
+        tolerance=ind.tolerance,
+        tolerance_kind=ind.tolerance_kind,
+        baseline=last_outturn,
+        baseline_label=last_year,
+        previous=previous,
+        previous_label=label,
+        population=ind.population or book.settings.population,
+        problems=tuple(ind.problems),
+    )
 
 
 def evaluations_frame(evaluations: list[Evaluation]) -> "pd.DataFrame":
@@ -133,44 +241,6 @@ def evaluations_frame(evaluations: list[Evaluation]) -> "pd.DataFrame":
     import pandas as pd
 
     return pd.DataFrame([e.as_row() for e in evaluations])
-
-
-def _gather(book: Partnership, ind: Indicator, years: list[str]) -> _Facts:
-    settings = book.settings
-    year, quarter = settings.reporting_year, settings.current_quarter
-    record = book.record(ind.ref, year)
-    facts = _Facts()
-    cell = record.quarters[quarter - 1] if record else None
-    reading = read_cell(cell)
-    facts.value_reading = reading
-    facts.value_text = _shown(reading)
-    value, note = in_row_unit(reading, ind.unit)
-    if note:
-        facts.notes.append(note)
-    problems = list(ind.problems) + value_problems(reading, value, ind.unit)
-    if ind.polarity is None and not ind.problems:
-        problems.append("polarity not set: choose 'Lower is better' or 'Higher is better' in Indicators")
-    if problems:
-        facts.check = True
-        facts.notes.extend(problems)
-    else:
-        facts.notes.extend(value_notes(reading))
-    facts.value = value if reading.has_value else None
-    if not reading.has_value and reading.placeholder not in (Placeholder.BLANK, Placeholder.UNREADABLE):
-        facts.notes.append(f"value: {reading.reason}")
-
-    target_cell = record.target if record else None
-    baseline, baseline_year = _baseline(book, ind, years)
-    target_reading = read_cell(target_cell)
-    facts.target_text = _shown(target_reading)
-    target, target_notes = resolve_target(target_reading, baseline, baseline_year, ind.unit)
-    facts.target = target
-    facts.notes.extend(target_notes)
-    if target_reading.unreadable:
-        facts.check = True  # text that cannot be read is CHECK, in the target as in the value
-
-    facts.previous, facts.previous_period = _previous(book, ind, years)
-    return facts
 
 
 def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> list[str]:
@@ -220,9 +290,12 @@ def resolve_target(
     notes: list[str] = []
     if reading.unreadable:
         return None, [f"target: {reading.reason}"]
-    if reading.bracketed and reading.reduction is None and reading.unit is Unit.PERCENT and baseline is not None:
+    if reading.bracketed and reading.reduction is None and reading.unit is Unit.PERCENT:
         # "(1.5%)" alone in a target cell: the planned reduction on the baseline, no target stated
         cut = abs(reading.value or 0.0)
+        if baseline is None:
+            return None, [f"target {reading.text.strip()!r} is a reduction of {cut * 100:g}%, "
+                          "but last year's outturn is not known to apply it to"]
         target = baseline * (1 - cut)
         return target, [
             f"target {format_value(target, unit, 3)} worked out as {format_value(baseline, unit)} "
@@ -233,123 +306,53 @@ def resolve_target(
     stated, unit_note = in_row_unit(reading, unit)
     if unit_note:
         notes.append(f"target {unit_note}")
-    if reading.reduction is None:
+    if reading.reduction is None or baseline is None:
         return stated, notes
-    if baseline is None:
-        return stated, notes
-    computed = baseline * (1 - reduction_of(reading))
+    computed = baseline * (1 - reading.reduction)
     step = 10.0 ** -(reading.decimals or 0) / (unit or reading.unit or Unit.NUMBER).scale
     if abs(stated - computed) > step + 1e-9 * (1 + abs(computed)):
         notes.append(
             f"target {format_value(stated, unit, reading.decimals)} differs from "
-            f"{format_value(baseline, unit)} ({baseline_year}) less {reduction_of(reading) * 100:g}% = "
+            f"{format_value(baseline, unit)} ({baseline_year}) less {reading.reduction * 100:g}% = "
             f"{format_value(computed, unit, (reading.decimals or 0) + 1)}"
         )
     return stated, notes
 
 
-def reduction_of(reading: Reading) -> float:
-    return reading.reduction or 0.0
+def _stated_unit(reading: Reading) -> Unit | None:
+    """The unit a figure states ('15.59%', '53.7 per 1,000'), when the Indicators sheet gives none."""
+    return reading.unit if reading.unit not in (None, Unit.NUMBER) else None
 
 
-def _baseline(book: Partnership, ind: Indicator, years: list[str]) -> tuple[float | None, str | None]:
-    """The last baseline year's outturn: the latest outturn before the reporting year."""
-    start = year_key(book.settings.reporting_year)
-    for year in reversed(years):
-        if year_key(year) >= start:
-            continue
-        record = book.record(ind.ref, year)
-        if record is None:
-            continue
-        reading = read_cell(record.outturn)
-        value, _ = in_row_unit(reading, ind.unit)
-        if value is not None:
-            return value, year
-    return None, None
-
-
-def _previous(book: Partnership, ind: Indicator, years: list[str]) -> tuple[float | None, str | None]:
-    """The figure to compare with, by the rule the Data sheet's Trend formula also follows.
-
-    The previous quarter when it holds anything, else last year's outturn (per indicator: the same
-    quarter last year).  "Last year" is the indicator's latest year before the reporting year.  A
-    figure that holds no value or cannot be right gives no direction of travel.
-    """
-    year, quarter = book.settings.reporting_year, book.settings.current_quarter
-    start = year_key(year)
-    last_year = next((y for y in reversed(years) if year_key(y) < start and book.record(ind.ref, y)), None)
-    this = book.record(ind.ref, year)
-    last = book.record(ind.ref, last_year) if last_year else None
-    if ind.trend_basis is TrendBasis.SAME_QUARTER_LAST_YEAR:
-        label, cell = f"{last_year} {QUARTERS[quarter - 1]}", last.quarters[quarter - 1] if last else None
-    elif quarter > 1 and this and not _blank(this.quarters[quarter - 2]):
-        label, cell = f"{year} {QUARTERS[quarter - 2]}", this.quarters[quarter - 2]
-    else:
-        label, cell = f"{last_year} outturn", last.outturn if last else None
-    reading = read_cell(cell)
-    value, _ = in_row_unit(reading, ind.unit)
-    if value is None or value_problems(reading, value, ind.unit):
-        return None, None
-    return value, label
-
-
-def _blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, str) and cell == "")
-
-
-def value_interval(
-    reading: Reading, value: float, unit: Unit | None, population: float | None = None
-) -> tuple[stats.Interval, str] | None:
-    """The 95% interval of a figure and what it rests on, where its counts are known; else None.
-
-    Wilson for a proportion with its counts ("50% (62/124)"), Byar for a whole-number count, and
-    Byar on the implied count for a rate per 1,000 when the population is known.
-    """
-    unit = unit or reading.unit
-    try:
-        if reading.numerator is not None and reading.denominator:
-            if unit is not Unit.PERCENT:
-                return None
-            basis = f"{reading.numerator:g}/{reading.denominator:g}"
-            return stats.wilson_interval(reading.numerator, reading.denominator), basis
-        if unit is Unit.NUMBER and float(value).is_integer():
-            return stats.byar_interval(value), "count"
-        if unit is Unit.PER_1000 and population:
-            pop = float(population)
-            count = round(value * pop / 1000)
-            basis = f"about {count:,} in a population of {pop:,.0f}"
-            return stats.byar_interval(count).scaled(1000 / pop), basis
-    except ValueError:
+def _checked_value(reading: Reading, unit: Unit | None) -> float | None:
+    """A figure's value in the row's unit; None when it holds none or cannot be right."""
+    value, _ = in_row_unit(reading, unit)
+    if value is None or value_problems(reading, value, unit):
         return None
-    return None
+    return value
 
 
-def _add_significance(ev: Evaluation, ind: Indicator, fact: _Facts, population: float | None) -> None:
-    """Note whether the target lies inside the 95% interval of the value (never changes the status)."""
-    reading = fact.value_reading
-    if ev.status in (Status.CHECK, Status.AWAITED) or reading is None or ev.value is None:
-        return
-    unit = ind.unit or reading.unit
-    found = value_interval(reading, ev.value, unit, ind.population or population)
-    if found is None:
-        return
-    interval, basis = found
-    ev.interval = interval
-    if ev.target is None:
-        return
-    verdict = stats.compare_to_target(interval, ev.target)
-    places = {Unit.PERCENT: 2, Unit.PER_1000: 1}.get(unit, 0)
-    span = f"{format_value(interval.low, unit, places)}–{format_value(interval.high, unit, places)}"
-    joiner = "from" if verdict == "not significantly different" else ""
-    ev.notes.append(
-        f"95% interval {span} ({interval.method}, {basis}): "
-        + " ".join(filter(None, [verdict, joiner, f"the {format_value(ev.target, unit)} target"]))
-    )
+def _tolerance(cell: object) -> float:
+    if isinstance(cell, float):
+        tolerance = cell
+    else:
+        tolerance = parse_fraction(cell, what="a tolerance") if not _blank(cell) else None
+    if tolerance is None:
+        return DEFAULT_TOLERANCE
+    if tolerance < 0 or tolerance != tolerance:
+        raise CellError(f"{cell}", "a tolerance of zero or more")
+    return tolerance
 
 
-def _shown(reading: Reading) -> str:
-    return reading.text.strip()
+def _population(cell: object) -> float | None:
+    if _blank(cell):
+        return None
+    if isinstance(cell, (int, float)):
+        return float(cell) if cell > 0 else None
+    value = read_cell(cell).value
+    return value if value and value > 0 else None
 
 
-def _nan(value: float | None) -> float:
-    return _NAN if value is None else value
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+

@@ -14,7 +14,10 @@ from csp_status.core.vocabulary import DEFAULT_TOLERANCE, Polarity, ToleranceKin
 from csp_status.core.errors import CellError
 from csp_status.core.vocabulary import Unit
 
-__all__ = ["Indicator", "YearRecord", "Settings", "Partnership", "year_key", "QUARTERS"]
+__all__ = [
+    "Indicator", "YearRecord", "Settings", "Partnership", "QUARTERS", "year_key", "year_label", "next_year",
+    "previous_year",
+]
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 _YEAR = re.compile(r"^\s*(\d{4})\s*(?:[/-]\s*(\d{2}|\d{4}))?\s*$", re.ASCII)
@@ -28,9 +31,19 @@ def year_key(year: str) -> int:
     return int(match[1])
 
 
-def next_year(year: str) -> str:
-    start = year_key(year) + 1
+def year_label(start: int) -> str:
+    """The reporting year that starts in calendar year ``start``: 2011 -> '2011/12'."""
     return f"{start}/{(start + 1) % 100:02d}"
+
+
+def next_year(year: str) -> str:
+    """'2011/12' -> '2012/13'."""
+    return year_label(year_key(year) + 1)
+
+
+def previous_year(year: str) -> str:
+    """'2011/12' -> '2010/11'."""
+    return year_label(year_key(year) - 1)
 
 
 @dataclass

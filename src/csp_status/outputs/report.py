@@ -25,7 +25,7 @@ from csp_status.core.wording import format_value
 from csp_status.core.errors import ReportError
 from csp_status.core.judgement import Evaluation, evaluate
 from csp_status.workbook.layout import STATUS_COLOURS as NEW_BOOK_COLOURS
-from csp_status.core.model import QUARTERS, Indicator, Partnership, year_key
+from csp_status.core.model import Indicator, Partnership, QUARTERS, previous_year
 from csp_status.outputs.report_chart import ChartData, trend_chart_svg
 from csp_status.outputs.trends import chart_points
 from csp_status.workbook.package import Package
@@ -155,7 +155,7 @@ def _counts(evaluations: list[Evaluation], colours: Colours) -> str:
 
 def _summary_table(book: Partnership, evaluations: list[Evaluation], colours: Colours) -> str:
     s = book.settings
-    last_year = f"{year_key(s.reporting_year) - 1}/{year_key(s.reporting_year) % 100:02d}"
+    last_year = previous_year(s.reporting_year)
     quarter = f"{QUARTERS[s.current_quarter - 1]}*"
     head = ("Ref", "Indicator", f"{last_year} outturn", f"{quarter} {s.reporting_year}",
             f"Target {s.reporting_year}", "Status", "Gap to target", "Direction of travel")

@@ -15,7 +15,7 @@ from csp_status.core.vocabulary import Status
 from csp_status.core.commentary import draft_commentary
 from csp_status.core.judgement import Evaluation
 from csp_status.workbook.layout import Style
-from csp_status.core.model import QUARTERS, Partnership, year_key
+from csp_status.core.model import Partnership, QUARTERS, year_key, year_label
 
 __all__ = ["summary_rows", "summary_sheet", "summary_merges", "summary_widths", "GROUPS", "ADDED_HEADERS"]
 
@@ -36,7 +36,7 @@ _STATUS_STYLE = {
 
 def _years(start: str, offsets: range) -> list[str]:
     first = year_key(start)
-    return [f"{first + k}/{(first + k + 1) % 100:02d}" for k in offsets]
+    return [year_label(first + k) for k in offsets]
 
 
 def summary_rows(book: Partnership, evaluations: list[Evaluation]) -> list[list[str]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from csp_status.workbook.book_write import HEADER, SheetSpec, sheet_xml
 from csp_status.core.judgement import Evaluation, value_problems
 from csp_status.workbook.layout import Style
-from csp_status.core.model import QUARTERS, Indicator, Partnership, year_key
+from csp_status.core.model import Indicator, Partnership, QUARTERS, year_key, year_label
 from csp_status.core.vocabulary import Unit
 from csp_status.core.parse import in_row_unit, read_cell
 
@@ -62,7 +62,7 @@ def chart_points(book: Partnership, ind: Indicator) -> ChartPoints:
     """The figures an indicator's charts (the Trends sheet's and the board pack's) are drawn from."""
     s = book.settings
     start = year_key(s.reporting_year)
-    years = [f"{start - k}/{(start - k + 1) % 100:02d}" for k in range(s.baseline_years, 0, -1)]
+    years = [year_label(start - k) for k in range(s.baseline_years, 0, -1)]
     cells = [getattr(book.record(ind.ref, year), "outturn", None) for year in years]
     record = book.record(ind.ref, s.reporting_year)
     cells += list(record.quarters) if record else [None] * len(QUARTERS)

@@ -16,7 +16,7 @@ from csp_status.core.vocabulary import parse_trend_basis, parse_polarity, parse_
 from csp_status.core.errors import BookError, CellError, text_preview
 from csp_status.workbook.layout import DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DATA_INPUT_HEADERS, INDICATOR_HEADERS, INDICATORS, SETTING_LABELS, SETTINGS, STYLE_LABELS, SUMMARY
 from csp_status.core.vocabulary import parse_unit_word
-from csp_status.core.model import Indicator, Partnership, Settings, YearRecord, year_key
+from csp_status.core.model import Indicator, Partnership, Settings, YearRecord, year_key, year_label
 from csp_status.core.numfmt import format_number
 from csp_status.core.parse import SheetNumber, parse_cell, parse_fraction
 from csp_status.workbook.cells import Formula, col_letter
@@ -231,8 +231,7 @@ def _settings(cells: Cells, where: _Where) -> tuple[Settings, dict[str, object]]
     row, year = found["reporting_year"]
     try:
         year_text = cell_text(year).strip()
-        start = year_key(year_text)
-        settings.reporting_year = f"{start}/{(start + 1) % 100:02d}"
+        settings.reporting_year = year_label(year_key(year_text))
     except CellError as err:
         raise BookError(f"{where(SETTINGS, row, 2)}: {err}; type a year such as '2011/12'") from None
     row, quarter = found["current_quarter"]
@@ -368,8 +367,7 @@ def _blank_as_none(value: object) -> object:
 @lru_cache(maxsize=256)
 def _reporting_year(text: str) -> str:
     """'2011/12', '2011-12' or '2011' -> '2011/12' (an error for anything else)."""
-    start = year_key(text)
-    return f"{start}/{(start + 1) % 100:02d}"
+    return year_label(year_key(text))
 
 
 def _legend_styles(cells: Cells, styles: dict[tuple[int, int], int]) -> dict[str, int]:

@@ -12,6 +12,7 @@ from csp_status.workbook.layout import CONFIG, DATA, DATA_FORMULA_HEADERS, DATA_
 from csp_status.core.vocabulary import UNIT_WORDS
 from csp_status.core.model import Partnership, year_key
 from csp_status.core.parse import SheetNumber
+from csp_status.workbook import data_columns
 from csp_status.workbook.cells import Formula, cell_xml, col_letter
 
 __all__ = ["SheetSpec", "sheet_xml", "book_parts", "STYLES_XML", "RIBBON_PART", "VBA_PART"]
@@ -38,6 +39,7 @@ class SheetSpec:
     landscape: bool = False
     tab_color: str | None = None
     fit_rows: bool = False  # give wrapped rows the height their text needs (Excel does not on open)
+    folded: frozenset[int] = frozenset()  # columns in one outline group, folded away (a + opens them)
 
 
 def sheet_xml(spec: SheetSpec) -> bytes:
@@ -45,6 +47,7 @@ def sheet_xml(spec: SheetSpec) -> bytes:
     out = [HEADER, f'<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">']
     pr = f'<sheetPr codeName="{spec.code_name}">' if spec.code_name else "<sheetPr>"
     pr += f'<tabColor rgb="{spec.tab_color}"/>' if spec.tab_color else ""
+    pr += '<outlinePr summaryRight="0"/>' if spec.folded else ""
     pr += '<pageSetUpPr fitToPage="1"/></sheetPr>' if spec.landscape else "</sheetPr>"
     out.append(pr)
     last_col = max((len(r) for r in spec.rows), default=1) or 1
@@ -66,11 +69,15 @@ def sheet_xml(spec: SheetSpec) -> bytes:
         )
     else:
         out.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
-    out.append('<sheetFormatPr defaultRowHeight="15"/>')
+    outline = ' outlineLevelCol="1"' if spec.folded else ""
+    out.append(f'<sheetFormatPr defaultRowHeight="15"{outline}/>')
     if spec.widths:
         out.append("<cols>")
+        summary = min(spec.folded) - 1 if spec.folded else 0  # the column that holds the + button
         for col in sorted(spec.widths):
-            out.append(f'<col min="{col}" max="{col}" width="{spec.widths[col]:g}" customWidth="1"/>')
+            fold = ' hidden="1" outlineLevel="1"' if col in spec.folded else ""
+            fold += ' collapsed="1"' if col == summary else ""
+            out.append(f'<col min="{col}" max="{col}" width="{spec.widths[col]:g}" customWidth="1"{fold}/>')
         out.append("</cols>")
     out.append("<sheetData>")
     heights = fitted_heights(spec.rows, spec.widths, spec.merges) if spec.fit_rows else {}
@@ -202,9 +209,13 @@ def _data_sheet(book: Partnership) -> SheetSpec:
             assert len(row) == inputs
             row += [(Formula(formulas[h], ""), Style.CALCULATED) for h in DATA_FORMULA_HEADERS]
             rows.append(row)
-    widths = {1: 11, 2: 9, 3: 16, 4: 22, 5: 16, 6: 16, 7: 16, 8: 16, 9: 50, 10: 30, 11: 30, 12: 30,
-              13: 11, 14: 11, 15: 11, 16: 12}
-    return SheetSpec(rows, widths=widths, freeze="C2", code_name="Sheet3", fit_rows=True)
+    widths = {1: 11, 2: 9, 3: 16, 4: 22, 5: 16, 6: 16, 7: 16, 8: 16, 9: 50, 10: 30, 11: 30, 12: 30}
+    folded = set()
+    for c, column in enumerate(data_columns.COLUMNS, start=inputs + 1):
+        widths[c] = max(11, len(column.header) + 2)
+        if column.helper:
+            folded.add(c)
+    return SheetSpec(rows, widths=widths, freeze="C2", code_name="Sheet3", fit_rows=True, folded=frozenset(folded))
 
 
 def _settings_sheet(book: Partnership) -> SheetSpec:

@@ -5,7 +5,7 @@ One place for the layout, shared by the writer (new books), the reader and the r
 
 from __future__ import annotations
 
-from csp_status.core.model import QUARTERS
+from csp_status.workbook import data_columns
 
 __all__ = [
     "SUMMARY", "TRENDS", "INDICATORS", "DATA", "SETTINGS", "CONFIG", "SHEETS", "SHEET_NUMBERS",
@@ -28,10 +28,8 @@ INDICATOR_HEADERS = (
     "Ref", "Description", "Polarity", "Unit", "Tolerance", "Tolerance kind", "Trend basis",
     "Comparator", "Population", "Notes",
 )
-DATA_INPUT_HEADERS = (
-    "Ref", "Year", "Outturn", "Target", *QUARTERS, *(f"{q} commentary" for q in QUARTERS),
-)
-DATA_FORMULA_HEADERS = ("Value now", "Status", "Gap", "Trend")
+DATA_INPUT_HEADERS = data_columns.INPUTS
+DATA_FORMULA_HEADERS = data_columns.FORMULA_HEADERS  # the calculated columns (see data_columns)
 DATA_HEADERS = DATA_INPUT_HEADERS + DATA_FORMULA_HEADERS
 
 # Settings: label in column A, value in column B, from row 3; each value has a defined name.
@@ -90,35 +88,9 @@ class Style:
                 "AWAITED": AWAITED, "CHECK": CHECK}
 
 
-def _lookup(col: str, r: int) -> str:
-    return f"INDEX(Indicators!${col}:${col},MATCH($A{r},Indicators!$A:$A,0))"
-
-
 def data_formulas(r: int) -> dict[str, str]:
-    """The formula of each calculated column on Data row r (text without '=').
-
-    Each works on the row's own inputs and the Settings names, for the reporting year's row only;
-    the row above holds the indicator's previous year (rows are kept in year order).  Blank cells
-    reached through IF are guarded with <>"" because Excel would otherwise pass them on as 0.
-    """
-    now = f"INDEX($E{r}:$H{r},CurrentQuarter)"
-    same_row = f"$A{r - 1}=$A{r}"
-    last_outturn = f'IF(AND({same_row},$C{r - 1}<>""),$C{r - 1},"")'
-    previous_quarter = f"INDEX($E{r}:$H{r},CurrentQuarter-1)"
-    last_year_quarter = f"INDEX($E{r - 1}:$H{r - 1},CurrentQuarter)"
-    same_quarter = f'IF(AND({same_row},{last_year_quarter}<>""),{last_year_quarter},"")'
-    previous = (
-        f'IF({_lookup("G", r)}="same quarter last year",{same_quarter},'
-        f'IF(CurrentQuarter=1,{last_outturn},IF({previous_quarter}="",{last_outturn},{previous_quarter})))'
-    )
-    polarity = _lookup("C", r)
-    current = f"$B{r}=ReportingYear"
-    return {
-        "Value now": f'IF({current},CSP_VALUE({now}),"")',
-        "Status": f'IF({current},CSP_STATUS({now},$D{r},{polarity},{_lookup("E", r)},{_lookup("F", r)}),"")',
-        "Gap": f'IF({current},CSP_GAP({now},$D{r}),"")',
-        "Trend": f'IF({current},CSP_TREND({now},{previous},{polarity}),"")',
-    }
+    """The formula of each calculated column on Data row r (text without '='): see ``data_columns``."""
+    return data_columns.formulas(r)
 
 
 # The xlwings settings sheet: keys in column A, values in column B.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from csp_status.core.vocabulary import polarity_from_wording
 from csp_status.core.errors import BookError
-from csp_status.core.model import Indicator, Partnership, Settings, YearRecord, next_year, year_key
+from csp_status.core.model import Indicator, Partnership, Settings, YearRecord, next_year, year_key, year_label
 from csp_status.core.vocabulary import Unit
 from csp_status.core.parse import read_cell
 
@@ -295,8 +295,7 @@ def _col(index: int) -> str:
 
 
 def _norm_year(text: str) -> str:
-    start = year_key(text)
-    return f"{start}/{(start + 1) % 100:02d}"
+    return year_label(year_key(text))
 
 
 def _keep(cell: object) -> object:

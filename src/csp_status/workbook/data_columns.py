@@ -1,0 +1,243 @@
+"""The Data sheet's calculated columns: one table gives each column's formula and its shown value.
+
+Each :class:`Column` names the expression it calls and the columns of its own row it reads, by
+header.  From that one entry come both the formula text written into the sheet (short, reading
+named columns of the same row, so sorting and filtering the sheet keep it right) and the Python
+that works out the value Excel will show (written by the refresh as the cell's cached value, for
+readers without Excel).  The ``CSP_*`` expressions call the worksheet functions' own rules; the
+few sheet expressions (a row's key, a look-up, the current quarter's cell) carry their Excel text
+and its Python meaning side by side.
+
+Columns other than ``Key`` calculate on the reporting year's rows only; on other rows they show "".
+The helper columns (everything but Value now, Status, Gap and Trend) are grouped, so officers can
+fold them away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from csp_status.core import functions
+from csp_status.core.errors import CspError
+from csp_status.core.model import QUARTERS, year_label
+from csp_status.workbook.cells import col_letter
+
+__all__ = ["Column", "COLUMNS", "FORMULA_HEADERS", "SHOWN_HEADERS", "RowContext", "formulas", "shown_values",
+           "concat_text"]
+
+INPUTS = ("Ref", "Year", "Outturn", "Target", *QUARTERS, *(f"{q} commentary" for q in QUARTERS))
+_QUARTER_RANGE = (INPUTS.index("Q1") + 1, INPUTS.index("Q4") + 1)
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """What a row's formulas can see, for working out their values in Python.
+
+    ``cell_at(row, header)`` gives an input cell of the Data sheet as a worksheet function receives
+    it (numbers as numbers, text as text, blank as None); ``indicator(row, header)`` a cell of the
+    Indicators sheet; ``indicator_row(ref)`` the Indicators row of a ref (0 when none, as MATCH in
+    IFERROR); ``key_row(key)`` the Data row holding a Key (0 when none).  ``reporting_year`` is the
+    Settings cell as typed.
+    """
+
+    row: int
+    cell_at: Callable[[int, str], object]
+    reporting_year: str
+    quarter: int
+    indicator_row: Callable[[str], int]
+    indicator: Callable[[int, str], object]
+    key_row: Callable[[str], int]
+
+    def cell(self, header: str) -> object:
+        return self.cell_at(self.row, header)
+
+
+@dataclass(frozen=True)
+class _Expression:
+    """A sheet expression: its formula text from the argument references, and its Python value."""
+
+    text: Callable[..., str]
+    value: Callable[..., object]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    expression: str
+    arguments: tuple[str, ...]
+    every_row: bool = False  # else: the reporting year's rows only ("" elsewhere)
+    helper: bool = True
+
+
+def concat_text(value: object) -> str:
+    """A cell as Excel's & operator makes it text: numbers to 15 significant digits, blank ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.15g}"
+    return str(value)
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == ""
+
+
+def _pick(value: object) -> object:
+    """IF(x="","",x): a blank stays blank (a bare reference to a blank cell would show 0)."""
+    return "" if _blank(value) else value
+
+
+def _last_year_key(ref: object, year: object) -> str | None:
+    """Ref & "|" & last year, as the Last year row formula builds it (None where Excel would fail)."""
+    text = concat_text(year)
+    try:
+        start = int(text[:4])
+    except ValueError:
+        return None
+    return f"{concat_text(ref)}|{year_label(start - 1)}"
+
+
+def _indicator_column(header: str, letter: str) -> _Expression:
+    return _Expression(
+        text=lambda row: f'IF({row}=0,"",INDEX(Indicators!${letter}:${letter},{row})&"")',
+        value=lambda ctx, row: "" if not row else concat_text(ctx.indicator(int(row), header)),
+    )
+
+
+def _udf(name: str, rule: Callable[..., object]) -> _Expression:
+    def value(ctx: RowContext, *args: object) -> object:
+        try:
+            result = rule(*args)
+        except CspError as err:
+            return functions.error_text(err)
+        if result is None:
+            return ""
+        return getattr(result, "value", result)
+
+    return _Expression(text=lambda *refs: f"{name}({','.join(refs)})", value=value)
+
+
+_Q1, _Q4 = (col_letter(c) for c in _QUARTER_RANGE)
+
+EXPRESSIONS: Mapping[str, _Expression] = {
+    "key": _Expression(
+        text=lambda ref, year: f'{ref}&"|"&{year}',
+        value=lambda ctx, ref, year: f"{concat_text(ref)}|{concat_text(year)}",
+    ),
+    "indicator row": _Expression(
+        text=lambda ref: f"IFERROR(MATCH({ref},Indicators!$A:$A,0),0)",
+        value=lambda ctx, ref: ctx.indicator_row(concat_text(ref)),
+    ),
+    "last year row": _Expression(
+        text=lambda ref, year, key: (
+            f'IFERROR(MATCH({ref}&"|"&(LEFT({year},4)-1)&"/"&RIGHT(LEFT({year},4),2),{key},0),0)'
+        ),
+        value=lambda ctx, ref, year, key: ctx.key_row(k) if (k := _last_year_key(ref, year)) else 0,
+    ),
+    "current quarter": _Expression(
+        text=lambda: (
+            f'IF(INDEX(${_Q1}{{r}}:${_Q4}{{r}},CurrentQuarter)="","",INDEX(${_Q1}{{r}}:${_Q4}{{r}},CurrentQuarter))'
+        ),
+        value=lambda ctx: _pick(ctx.cell(QUARTERS[ctx.quarter - 1])),
+    ),
+    "previous quarter": _Expression(
+        text=lambda: (
+            f'IF(CurrentQuarter=1,"",IF(INDEX(${_Q1}{{r}}:${_Q4}{{r}},CurrentQuarter-1)="","",'
+            f'INDEX(${_Q1}{{r}}:${_Q4}{{r}},CurrentQuarter-1)))'
+        ),
+        value=lambda ctx: "" if ctx.quarter == 1 else _pick(ctx.cell(QUARTERS[ctx.quarter - 2])),
+    ),
+    "last year outturn": _Expression(
+        text=lambda row: f'IF({row}=0,"",IF(INDEX($C:$C,{row})="","",INDEX($C:$C,{row})))',
+        value=lambda ctx, row: "" if not row else _pick(ctx.cell_at(int(row), "Outturn")),
+    ),
+    "last year same quarter": _Expression(
+        text=lambda row: (
+            f'IF({row}=0,"",IF(INDEX(${_Q1}:${_Q4},{row},CurrentQuarter)="","",'
+            f'INDEX(${_Q1}:${_Q4},{row},CurrentQuarter)))'
+        ),
+        value=lambda ctx, row: "" if not row else _pick(ctx.cell_at(int(row), QUARTERS[ctx.quarter - 1])),
+    ),
+    "polarity": _indicator_column("Polarity", "C"),
+    "unit": _indicator_column("Unit", "D"),
+    "tolerance": _indicator_column("Tolerance", "E"),
+    "tolerance kind": _indicator_column("Tolerance kind", "F"),
+    "trend basis": _indicator_column("Trend basis", "G"),
+    "CSP_PREVIOUS": _udf("CSP_PREVIOUS", functions.csp_previous),
+    "CSP_VALUE": _udf("CSP_VALUE", functions.csp_value),
+    "CSP_STATUS": _udf("CSP_STATUS", functions.csp_status),
+    "CSP_GAP": _udf("CSP_GAP", functions.csp_gap),
+    "CSP_TREND": _udf("CSP_TREND", functions.csp_trend),
+}
+
+# The calculated columns, in sheet order after the inputs: what officers read first, then helpers.
+COLUMNS: tuple[Column, ...] = (
+    Column("Value now", "CSP_VALUE", ("Current", "Unit"), helper=False),
+    Column("Status", "CSP_STATUS", ("Current", "Target", "Polarity", "Tolerance", "Tolerance kind", "Unit",
+                                    "Last year outturn"), helper=False),
+    Column("Gap", "CSP_GAP", ("Current", "Target", "Unit", "Last year outturn"), helper=False),
+    Column("Trend", "CSP_TREND", ("Current", "Previous", "Polarity", "Unit"), helper=False),
+    Column("Current", "current quarter", ()),
+    Column("Previous", "CSP_PREVIOUS", ("Previous quarter", "Last year outturn", "Last year same quarter",
+                                        "Trend basis")),
+    Column("Polarity", "polarity", ("Indicator row",)),
+    Column("Unit", "unit", ("Indicator row",)),
+    Column("Tolerance", "tolerance", ("Indicator row",)),
+    Column("Tolerance kind", "tolerance kind", ("Indicator row",)),
+    Column("Trend basis", "trend basis", ("Indicator row",)),
+    Column("Previous quarter", "previous quarter", ()),
+    Column("Last year outturn", "last year outturn", ("Last year row",)),
+    Column("Last year same quarter", "last year same quarter", ("Last year row",)),
+    Column("Indicator row", "indicator row", ("Ref",)),
+    Column("Last year row", "last year row", ("Ref", "Year", "Key")),
+    Column("Key", "key", ("Ref", "Year"), every_row=True),
+)
+FORMULA_HEADERS = tuple(column.header for column in COLUMNS)
+SHOWN_HEADERS = tuple(column.header for column in COLUMNS if not column.helper)
+_BY_HEADER = {column.header: column for column in COLUMNS}
+_LETTERS = {header: col_letter(i + 1) for i, header in enumerate(INPUTS + FORMULA_HEADERS)}
+
+
+def _reference(header: str, r: int, *, whole_column: bool = False) -> str:
+    letter = _LETTERS[header]
+    return f"${letter}:${letter}" if whole_column else f"${letter}{r}"
+
+
+def formulas(r: int) -> dict[str, str]:
+    """Each calculated column's formula on Data row ``r`` (text without '=')."""
+    out = {}
+    for column in COLUMNS:
+        # Last year row looks up the whole Key column; every other argument is a cell of row r
+        refs = [_reference(a, r, whole_column=a == "Key" and column.header == "Last year row")
+                for a in column.arguments]
+        inner = EXPRESSIONS[column.expression].text(*refs).replace("{r}", str(r))
+        out[column.header] = inner if column.every_row else f'IF($B{r}=ReportingYear,{inner},"")'
+    return out
+
+
+def shown_values(ctx: RowContext) -> dict[str, object]:
+    """Each calculated column's value on the context's row, as Excel will calculate it."""
+    on_reporting_year = concat_text(ctx.cell("Year")).lower() == ctx.reporting_year.lower()
+    values: dict[str, object] = {}
+
+    def value_of(header: str) -> object:
+        if header in values:
+            return values[header]
+        column = _BY_HEADER.get(header)
+        if column is None:
+            got = ctx.cell(header)
+        elif not (column.every_row or on_reporting_year):
+            got = ""
+        else:
+            args = [value_of(a) for a in column.arguments]
+            got = EXPRESSIONS[column.expression].value(ctx, *args)
+        if column is not None:
+            values[header] = got
+        return got
+
+    for column in COLUMNS:
+        value_of(column.header)
+    return values
