@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import bookedit
-from csp_status.workbook.layout import DATA_FORMULA_HEADERS
+from csp_status.workbook.layout import DATA_FORMULA_HEADERS, data_formulas
 from csp_status.workbook.book_read import cell_text, read_book
 from csp_status.core.vocabulary import Polarity, ToleranceKind, TrendBasis
 from csp_status.core.errors import BookError
@@ -85,7 +85,7 @@ def test_read_book_formula_cells_keep_their_cached_values(imported):
     status = master.data_cells[(row, 14)]
     assert isinstance(status, Formula)
     assert status.cached == "GREEN"
-    assert status.text.startswith(f"IF($B{row}=ReportingYear,CSP_STATUS(")
+    assert status.text == data_formulas(row)["Status"]
 
 
 def test_read_book_columns_found_by_header(book):
@@ -258,4 +258,4 @@ def test_openpyxl_data_only_reads_statuses(imported):
     assert got == EXPECTED_STATUS_COLUMN
     assert sheet["N2"].value is None  # other years: empty, not an error
     formulas = openpyxl.load_workbook(imported, keep_vba=True)["Data"]
-    assert formulas["N5"].value.startswith("=IF($B5=ReportingYear,CSP_STATUS(")
+    assert formulas["N5"].value == "=" + data_formulas(5)["Status"]

@@ -15,6 +15,8 @@ from python_calamine import CalamineWorkbook
 
 import bookedit
 from csp_status.importer import import_legacy
+from csp_status.workbook.data_columns import ADD_IN_MISSING_FORMULA
+from csp_status.workbook.layout import DATA_FORMULA_HEADERS
 from csp_status.refresh import refresh_book
 from libreoffice import LibreOfficeError, _run, convert_to_csv, inspect_book, needs_libreoffice, soffice_path
 
@@ -68,6 +70,42 @@ def test_convert_to_csv_data_shows_cached_statuses(refreshed, tmp_path):
     assert got == {(ref, year): (s if year == "2011/12" else "") for ref, s in zip(PM, STATUSES) for year in YEARS}
 
 
+def _same_shown(lo: str, cached: object) -> bool:
+    """One cell as LibreOffice shows it (CSV text) and as the book caches it."""
+    if isinstance(cached, float):
+        return lo != "" and abs(float(lo) - cached) <= 1e-9 * (1 + abs(cached))
+    return lo == str(cached)
+
+
+@pytest.mark.parametrize("which", ["bundled", "refreshed"])
+def test_data_sheet_in_libreoffice_shows_what_excel_shows(which, refreshed, tmp_path):
+    """LibreOffice cannot run the CSP functions: it keeps the values the refresh cached, and the cells
+    whose cached value is "" (which it recalculates on load) show that blank too, never #VALUE!."""
+    book = Path(__file__).resolve().parents[1] / "csp_workbook.xlsm" if which == "bundled" else refreshed
+    shown = convert_to_csv(book, "Data", tmp_path)
+    cached = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Data").to_python()
+    assert [cell for row in shown for cell in row if cell.startswith(("#", "Err:"))] == []
+    first = shown[0].index("Value now")
+    assert shown[0][first:] == list(DATA_FORMULA_HEADERS)
+    differ = [(r + 1, shown[0][c], shown[r][c], cached[r][c])
+              for r in range(1, len(cached)) for c in range(first, len(cached[r]))
+              if not _same_shown(shown[r][c], cached[r][c])]
+    assert differ == []
+    assert sum(1 for row in cached[1:] for cell in row[first:] if cell == "") > 13  # blanks recalculated
+
+
+def test_add_in_missing_is_blank_outside_excel(refreshed, tmp_path):
+    """The name the CSP cells fall back on: "" in LibreOffice; Excel (POWER(0,0) is #NUM! there)
+    shows the message instead."""
+    book = tmp_path / "x.xlsm"
+    shutil.copyfile(refreshed, book)
+    bookedit.set_formula(book, "Settings", "D1", "AddInMissing", "x")
+    bookedit.set_formula(book, "Settings", "D2", "ISERROR(POWER(0,0))", "x")
+    cells = inspect_book(book, cells=["Settings!D1", "Settings!D2"], recalc=True)["cells"]
+    assert (cells["Settings!D1"]["string"], cells["Settings!D2"]["string"]) == ("", "FALSE")
+    assert "install the xlwings add-in" in ADD_IN_MISSING_FORMULA and "ISERROR(POWER(0,0))" in ADD_IN_MISSING_FORMULA
+
+
 def test_inspect_book_loads_vba_and_cells(refreshed):
     row = bookedit.find_row(refreshed, "Data", A="CNP PM2", B="2011/12")
     result = inspect_book(refreshed, cells=["Summary!R4:R12", f"Data!N{row}", "CurrentQuarter"])
@@ -78,7 +116,7 @@ def test_inspect_book_loads_vba_and_cells(refreshed):
     assert [r[0] for r in cells["Summary!R4:R12"]["strings"]] == STATUSES
     status = cells[f"Data!N{row}"]
     assert (status["string"], status["type"]) == ("RED", "formula")
-    assert status["formula"].startswith(f"=IF($B{row}=ReportingYear;CSP_STATUS(")
+    assert status["formula"].startswith(f"=IF($B{row}=ReportingYear;IFERROR(CSP_STATUS(")
     assert cells["CurrentQuarter"]["value"] == 1.0
 
 

@@ -16,6 +16,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 import bookedit
+from csp_status.workbook.layout import data_formulas
 from csp_status.core.errors import BookError
 from csp_status.workbook.layout import Style
 from csp_status.refresh import refresh_book
@@ -90,7 +91,7 @@ def test_refresh_book_pm2_typed_as_positive_is_red(book):
         "RED", "+0.65 pts (9.2% above target)", "↓ WORSENING", "",
     ]
     formula, cached = bookedit.cached_value(book, "Data", f"N{row}")
-    assert formula.startswith(f"IF($B{row}=ReportingYear,CSP_STATUS(")
+    assert formula == data_formulas(row)["Status"]
     assert cached == "RED"
 
 

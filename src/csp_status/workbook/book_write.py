@@ -244,6 +244,7 @@ def _workbook_xml(book: Partnership) -> bytes:
         row = SETTING_FIRST_ROW + list(SETTING_LABELS).index(key)
         names.append(f'<definedName name="{name}">{SETTINGS}!$B${row}</definedName>')
     names.append(f"<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">{SUMMARY}!$1:$3</definedName>")
+    names.append(f'<definedName name="{data_columns.ADD_IN_MISSING}">{_esc(data_columns.ADD_IN_MISSING_FORMULA)}</definedName>')
     return (
         f'{HEADER}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
         '<workbookPr codeName="ThisWorkbook" defaultThemeVersion="124226"/>'

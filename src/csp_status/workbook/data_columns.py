@@ -24,7 +24,7 @@ from csp_status.core.model import QUARTERS, year_label
 from csp_status.workbook.cells import col_letter
 
 __all__ = ["Column", "COLUMNS", "FORMULA_HEADERS", "SHOWN_HEADERS", "RowContext", "formulas", "shown_values",
-           "concat_text"]
+           "concat_text", "ADD_IN_MISSING", "ADD_IN_MISSING_FORMULA"]
 
 INPUTS = ("Ref", "Year", "Outturn", "Target", *QUARTERS, *(f"{q} commentary" for q in QUARTERS))
 _QUARTER_RANGE = (INPUTS.index("Q1") + 1, INPUTS.index("Q4") + 1)
@@ -117,10 +117,24 @@ def _udf(name: str, rule: Callable[..., object]) -> _Expression:
             return ""
         return getattr(result, "value", result)
 
-    return _Expression(text=lambda *refs: f"{name}({','.join(refs)})", value=value)
+    return _Expression(text=lambda *refs: f"IFERROR({name}({','.join(refs)}),{ADD_IN_MISSING})", value=value)
 
 
 _Q1, _Q4 = (col_letter(c) for c in _QUARTER_RANGE)
+
+# What a CSP_* cell shows when its function cannot run (Excel answers #NAME? without the add-in;
+# LibreOffice, which cannot run Python, #VALUE!): in Excel a message that says what to do, and
+# elsewhere "" - the blank Excel shows there.  LibreOffice recalculates exactly the cells whose
+# cached result is "" when it opens a book (it keeps only non-empty cached results), so without
+# this they would all read #VALUE!.  The test for Excel must not be volatile (INFO() is, and
+# would make LibreOffice recalculate every cell): Excel answers POWER(0,0) with #NUM! (Microsoft's
+# notes on the standard, MS-OI29500 2.1.1018), LibreOffice and other programs with 1.  Python
+# never takes this branch: the functions give a value or a message, never an error.
+ADD_IN_MISSING = "AddInMissing"
+ADD_IN_MISSING_FORMULA = (
+    'IF(ISERROR(POWER(0,0)),'
+    '"#CSP! Excel cannot run the CSP functions: install the xlwings add-in (see the Excel setup guide)","")'
+)
 
 EXPRESSIONS: Mapping[str, _Expression] = {
     "key": _Expression(
