@@ -223,6 +223,9 @@ class _Misfit(Exception):
 def _each(rule: Callable[..., Any], **arguments: Any) -> Any:
     """Apply a one-value rule to every cell of the (broadcast) arguments."""
     names = list(arguments)
+    single = _single_cells(arguments.values())
+    if single is not None:  # the usual call from one cell: every argument one cell (or left out)
+        return _one(rule, names, single)
     try:
         grids = [_grid(name, value) for name, value in arguments.items()]
         height, width = _broadcast_shape(names, grids)
@@ -333,11 +336,36 @@ def _broadcast_shape(names: list[str], grids: list[Sequence[Sequence[Any]]]) -> 
     return height, width
 
 
+def _single_cells(values: Any) -> list[Any] | None:
+    """The arguments' values when each is one cell (``[[x]]`` as xlwings passes it, or a plain
+    value); None when any is a range, for ``_each`` to broadcast."""
+    out = []
+    for value in values:
+        kind = value.__class__
+        if kind is list or kind is tuple:
+            if len(value) != 1:
+                return None
+            row = value[0]
+            if (row.__class__ is not list and row.__class__ is not tuple) or len(row) != 1:
+                return None
+            value = row[0]
+            if value.__class__ is list or value.__class__ is tuple:
+                return None
+        out.append(value)
+    return out
+
+
 def _one(rule: Callable[..., Any], names: list[str], values: list[Any]) -> Any:
     """One cell's result: the rule's answer in Excel's terms, or a one-line message."""
     for name, value in zip(names, values):
-        if isinstance(value, str) and value.startswith(MESSAGE_PREFIX):
-            return value  # another CSP function's message, passed on
+        kind = value.__class__
+        if kind is float or value is None:
+            continue
+        if kind is str:
+            if "#" not in value:
+                continue
+            if value.startswith(MESSAGE_PREFIX):
+                return value  # another CSP function's message, passed on
         error = _excel_error(value)
         if error:
             return f"{MESSAGE_PREFIX}{name} is {error}"

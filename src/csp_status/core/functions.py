@@ -11,7 +11,7 @@ messy text, or blank (None).
 from __future__ import annotations
 
 from csp_status.core.errors import CellError, text_preview
-from csp_status.core.judgement import IndicatorCells, choose_previous, judge
+from csp_status.core.judgement import IndicatorCells, choose_previous, decide, judge
 from csp_status.core.parse import in_row_unit, parse_cell, parse_fraction
 from csp_status.core.rules import rate, target_from_reduction
 from csp_status.core.vocabulary import Status, Trend, parse_unit_word
@@ -81,7 +81,7 @@ def csp_target(baseline: object, reduction: object) -> float:
 
 def csp_gap(actual: object, target: object, unit: object = None, last_outturn: object = None) -> float | None:
     """actual − target in the indicator's units; None when either holds no value or cannot be right."""
-    return judge(IndicatorCells(value=actual, target=target, unit=unit, baseline=last_outturn)).gap
+    return decide(IndicatorCells(value=actual, target=target, unit=unit, baseline=last_outturn)).gap
 
 
 def csp_status(
@@ -96,12 +96,12 @@ def csp_status(
     """GREEN, AMBER, RED, NO TARGET, AWAITED or CHECK for one value against its target."""
     cells = IndicatorCells(value=actual, target=target, polarity=polarity, tolerance=tolerance,
                            tolerance_kind=tolerance_kind, unit=unit, baseline=last_outturn)
-    return judge(cells).status
+    return decide(cells).status
 
 
 def csp_trend(current: object, previous: object, polarity: object, unit: object = None) -> Trend | None:
     """IMPROVING, WORSENING or NO CHANGE against the previous figure; None when either is missing."""
-    return judge(IndicatorCells(value=current, previous=previous, polarity=polarity, unit=unit)).trend
+    return decide(IndicatorCells(value=current, previous=previous, polarity=polarity, unit=unit)).trend
 
 
 def csp_previous(

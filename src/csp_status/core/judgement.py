@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "IndicatorCells", "Evaluation", "judge", "choose_previous", "evaluate", "evaluations_frame",
+    "IndicatorCells", "Decision", "Evaluation", "decide", "judge", "choose_previous", "evaluate", "evaluations_frame",
     "resolve_target", "value_problems", "value_notes", "value_interval", "POLARITY_NOT_SET",
 ]
 
@@ -111,20 +111,39 @@ def _tidy(number: float | None) -> float | None:
     return None if number is None else float(f"{number:.12g}")
 
 
-def judge(cells: IndicatorCells, *, ref: str = "", description: str = "", period: str = "") -> Evaluation:
-    """The judgement of one indicator for one period.
+@dataclass(slots=True)
+class Decision:
+    """What every shell needs of an indicator: its status, gap and trend, the figures they rest on,
+    and the notes saying why (the Summary's judgement adds the wording and the significance)."""
+
+    status: Status
+    value: float | None
+    target: float | None
+    gap: float | None
+    trend: Trend | None
+    previous: float | None
+    unit: Unit | None
+    polarity: Polarity | None
+    tolerance: float
+    tolerance_kind: ToleranceKind
+    reading: Reading
+    target_reading: Reading
+    notes: list[str]
+
+
+def decide(cells: IndicatorCells) -> Decision:
+    """The decision for one indicator: status, gap and direction of travel from its cells.
 
     Raises :class:`CellError` only for a polarity, unit, tolerance or tolerance kind that cannot be
     read (a worksheet function shows it in its cell; a book reports it as a problem of the row).
     Text that cannot be read in the value, the target or the previous figure is CHECK, with a note.
     """
     polarity = None if _blank(cells.polarity) else parse_polarity(cells.polarity)
-    unit = cells.unit if isinstance(cells.unit, Unit) or cells.unit is None else parse_unit_word(cells.unit)
+    unit = cells.unit if cells.unit is None or cells.unit.__class__ is Unit else parse_unit_word(cells.unit)
     tolerance = _tolerance(cells.tolerance)
     kind = parse_tolerance_kind(cells.tolerance_kind)
 
     reading, target_reading = read_cell(cells.value), read_cell(cells.target)
-    baseline_reading = read_cell(cells.baseline)
     # the row's unit, else the one the figure itself states: every shell sees the figure, so every
     # shell reads its target, baseline and previous figure in the same unit
     unit = unit or _stated_unit(reading)
@@ -133,45 +152,60 @@ def judge(cells: IndicatorCells, *, ref: str = "", description: str = "", period
     value, unit_note = in_row_unit(reading, unit)
     if unit_note:
         notes.append(unit_note)
-    problems = list(cells.problems) + value_problems(reading, value, unit)
+    problems = value_problems(reading, value, unit)
+    if cells.problems:
+        problems = [*cells.problems, *problems]
     figure_wrong = bool(problems)
     if polarity is None and not cells.problems:
         problems.append(POLARITY_NOT_SET)
-    notes.extend(problems if problems else value_notes(reading))
-    if not reading.has_value and reading.placeholder not in (Placeholder.BLANK, Placeholder.UNREADABLE):
-        notes.append(f"value: {reading.reason}")
-    value = value if reading.has_value else None
+    if problems:
+        notes.extend(problems)
+    elif reading.numerator is not None:
+        notes.extend(value_notes(reading))
+    if reading.value is None:
+        value = None
+        if reading.placeholder is not Placeholder.BLANK and reading.placeholder is not Placeholder.UNREADABLE:
+            notes.append(f"value: {reading.reason}")
 
-    baseline = _checked_value(baseline_reading, unit)
+    baseline = None if cells.baseline is None else _checked_value(read_cell(cells.baseline), unit)
     target, target_notes = resolve_target(target_reading, baseline, cells.baseline_label, unit)
-    notes.extend(target_notes)
-    check = bool(problems) or target_reading.unreadable
+    if target_notes:
+        notes.extend(target_notes)
+    target_wrong = target_reading.placeholder is Placeholder.UNREADABLE
 
-    if check:
+    if problems or target_wrong:
         status = Status.CHECK
     else:
         status = rag_status(value, target, polarity, tolerance, kind)
-    gap = None if figure_wrong or target_reading.unreadable or value is None or target is None else value - target
+    gap = None if figure_wrong or target_wrong or value is None or target is None else value - target
 
-    previous_reading = read_cell(cells.previous)
-    previous = _checked_value(previous_reading, unit)
-    if previous is None and previous_reading.unreadable:
-        notes.append(f"previous figure {previous_reading.text.strip()!r} cannot be read: no direction of travel")
-    trend = None
-    if polarity is not None and not figure_wrong and value is not None and previous is not None:
-        trend = direction_of_travel(value, previous, polarity)
+    previous = trend = None
+    if cells.previous is not None:
+        previous_reading = read_cell(cells.previous)
+        previous = _checked_value(previous_reading, unit)
+        if previous is None and previous_reading.placeholder is Placeholder.UNREADABLE:
+            notes.append(f"previous figure {previous_reading.text.strip()!r} cannot be read: no direction of travel")
+        if polarity is not None and not figure_wrong and value is not None and previous is not None:
+            trend = direction_of_travel(value, previous, polarity)
+    return Decision(status, value, target, gap, trend, previous, unit, polarity, tolerance, kind, reading,
+                    target_reading, notes)
 
+
+def judge(cells: IndicatorCells, *, ref: str = "", description: str = "", period: str = "") -> Evaluation:
+    """The judgement of one indicator for one period: :func:`decide`, with the wording of the gap
+    and, where the counts are known, the 95% interval and what it says about the target."""
+    d = decide(cells)
     evaluation = Evaluation(
-        ref=ref, description=description, period=period, unit=unit,
-        value=value, value_text=reading.text.strip(), target=target, target_text=target_reading.text.strip(),
-        status=status, gap=gap, gap_text=format_gap(gap, target, unit),
-        trend=trend, previous=previous, previous_period=cells.previous_label if previous is not None else None,
-        notes=notes, reading=reading, polarity=polarity, tolerance=tolerance, tolerance_kind=kind,
+        ref=ref, description=description, period=period, unit=d.unit,
+        value=d.value, value_text=d.reading.text.strip(), target=d.target, target_text=d.target_reading.text.strip(),
+        status=d.status, gap=d.gap, gap_text=format_gap(d.gap, d.target, d.unit),
+        trend=d.trend, previous=d.previous, previous_period=cells.previous_label if d.previous is not None else None,
+        notes=d.notes, reading=d.reading, polarity=d.polarity, tolerance=d.tolerance, tolerance_kind=d.tolerance_kind,
     )
-    if status not in (Status.CHECK, Status.AWAITED) and value is not None:
-        evaluation.interval, note = significance(reading, value, target, unit, _population(cells.population))
+    if d.status not in (Status.CHECK, Status.AWAITED) and d.value is not None:
+        evaluation.interval, note = significance(d.reading, d.value, d.target, d.unit, _population(cells.population))
         if note:
-            notes.append(note)
+            d.notes.append(note)
     return evaluation
 
 
@@ -245,24 +279,28 @@ def evaluations_frame(evaluations: list[Evaluation]) -> "pd.DataFrame":
 
 def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> list[str]:
     """Why a value cannot be right (the CHECK rule), in words that name the text; empty when fine."""
-    if reading.unreadable:
+    if reading.placeholder is Placeholder.UNREADABLE:
         return [reading.reason or f"cannot read {reading.text.strip()!r}"]
     if value is None:
         return []
+    written, num, den = reading.unit, reading.numerator, reading.denominator
+    row_unit = unit or written
+    if value >= 0 and (row_unit is not Unit.PERCENT or value <= 1 + 1e-12) and num is None and (
+            unit is None or written is None or written is Unit.NUMBER or written is unit):
+        return []  # the usual case, answered without building any text
     shown = repr(reading.text.strip())
     problems = []
-    if unit is not None and reading.unit not in (None, Unit.NUMBER, unit):
-        problems.append(f"{shown} is written {reading.unit.value} but the row is {unit.value}")
+    if unit is not None and written is not None and written is not Unit.NUMBER and written is not unit:
+        problems.append(f"{shown} is written {written.value} but the row is {unit.value}")
     if value < 0:
-        kind = {Unit.PERCENT: "proportion", Unit.PER_1000: "rate"}.get(unit or reading.unit, "count")
+        kind = {Unit.PERCENT: "proportion", Unit.PER_1000: "rate"}.get(row_unit, "count")
         problems.append(f"{shown} is a negative {kind}")
-    if (unit or reading.unit) is Unit.PERCENT and value > 1 + 1e-12:
+    if row_unit is Unit.PERCENT and value > 1 + 1e-12:
         problems.append(f"{shown} is a proportion over 100%")
-    num, den = reading.numerator, reading.denominator
     if num is not None and den is not None:
         if den <= 0:
             problems.append(f"{shown} has a denominator of {den:g}")
-        elif num > den and (unit or reading.unit) is Unit.PERCENT:
+        elif num > den and row_unit is Unit.PERCENT:
             problems.append(f"{shown}: numerator {num:g} is more than denominator {den:g}")
         elif num < 0:
             problems.append(f"{shown} has a negative numerator")
@@ -321,7 +359,8 @@ def resolve_target(
 
 def _stated_unit(reading: Reading) -> Unit | None:
     """The unit a figure states ('15.59%', '53.7 per 1,000'), when the Indicators sheet gives none."""
-    return reading.unit if reading.unit not in (None, Unit.NUMBER) else None
+    unit = reading.unit
+    return None if unit is None or unit is Unit.NUMBER else unit
 
 
 def _checked_value(reading: Reading, unit: Unit | None) -> float | None:
