@@ -35,6 +35,7 @@ import xlwings as xw
 
 from csp_status.core import functions
 from csp_status.core.errors import CspError
+from csp_status.core.vocabulary import UNIT_WORDS, Polarity, ToleranceKind, TrendBasis, Unit
 
 __all__ = [
     "CSP_VALUE", "CSP_RATE", "CSP_TARGET", "CSP_GAP", "CSP_STATUS", "CSP_TREND", "CSP_PREVIOUS", "CSP_COMMENTARY",
@@ -54,13 +55,14 @@ ARGUMENT_HELP = {
     "actual": "The figure for the period as typed, e.g. 15.59%, 13,102 or Awaited.",
     "target": "The target as typed, e.g. 15.2% or 7.1% (1.5%); TBC, TBA or Baseline year "
     "mean no target.",
-    "polarity": "Lower is better or Higher is better (also lower/higher, low/high).",
+    "polarity": f"{Polarity.LOWER_IS_BETTER} or {Polarity.HIGHER_IS_BETTER} (also lower/higher, low/high).",
     "tolerance": "Optional. How far a miss is still AMBER; default 5% (of the target).",
-    "tolerance_kind": "Optional. relative (default: a share of the target) or points "
+    "tolerance_kind": f"Optional. {ToleranceKind.RELATIVE} (default: a share of the target) or {ToleranceKind.POINTS} "
     "(in the indicator's units: 0.5% is half a percentage point).",
     "current": "This period's figure as typed, e.g. 13,102.",
     "previous": "The previous period's figure as typed, e.g. 13485.",
-    "unit": "Optional. percent, number or per 1000: how to read plain numbers (a cell shown as "
+    "unit": f"Optional. {UNIT_WORDS[Unit.PERCENT]}, {UNIT_WORDS[Unit.NUMBER]} or {UNIT_WORDS[Unit.PER_1000]}: "
+    "how to read plain numbers (a cell shown as "
     "15.59% holds 0.1559). Leave out to read it from the figures.",
     "period": "Optional. The period reported, e.g. Q1 2011/12.",
     "previous_period": "Optional. The period of the previous figure, e.g. 2010/11.",
@@ -69,8 +71,8 @@ ARGUMENT_HELP = {
     "last_outturn": "Last year's outturn as typed, e.g. 13485 (optional, but a target typed only as a "
     "reduction, such as (1.5%), applies to it).",
     "same_quarter_last_year": "Last year's figure for this quarter as typed.",
-    "trend_basis": "Optional. previous period (default: the previous quarter, else last year's "
-    "outturn) or same quarter last year.",
+    "trend_basis": f"Optional. {TrendBasis.PREVIOUS_PERIOD} (default: the previous quarter, else last year's "
+    f"outturn) or {TrendBasis.SAME_QUARTER_LAST_YEAR}.",
 }
 
 # Excel's error values as pywin32 hands them over: the COM error number 0x800A0000 + xlErr code.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from csp_status.workbook.layout import CONFIG, DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DEFINED_NAMES, INDICATOR_HEADERS, INDICATORS, SETTING_FIRST_ROW, SETTING_LABELS, SETTINGS, SHEET_NUMBERS, SHEETS, STYLE_LABELS, STYLE_LEGEND_HEADING, STATUS_COLOURS, SUMMARY, TRENDS, XLWINGS_CONF, Style, data_formulas
-from csp_status.core.vocabulary import UNIT_WORDS
+from csp_status.core.vocabulary import Polarity, ToleranceKind, TrendBasis, UNIT_WORDS
 from csp_status.core.model import Partnership, year_key
 from csp_status.core.parse import SheetNumber
 from csp_status.workbook import data_columns
@@ -185,12 +185,17 @@ def _indicators_sheet(book: Partnership) -> SheetSpec:
         rows, widths={1: 11, 2: 60, 3: 17, 4: 11, 5: 10, 6: 13, 7: 22, 8: 24, 9: 12, 10: 40},
         freeze="C2", code_name="Sheet2", fit_rows=True,
         validations=[
-            (f"C2:C{last}", '"Lower is better,Higher is better"'),
-            (f"D2:D{last}", '"' + ",".join(UNIT_WORDS.values()) + '"'),
-            (f"F2:F{last}", '"relative,points"'),
-            (f"G2:G{last}", '"previous period,same quarter last year"'),
+            (f"C2:C{last}", _choices(p.value for p in Polarity)),
+            (f"D2:D{last}", _choices(UNIT_WORDS.values())),
+            (f"F2:F{last}", _choices(k.value for k in ToleranceKind)),
+            (f"G2:G{last}", _choices(b.value for b in TrendBasis)),
         ],
     )
+
+
+def _choices(words) -> str:
+    """A drop-down list's formula: the vocabulary's words, as Excel writes a typed-in list."""
+    return '"' + ",".join(words) + '"'
 
 
 def _data_sheet(book: Partnership) -> SheetSpec:
