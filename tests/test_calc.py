@@ -362,7 +362,8 @@ def test_gap(actual, target, exp):
         ("Increasing confidence in the police", HIGHER),
         ("Improved perceptions of safety", HIGHER),
         ("More victims satisfied", HIGHER),
-        ("Number of arson incidents", None),
+        ("Number of arson incidents", LOWER),  # arson is plainly bad to have more of (was None: a misreading)
+        ("Number of incidents attended", None),
         ("", None),
         ("   ", None),
     ],

@@ -13,8 +13,8 @@ from enum import Enum
 from csp_status.core.errors import CellError
 
 __all__ = [
-    "Status", "Polarity", "ToleranceKind", "Trend", "TrendBasis", "Unit", "Placeholder",
-    "DEFAULT_TOLERANCE", "UNIT_WORDS", "PLACEHOLDER_PATTERNS",
+    "Status", "Polarity", "ToleranceKind", "Trend", "TrendBasis", "Unit", "Placeholder", "Bound", "Direction",
+    "DEFAULT_TOLERANCE", "UNIT_WORDS", "PLACEHOLDER_PATTERNS", "PLACEHOLDER_PHRASES", "same_kind",
     "parse_polarity", "polarity_from_wording", "parse_tolerance_kind", "parse_trend_basis", "parse_unit_word",
 ]
 
@@ -85,8 +85,6 @@ _POLARITY_WORDS = {
     "higher is better": Polarity.HIGHER_IS_BETTER,
     "up": Polarity.HIGHER_IS_BETTER,
 }
-_LOWER_OPENINGS = ("reduc", "fewer", "less", "lower", "decreas", "minimi", "cut")
-_HIGHER_OPENINGS = ("increas", "more", "higher", "improv", "rais", "maximi", "greater")
 
 
 def parse_polarity(text: object) -> Polarity:
@@ -109,13 +107,13 @@ _POLARITY_SEEN: dict[str, Polarity] = {}
 
 
 def polarity_from_wording(description: str) -> Polarity | None:
-    """The polarity an indicator's wording implies ("Fewer…", "Reduction in…", "Increase in…")."""
-    first = description.strip().lower().split(" ", 1)[0] if description.strip() else ""
-    if first.startswith(_LOWER_OPENINGS):
-        return Polarity.LOWER_IS_BETTER
-    if first.startswith(_HIGHER_OPENINGS):
-        return Polarity.HIGHER_IS_BETTER
-    return None
+    """The polarity an indicator's wording implies ("Fewer…", "… reducing the fear of crime", "Burglaries").
+
+    Read from the whole sentence (core.grammar.polarity); None when the wording does not say.
+    """
+    from csp_status.core.grammar.polarity import read_polarity
+
+    return read_polarity(description).polarity
 
 
 def parse_tolerance_kind(text: object) -> ToleranceKind:
@@ -133,16 +131,80 @@ def parse_tolerance_kind(text: object) -> ToleranceKind:
 
 
 class Unit(str, Enum):
-    """The unit a value is written in."""
+    """The unit a value is written in.
+
+    Values are stored in a base unit per kind of quantity: a percentage as a fraction, a duration
+    in seconds, money in pounds; ``scale`` converts a stored value to the unit shown.
+    """
 
     NUMBER = "number"
     PERCENT = "percent"
     PER_1000 = "per 1,000"
+    PER_100 = "per 100"
+    PER_10000 = "per 10,000"
+    PER_100000 = "per 100,000"
+    SECONDS = "seconds"
+    MINUTES = "minutes"
+    HOURS = "hours"
+    DAYS = "days"
+    WEEKS = "weeks"
+    GBP = "£"
 
     @property
     def scale(self) -> float:
-        """How many display units one stored unit is (percentages are stored as fractions)."""
-        return 100.0 if self is Unit.PERCENT else 1.0
+        """How many display units one stored unit is (percentages are stored as fractions, durations in seconds)."""
+        return _UNIT_SCALE.get(self, 1.0)
+
+    @property
+    def kind(self) -> str:
+        """What the unit measures: units of one kind compare ('8 hours' beside '00:12:34')."""
+        return _UNIT_KIND.get(self, self.value)
+
+
+_UNIT_SCALE = {
+    Unit.PERCENT: 100.0, Unit.MINUTES: 1 / 60, Unit.HOURS: 1 / 3600, Unit.DAYS: 1 / 86400,
+    Unit.WEEKS: 1 / 604800,
+}
+_UNIT_KIND = {unit: "duration" for unit in (Unit.SECONDS, Unit.MINUTES, Unit.HOURS, Unit.DAYS, Unit.WEEKS)}
+SECONDS_IN = {Unit.SECONDS: 1, Unit.MINUTES: 60, Unit.HOURS: 3600, Unit.DAYS: 86400, Unit.WEEKS: 604800}
+
+
+def same_kind(a: Unit | None, b: Unit | None) -> bool:
+    """Whether two units measure the same thing (any two durations do)."""
+    return a is b or (a is not None and b is not None and a.kind == b.kind)
+
+
+class Bound(str, Enum):
+    """A target written as a limit: 'at least 500', 'no more than 30%', '> 75%', '< 5'."""
+
+    AT_LEAST = "at least"
+    AT_MOST = "at most"
+    MORE_THAN = "more than"
+    LESS_THAN = "less than"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self in (Bound.AT_LEAST, Bound.MORE_THAN)
+
+    @property
+    def strict(self) -> bool:
+        """Whether the limit itself misses ('> 75%' is not met at 75%)."""
+        return self in (Bound.MORE_THAN, Bound.LESS_THAN)
+
+
+class Direction(str, Enum):
+    """A target written as a direction on the previous year's outturn, with or without a figure."""
+
+    REDUCE = "reduce"
+    INCREASE = "increase"
+    MAINTAIN = "maintain"
+    IMPROVE = "improve"  # better, whichever way better is
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class Placeholder(str, Enum):
@@ -154,38 +216,142 @@ class Placeholder(str, Enum):
     TO_BE_CONFIRMED = "TBC"
     BASELINE_YEAR = "Baseline year"
     AWAITED = "Awaited"
+    NOT_SET = "not set"  # a target not (yet) set: "To be set", "to be agreed", "no target"
+    SUPPRESSED = "suppressed"  # a small number withheld: "Under 5", "5 or under", "*"
     UNREADABLE = "unreadable"
+
+    @property
+    def no_figure_yet(self) -> bool:
+        """A figure that will come ("Awaited", "TBC"), as against one that never will ("n/a")."""
+        return self in (Placeholder.AWAITED, Placeholder.TO_BE_ANNOUNCED, Placeholder.TO_BE_CONFIRMED)
+
 
 PLACEHOLDER_PATTERNS: tuple[tuple[re.Pattern[str], Placeholder], ...] = tuple(
     (re.compile(pattern, re.ASCII | re.IGNORECASE), kind)
     for pattern, kind in (
-        (r"^(?:n/?a|none|not applicable|-)$", Placeholder.NOT_APPLICABLE),
+        (r"^(?:n/?a|none|not applicable)$", Placeholder.NOT_APPLICABLE),
         (r"^tba\b.*$", Placeholder.TO_BE_ANNOUNCED),
         (r"^(?:targets?\s+)?tbc\b.*$", Placeholder.TO_BE_CONFIRMED),
         (r"^baseline(?:\s+year)?$", Placeholder.BASELINE_YEAR),
-        (r"^(?:awaited|not yet available|data awaited)$", Placeholder.AWAITED),
+        (r"^(?:awaited|not yet available|data awaited|-+)$", Placeholder.AWAITED),  # a lone dash: no figure yet
     )
 )
 
-# The Unit column's words (a data-validation list cannot hold the comma of "per 1,000").
-UNIT_WORDS = {Unit.NUMBER: "number", Unit.PERCENT: "percent", Unit.PER_1000: "per 1000"}
+# Wordings of "no figure here", found anywhere in a sentence that holds no figure.  Order matters:
+# the first that matches names the reason.
+PLACEHOLDER_PHRASES: tuple[tuple[str, Placeholder], ...] = (
+    (r"\bsuppressed\b|\bredacted\b|\bwithheld\b|\bsmall numbers?\b|^\*$|^~$", Placeholder.SUPPRESSED),
+    (r"\bto be (?:set|agreed|determined|deleted|decided|established)\b|\bnot (?:yet )?set\b|\bno targets?\b|"
+     r"\bnone set\b|\b(?:being )?(?:re)?negotiat|\bunder review\b|\bno longer (?:required|used|reported)\b",
+     Placeholder.NOT_SET),
+    (r"\btba\b|\bto be announced\b", Placeholder.TO_BE_ANNOUNCED),
+    (r"\btbc\b|\bto be confirmed\b", Placeholder.TO_BE_CONFIRMED),
+    (r"\bnot (?:yet )?(?:available|published|known|received|reported|released|ready)\b|\bnot yet\b|\bawait|"
+     r"\bnya\b|\bn/?k\b|\bpending\b|\bdue (?:in|by|on|from|at|out|for|to)\b|\bto follow\b|\bno (?:new |current )?data\b|"
+     r"\bnot (?:yet )?due\b|\bunavailable\b|\bnot available yet\b|\bdata lag\b|\bin progress\b|\bnot provided\b|"
+     r"\bno (?:figures?|update|return)\b|\bnot updated\b|\bnot collated\b", Placeholder.AWAITED),
+    (r"\bnot (?:previously )?(?:monitored|measured|collected|recorded|held|applicable|relevant|captured)\b|"
+     r"\bnew (?:measure|indicator)\b|\b(?:measure|indicator|definition) (?:amended|changed|deleted|withdrawn|discontinued)\b|"
+     r"\bdiscontinued\b|\bn/a\b|\bnot comparable\b", Placeholder.NOT_APPLICABLE),
+    (r"\bbaseline (?:year|to be|being)\b|^baseline\b", Placeholder.BASELINE_YEAR),
+)
+
+# The Unit column's words (a data-validation list cannot hold the comma of "per 1,000").  The
+# drop-down list offers the first three; any unit can be written and read back.
+class _UnitWords(dict):
+    def __missing__(self, unit: Unit) -> str:
+        return unit.value.replace(",", "")
+
+
+UNIT_WORDS: dict[Unit, str] = _UnitWords({Unit.NUMBER: "number", Unit.PERCENT: "percent", Unit.PER_1000: "per 1000"})
+_UNIT_COLUMN_WORDS = {
+    "%": Unit.PERCENT, "percentage": Unit.PERCENT, "proportion": Unit.PERCENT, "rate": Unit.PERCENT,
+    "count": Unit.NUMBER, "numbers": Unit.NUMBER,
+    "per thousand": Unit.PER_1000, "per 10 000": Unit.PER_10000, "per 100 000": Unit.PER_100000,
+    "secs": Unit.SECONDS, "mins": Unit.MINUTES, "hrs": Unit.HOURS, "pounds": Unit.GBP, "gbp": Unit.GBP,
+    "money": Unit.GBP,
+}
 
 
 def parse_unit_word(text: object) -> Unit | None:
-    """'number', 'percent' ('%'), 'per 1000' ('per 1,000'); blank is None (the unit is then read from the row)."""
+    """'number', 'percent' ('%'), 'per 1000' ('per 1,000'), 'minutes', '£'...; blank is None (the unit is then read from the row)."""
     key = " ".join(str(text if text is not None else "").split()).lower().replace(",", "")
     if not key:
         return None
-    for unit, word in UNIT_WORDS.items():
-        if key in (word, unit.value.replace(",", "")):
+    for unit in Unit:
+        if key in (UNIT_WORDS[unit], unit.value.replace(",", "")):
             return unit
-    if key in ("%", "percentage", "proportion", "rate"):
-        return Unit.PERCENT
-    if key in ("count", "numbers"):
-        return Unit.NUMBER
+    if key in _UNIT_COLUMN_WORDS:
+        return _UNIT_COLUMN_WORDS[key]
     raise CellError(str(text), "a unit: 'number', 'percent' or 'per 1000'")
 
 
+# ---- the words of the cell grammar (core/grammar reads them; nothing else defines a word list) ---
+
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "one hundred": 100,
+}
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec",
+)
+PERCENT_WORDS = ("%", "per cent", "percent", "per-cent", "pc")
+POINT_WORDS = ("percentage points", "percentage point", "per cent points", "per cent point", "percent points", "percent point", "%pts", "%pt", "% pts", "% pt", "pts", "pp", "ppt")
+RATE_BASES = {"100": Unit.PER_100, "1000": Unit.PER_1000, "thousand": Unit.PER_1000,
+              "10000": Unit.PER_10000, "100000": Unit.PER_100000}
+DURATION_WORDS = {
+    "seconds": Unit.SECONDS, "second": Unit.SECONDS, "secs": Unit.SECONDS, "sec": Unit.SECONDS, "s": Unit.SECONDS,
+    "minutes": Unit.MINUTES, "minute": Unit.MINUTES, "mins": Unit.MINUTES, "min": Unit.MINUTES,
+    "hours": Unit.HOURS, "hour": Unit.HOURS, "hrs": Unit.HOURS, "hr": Unit.HOURS, "h": Unit.HOURS,
+    "days": Unit.DAYS, "day": Unit.DAYS, "working days": Unit.DAYS, "calendar days": Unit.DAYS,
+    "weeks": Unit.WEEKS, "week": Unit.WEEKS, "wks": Unit.WEEKS,
+}
+MONEY_MULTIPLIERS = {"k": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
+# Markers beside a figure that do not change it.
+PROVISIONAL_WORDS = ("p", "provisional", "prov", "r", "revised", "e", "est", "estimate", "estimated", "unvalidated")
+QUALIFIER_PATTERNS = (
+    r"\bytd\b", r"\byear[- ]to[- ]date\b", r"\bfinancial year to date\b", r"\bfytd\b", r"\bto date\b",
+    r"\brolling(?: \d{1,2}| twelve)?(?:[- ]months?|m)?\b", r"\b\d{1,2} ?(?:months?|m)(?: rolling)?\b(?= to| ending| up to)",
+    r"\bq[1-4]\b", r"\bquarter [1-4]\b", r"\bper annum\b", r"\bon average\b", r"\bcumulative\b",
+    r"\bprojected\b", r"\bforecast\b", r"\bapprox(?:imately|\.)?\b", r"\baround\b", r"\babout\b", r"\bc\.",
+)
+
+# Targets written as limits.  Before the figure, or (the last two) after it.
+BOUND_BEFORE = {
+    Bound.AT_LEAST: ("at least", "a minimum of", "minimum of", "minimum", "min", "no less than", "not less than",
+                     "no fewer than", "not fewer than", "at or above", "equal to or above", "equal to or greater than",
+                     ">=", "\u2265", "=>"),
+    Bound.AT_MOST: ("at most", "no more than", "not more than", "a maximum of", "maximum of", "maximum", "max",
+                    "up to", "at or below", "at or under", "equal to or below", "equal to or less than", "no higher than",
+                    "not exceeding", "not to exceed", "not exceed", "capped at", "within", "<=", "\u2264", "=<"),
+    Bound.MORE_THAN: ("more than", "greater than", "higher than", "over", "above", "in excess of", "exceeding",
+                      "exceed", ">"),
+    Bound.LESS_THAN: ("less than", "fewer than", "lower than", "under", "below", "<"),
+}
+BOUND_AFTER = {
+    Bound.AT_LEAST: ("or more", "or above", "or higher", "or greater", "or over", "or better", "+", "plus"),
+    Bound.AT_MOST: ("or less", "or lower", "or fewer", "or below", "or under", "or better than"),
+}
+# Targets written as a direction ("reduce", "maintain"), with or without a figure.
+DIRECTION_WORDS = {
+    Direction.MAINTAIN: ("maintain", "maintained", "maintaining", "sustain", "sustained", "keep", "kept",
+                         "hold", "held", "stable", "no change", "no worse", "at least the same", "same as",
+                         "in line with"),
+    Direction.REDUCE: ("reduce", "reduced", "reduces", "reducing", "reduction", "reductions", "decrease",
+                       "decreased", "decreasing", "cut", "cuts", "lower", "lowered", "fewer", "less", "halve", "halved",
+                       "halving", "fall", "fallen", "fell", "falls", "down", "drop", "dropped", "minimise", "minimize",
+                       "tackle", "tackling", "prevent", "preventing", "eliminate", "eradicate", "end"),
+    Direction.INCREASE: ("increase", "increased", "increases", "increasing", "raise", "raised", "raising", "rise",
+                         "rises", "risen", "rose", "up", "grow", "grown", "growth", "more", "higher", "double",
+                         "doubled", "doubling", "greater", "maximise", "maximize", "boost", "expand", "extend",
+                         "encourage", "promote", "enhance", "strengthen", "build"),
+    Direction.IMPROVE: ("improve", "improved", "improves", "improving", "improvement", "improvements", "better"),
+}
+HALVING_WORDS = {"halve": 0.5, "halved": 0.5, "halving": 0.5, "double": -1.0, "doubled": -1.0, "doubling": -1.0}
+NEGATIONS = ("not", "no", "never", "without", "nor", "avoid", "prevent", "preventing", "stop", "stopping", "zero")
 def parse_trend_basis(cell: object) -> TrendBasis:
     key = " ".join(str(cell).split()).lower()
     for basis in TrendBasis:
@@ -196,3 +362,58 @@ def parse_trend_basis(cell: object) -> TrendBasis:
     if key in ("same quarter", "last year"):
         return TrendBasis.SAME_QUARTER_LAST_YEAR
     raise CellError(str(cell), "a trend basis: 'previous period' or 'same quarter last year'")
+
+
+# ---- polarity: which way is better, from the words of a description ------------------------------
+# Tiers, read in this order; the first tier with a word decides (verbs first, then the nouns).
+POLARITY_VERBS = {
+    Polarity.LOWER_IS_BETTER: ("reduce", "reduced", "reduces", "reducing", "reduction", "reductions",
+                               "decrease", "decreased", "decreasing", "fewer", "less", "lower", "lowering",
+                               "cut", "cutting", "minimise", "minimising", "minimize", "tackle", "tackling",
+                               "prevent", "preventing", "prevention of", "fall in", "halve", "halving", "eliminate",
+                               "eradicate", "end", "stop", "combat", "combating"),
+    Polarity.HIGHER_IS_BETTER: ("increase", "increased", "increases", "increasing", "improve", "improved",
+                                "improves", "improving", "improvement", "improvements", "more", "higher", "raise",
+                                "raising", "maximise", "maximising", "maximize", "greater", "grow", "growing",
+                                "boost", "boosting", "rise in", "encourage", "encouraging", "promote", "promoting",
+                                "enhance", "strengthen", "dealing with", "deal with", "support more"),
+}
+# Comparisons that use a verb's word but are not a verb ("waiting more than 10 minutes").
+POLARITY_NOT_VERBS = ("more than", "less than", "fewer than", "lower than", "higher than", "greater than",
+                      "longer than", "no more", "no less", "lower super output", "lower tier", "lower layer",
+                      "up to", "end of", "ending", "stop and search", "stop search", "more or less")
+# Nouns whose size is the measure, plainly bad to have more of, that outweigh any good word beside them.
+POLARITY_BAD_FIRST = ("lost", "loss", "losses", "difference", "gap", "disparity", "inequality", "unsafe",
+                      "waiting longer", "wait longer", "waiting more", "longer than", "average time", "time taken",
+                      "time from", "response time", "response times", "processing time", "delay", "delays",
+                      "backlog", "unanswered", "abandoned", "non-compliance", "noncompliance", "out of work")
+# Measures where more may be good or bad (under-reported or police-generated): the wording does not say.
+POLARITY_UNCLEAR = ("hate", "racially", "religiously", "drug offences", "drugs offences", "possession of",
+                    "arrests", "stop and search", "stop search", "marac", "referrals", "reported", "reporting",
+                    "disposals", "complaints", "occurrences", "cases heard", "weapons possession")
+POLARITY_NOUNS = {
+    Polarity.HIGHER_IS_BETTER: ("satisfied", "satisfaction", "confidence", "confident", "feel safe", "feeling safe",
+                                "feels safe", "felt safe", "safe and well", "availability", "available", "successful",
+                                "successfully", "success", "completed", "completion", "completing", "detection",
+                                "detections", "detected", "solved", "brought to justice", "conviction rate",
+                                "answered", "intercepted", "independent", "independently", "income", "right first time",
+                                "registrations", "qualified", "supported", "support", "no further", "no repeat",
+                                "positive outcome", "positive outcomes", "good", "excellent", "achieving", "achieved",
+                                "resolved", "recovered", "recovery", "engagement", "participation", "uptake", "take-up",
+                                "employment", "on time", "met", "removed", "delivered", "trained", "vaccinated"),
+    Polarity.LOWER_IS_BETTER: ("crime", "crimes", "offence", "offences", "offending", "offender", "offenders",
+                               "reoffending", "re-offending", "reoffend", "re-offend", "burglary", "burglaries",
+                               "robbery", "robberies", "theft", "thefts", "assault", "assaults", "violence", "violent",
+                               "fire", "fires", "arson", "death", "deaths", "fatalities", "fatality", "fatal",
+                               "casualties", "casualty", "injury", "injuries", "injured", "killed", "victimisation",
+                               "victimization", "asb", "anti-social", "antisocial", "nuisance", "disorder", "damage",
+                               "vandalism", "graffiti", "fly-tipping", "deliberate", "absence", "sickness", "fear",
+                               "unemployment", "unemployed", "neet", "exclusions", "first-time entrants",
+                               "first time entrants", "truancy", "homelessness", "rough sleeping", "overdose",
+                               "overdoses", "admissions", "unwanted fire signals", "false alarms", "expenditure",
+                               "cost", "costs", "custodial", "custody", "remand", "remands", "secure facilities",
+                               "secure accommodation", "convictions", "exploitation", "harassment", "abuse",
+                               "domestic violence", "knife", "shoplifting", "speeding", "collisions", "drink driving"),
+}
+# "repeat" is bad when it names a repeated thing ("repeat victims", "repeat incidents"), not "repeats" alone.
+POLARITY_REPEAT = r"\brepeat(?:ed)?[ -]+[a-z]"
