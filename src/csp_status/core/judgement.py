@@ -22,6 +22,10 @@ from csp_status.core.wording import format_gap, format_value
 from csp_status.core.model import QUARTERS, Indicator, Partnership, year_key
 from csp_status.core.vocabulary import Placeholder, Unit
 from csp_status.core.parse import Reading, in_row_unit, read_cell
+from csp_status.core.targets import (
+    TargetSense, is_worded_target, strict_misses, target_sense, worded_target,
+)
+from csp_status.core.vocabulary import same_kind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,6 +88,7 @@ class _Facts:
     value_reading: Reading | None = None
     target_text: str = ""
     value_text: str = ""
+    sense: TargetSense = field(default_factory=lambda: TargetSense(None))
 
 
 def evaluate(book: Partnership) -> list[Evaluation]:
@@ -94,11 +99,14 @@ def evaluate(book: Partnership) -> list[Evaluation]:
     value = np.array([_nan(f.value) for f in facts], dtype=float)
     target = np.array([_nan(f.target) for f in facts], dtype=float)
     previous = np.array([_nan(f.previous) for f in facts], dtype=float)
-    higher = np.array([ind.polarity is Polarity.HIGHER_IS_BETTER for ind in book.indicators], dtype=bool)
+    # a bound in the target ("at least 500") says which way is better for the status
+    higher = np.array([(f.sense.polarity or ind.polarity) is Polarity.HIGHER_IS_BETTER
+                       for ind, f in zip(book.indicators, facts)], dtype=bool)
     tolerance = np.array([ind.tolerance for ind in book.indicators], dtype=float)
     points = np.array([ind.tolerance_kind is ToleranceKind.POINTS for ind in book.indicators], dtype=bool)
     check = np.array([f.check for f in facts], dtype=bool)
     statuses = rag_statuses(value, target, higher, tolerance, points, check)
+    statuses = strict_misses(statuses, value, target, [f.sense.strict for f in facts])
     trends = np.where(check, None, directions_of_travel(value, previous, higher))
     gaps = np.where(check, _NAN, value - target)
 
@@ -163,9 +171,12 @@ def _gather(book: Partnership, ind: Indicator, years: list[str]) -> _Facts:
     baseline, baseline_year = _baseline(book, ind, years)
     target_reading = read_cell(target_cell)
     facts.target_text = _shown(target_reading)
-    target, target_notes = resolve_target(target_reading, baseline, baseline_year, ind.unit)
+    target, target_notes = resolve_target(target_reading, baseline, baseline_year, ind.unit, polarity=ind.polarity)
     facts.target = target
     facts.notes.extend(target_notes)
+    facts.sense = target_sense(target_reading, ind.polarity)
+    if facts.sense.note:
+        facts.notes.append(facts.sense.note)
     if target_reading.unreadable:
         facts.check = True  # text that cannot be read is CHECK, in the target as in the value
 
@@ -181,7 +192,7 @@ def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> 
         return []
     shown = repr(reading.text.strip())
     problems = []
-    if unit is not None and reading.unit not in (None, Unit.NUMBER, unit):
+    if unit is not None and reading.unit not in (None, Unit.NUMBER) and not same_kind(reading.unit, unit):
         problems.append(f"{shown} is written {reading.unit.value} but the row is {unit.value}")
     if value < 0:
         kind = {Unit.PERCENT: "proportion", Unit.PER_1000: "rate"}.get(unit or reading.unit, "count")
@@ -214,10 +225,13 @@ def value_notes(reading: Reading) -> list[str]:
 
 
 def resolve_target(
-    reading: Reading, baseline: float | None, baseline_year: str | None, unit: Unit | None
+    reading: Reading, baseline: float | None, baseline_year: str | None, unit: Unit | None,
+    polarity: Polarity | None = None,
 ) -> tuple[float | None, list[str]]:
     """The target a cell sets, and notes: the stated target wins; a lone reduction applies to the baseline."""
     notes: list[str] = []
+    if is_worded_target(reading):  # "reduce", "maintain", "Reduce burglary by 20% by 2008" (core.targets)
+        return worded_target(reading, baseline, baseline_year, unit, polarity)
     if reading.unreadable:
         return None, [f"target: {reading.reason}"]
     if reading.bracketed and reading.reduction is None and reading.unit is Unit.PERCENT and baseline is not None:

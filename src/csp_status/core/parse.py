@@ -166,6 +166,9 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
         shown = reading.text.strip()
         typed = f"{value:,.{reading.decimals or 0}f}%"
         return _hundredth(value, reading.decimals), f"{text_preview(shown)} read as {typed} (the row is in percentages)"
+    if value is not None and row_unit is not None and row_unit.scale != 1.0 and reading.unit is Unit.NUMBER:
+        shown = reading.text.strip()  # "10.8" in a row of minutes is 10.8 minutes (stored in seconds)
+        return value / row_unit.scale, f"{text_preview(shown)} read as {value:,.{reading.decimals or 0}f} {row_unit.value}"
     return value, None
 
 

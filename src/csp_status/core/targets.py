@@ -1,0 +1,126 @@
+"""What a target written in words asks for, in figures the status rule can use.
+
+A bound ("at least 500", "no more than 30%", "> 75%") is met at the figure itself unless it is
+strict; a direction with no figure ("Reduction on last year's figures", "maintain") is judged
+against the previous year's outturn (reduce: below it; increase: above it; maintain: no worse);
+a reduction with no figure ("Reduce burglary by 20% by 2008") applies to that outturn.  The
+judgement calls these; every inference comes back with its one-sentence note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from csp_status.core.grammar.polarity import read_polarity
+from csp_status.core.parse import Reading
+from csp_status.core.vocabulary import Bound, Direction, Polarity, Unit
+from csp_status.core.wording import format_value
+
+__all__ = ["TargetSense", "worded_target", "target_sense", "is_worded_target", "indicator_polarity"]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSense:
+    """How the status rule reads a target: which way is better, and whether the target itself misses."""
+
+    polarity: Polarity | None
+    strict: bool = False
+    note: str | None = None
+
+
+def is_worded_target(reading: Reading) -> bool:
+    """A target that says more than a figure: a direction, or a reduction with no figure stated."""
+    return reading.value is None and reading.placeholder is None and (
+        reading.direction is not None or reading.reduction is not None or reading.change is not None
+    )
+
+
+def worded_target(
+    reading: Reading, baseline: float | None, baseline_year: str | None, unit: Unit | None,
+    polarity: Polarity | None = None,
+) -> tuple[float | None, list[str]]:
+    """The target figure a worded target sets on the previous year's outturn, and the note saying so."""
+    said = reading.text.strip()
+    if baseline is None:
+        return None, [f"target {said!r} works from the previous year's outturn, and there is none"]
+    shown = f"{format_value(baseline, unit)} ({baseline_year})"
+    if reading.reduction is not None:
+        cut = reading.reduction
+        if reading.direction is Direction.IMPROVE:
+            if polarity is None:
+                return None, [f"target {said!r}: an improvement, but which way is better is not set"]
+            cut = abs(cut) if polarity is Polarity.LOWER_IS_BETTER else -abs(cut)
+        target = baseline * (1 - cut)
+        change = "less" if cut >= 0 else "plus"
+        return target, [f"target {format_value(target, unit, _places(unit))} worked out as {shown} {change} {abs(cut) * 100:g}%"
+                        + (f", due by {reading.due}" if reading.due else "")]
+    if reading.change is not None:
+        target = baseline + reading.change
+        return target, [f"target {format_value(target, unit, _places(unit))} worked out as {shown} "
+                        f"{'less' if reading.change < 0 else 'plus'} {format_value(abs(reading.change), reading.unit)}"]
+    direction = reading.direction
+    words = {Direction.REDUCE: "below", Direction.INCREASE: "above", Direction.MAINTAIN: "no worse than",
+             Direction.IMPROVE: "better than"}[direction]
+    return baseline, [f"target {said!r} read as {words} the {baseline_year} outturn, {format_value(baseline, unit)}"]
+
+
+def _places(unit: Unit | None) -> int | None:
+    return 3 if unit is Unit.PERCENT else None
+
+
+def target_sense(reading: Reading | None, polarity: Polarity | None) -> TargetSense:
+    """The polarity the status rule uses for this target, and whether meeting the figure itself misses.
+
+    A bound decides which way is better ("at least 500" is met at 500 and above); a direction
+    with no figure is strict ("reduce" is not met by last year's figure).
+    """
+    if reading is None:
+        return TargetSense(polarity)
+    bound, direction = reading.bound, reading.direction
+    if bound is not None and reading.value is not None:
+        implied = Polarity.HIGHER_IS_BETTER if bound.higher_is_better else Polarity.LOWER_IS_BETTER
+        note = None
+        if polarity is not None and implied is not polarity:
+            note = f"target {reading.text.strip()!r} is {bound} the figure: judged so, though the polarity is {polarity}"
+        return TargetSense(implied, bound.strict, note)
+    if reading.value is None and direction is not None and reading.reduction is None and reading.change is None:
+        implied = {Direction.REDUCE: Polarity.LOWER_IS_BETTER, Direction.INCREASE: Polarity.HIGHER_IS_BETTER}.get(direction)
+        return TargetSense(implied or polarity, direction is not Direction.MAINTAIN)
+    return TargetSense(polarity)
+
+
+def indicator_polarity(
+    polarity: Polarity | None, description: str, target: Reading | None
+) -> tuple[Polarity | None, str | None]:
+    """The indicator's polarity: as set on the Indicators sheet, else from its wording (with a note)."""
+    if polarity is not None:
+        return polarity, None
+    found = read_polarity(description, target)
+    return found.polarity, found.note
+
+
+def strict_misses(statuses, value, target, strict):
+    """Statuses with a strict target's own figure as a miss within tolerance: '> 75%' at 75% is AMBER.
+
+    Arrays (or lists) in, an array of status words out; the rest of the rule is ``rules.rag_statuses``.
+    """
+    import numpy as np
+
+    statuses = np.asarray(statuses, dtype=object).copy()
+    value = np.asarray(value, dtype=float)
+    target = np.asarray(target, dtype=float)
+    with np.errstate(invalid="ignore"):
+        on_it = np.abs(value - target) <= 1e-9 * (1 + np.abs(target))
+    hit = np.asarray(strict, dtype=bool) & on_it & (statuses == "GREEN")
+    statuses[hit] = "AMBER"
+    return statuses
+
+
+def polarity_note(description: str, target: Reading | None) -> str:
+    """The CHECK note for a polarity left blank: what to choose, and what the wording suggests."""
+    found = read_polarity(description, target)
+    ask = "choose 'Lower is better' or 'Higher is better' in Indicators"
+    if found.polarity is None:
+        return found.note
+    suggested = "Lower is better" if found.polarity is Polarity.LOWER_IS_BETTER else "Higher is better"
+    return f"polarity not set: {ask} (the wording suggests {suggested!r}, from {found.words.lower()!r})"
