@@ -386,11 +386,16 @@ POLARITY_NOT_VERBS = ("more than", "less than", "fewer than", "lower than", "hig
 POLARITY_BAD_FIRST = ("lost", "loss", "losses", "difference", "gap", "disparity", "inequality", "unsafe",
                       "waiting longer", "wait longer", "waiting more", "longer than", "average time", "time taken",
                       "time from", "response time", "response times", "processing time", "delay", "delays",
-                      "backlog", "unanswered", "abandoned", "non-compliance", "noncompliance", "out of work")
+                      "backlog", "unanswered", "abandoned", "non-compliance", "noncompliance", "out of work",
+                      "wait time", "wait times", "waiting time", "waiting times", "average wait", "average waiting",
+                      "time to answer", "time to respond", "length of time", "time taken to", "days taken",
+                      "temporary accommodation", "rough sleepers", "rough sleeping", "homeless", "homelessness",
+                      "empty")
 # Measures where more may be good or bad (under-reported or police-generated): the wording does not say.
 POLARITY_UNCLEAR = ("hate", "racially", "religiously", "drug offences", "drugs offences", "possession of",
-                    "arrests", "stop and search", "stop search", "marac", "referrals", "reported", "reporting",
-                    "disposals", "complaints", "occurrences", "cases heard", "weapons possession")
+                    "arrests", "stop and search", "stop search", "marac", "referrals",
+                    "disposals", "complaints", "cases heard", "weapons possession", "attended",
+                    "demand", "calls received", "calls for service")
 POLARITY_NOUNS = {
     Polarity.HIGHER_IS_BETTER: ("satisfied", "satisfaction", "confidence", "confident", "feel safe", "feeling safe",
                                 "feels safe", "felt safe", "safe and well", "availability", "available", "successful",
@@ -400,7 +405,10 @@ POLARITY_NOUNS = {
                                 "registrations", "qualified", "supported", "support", "no further", "no repeat",
                                 "positive outcome", "positive outcomes", "good", "excellent", "achieving", "achieved",
                                 "resolved", "recovered", "recovery", "engagement", "participation", "uptake", "take-up",
-                                "employment", "on time", "met", "removed", "delivered", "trained", "vaccinated"),
+                                "employment", "on time", "met", "removed", "delivered", "trained", "vaccinated",
+                                "training", "informed", "influence", "agree", "trust", "cohesion", "belonging",
+                                "treated fairly", "collection rate", "collected", "collection", "footfall", "visits",
+                                "visitors", "inspections", "inspected", "audits", "checks", "conducted", "attendance at school"),
     Polarity.LOWER_IS_BETTER: ("crime", "crimes", "offence", "offences", "offending", "offender", "offenders",
                                "reoffending", "re-offending", "reoffend", "re-offend", "burglary", "burglaries",
                                "robbery", "robberies", "theft", "thefts", "assault", "assaults", "violence", "violent",
@@ -413,7 +421,8 @@ POLARITY_NOUNS = {
                                "overdoses", "admissions", "unwanted fire signals", "false alarms", "expenditure",
                                "cost", "costs", "custodial", "custody", "remand", "remands", "secure facilities",
                                "secure accommodation", "convictions", "exploitation", "harassment", "abuse",
-                               "domestic violence", "knife", "shoplifting", "speeding", "collisions", "drink driving"),
+                               "domestic violence", "knife", "shoplifting", "speeding", "collisions", "drink driving",
+                               "accidents", "accident", "collision", "killed or seriously injured"),
 }
 # "repeat" is bad when it names a repeated thing ("repeat victims", "repeat incidents"), not "repeats" alone.
 POLARITY_REPEAT = r"\brepeat(?:ed)?[ -]+[a-z]"

@@ -48,7 +48,8 @@ _PERIOD = re.compile(r"\bwithin\s+(?:a|the|any)\s+(?:\d+|twelve|12)[ -]?months?\
 _BAD_FIRST = re.compile(r"\b(?:" + _alternation(POLARITY_BAD_FIRST) + r")\b", re.ASCII | re.IGNORECASE)
 _UNCLEAR = re.compile(r"\b(?:" + _alternation(POLARITY_UNCLEAR) + r")", re.ASCII | re.IGNORECASE)
 _WITHIN = re.compile(
-    r"\bwithin\s+(?:the\s+)?(?:\d|one|two|three|four|five|ten|local|target|agreed|required|set|response|standard)",
+    r"\bwithin\s+(?:the\s+|their\s+|its\s+)?(?:\d|one|two|three|four|five|ten|local|target|agreed|required|set|response|"
+    r"standard|time\b|timescales?|deadline|statutory)",
     re.ASCII | re.IGNORECASE,
 )
 _NOUN = {
@@ -76,6 +77,9 @@ def _from_description(description: str) -> tuple[Polarity | None, str, str]:
     bad = _BAD_FIRST.search(body)
     if bad:
         return Polarity.LOWER_IS_BETTER, bad[0], "noun"
+    within = _WITHIN.search(body)  # a share done within a time limit: more is better
+    if within:
+        return Polarity.HIGHER_IS_BETTER, within[0], "noun"
     unclear = _UNCLEAR.search(body)
     if unclear:
         return None, unclear[0], "unclear"
@@ -83,9 +87,6 @@ def _from_description(description: str) -> tuple[Polarity | None, str, str]:
         found = _NOUN[polarity].search(body)
         if found:
             return polarity, found[0], "noun"
-    within = _WITHIN.search(body)
-    if within:
-        return Polarity.HIGHER_IS_BETTER, within[0], "noun"
     repeat = _REPEAT.search(body)
     if repeat:
         return Polarity.LOWER_IS_BETTER, repeat[0][:-2].strip(" -") if len(repeat[0]) > 2 else repeat[0], "noun"

@@ -50,6 +50,8 @@ class Words:
     placeholder: Placeholder | None = None
     qualifiers: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    bracket_value: float | None = None  # a lone bracketed percentage, as written ("(-5.9%)" -> -0.059)
+    bracket_decimals: int | None = None
 
 
 @dataclass
@@ -129,6 +131,8 @@ _PLUS_MINUS = re.compile(r"^\s*(?:\+/-|\+-|\u00b1)\s*" + f"(?:{NUM})" + r"\s*(?:
 _FRACTION = re.compile(rf"^\s*(?P<n>{NUM})\s*/\s*(?P<d>{NUM})\s*$", re.ASCII)
 _TRAIL = re.compile(r"(?:[;:,]\s*(?:and|or)?|(?<=[^\d\s.])\.|\s+(?:and|or))+\s*$", _F)
 _SEPARATORS = re.compile(r"^[\s#=:;,.\-]*$")
+# What may come before a sentence's leading verb: a label ("Aim 2:", "Target -") and "to" or "we will".
+_LEAD = re.compile(r"^(?:[#\w .'/&]{0,40}?[:\-]\s*)?(?:(?:to|we will|will|aim to|seek to|we aim to)\s+)?$", _F)
 
 
 def _mask(text: str, pattern: re.Pattern[str], found: list[str] | None = None) -> str:
@@ -312,6 +316,11 @@ def read_words(text: str) -> Words | None:
         if words.bound and words.bound is Bound.AT_MOST and re.search(r"\bwithin\b", main[max(0, chosen.start - 30):chosen.start], _F):
             words.notes.append(f"'within {chosen.text}' read as a limit: at most {chosen.text}")
         return words
+    if words.reduction is not None and not changes and _bracket_only(words, groups):
+        # "Burglary dwelling (-5.9%)", "Almost two-thirds (64.7%) of …": the bracketed figure is the figure
+        words.value, words.unit, words.bracketed = words.bracket_value, Unit.PERCENT, True
+        words.decimals, words.reduction = words.bracket_decimals, None
+        return words
     if words.reduction is not None or words.change is not None:
         return words
     if words.value is not None or words.numerator is not None:
@@ -360,6 +369,7 @@ def _read_brackets(groups: list[tuple[int, str]], words: Words) -> bool:
             if words.reduction is not None:
                 return False
             written = first.text.replace(" ", "")
+            words.bracket_value, words.bracket_decimals = first.value, first.decimals
             if after:
                 direction = _direction_word(after["w"])
                 words.reduction = _signed_reduction(direction, first.value)
@@ -374,6 +384,11 @@ def _read_brackets(groups: list[tuple[int, str]], words: Words) -> bool:
     if labels:
         words.label = "; ".join(labels)
     return True
+
+
+def _bracket_only(words: Words, groups) -> bool:
+    """Whether the reduction came from a lone bracketed percentage ("(-5.9%)"), not from words."""
+    return words.bracket_value is not None and words.direction is None
 
 
 def _direction_word(word: str) -> Direction:
@@ -409,7 +424,7 @@ def _quantities_in_brackets(groups) -> list[_Qty]:
 def _classify(main: str, quantities: list[_Qty], directions, words: Words):
     """Split quantities into changes ('by 6%', '6% reduction'), targets led to ('to 9,704') and the rest."""
     changes, tos, rest = [], [], []
-    verb_led = bool(directions) and directions[0][0] <= 3 + (3 if main.lower().startswith("to ") else 0)
+    verb_led = bool(directions) and _LEAD.match(main[:directions[0][0]]) is not None
     halving = [(at, w) for at, _, w in directions if w in HALVING_WORDS]
     if halving:
         words.reduction = HALVING_WORDS[halving[0][1]]
@@ -418,13 +433,15 @@ def _classify(main: str, quantities: list[_Qty], directions, words: Words):
         before = main[max(0, q.start - 40):q.start]
         after = _CHANGE_AFTER.match(main[q.end:q.end + 30])
         led_by = _direction_before(directions, q.start)
-        if led_by and _TO.search(before):
-            tos.append(q)
-            words.direction = words.direction or led_by[0]
-            if led_by[0] in (Direction.REDUCE, Direction.INCREASE):
-                words.bound = Bound.AT_MOST if led_by[0] is Direction.REDUCE else Bound.AT_LEAST
+        came_from = any(_FROM.search(main[max(0, p.start - 10):p.start]) for p in quantities if p.start < q.start)
+        if (led_by or came_from) and _TO.search(before):
+            tos.append(q)  # "… by 6% to 9,704", "from 80% to 90%": the figure it leads to
+            if led_by:
+                words.direction = words.direction or led_by[0]
+                if led_by[0] in (Direction.REDUCE, Direction.INCREASE):
+                    words.bound = Bound.AT_MOST if led_by[0] is Direction.REDUCE else Bound.AT_LEAST
             continue
-        if led_by and _FROM.search(before):
+        if _FROM.search(before) and any(_TO.search(main[max(0, p.start - 40):p.start]) for p in quantities if p.start > q.start):
             words.notes.append(f"{q.text!r} read as the starting point")
             continue
         change_dir = None
@@ -445,6 +462,8 @@ def _classify(main: str, quantities: list[_Qty], directions, words: Words):
                 words.unit = q.unit
             changes.append(q)
             continue
+        if verb_led and not q.strong:
+            continue  # "To reduce the gap … for the 10 priority neighbourhoods": part of the wording
         rest.append(q)
     return changes, tos, rest
 
