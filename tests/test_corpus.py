@@ -28,7 +28,9 @@ NO_FIGURE = {"awaited": {Placeholder.AWAITED, Placeholder.TO_BE_ANNOUNCED, Place
 NO_TARGET = {Placeholder.NOT_APPLICABLE, Placeholder.TO_BE_ANNOUNCED, Placeholder.TO_BE_CONFIRMED,
              Placeholder.NOT_SET, Placeholder.BASELINE_YEAR}
 UNIT_SAID = re.compile(r"%|\bper\b|\xa3|cent|\d\s*(?:s|sec|secs|min|mins|hours?|hrs?|days?|weeks?|wks)\b|:\d\d", re.IGNORECASE)
-RULE = re.compile(r"^(?P<kind>at least|at most|reduce|increase|maintain)(?: (?P<x>[-\d.]+)(?P<pct>%)?)?(?: to (?P<to>[\d.]+))?$")
+RULE = re.compile(
+    r"^(?P<kind>at least|at most|reduce|increase|maintain)(?: (?P<x>[-\d.]+)(?P<pct>%| points)?)?(?: to (?P<to>[\d.]+))?$"
+)
 
 
 def _unit(word: str) -> Unit | None:
@@ -94,6 +96,9 @@ def _target_ok(row: dict, reading: Reading) -> str:
         directions = directions | {Direction.IMPROVE}
     if found["x"] is None:
         return "" if reading.direction in directions and reading.value is None else f"direction {reading.direction}, value {reading.value}"
+    if found["pct"] == " points":  # an absolute change in percentage points
+        want = float(found["x"]) / 100 * (-1 if kind == "reduce" else 1)
+        return "" if _close(reading.change, want) and reading.value is None else f"change {reading.change} not {want}"
     cut = float(found["x"]) / 100 * (1 if kind == "reduce" else -1)
     if reading.reduction is None or not _close(abs(reading.reduction), abs(cut)) or (
             reading.direction is not Direction.IMPROVE and not _close(reading.reduction, cut)):

@@ -249,7 +249,8 @@ PLACEHOLDER_PHRASES: tuple[tuple[str, Placeholder], ...] = (
     (r"\bnot (?:yet )?(?:available|published|known|received|reported|released|ready)\b|\bnot yet\b|\bawait|"
      r"\bnya\b|\bn/?k\b|\bpending\b|\bdue (?:in|by|on|from|at|out|for|to)\b|\bto follow\b|\bno (?:new |current )?data\b|"
      r"\bnot (?:yet )?due\b|\bunavailable\b|\bnot available yet\b|\bdata lag\b|\bin progress\b|\bnot provided\b|"
-     r"\bno (?:figures?|update|return)\b|\bnot updated\b|\bnot collated\b", Placeholder.AWAITED),
+     r"\bno (?:figures?|update|return)\b|\bnot updated\b|\bnot collated\b|\bsuspended\b|\bpaused\b|\bdelayed\b|"
+     r"\bpostponed\b", Placeholder.AWAITED),
     (r"\bnot (?:previously )?(?:monitored|measured|collected|recorded|held|applicable|relevant|captured)\b|"
      r"\bnew (?:measure|indicator)\b|\b(?:measure|indicator|definition) (?:amended|changed|deleted|withdrawn|discontinued)\b|"
      r"\bdiscontinued\b|\bn/a\b|\bnot comparable\b", Placeholder.NOT_APPLICABLE),
@@ -418,7 +419,7 @@ POLARITY_NOUNS = {
                                "vandalism", "graffiti", "fly-tipping", "deliberate", "absence", "sickness", "fear",
                                "unemployment", "unemployed", "neet", "exclusions", "first-time entrants",
                                "first time entrants", "truancy", "homelessness", "rough sleeping", "overdose",
-                               "overdoses", "admissions", "unwanted fire signals", "false alarms", "expenditure",
+                               "overdoses", "admissions", "unwanted fire signals", "false alarm", "expenditure",
                                "cost", "costs", "custodial", "custody", "remand", "remands", "secure facilities",
                                "secure accommodation", "convictions", "exploitation", "harassment", "abuse",
                                "domestic violence", "knife", "shoplifting", "speeding", "collisions", "drink driving",

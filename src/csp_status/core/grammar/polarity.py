@@ -44,16 +44,16 @@ _VERB = re.compile(
     re.ASCII | re.IGNORECASE,
 )
 _NOT_VERB = re.compile(r"\b(?:" + _alternation(POLARITY_NOT_VERBS) + r")\b", re.ASCII | re.IGNORECASE)
-_PERIOD = re.compile(r"\bwithin\s+(?:a|the|any)\s+(?:\d+|twelve|12)[ -]?months?\s+period\b|\(.*?\)", re.ASCII | re.IGNORECASE)
+_PERIOD = re.compile(r"\bwithin\s+(?:a|the|any)\s+(?:\d+|twelve|12)[ -]?months?\s+period\b", re.ASCII | re.IGNORECASE)
 _BAD_FIRST = re.compile(r"\b(?:" + _alternation(POLARITY_BAD_FIRST) + r")\b", re.ASCII | re.IGNORECASE)
-_UNCLEAR = re.compile(r"\b(?:" + _alternation(POLARITY_UNCLEAR) + r")", re.ASCII | re.IGNORECASE)
+_UNCLEAR = re.compile(r"(?<!\bnot )(?<!\bno )\b(?:" + _alternation(POLARITY_UNCLEAR) + r")", re.ASCII | re.IGNORECASE)
 _WITHIN = re.compile(
     r"\bwithin\s+(?:the\s+|their\s+|its\s+)?(?:\d|one|two|three|four|five|ten|local|target|agreed|required|set|response|"
     r"standard|time\b|timescales?|deadline|statutory)",
     re.ASCII | re.IGNORECASE,
 )
-_NOUN = {
-    polarity: re.compile(r"\b(?:" + _alternation(words) + r")\b", re.ASCII | re.IGNORECASE)
+_NOUN = {  # a noun with its plural and verb endings: "alarm(s)", "re-offend(ed)"
+    polarity: re.compile(r"\b(?:" + _alternation(words) + r")(?:s|es|ed|d|ing)?\b", re.ASCII | re.IGNORECASE)
     for polarity, words in POLARITY_NOUNS.items()
 }
 _REPEAT = re.compile(POLARITY_REPEAT, re.ASCII | re.IGNORECASE)

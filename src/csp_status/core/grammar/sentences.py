@@ -64,6 +64,7 @@ class _Qty:
     text: str
     strong: bool
     ordinal: bool = False
+    points: bool = False  # percentage points: an absolute change, never a relative one
 
 
 _MONTH = _alt(m for m in MONTHS if m != "may")
@@ -95,7 +96,7 @@ _FILLERS = re.compile(
     "^(?:" + "|".join(_alt(ws) for ws in list(DIRECTION_WORDS.values()) + list(BOUND_AFTER.values())) + ")$", _F
 )
 _QTY = re.compile(
-    rf"(?<![\w.,/:£$])(?P<sign>[-+]\s?)?(?P<gbp>£\s?)?(?P<num>{NUM}|\b(?:{NUMBER_WORD})\b)"
+    rf"(?<![\w.,/:£$])(?<![A-Za-z\d]-)(?P<sign>[-+]\s?)?(?P<gbp>£\s?)?(?P<num>{NUM}|\b(?:{NUMBER_WORD})\b)"
     rf"(?:\s?(?P<mult>{MULTIPLIER})(?![a-z]))?(?P<ord>\s?(?:st|nd|rd|th)\b)?(?:\s?(?:{UNIT}))?",
     _F,
 )
@@ -234,7 +235,8 @@ def _quantities(text: str) -> list[_Qty]:
             strong = not before
         if before.lower().endswith("per"):
             continue  # 'per 100 shelters': a rate's base, not a figure
-        found.append(_Qty(start, m.end(), value, unit, decimals, text[start:m.end()].strip(), strong, ordinal))
+        found.append(_Qty(start, m.end(), value, unit, decimals, text[start:m.end()].strip(), strong, ordinal,
+                          bool(m["points"])))
     found.sort(key=lambda q: q.start)
     return _join_durations(found, text)
 
@@ -308,6 +310,10 @@ def read_words(text: str) -> Words | None:
     if changes is None:
         return None
     chosen = tos[0] if tos else _pick(rest, bool(changes), words, text, main)
+    if chosen is not None and not chosen.strong and not tos:
+        kind = placeholder_in(text)  # "Priority 1 data awaited": the wording, not the bare number
+        if kind is not None:
+            return Words(placeholder=kind, qualifiers=words.qualifiers)
     if chosen is not None:
         words.value, words.unit, words.decimals = chosen.value, chosen.unit, chosen.decimals
         words.bound = _bound(main, chosen) or words.bound
@@ -452,10 +458,10 @@ def _classify(main: str, quantities: list[_Qty], directions, words: Words):
         elif verb_led and q.unit is Unit.PERCENT and not tos and not _bound(main, q):
             change_dir = directions[0][1]
         if change_dir is not None and change_dir is not Direction.MAINTAIN:
-            if words.reduction is not None and q.unit is Unit.PERCENT:
+            if words.reduction is not None and q.unit is Unit.PERCENT and not q.points:
                 return None, None, None
             words.direction = change_dir
-            if q.unit is Unit.PERCENT:
+            if q.unit is Unit.PERCENT and not q.points:
                 words.reduction = _signed_reduction(change_dir, q.value)
             else:
                 words.change = -abs(q.value) if change_dir is Direction.REDUCE else abs(q.value)
