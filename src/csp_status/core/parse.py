@@ -17,7 +17,7 @@ from functools import lru_cache
 from csp_status.core.errors import CellError, text_preview
 from csp_status.core.vocabulary import PLACEHOLDER_PATTERNS, Bound, Direction, Placeholder, Unit
 from csp_status.core.numfmt import format_general
-from csp_status.core.grammar.numbers import has_marker, strip_markers
+from csp_status.core.grammar.numbers import has_marker, is_year_span, strip_markers
 from csp_status.core.grammar.sentences import read_words
 
 __all__ = [
@@ -214,9 +214,10 @@ def _parse_text(raw: str) -> Reading:
         if has_marker(text):
             return _marked(raw, text)
         return _parse_words(raw, text)
-    if reading.label:
+    if reading.label or reading.unit is Unit.PER_1000:  # words after a rate may hide "provisional"
         if has_marker(text):
             return _marked(raw, text)
+    if reading.label:
         if _HAS_DIGIT.search(reading.label):
             worded = _words_reading(raw, text)  # "(4.8% reduction)", "(December 2012)": more than a label
             if worded is not None and worded.value == reading.value:
@@ -339,6 +340,8 @@ def _brackets(raw: str, rest: str) -> dict[str, object]:
         inner = group[1].strip()
         rest = rest[group.end():].strip()
         fraction = _FRACTION.match(inner)
+        if fraction and is_year_span(fraction["n"], fraction["d"]):
+            raise CellError(raw, EXPECTED)  # "(2019/20)" is a year: read by the grammar of words
         percent = _PERCENT_ONLY.match(inner) if not fraction else None
         if fraction and "numerator" not in found:
             found["numerator"], found["denominator"] = _to_float(fraction["n"]), _to_float(fraction["d"])

@@ -247,7 +247,7 @@ PLACEHOLDER_PHRASES: tuple[tuple[str, Placeholder], ...] = (
     (r"\btba\b|\bto be announced\b", Placeholder.TO_BE_ANNOUNCED),
     (r"\btbc\b|\bto be confirmed\b", Placeholder.TO_BE_CONFIRMED),
     (r"\bnot (?:yet )?(?:available|published|known|received|reported|released|ready)\b|\bnot yet\b|\bawait|"
-     r"\bnya\b|\bn/?k\b|\bpending\b|\bdue (?:in|by|on|from|at|out|for|to)\b|\bto follow\b|\bno (?:new |current )?data\b|"
+     r"\bnya\b|\bn/?k\b|\bpending\b|\bdue (?:in|by|on|from|at|out|for|to|(?:19|20)\d\d|q[1-4])\b|\bto follow\b|\bno (?:new |current )?data\b|"
      r"\bnot (?:yet )?due\b|\bunavailable\b|\bnot available yet\b|\bdata lag\b|\bin progress\b|\bnot provided\b|"
      r"\bno (?:figures?|update|return)\b|\bnot updated\b|\bnot collated\b|\bsuspended\b|\bpaused\b|\bdelayed\b|"
      r"\bpostponed\b", Placeholder.AWAITED),

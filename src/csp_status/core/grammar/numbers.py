@@ -11,7 +11,7 @@ import re
 
 from csp_status.core.vocabulary import NUMBER_WORDS, PROVISIONAL_WORDS
 
-__all__ = ["NUM", "NUMBER_WORD", "strip_markers", "to_float", "decimals_of", "word_value", "has_marker"]
+__all__ = ["NUM", "NUMBER_WORD", "strip_markers", "to_float", "decimals_of", "word_value", "has_marker", "is_year_span"]
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 NUMBER_WORD = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
@@ -28,6 +28,14 @@ _PROVISIONAL_MARK = re.compile(
     r"|[\s,;-]*\b(?:provisional|revised|unvalidated)(?:\s+(?:figures?|data|outturn))?\b\s*(?=$|[(;,])",
     re.IGNORECASE,
 )
+
+
+def is_year_span(numerator: str, denominator: str) -> bool:
+    """'2019/20', '2015/2016': a financial year, not a count over a total."""
+    if not (len(numerator) == 4 and numerator[:2] in ("19", "20") and numerator.isdigit() and denominator.isdigit()):
+        return False
+    nxt = int(numerator) + 1
+    return (len(denominator) == 2 and int(denominator) == nxt % 100) or (len(denominator) == 4 and int(denominator) == nxt)
 
 
 def has_marker(text: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from csp_status.core.grammar.numbers import NUM, NUMBER_WORD, decimals_of, to_float, word_value
+from csp_status.core.grammar.numbers import NUM, NUMBER_WORD, decimals_of, is_year_span, to_float, word_value
 from csp_status.core.grammar.placeholders import placeholder_in, suppressed
 from csp_status.core.grammar.units import CLOCK, MULTIPLIER, UNIT, clock_seconds, multiplier_of, seconds_of, unit_of
 from csp_status.core.vocabulary import (
@@ -77,18 +77,17 @@ _DATES = re.compile(
     rf"|\b(?:{_MONTH})\.?(?:\s*(?:-|to|/)\s*(?:{_MONTH})\.?)?\b",
     _F,
 )
-_YEARS = re.compile(
-    r"\b(?:fy\s?)?(?:19|20)\d{2}\s*[/-]\s*(?:\d{4}|\d{2})\b(?:\s+ave(?:rage)?\b)?"
-    r"|\b(?:19|20)\d{2}\b(?![.,]\d)(?!\s*(?:%|per\b|percent|per cent))",
-    _F,
-)
+_YEARS = re.compile(r"\b(?:fy\s?)?(?:19|20)\d{2}\s*[/-]\s*(?:\d{4}|\d{2})\b(?:\s+ave(?:rage)?\b)?", _F)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b(?![.,]\d)(?!\s*(?:%|per\b|percent|per cent))", _F)
 _QUALIFIERS = re.compile("|".join(QUALIFIER_PATTERNS), _F)
-_PERIODS = re.compile(r"\b\d{1,2}[ -]?(?:months?|years?|yrs?)\b(?:\s+(?:period|to|ending|up to))?|\b12m\b", _F)
+_PERIODS = re.compile(
+    r"(?<![:.,\d])\b\d{1,2}[ -]?(?:months?|years?|yrs?)\b(?!\s+to\s+date)(?:\s+(?:period|to|ending|up to))?|\b12m\b", _F
+)
 _CODES = re.compile(r"\b[A-Z]{1,5}\s?\d{1,4}[a-z]?\b(?![,.]\d)(?!\s*(?:%|per\b))", re.ASCII)
 # Everything set aside in one pass: periods and qualifiers (kept as qualifiers), years and codes.
 _ASIDE = re.compile(
     "(?P<q>" + "|".join(p.pattern for p in (_DATES, _QUALIFIERS, _PERIODS)) + ")|"
-    + "(?P<x>" + _YEARS.pattern + "|(?-i:" + _CODES.pattern + "))",
+    + "(?P<x>" + _YEARS.pattern + "|(?-i:" + _CODES.pattern + "))|(?P<y>" + _YEAR.pattern + ")",
     _F,
 )
 _SIMPLE = re.compile(rf"^(?P<sign>[-+])?(?P<num>{NUM})\s?(?:{UNIT})?(?:\s(?P<noun>[a-z]+))?$", _F)
@@ -145,11 +144,13 @@ def _mask(text: str, pattern: re.Pattern[str], found: list[str] | None = None) -
     return pattern.sub(hide, text)
 
 
-def _set_aside(text: str, qualifiers: list[str]) -> str:
+def _set_aside(text: str, qualifiers: list[str], years: list[tuple[int, int]] | None = None) -> str:
     """Periods, qualifiers, years and codes hidden (same length, so positions hold); qualifiers kept."""
     def hide(m: re.Match[str]) -> str:
         if m["q"]:
             qualifiers.append(" ".join(m[0].split()))
+        elif m["y"] and years is not None:
+            years.append(m.span())
         return "#" * len(m[0])
 
     return _ASIDE.sub(hide, text)
@@ -299,10 +300,16 @@ def read_words(text: str) -> Words | None:
         due = _DUE.search(main)
         if due:
             words.due = " ".join(due["due"].split())
-    main = _set_aside(main, words.qualifiers)
+    years: list[tuple[int, int]] = []
+    bare = main
+    main = _set_aside(main, words.qualifiers, years)
     if not _read_brackets(groups, words):
         return None
     quantities = _quantities(main)
+    if not quantities and len(years) == 1 and _SEPARATORS.match(main[:years[0][0]]):
+        start, end = years[0]  # "YTD 1900", "1900 (2019/20)": a lone figure that looks like a year
+        main = main[:start] + bare[start:end] + main[end:]
+        quantities = _quantities(main)
     directions = _directions(main)
     if _counts_of(main, quantities, groups, words):
         return words
@@ -349,6 +356,9 @@ def _read_brackets(groups: list[tuple[int, str]], words: Words) -> bool:
     for _, inner in groups:
         inner = inner.strip()
         fraction = _FRACTION.match(inner)
+        if fraction and is_year_span(fraction["n"], fraction["d"]):
+            words.qualifiers.append(inner)  # "(2019/20)": the year, not a count over a total
+            continue
         if fraction:
             if words.numerator is not None:
                 return False
