@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from csp_status.core.grammar.polarity import read_polarity
 from csp_status.core.parse import Reading
-from csp_status.core.vocabulary import Bound, Direction, Polarity, Unit
+from csp_status.core.vocabulary import Direction, Polarity, Unit
 from csp_status.core.wording import format_value
 
 __all__ = ["TargetSense", "worded_target", "target_sense", "is_worded_target", "indicator_polarity"]
