@@ -27,17 +27,22 @@ def judged(book, ref: str, target: object, value: object = None):
     [
         ("13,102", ("GREEN", 13102.0, [])),
         ("at least 13,102", ("GREEN", 13102.0, [
-            "target 'at least 13,102' is at least the figure: judged so, though the polarity is Lower is better"])),
+            "target 'at least 13,102' says at least the figure, but the polarity is Lower is better: "
+            "judged by the polarity; check which is meant"])),
         ("no more than 13,102", ("GREEN", 13102.0, [])),
         ("less than 13,102", ("AMBER", 13102.0, [])),  # a strict bound is not met at its own figure
         ("< 13,000", ("AMBER", 13000.0, [])),
-        ("13,500 or more", ("AMBER", 13500.0, [
-            "target '13,500 or more' is at least the figure: judged so, though the polarity is Lower is better"])),
+        ("13,500 or more", ("GREEN", 13500.0, [
+            "target '13,500 or more' says at least the figure, but the polarity is Lower is better: "
+            "judged by the polarity; check which is meant"])),
+        ("no more than 13,000", ("AMBER", 13000.0, [])),
         ("2011/12 Target: Reduction on last years figures", ("GREEN", 13485.0, [
             "target '2011/12 Target: Reduction on last years figures' read as below the 2010/11 outturn, 13,485"])),
         ("Maintain", ("GREEN", 13485.0, ["target 'Maintain' read as no worse than the 2010/11 outturn, 13,485"])),
-        ("Increase on last year", ("AMBER", 13485.0, [
-            "target 'Increase on last year' read as above the 2010/11 outturn, 13,485"])),
+        ("Increase on last year", ("GREEN", 13485.0, [
+            "target 'Increase on last year' read as above the 2010/11 outturn, 13,485",
+            "target 'Increase on last year' says increase, but the polarity is Lower is better: "
+            "judged by the polarity; check which is meant"])),
         ("Reduce overall crime by 5% by 2012", ("AMBER", 12810.75, [
             "target 12,810.75 worked out as 13,485 (2010/11) less 5%, due by 2012"])),
         ("3% reduction", ("AMBER", 13080.45, ["target 13,080.45 worked out as 13,485 (2010/11) less 3%"])),
@@ -68,7 +73,9 @@ def test_evaluate_direction_without_outturn_is_no_target(seed_book):
 @pytest.mark.parametrize(
     ("cell", "polarity", "exp"),
     [
-        ("at least 500", LOWER, TargetSense(HIGHER, False, "target 'at least 500' is at least the figure: judged so, though the polarity is Lower is better")),
+        ("at least 500", LOWER, TargetSense(LOWER, False, "target 'at least 500' says at least the figure, but the "
+                                            "polarity is Lower is better: judged by the polarity; check which is meant")),
+        ("at least 500", None, TargetSense(HIGHER, False, None)),
         ("at least 500", HIGHER, TargetSense(HIGHER, False, None)),
         ("> 75%", HIGHER, TargetSense(HIGHER, True, None)),
         ("no more than 30 per cent.", None, TargetSense(LOWER, False, None)),

@@ -23,7 +23,7 @@ from csp_status.core.model import QUARTERS, Indicator, Partnership, year_key
 from csp_status.core.vocabulary import Placeholder, Unit
 from csp_status.core.parse import Reading, in_row_unit, read_cell
 from csp_status.core.targets import (
-    TargetSense, is_worded_target, strict_misses, target_sense, worded_target,
+    TargetSense, is_worded_target, reading_notes, strict_misses, target_sense, worded_target,
 )
 from csp_status.core.vocabulary import same_kind
 
@@ -163,6 +163,7 @@ def _gather(book: Partnership, ind: Indicator, years: list[str]) -> _Facts:
         facts.notes.extend(problems)
     else:
         facts.notes.extend(value_notes(reading))
+    facts.notes.extend(reading_notes(reading, "value"))  # what the words said that the officer did not type
     facts.value = value if reading.has_value else None
     if not reading.has_value and reading.placeholder not in (Placeholder.BLANK, Placeholder.UNREADABLE):
         facts.notes.append(f"value: {reading.reason}")
@@ -174,6 +175,7 @@ def _gather(book: Partnership, ind: Indicator, years: list[str]) -> _Facts:
     target, target_notes = resolve_target(target_reading, baseline, baseline_year, ind.unit, polarity=ind.polarity)
     facts.target = target
     facts.notes.extend(target_notes)
+    facts.notes.extend(reading_notes(target_reading, "target"))
     facts.sense = target_sense(target_reading, ind.polarity)
     if facts.sense.note:
         facts.notes.append(facts.sense.note)

@@ -16,7 +16,10 @@ from csp_status.core.parse import Reading
 from csp_status.core.vocabulary import Direction, Polarity, Unit
 from csp_status.core.wording import format_value
 
-__all__ = ["TargetSense", "worded_target", "target_sense", "is_worded_target", "indicator_polarity"]
+__all__ = [
+    "TargetSense", "worded_target", "target_sense", "is_worded_target", "indicator_polarity", "polarity_note",
+    "strict_misses", "reading_notes",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +82,19 @@ def target_sense(reading: Reading | None, polarity: Polarity | None) -> TargetSe
     bound, direction = reading.bound, reading.direction
     if bound is not None and reading.value is not None:
         implied = Polarity.HIGHER_IS_BETTER if bound.higher_is_better else Polarity.LOWER_IS_BETTER
-        note = None
-        if polarity is not None and implied is not polarity:
-            note = f"target {reading.text.strip()!r} is {bound} the figure: judged so, though the polarity is {polarity}"
-        return TargetSense(implied, bound.strict, note)
+        if polarity is not None and implied is not polarity:  # the Indicators sheet wins
+            return TargetSense(polarity, bound.strict, (
+                f"target {reading.text.strip()!r} says {bound} the figure, but the polarity is {polarity}: "
+                "judged by the polarity; check which is meant"))
+        return TargetSense(implied, bound.strict)
     if reading.value is None and direction is not None and reading.reduction is None and reading.change is None:
         implied = {Direction.REDUCE: Polarity.LOWER_IS_BETTER, Direction.INCREASE: Polarity.HIGHER_IS_BETTER}.get(direction)
-        return TargetSense(implied or polarity, direction is not Direction.MAINTAIN)
+        strict = direction is not Direction.MAINTAIN
+        if polarity is not None and implied is not None and implied is not polarity:
+            return TargetSense(polarity, strict, (
+                f"target {reading.text.strip()!r} says {direction}, but the polarity is {polarity}: "
+                "judged by the polarity; check which is meant"))
+        return TargetSense(implied or polarity, strict)
     return TargetSense(polarity)
 
 
@@ -124,3 +133,13 @@ def polarity_note(description: str, target: Reading | None) -> str:
         return found.note
     suggested = "Lower is better" if found.polarity is Polarity.LOWER_IS_BETTER else "Higher is better"
     return f"polarity not set: {ask} (the wording suggests {suggested!r}, from {found.words.lower()!r})"
+
+
+def reading_notes(reading: Reading, what: str) -> list[str]:
+    """What the grammar inferred from a cell's words, as Data notes ("value: '…' holds 2 figures; read the first")."""
+    if is_worded_target(reading):
+        return []  # worded_target says what it made of them, quoting the words
+    notes = [f"{what}: {note}" for note in reading.notes]
+    if reading.provisional and not any("provisional" in n for n in reading.notes):
+        notes.append(f"{what}: {reading.text.strip()!r} is provisional")
+    return notes
