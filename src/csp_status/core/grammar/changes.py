@@ -83,7 +83,9 @@ def classify(main: str, quantities: list[Qty], directions, words: Words):
         after = CHANGE_AFTER.match(main[q.end:q.end + 30])
         led_by = _direction_before(directions, q.start)
         came_from = any(_FROM.search(main[max(0, p.start - 10):p.start]) for p in quantities if p.start < q.start)
-        if (led_by or came_from) and _TO.search(before):
+        said_after = main[q.end:]
+        changed = after and not BOUND_AFTER_RE[Bound.AT_MOST].match(said_after) and not BOUND_AFTER_RE[Bound.AT_LEAST].match(said_after)
+        if (led_by or came_from) and _TO.search(before) and not changed:
             tos.append(q)  # "… by 6% to 9,704", "from 80% to 90%": the figure it leads to
             if led_by:
                 words.direction = words.direction or led_by[0]
@@ -96,7 +98,7 @@ def classify(main: str, quantities: list[Qty], directions, words: Words):
         change_dir = None
         if led_by and _BY.search(before):
             change_dir = led_by[0]
-        elif after and not BOUND_AFTER_RE[Bound.AT_MOST].match(main[q.end:]) and not BOUND_AFTER_RE[Bound.AT_LEAST].match(main[q.end:]):
+        elif changed:  # "6% reduction", "250,000 fewer crimes"
             change_dir = direction_word(after["w"])
         elif verb_led and q.unit is Unit.PERCENT and not tos and not bound_of(main, q):
             change_dir = directions[0][1]

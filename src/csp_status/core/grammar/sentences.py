@@ -18,9 +18,11 @@ from csp_status.core.grammar.numbers import NUM, decimals_of, is_year_span, to_f
 from csp_status.core.grammar.placeholders import placeholder_in, suppressed
 from csp_status.core.grammar.tokens import ANY_MONTH, FLAGS, SEPARATORS, Qty, Words, alt, quantities, set_aside
 from csp_status.core.grammar.units import UNIT
-from csp_status.core.vocabulary import BOUND_AFTER, DIRECTION_WORDS, Bound, Direction, Placeholder, Unit
+from csp_status.core.vocabulary import BOUND_AFTER, DIRECTION_WORDS, SECONDS_IN, Bound, Direction, Placeholder, Unit
 
 __all__ = ["Words", "read_words"]
+
+_WITHIN = re.compile(r"\bwithin\s+(?:the\s+|a\s+)?$", re.ASCII | re.IGNORECASE)
 
 _SIMPLE = re.compile(rf"^(?P<sign>[-+])?(?P<num>{NUM})\s?(?:{UNIT})?(?:\s(?P<noun>[a-z]+))?$", FLAGS)
 _FILLERS = re.compile(
@@ -230,6 +232,8 @@ def _pick(rest: list[Qty], has_change: bool, words: Words, text: str, main: str)
     """The figure among the quantities left: the first strong one (a rate before a count), else the first."""
     if has_change:  # beside a change, only a figure the cell starts with: "4992 crimes = 0.6% reduction"
         rest = [q for q in rest if SEPARATORS.match(main[:q.start])]
+    if any(q.unit is Unit.PERCENT for q in rest):  # "95 per cent. of cases within 19 minutes": the share
+        rest = [q for q in rest if not (q.unit in SECONDS_IN and _WITHIN.search(main[max(0, q.start - 12):q.start]))]
     strong = [q for q in rest if q.strong]
     pool = strong or rest
     if not pool:
