@@ -12,7 +12,10 @@ import re
 from csp_status.core.grammar.tokens import FLAGS, Qty, Words, alt, mask
 from csp_status.core.vocabulary import BOUND_AFTER, BOUND_BEFORE, DIRECTION_WORDS, HALVING_WORDS, Bound, Direction, Unit
 
-__all__ = ["BOUND_AFTER_RE", "CHANGE_AFTER", "bound_of", "directions_in", "direction_word", "signed_reduction", "classify"]
+__all__ = [
+    "BOUND_AFTER_RE", "CHANGE_AFTER", "bound_of", "directions_in", "direction_word", "signed_reduction", "classify",
+    "is_verb_led",
+]
 
 _BOUND_BEFORE = {
     bound: re.compile(
@@ -30,7 +33,11 @@ _NOT_DIRECTION = re.compile(
     r"|\b(?:at|no|not)\s+(?:more|less|lower|higher)\b|\bend\s+of\b",
     FLAGS,
 )
-_BY = re.compile(r"\b(?:by|of)\s+(?:a\s+further\s+|an?\s+additional\s+|around\s+|some\s+|about\s+|a\s+)?$", FLAGS)
+_BY = re.compile(
+    r"\b(?:by|of)\s+(?:a\s+further\s+|an?\s+additional\s+|around\s+|some\s+|about\s+|a\s+|at\s+least\s+|nearly\s+|"
+    r"almost\s+|approximately\s+|over\s+|more\s+than\s+|up\s+to\s+)?$",
+    FLAGS,
+)
 _TO = re.compile(r"\bto\s+(?:(?:an?|the|average|of|level|rate|total|figure|target|just|under|below|around|about)\s+){0,3}$", FLAGS)
 _FROM = re.compile(r"\bfrom\s+$", FLAGS)
 CHANGE_AFTER = re.compile(r"^\s*(?P<w>" + "|".join(alt(ws) for ws in DIRECTION_WORDS.values()) + r")\b", FLAGS)
@@ -70,10 +77,20 @@ def direction_word(word: str) -> Direction:
 
 
 
+def _near(directions, position: int, reach: int = 25) -> bool:
+    """Whether a direction word ends just before ``position`` ("a decrease of", not "improve … an average of")."""
+    return any(position - reach <= at < position for at, _, _ in directions)
+
+
+def is_verb_led(main: str, directions) -> bool:
+    """Whether the sentence opens with its verb ("Reduce …", "Aim 2: To reduce …"): a target, not a report."""
+    return bool(directions) and _LEAD.match(main[:directions[0][0]]) is not None
+
+
 def classify(main: str, quantities: list[Qty], directions, words: Words):
     """Split quantities into changes ('by 6%', '6% reduction'), targets led to ('to 9,704') and the rest."""
     changes, tos, rest = [], [], []
-    verb_led = bool(directions) and _LEAD.match(main[:directions[0][0]]) is not None
+    verb_led = is_verb_led(main, directions)
     halving = [(at, w) for at, _, w in directions if w in HALVING_WORDS]
     if halving:
         words.reduction = HALVING_WORDS[halving[0][1]]
@@ -96,15 +113,18 @@ def classify(main: str, quantities: list[Qty], directions, words: Words):
             words.notes.append(f"{q.text!r} read as the starting point")
             continue
         change_dir = None
-        if led_by and _BY.search(before):
-            change_dir = led_by[0]
+        by = _BY.search(before) if led_by else None
+        if by and (by[0].lower().startswith("by") or q.unit is Unit.PERCENT or _near(directions, q.start - len(by[0]))):
+            change_dir = led_by[0]  # "reduce … by 6%", "a reduction of 40%", "a decrease of eight seconds"
         elif changed:  # "6% reduction", "250,000 fewer crimes"
             change_dir = direction_word(after["w"])
         elif verb_led and q.unit is Unit.PERCENT and not tos and not bound_of(main, q):
             change_dir = directions[0][1]
         if change_dir is not None and change_dir is not Direction.MAINTAIN:
-            if words.reduction is not None and q.unit is Unit.PERCENT and not q.points:
-                return None, None, None
+            if (words.reduction is not None or words.change is not None) and changes:
+                words.notes.append(f"{q.text!r} is a further change; read the first")  # "fallen by 39% and … by 45%"
+                changes.append(q)
+                continue
             words.direction = change_dir
             if q.unit is Unit.PERCENT and not q.points:
                 words.reduction = signed_reduction(change_dir, q.value)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 
-from csp_status.core.grammar.changes import CHANGE_AFTER, bound_of, classify, direction_word, directions_in, signed_reduction
+from csp_status.core.grammar.changes import (
+    CHANGE_AFTER, bound_of, classify, direction_word, directions_in, is_verb_led, signed_reduction,
+)
 from csp_status.core.grammar.numbers import NUM, decimals_of, is_year_span, to_float
 from csp_status.core.grammar.placeholders import placeholder_in, suppressed
 from csp_status.core.grammar.tokens import ANY_MONTH, FLAGS, SEPARATORS, Qty, Words, alt, quantities, set_aside
@@ -110,7 +112,8 @@ def read_words(text: str) -> Words | None:
     changes, tos, rest = classify(main, found, directions, words)
     if changes is None:
         return None
-    chosen = tos[0] if tos else _pick(rest, bool(changes), words, text, main)
+    first_word = directions[0][0] if directions else len(main)
+    chosen = tos[0] if tos else _pick(rest, first_word if changes else None, words, text, main)
     if chosen is not None and not chosen.strong and not tos:
         kind = placeholder_in(text)  # "Priority 1 data awaited": the wording, not the bare number
         if kind is not None:
@@ -228,10 +231,16 @@ def _quantities_in_brackets(groups) -> list[Qty]:
 
 
 
-def _pick(rest: list[Qty], has_change: bool, words: Words, text: str, main: str) -> Qty | None:
-    """The figure among the quantities left: the first strong one (a rate before a count), else the first."""
-    if has_change:  # beside a change, only a figure the cell starts with: "4992 crimes = 0.6% reduction"
-        rest = [q for q in rest if SEPARATORS.match(main[:q.start])]
+def _pick(rest: list[Qty], before: int | None, words: Words, text: str, main: str) -> Qty | None:
+    """The figure among the quantities left: the first strong one (a rate before a count), else the first.
+
+    Beside a change, only a figure before the change's first word is the figure ("4992 crimes = 0.6%
+    reduction", "There were 162 people killed …, a 44% reduction"): after it, numbers are wording
+    ("… to reduce all crime within the 10 British Crime Survey Categories by 18%").
+    """
+    rest = [q for q in rest if not q.fraction]  # "Almost two-thirds (64.7%) of …": the words, not the figure
+    if before is not None:
+        rest = [q for q in rest if q.start < before]
     if any(q.unit is Unit.PERCENT for q in rest):  # "95 per cent. of cases within 19 minutes": the share
         rest = [q for q in rest if not (q.unit in SECONDS_IN and _WITHIN.search(main[max(0, q.start - 12):q.start]))]
     strong = [q for q in rest if q.strong]

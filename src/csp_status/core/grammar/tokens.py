@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from csp_status.core.grammar.numbers import NUM, NUMBER_WORD, decimals_of, to_float, word_value
 from csp_status.core.grammar.units import CLOCK, MULTIPLIER, UNIT, clock_seconds, multiplier_of, seconds_of, unit_of
-from csp_status.core.vocabulary import MONTHS, QUALIFIER_PATTERNS, SECONDS_IN, Bound, Direction, Placeholder, Unit
+from csp_status.core.vocabulary import (
+    FRACTION_WORDS, MONTHS, QUALIFIER_PATTERNS, SECONDS_IN, Bound, Direction, Placeholder, Unit,
+)
 
 __all__ = ["ANY_MONTH", "FLAGS", "Words", "Qty", "alt", "mask", "set_aside", "quantities", "SEPARATORS"]
 
@@ -60,6 +62,7 @@ class Qty:
     strong: bool
     ordinal: bool = False
     points: bool = False  # percentage points: an absolute change, never a relative one
+    fraction: bool = False  # "one third": only ever a change
 
 
 
@@ -92,6 +95,9 @@ _QTY = re.compile(
     FLAGS,
 )
 _CLOCK = re.compile(CLOCK, re.ASCII)
+_FRACTIONS = re.compile(
+    r"\b(?:" + "|".join(w.replace(" ", "[ -]") for w in sorted(FRACTION_WORDS, key=len, reverse=True)) + r")\b", FLAGS
+)
 SEPARATORS = re.compile(r"^[\s#=:;,.\-]*$")
 
 
@@ -165,6 +171,10 @@ def quantities(text: str) -> list[Qty]:
             continue  # 'per 100 shelters': a rate's base, not a figure
         found.append(Qty(start, m.end(), value, unit, decimals, text[start:m.end()].strip(), strong, ordinal,
                           bool(m["points"])))
+    if "th" in text or "half" in text or "quarter" in text:
+        for m in _FRACTIONS.finditer(text):
+            share = FRACTION_WORDS[" ".join(m[0].lower().replace("-", " ").split())]
+            found.append(Qty(m.start(), m.end(), share, Unit.PERCENT, 1, m[0], False, fraction=True))
     found.sort(key=lambda q: q.start)
     return _join_durations(found, text)
 
