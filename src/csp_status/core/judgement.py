@@ -99,7 +99,7 @@ def evaluate(book: Partnership) -> list[Evaluation]:
     value = np.array([_nan(f.value) for f in facts], dtype=float)
     target = np.array([_nan(f.target) for f in facts], dtype=float)
     previous = np.array([_nan(f.previous) for f in facts], dtype=float)
-    # a bound in the target ("at least 500") says which way is better for the status
+    # the status reads the target as its words say: the polarity, else a bound or direction in the target
     higher = np.array([(f.sense.polarity or ind.polarity) is Polarity.HIGHER_IS_BETTER
                        for ind, f in zip(book.indicators, facts)], dtype=bool)
     tolerance = np.array([ind.tolerance for ind in book.indicators], dtype=float)
