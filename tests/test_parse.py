@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csp_status.core.errors import CellError
-from csp_status.core.parse import EXPECTED, Reading, in_row_unit, parse_cell, parse_fraction, read_cell
+from csp_status.core.parse import EXPECTED, Reading, SheetNumber, in_row_unit, parse_cell, parse_fraction, read_cell
 from csp_status.core.vocabulary import Placeholder, Unit
 
 PCT, NUM, PER = Unit.PERCENT, Unit.NUMBER, Unit.PER_1000
@@ -266,7 +266,10 @@ def test_read_cell_agrees_with_parse_cell(cell, exp):
         ("13,102", PCT, (131.02, "'13,102' read as 13,102% (the row is in percentages)")),
         ("0.00001", PCT, (pct(0.00001), "'0.00001' read as 0.00001% (the row is in percentages)")),
         ("15 (-3%)", PCT, (0.15, "'15 (-3%)' read as 15% (the row is in percentages)")),
-        (15.0, PCT, (15.0, None)),  # a spreadsheet number is taken as stored
+        (15.0, PCT, (0.15, "'15' read as 15% (the row is in percentages)")),  # 15 typed plainly is 15%, not 1,500%
+        (-7.75, PCT, (-0.0775, "'-7.75' read as -7.75% (the row is in percentages)")),
+        (1.0, PCT, (1.0, None)),  # up to 1, a plain number is the fraction a percentage cell holds
+        (10.8, Unit.MINUTES, (648.0, "'10.8' read as 10.8 minutes")),
         (0.15, PCT, (0.15, None)),
         ("15%", PCT, (pct(15), None)),
         ("15", NUM, (15.0, None)),
@@ -654,3 +657,18 @@ def test_parse_cell_ignored_words_change_no_value(figure, around):
 def test_parse_cell_per_cent_in_words_reads_back(x, word):
     got = parse_cell(f"{x}{word}")
     assert (got.value, got.unit) == (float(x / 100), PCT)
+
+
+@pytest.mark.parametrize(
+    ("cell", "exp"),
+    [
+        (SheetNumber(754 / 86400, "hh:mm:ss"), (754.0, Unit.SECONDS, "00:12:34")),
+        (SheetNumber(591 / 86400, "mm:ss"), (591.0, Unit.SECONDS, "09:51")),
+        (SheetNumber(0.3620, "0.0%"), (0.362, PCT, "36.2%")),
+        (SheetNumber(13102.0, "#,##0"), (13102.0, None, "13,102")),
+    ],
+)
+def test_parse_cell_spreadsheet_numbers_read_as_their_text_does(cell, exp):
+    """A number typed in a cell with its format reads as the same figure typed as text."""
+    got = parse_cell(cell)
+    assert (round(got.value, 6), got.unit, got.text) == exp

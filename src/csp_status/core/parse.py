@@ -159,9 +159,19 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
     """The reading's value in its row's unit, with a note when the unit had to be supplied.
 
     Typed text with no unit ("15") in a percentage row is 15% (0.15), noted. A spreadsheet number
-    (unit None) is taken as stored: a percentage-formatted cell already holds the fraction.
+    (unit None) is taken as stored: a percentage-formatted cell already holds the fraction, and so
+    does 0.37 typed plainly; but a plain 37 in a percentage row is 37% (it cannot be 3,700%), noted,
+    so that a number typed in a cell and the same figure in a .tsv read alike.  In a row of minutes
+    (days, hours…) a plain number is in that unit.
     """
     value = reading.value
+    if value is not None and row_unit is not None and reading.unit is None:  # a number as a sheet stores it
+        shown = reading.text.strip()
+        if row_unit is Unit.PERCENT and abs(value) > 1:
+            return value / 100.0, f"{text_preview(shown)} read as {shown}% (the row is in percentages)"
+        if row_unit is not Unit.PERCENT and row_unit.scale != 1.0:
+            return value / row_unit.scale, f"{text_preview(shown)} read as {shown} {row_unit.value}"
+        return value, None
     if value is not None and row_unit is Unit.PERCENT and reading.unit is Unit.NUMBER:
         shown = reading.text.strip()
         typed = f"{value:,.{reading.decimals or 0}f}%"
@@ -178,6 +188,14 @@ def _formatted_number(cell: SheetNumber) -> Reading:
 
     reading = parse_cell(cell.value)
     shown = format_number(cell.value, cell.number_format)
+    section = cell.number_format.split(";")[0].lower()
+    if ":" in section and "d" not in section and "y" not in section and reading.value is not None:
+        # a time format ("hh:mm:ss", "[h]:mm", "mm:ss"): a duration in days, as a spreadsheet keeps it
+        seconds = round(reading.value * 86400, 6)
+        whole = int(round(abs(seconds)))
+        clock = (f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}" if "h" in section
+                 else f"{whole // 60:02d}:{whole % 60:02d}")
+        return Reading(("-" if seconds < 0 else "") + clock, value=seconds, unit=Unit.SECONDS, decimals=0)
     if "%" in cell.number_format.split(";")[0]:
         return replace(reading, text=shown, unit=Unit.PERCENT, decimals=format_decimals(cell.number_format))
     return replace(reading, text=shown, decimals=format_decimals(cell.number_format))
