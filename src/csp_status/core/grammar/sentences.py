@@ -14,13 +14,15 @@ from __future__ import annotations
 import re
 
 from csp_status.core.grammar.changes import (
-    CHANGE_AFTER, bound_of, classify, direction_word, directions_in, is_verb_led, signed_reduction,
+    CHANGE_AFTER, bound_of, classify, direction_word, directions_in, signed_reduction,
 )
 from csp_status.core.grammar.numbers import NUM, decimals_of, is_year_span, to_float
 from csp_status.core.grammar.placeholders import placeholder_in, suppressed
 from csp_status.core.grammar.tokens import ANY_MONTH, FLAGS, SEPARATORS, Qty, Words, alt, quantities, set_aside
-from csp_status.core.grammar.units import UNIT
-from csp_status.core.vocabulary import BOUND_AFTER, DIRECTION_WORDS, SECONDS_IN, Bound, Direction, Placeholder, Unit
+from csp_status.core.grammar.units import UNIT, unit_of
+from csp_status.core.vocabulary import (
+    BOUND_AFTER, BOUND_BEFORE, DIRECTION_WORDS, SECONDS_IN, Bound, Direction, Placeholder, Unit,
+)
 
 __all__ = ["Words", "read_words"]
 
@@ -43,17 +45,43 @@ _TRAIL = re.compile(r"(?:[;:,]\s*(?:and|or)?|(?<=[^\d\s.])\.|\s+(?:and|or))+\s*$
 
 
 def _simple(text: str) -> Words | None:
-    """The commonest worded figures at once: '63.81 per cent', '65 days', '1,420 crimes'."""
+    """The commonest worded figures at once: '63.81 per cent', '65 days', '1,420 crimes' (no scan)."""
     m = _SIMPLE.match(text)
     if m is None or (m["noun"] and _FILLERS.match(m["noun"])):
         return None
-    if re.match(r"(?:19|20)\d\d$", m["num"]) and not m.lastindex:
+    number = m["num"]
+    unit = unit_of(m) or Unit.NUMBER
+    value, decimals = to_float(number), decimals_of(number)
+    if m["sign"] == "-":
+        value = -value
+    if unit is Unit.PERCENT:
+        value = round(value / 100.0, decimals + 2)
+    elif unit in SECONDS_IN:
+        value *= SECONDS_IN[unit]
+    return Words(value=value, unit=unit, decimals=decimals)
+
+
+_LABELLED = re.compile(rf"^(?P<label>[A-Za-z][A-Za-z'&/ ]{{0,40}}?)\s*[:=-]?\s+(?P<figure>[-+]?(?:{NUM})(?:\s?%)?)$", FLAGS)
+_NOT_A_LABEL = re.compile(
+    "|".join([alt(w for ws in BOUND_BEFORE.values() for w in ws if w[0].isalpha()), alt(w for ws in DIRECTION_WORDS.values() for w in ws),
+              r"per|by|to|from|of|within|in|on|at|or|and|due|than|ytd|q[1-4]|rolling|average|total|change|" + ANY_MONTH]),
+    FLAGS,
+)
+
+
+def _labelled(text: str) -> Words | None:
+    """'Target 4341', 'Level 3', 'National rate 15.2%': a label, then the figure (no scan)."""
+    m = _LABELLED.match(text)
+    if m is None or any(_NOT_A_LABEL.fullmatch(w) for w in m["label"].split()) or placeholder_in(m["label"]):
         return None
-    found = quantities(text)
-    if len(found) != 1:
-        return None
-    q = found[0]
-    return Words(value=q.value, unit=q.unit, decimals=q.decimals)
+    figure = m["figure"].replace(" ", "")
+    number = figure.rstrip("%").lstrip("+")
+    if re.fullmatch(r"(?:19|20)\d\d", number):
+        return None  # "Baseline 2010": a year
+    value, decimals = to_float(number), decimals_of(number.lstrip("-"))
+    if figure.endswith("%"):
+        return Words(value=round(value / 100.0, decimals + 2), unit=Unit.PERCENT, decimals=decimals)
+    return Words(value=value, unit=Unit.NUMBER, decimals=decimals)
 
 
 def _brackets(text: str) -> tuple[str, list[tuple[int, str]]] | None:
@@ -88,7 +116,7 @@ def read_words(text: str) -> Words | None:
     if split is None:
         return None
     main, groups = split
-    simple = _simple(text) if not groups else None
+    simple = (_simple(text) or _labelled(text)) if not groups else None
     if simple is not None:
         return simple
     words = Words()
