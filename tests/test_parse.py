@@ -579,7 +579,9 @@ LOWER, HIGHER = Polarity.LOWER_IS_BETTER, Polarity.HIGHER_IS_BETTER
         ("% life risk and property emergency calls handled within 90 seconds", (HIGHER, "within 9")),
         ("The number of violent crimes detected per 100 officers;", (HIGHER, "detected")),
         ("Accidental dwelling fires", (LOWER, "fires")),
-        ("Repeat incidences of domestic violence.", (LOWER, "domestic violence")),
+        ("Repeat incidences of domestic violence.", (LOWER, "Repeat")),
+        ("The number of domestic abuse crimes and incidents", (None, "domestic abuse")),  # more reporting is welcome
+        ("Number of injuries from accidental fires in dwellings excluding precautionary checks", (LOWER, "injuries")),
         ("Rolling 12 Months number of recorded hate crimes (and incidents)", (None, "hate")),
         ("Number of cases heard at MARAC", (None, "cases heard")),
         ("Count of Occurrences", (None, "")),

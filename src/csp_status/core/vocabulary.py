@@ -402,7 +402,8 @@ POLARITY_BAD_FIRST = ("lost", "loss", "losses", "difference", "gap", "disparity"
 POLARITY_UNCLEAR = ("hate", "racially", "religiously", "drug offences", "drugs offences", "possession of",
                     "arrests", "stop and search", "stop search", "marac", "referrals",
                     "disposals", "complaints", "cases heard", "weapons possession", "attended",
-                    "demand", "calls received", "calls for service")
+                    "demand", "calls received", "calls for service", "domestic abuse", "domestic violence",
+                    "sexual offences", "rape")
 POLARITY_NOUNS = {
     Polarity.HIGHER_IS_BETTER: ("satisfied", "satisfaction", "confidence", "confident", "feel safe", "feeling safe",
                                 "feels safe", "felt safe", "safe and well", "availability", "available", "successful",
@@ -428,7 +429,7 @@ POLARITY_NOUNS = {
                                "overdoses", "admissions", "unwanted fire signals", "false alarm", "expenditure",
                                "cost", "costs", "custodial", "custody", "remand", "remands", "secure facilities",
                                "secure accommodation", "convictions", "exploitation", "harassment", "abuse",
-                               "domestic violence", "knife", "shoplifting", "speeding", "collisions", "drink driving",
+                               "knife", "shoplifting", "speeding", "collisions", "drink driving",
                                "accidents", "accident", "collision", "killed or seriously injured"),
 }
 # "repeat" is bad when it names a repeated thing ("repeat victims", "repeat incidents"), not "repeats" alone.

@@ -45,6 +45,7 @@ _VERB = re.compile(
 )
 _NOT_VERB = re.compile(r"\b(?:" + _alternation(POLARITY_NOT_VERBS) + r")\b", re.ASCII | re.IGNORECASE)
 _PERIOD = re.compile(r"\bwithin\s+(?:a|the|any)\s+(?:\d+|twelve|12)[ -]?months?\s+period\b", re.ASCII | re.IGNORECASE)
+_EXCLUDING = re.compile(r"\b(?:excluding|excl\.?|except|other than|not including|apart from)\b[^,;()]*", re.ASCII | re.IGNORECASE)
 _BAD_FIRST = re.compile(r"\b(?:" + _alternation(POLARITY_BAD_FIRST) + r")\b", re.ASCII | re.IGNORECASE)
 _UNCLEAR = re.compile(r"(?<!\bnot )(?<!\bno )\b(?:" + _alternation(POLARITY_UNCLEAR) + r")", re.ASCII | re.IGNORECASE)
 _WITHIN = re.compile(
@@ -73,10 +74,13 @@ def _from_description(description: str) -> tuple[Polarity | None, str, str]:
         if verb["neg"]:
             return _FLIP[polarity], text[verb.start():verb.end()], "negated verb"
         return polarity, verb["verb"], "verb"
-    body = _PERIOD.sub(" ", text)
+    body = _EXCLUDING.sub(" ", _PERIOD.sub(" ", text))  # "…, excluding domestic abuse": not what is counted
     bad = _BAD_FIRST.search(body)
     if bad:
         return Polarity.LOWER_IS_BETTER, bad[0], "noun"
+    repeat = _REPEAT.search(body)  # "repeat victims", "repeat incidents of domestic abuse"
+    if repeat:
+        return Polarity.LOWER_IS_BETTER, repeat[0][:-1].strip(" -"), "noun"
     within = _WITHIN.search(body)  # a share done within a time limit: more is better
     if within:
         return Polarity.HIGHER_IS_BETTER, within[0], "noun"
@@ -87,9 +91,6 @@ def _from_description(description: str) -> tuple[Polarity | None, str, str]:
         found = _NOUN[polarity].search(body)
         if found:
             return polarity, found[0], "noun"
-    repeat = _REPEAT.search(body)
-    if repeat:
-        return Polarity.LOWER_IS_BETTER, repeat[0][:-2].strip(" -") if len(repeat[0]) > 2 else repeat[0], "noun"
     return None, "", ""
 
 
