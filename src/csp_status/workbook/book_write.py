@@ -13,6 +13,7 @@ from csp_status.core.vocabulary import UNIT_WORDS
 from csp_status.core.model import Partnership, year_key
 from csp_status.core.parse import SheetNumber
 from csp_status.workbook.cells import Formula, cell_xml, col_letter
+from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_PART, THEME_TYPE, THEME_XML
 
 __all__ = ["SheetSpec", "sheet_xml", "book_parts", "STYLES_XML", "RIBBON_PART", "VBA_PART"]
 
@@ -155,6 +156,7 @@ def book_parts(book: Partnership, *, vba_project: bytes | None, ribbon: bytes | 
     parts["xl/workbook.xml"] = _workbook_xml(book)
     parts["xl/_rels/workbook.xml.rels"] = _workbook_rels(macro)
     parts["xl/styles.xml"] = STYLES_XML
+    parts[THEME_PART] = THEME_XML
     if vba_project is not None:
         parts[VBA_PART] = vba_project
     if ribbon is not None:
@@ -250,6 +252,7 @@ def _workbook_rels(macro: bool) -> bytes:
     if macro:
         rels.append(f'<Relationship Id="rId{n + 2}" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
                     'Target="vbaProject.bin"/>')
+    rels.append(f'<Relationship Id="rId{len(rels) + 1}" Type="{THEME_TYPE}" Target="{THEME_PART.removeprefix("xl/")}"/>')
     return f'{HEADER}<Relationships xmlns="{_PKG_REL}">{"".join(rels)}</Relationships>'.encode("utf-8")
 
 
@@ -276,6 +279,7 @@ def _content_types(macro: bool) -> bytes:
     ]
     overrides += [
         '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>',
+        f'<Override PartName="/{THEME_PART}" ContentType="{THEME_CONTENT_TYPE}"/>',
         '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>',
         '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>',
     ]
