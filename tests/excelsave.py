@@ -10,7 +10,8 @@ table, calcChain, printer-settings and theme cases), on a copy of our own book:
   column header fill as Accent 1 lighter 80%, Excel's slicer-style extension;
 * formulas an officer typed on the Summary and the Trends sheet, and ``xl/calcChain.xml`` listing
   every formula cell of the book (Summary, Trends, Data) as Excel's calculation chain does;
-* a note (comment) on the Summary and one on the Data sheet, each with its VML drawing;
+* a note (comment) on the Summary, on the Data sheet and on the Trends sheet, each with its VML
+  drawing (the Trends sheet's beside the drawing of its charts);
 * a table (``xl/tables/table1.xml``) over the Indicators sheet's filled rows;
 * a data validation kept in the Data sheet's ``extLst`` (a list from another sheet, as Excel 2010
   and later write it), and the markup-compatibility namespaces Excel declares;
@@ -75,7 +76,8 @@ def _xml(data: bytes) -> etree._Element:
 
 
 def _bytes(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    """A part as Excel writes it: the XML declaration in double quotes, then UTF-8."""
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + etree.tostring(root, encoding="UTF-8")
 
 
 def _place(root: etree._Element, child: etree._Element) -> etree._Element:
@@ -333,6 +335,7 @@ def excel_saved(book: Path | str) -> ExcelSave:
                                   "Description agreed at the March board.")
     save.notes["Data"] = _note(parts, save.data, 2, "I2", "Performance Officer",
                                "Q1 figures from the police's monthly return.")
+    save.notes["Trends"] = _note(parts, save.trends, 3, "A1", "Analyst", "Charts checked against the return.")
     _table(parts, save.indicators, save.table)
     for sheet in (save.summary, save.data):
         parts[sheet] = _excel_namespaces(parts[sheet])

@@ -74,6 +74,7 @@ def test_excel_saved_book_has_what_an_excel_save_leaves(saved):
     assert sorted(save.added) == sorted([
         "xl/sharedStrings.xml", "xl/calcChain.xml", "xl/printerSettings/printerSettings1.bin",
         "xl/comments1.xml", "xl/drawings/vmlDrawing1.vml", "xl/comments2.xml", "xl/drawings/vmlDrawing2.vml",
+        "xl/comments3.xml", "xl/drawings/vmlDrawing3.vml",
         "xl/tables/table1.xml", "xl/worksheets/_rels/sheet1.xml.rels", "xl/worksheets/_rels/sheet2.xml.rels",
         "xl/worksheets/_rels/sheet3.xml.rels"])
     summary = parts[save.summary].decode()
@@ -126,6 +127,18 @@ def test_refresh_excel_saved_keeps_the_summary_notes_with_it(refreshed, saved):
     drawing = re.search(rb'<legacyDrawing r:id="(rId\d+)"/>', after[save.summary])
     assert links[drawing.group(1).decode()] == ("vmlDrawing", "../drawings/vmlDrawing1.vml")
     assert ("comments", "../comments1.xml") in links.values()
+
+
+def test_refresh_excel_saved_keeps_the_trends_note_beside_its_charts(refreshed, saved):
+    _, before, after, _ = refreshed
+    save = saved[1]
+    comments, vml = save.notes["Trends"]
+    trends_rels = "xl/worksheets/_rels/sheet6.xml.rels"
+    assert (after[comments], after[vml], after[trends_rels]) == (before[comments], before[vml], before[trends_rels])
+    links = rels(after[trends_rels])
+    tail = re.search(rb'<drawing r:id="(rId\d+)"/><legacyDrawing r:id="(rId\d+)"/></worksheet>$', after[save.trends])
+    assert links[tail.group(1).decode()] == ("drawing", "../drawings/drawing1.xml")
+    assert links[tail.group(2).decode()] == ("vmlDrawing", "../drawings/vmlDrawing3.vml")
 
 
 def test_refresh_excel_saved_keeps_the_summary_code_name(refreshed, saved):

@@ -90,8 +90,11 @@ def regenerate(path: Path, data: bytes | None = None) -> tuple[bytes, list[Evalu
         parts, order = carry_sheet_links(parts, order, summary_part, old_summary)  # notes, pictures, page set-up
         if TRENDS in master.sheet_parts:
             trends_part = master.sheet_parts[TRENDS]
+            old_trends = parts[trends_part]
+            package.check_xml(trends_part, old_trends)
             parts, order = replace_trends(parts, order, trends_part, trend_series(master.partnership, evaluations),
-                                          _code_name(parts[trends_part], "Sheet6"))
+                                          _code_name(old_trends, "Sheet6"))
+            parts, order = carry_sheet_links(parts, order, trends_part, old_trends)
         parts, order = without_calc_chain(parts, order)  # it may list formulas the new Summary and Trends lack
     return zip_bytes(parts, order=order), evaluations, shown.notices, original
 

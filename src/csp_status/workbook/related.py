@@ -64,7 +64,8 @@ def _xml(data: bytes) -> etree._Element:
 
 
 def _bytes(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    """A part as Excel writes it: its XML declaration in double quotes, then UTF-8."""
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + etree.tostring(root, encoding="UTF-8")
 
 
 def _without_parts(parts: dict[str, bytes], order: list[str], gone: set[str]) -> tuple[dict[str, bytes], list[str]]:
@@ -105,28 +106,32 @@ def carry_sheet_links(parts: dict[str, bytes], order: list[str], sheet_part: str
 
     From the old sheet: its print layout (print options, margins, page set-up with its printer
     settings, header and footer) replaces the new sheet's defaults, and its drawings, notes
-    (``legacyDrawing``: the VML drawing of the comments) and background picture are kept.  The
+    (``legacyDrawing``: the VML drawing of the comments) and background picture are kept where
+    the new sheet has none of its own (the Trends sheet's drawing is its own: its charts).  The
     sheet's relationships keep what the new sheet refers to (and the comments, while their VML
     drawing is kept); the rest are dropped, with the parts only they pointed at.  The new sheet
     must be one ``sheet_xml`` wrote: nothing after its page set-up.
     """
-    old = _xml(old_sheet)
-    kept_print = {etree.QName(el).localname: el for el in old if etree.QName(el).localname in _PRINT
-                  and etree.QName(el).namespace == _MAIN_NS}
-    links = [el for el in old if etree.QName(el).localname in _LINKS and etree.QName(el).namespace == _MAIN_NS]
+    old = _children(_xml(old_sheet), _PRINT + _LINKS)
     new = parts[sheet_part]
-    if kept_print or links:
+    if old:
         cut = _TAIL.search(new)
         end = new.rindex(b"</worksheet>")
         start = cut.start() if cut else end
-        ours = _xml(new[start:end].join([b'<t xmlns="' + _MAIN_NS.encode() + b'" xmlns:r="' + _R_NS.encode() + b'">',
-                                         b"</t>"]))
-        mine = {etree.QName(el).localname: el for el in ours}
-        block = [_plain(kept_print.get(name, mine.get(name))) for name in _PRINT if name in kept_print or name in mine]
-        block += [_plain(el) for el in links]
+        ours = _children(_xml(new[start:end].join([f'<t xmlns="{_MAIN_NS}" xmlns:r="{_R_NS}">'.encode(), b"</t>"])),
+                         _PRINT + _LINKS)
+        # the old sheet's print layout, the new sheet's own drawings where it has them, else the old ones
+        block = [_plain(old.get(name, ours.get(name))) for name in _PRINT if name in old or name in ours]
+        block += [_plain(ours.get(name, old.get(name))) for name in _LINKS if name in old or name in ours]
         new = new[:start] + "".join(block).encode("utf-8") + new[end:]
         parts = {**parts, sheet_part: new}
     return _prune_rels(parts, order, sheet_part)
+
+
+def _children(root: etree._Element, names: tuple[str, ...]) -> dict[str, etree._Element]:
+    """The root's children of the main namespace with these local names, by name."""
+    return {etree.QName(el).localname: el for el in root
+            if isinstance(el.tag, str) and etree.QName(el).namespace == _MAIN_NS and etree.QName(el).localname in names}
 
 
 def _prune_rels(parts: dict[str, bytes], order: list[str], sheet_part: str) -> tuple[dict[str, bytes], list[str]]:
