@@ -63,6 +63,26 @@ def _xml(data: bytes) -> etree._Element:
     return etree.fromstring(data, XML_PARSER)
 
 
+_ROOT_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?worksheet\b[^>]*>")
+_ROWS_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>|<(?:[A-Za-z_][\w.-]*:)?sheetData\b[^>]*/>")
+
+
+def _after_rows(sheet: bytes) -> etree._Element:
+    """The worksheet's root holding only what follows its rows (where every link to another part is).
+
+    A sheet of thousands of rows is not parsed whole: the root's start tag (with its namespaces)
+    and the part after ``</sheetData>`` are.  A sheet laid out otherwise is parsed whole.
+    """
+    start = _ROOT_START.search(sheet, 0, 4096)
+    ends = list(_ROWS_END.finditer(sheet, max(0, len(sheet) - 1_000_000)))
+    if start is None or not ends:
+        return _xml(sheet)
+    try:
+        return _xml(start.group(0) + sheet[ends[-1].end():])
+    except etree.XMLSyntaxError:
+        return _xml(sheet)
+
+
 def _bytes(root: etree._Element) -> bytes:
     """A part as Excel writes it: its XML declaration in double quotes, then UTF-8."""
     return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + etree.tostring(root, encoding="UTF-8")
@@ -112,7 +132,7 @@ def carry_sheet_links(parts: dict[str, bytes], order: list[str], sheet_part: str
     drawing is kept); the rest are dropped, with the parts only they pointed at.  The new sheet
     must be one ``sheet_xml`` wrote: nothing after its page set-up.
     """
-    old = _children(_xml(old_sheet), _PRINT + _LINKS)
+    old = _children(_after_rows(old_sheet), _PRINT + _LINKS)
     new = parts[sheet_part]
     if old:
         cut = _TAIL.search(new)
@@ -139,7 +159,7 @@ def _prune_rels(parts: dict[str, bytes], order: list[str], sheet_part: str) -> t
     rels_part = rels_name(sheet_part)
     if rels_part not in parts:
         return parts, order
-    sheet = _xml(parts[sheet_part])
+    sheet = _after_rows(parts[sheet_part])
     used = {el.get(R_ID) for el in sheet.iter() if el.get(R_ID)}
     has_notes = sheet.find(f"{_MAIN}legacyDrawing") is not None
     rels = _xml(parts[rels_part])
