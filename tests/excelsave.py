@@ -92,11 +92,11 @@ def _place(root: etree._Element, child: etree._Element) -> etree._Element:
 
 
 def _rels(parts: dict[str, bytes], part: str) -> etree._Element:
-    name = bookedit_rels(part)
+    name = _rels_name(part)
     return _xml(parts[name]) if name in parts else etree.Element(f"{{{PKG}}}Relationships", nsmap={None: PKG})
 
 
-def bookedit_rels(part: str) -> str:
+def _rels_name(part: str) -> str:
     folder, base = part.rsplit("/", 1)
     return f"{folder}/_rels/{base}.rels"
 
@@ -107,7 +107,7 @@ def _relate(parts: dict[str, bytes], part: str, kind: str, target: str) -> str:
     taken = {rel.get("Id") for rel in rels}
     rid = next(f"rId{n}" for n in range(1, 10_000) if f"rId{n}" not in taken)
     etree.SubElement(rels, f"{{{PKG}}}Relationship", Id=rid, Type=_TYPE + kind, Target=target)
-    parts[bookedit_rels(part)] = _bytes(rels)
+    parts[_rels_name(part)] = _bytes(rels)
     return rid
 
 
