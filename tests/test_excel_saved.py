@@ -21,7 +21,7 @@ import excelsave
 from csp_status.refresh import refresh_book
 from csp_status.workbook.colours import style_colours, tinted
 from csp_status.workbook.package import Package
-from libreoffice import convert_to_csv, requires_libreoffice
+from libreoffice import convert_to_csv, inspect_book, requires_libreoffice
 from test_refresh import SEED_STATUSES, statuses
 
 CALC_CHAIN_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
@@ -202,3 +202,12 @@ def test_refresh_excel_saved_libreoffice_shows_the_same_summary_as_for_our_own_b
     our_summary = convert_to_csv(ours, "Summary", tmp_path / "ours")
     assert len(saved_summary) == 12
     assert saved_summary == our_summary
+
+
+@requires_libreoffice
+def test_refresh_excel_saved_libreoffice_shows_the_theme_coloured_headers(refreshed):
+    # the column headers' fill is Accent 1 lighter 80% of the book's own theme, as Excel wrote it
+    fill = inspect_book(refreshed[0], cells=["Summary!A2"])["cells"]["Summary!A2"]["fill"]
+    expected = tinted("4472C4", 0.79998168889431442)
+    assert fill is not None
+    assert all(abs(int(fill[1 + i:3 + i], 16) - int(expected[i:i + 2], 16)) <= 2 for i in (0, 2, 4)), fill
