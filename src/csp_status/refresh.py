@@ -2,14 +2,14 @@
 
 Only these parts change: the Summary worksheet, written anew (keeping its VBA code name, and
 what an officer attached to it: notes, pictures, page set-up and printer settings); the Trends
-worksheet with its drawing and one chart per indicator (keeping its notes and page set-up the same
-way, and changing the content types when the number of charts changes); the Data worksheet, where each ``CSP_*`` formula cell gets a fresh cached value
-(what Excel will calculate, worked out with the same functions the worksheet calls); and Excel's
-calculation chain, dropped with its relationship and content type when a book has one (Excel
-rebuilds it; a stale one makes Excel repair the file).  Every other part of the
-package is copied as it was, so the
-VBA project, the ribbon, officers' inputs and commentary, other sheets and defined names come
-through byte for byte.  A refresh whose result equals the book writes nothing.
+worksheet with its drawing and one chart per indicator (keeping its notes and page set-up the
+same way, and changing the content types when the number of charts changes); the Data worksheet,
+where each ``CSP_*`` formula cell gets a fresh cached value (what Excel will calculate, worked out
+with the same functions the worksheet calls); and Excel's calculation chain, dropped with its
+relationship and content type when a book has one (Excel rebuilds it; a stale one makes Excel
+repair the file).  Every other part of the package is copied as it was, so the VBA project, the
+ribbon, officers' inputs and commentary, other sheets and defined names come through byte for
+byte.  A refresh whose result equals the book writes nothing.
 """
 
 from __future__ import annotations

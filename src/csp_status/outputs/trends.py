@@ -214,7 +214,7 @@ def _drawing(anchors: list[int]) -> bytes:
     return (f'{HEADER}<xdr:wsDr xmlns:xdr="{_XDR}" xmlns:a="{_A}" xmlns:r="{_R}">{"".join(frames)}</xdr:wsDr>').encode()
 
 
-def _rels(rels: list[tuple[str, str, str]], others: list[str] = ()) -> bytes:
+def _rels(rels: list[tuple[str, str, str]], others: tuple[str, ...] | list[str] = ()) -> bytes:
     """A relationships part: these (id, type, target), then ``others`` as they were written."""
     body = "".join(f'<Relationship Id="{i}" Type="{t}" Target="{target}"/>' for i, t, target in rels)
     return f'{HEADER}<Relationships xmlns="{_PKG_REL}">{body}{"".join(others)}</Relationships>'.encode()
