@@ -16,7 +16,7 @@ from lxml import etree
 from csp_status.core.parse import SheetNumber
 
 __all__ = [
-    "NS", "MAIN", "REL_NS", "R_ID", "XML_PARSER", "ROW", "CELL", "Formula", "col_letter", "col_index",
+    "NS", "MAIN", "HEADER", "REL_NS", "R_ID", "XML_PARSER", "ROW", "CELL", "Formula", "col_letter", "col_index",
     "split_ref", "cell_key", "xml_text", "unescape_text", "cell_value", "row_cells", "iter_cells", "cell_xml",
 ]
 
@@ -27,6 +27,7 @@ NS = {
     "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
 }
 MAIN = "{%s}" % NS["m"]
+HEADER = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'  # every part we write starts so
 REL_NS = "{%s}" % NS["rel"]
 R_ID = "{%s}id" % NS["r"]
 
