@@ -287,6 +287,8 @@ def blank(value: object) -> bool:
 
 def _set_cached(cell: etree._Element, value: object) -> None:
     v = cell.find(VALUE)
+    if value == "" and v is not None and not v.text and cell.get("t") == "str":
+        return  # already the blank it shows (every other year's row): nothing to write
     if v is None:
         v = etree.SubElement(cell, VALUE)
     if isinstance(value, bool):
