@@ -300,7 +300,7 @@ def _set_cached(cell: etree._Element, value: object) -> None:
         v.text = str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
     else:
         cell.set("t", "str")
-        v.text = xml_text("" if value is None else str(value))
+        v.text = xml_text(str(value)) if value not in (None, "") else None  # a blank is <v/>, always
 
 
 def _arg(cell: object) -> object:

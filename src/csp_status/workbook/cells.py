@@ -97,11 +97,13 @@ def iter_cells(root: etree._Element, strings: list[str], formats: list[str]) -> 
 
 
 def row_cells(rows: etree._Element, strings: list[str], formats: list[str],
-              out: dict[tuple[int, int], object] | None = None) -> dict[tuple[int, int], object]:
+              out: dict[tuple[int, int], object] | None = None,
+              skip_formulas_in: frozenset[int] = frozenset()) -> dict[tuple[int, int], object]:
     """The non-empty cells of the ``<row>`` children of ``rows``, added to ``out`` (document order).
 
-    This is the hot loop of reading a large book: children are matched by tag rather than found
-    by path, and column letters are looked up rather than worked out for every cell.
+    Formula cells in the columns ``skip_formulas_in`` (below row 1) are left out.  This is the hot
+    loop of reading a large book: children are matched by tag rather than found by path, and
+    column letters are looked up rather than worked out for every cell.
     """
     out = {} if out is None else out
     for row in rows.iterchildren(_ROW):
@@ -109,6 +111,10 @@ def row_cells(rows: etree._Element, strings: list[str], formats: list[str],
             ref = cell.get("r")
             if not ref:
                 continue
+            if skip_formulas_in:
+                key = cell_key(ref)
+                if key[1] in skip_formulas_in and key[0] > 1 and cell.find(_F) is not None:
+                    continue
             value = cell_value(cell, strings, formats)
             if value is None or value == "":
                 continue
