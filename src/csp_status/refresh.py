@@ -11,6 +11,7 @@ through byte for byte.  A refresh whose result equals the book writes nothing.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,14 +23,14 @@ from csp_status.workbook.book_read import BookStart, Cells, cell_text, finish_bo
 from csp_status.core.errors import BookError, CspError
 from csp_status.core.judgement import Evaluation, evaluate
 from csp_status.workbook.layout import DATA, DATA_FORMULA_HEADERS, SUMMARY, TRENDS, data_formulas
-from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
+from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically, zip_bytes
 from csp_status.core.parse import SheetNumber
 from csp_status.outputs.summary import summary_sheet
-from csp_status.outputs.trends import replace_trends, trend_series
+from csp_status.outputs.trends import CHART_TYPE, DRAWING_TYPE, replace_trends, trend_series
 from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value, col_index, xml_text
 from csp_status.workbook.package import Package
 
-__all__ = ["RefreshResult", "refresh_book", "regenerate"]
+__all__ = ["RefreshResult", "refresh_book", "regenerate", "owned_parts", "OwnedParts"]
 
 ROW, CELL, FORMULA, VALUE = MAIN + "row", MAIN + "c", MAIN + "f", MAIN + "v"
 
@@ -43,16 +44,20 @@ class RefreshResult:
 
 
 def refresh_book(path: Path, *, write: bool = True) -> RefreshResult:
-    """Regenerate the book's Summary and cached values; write only when something changed."""
+    """Regenerate the book's Summary and cached values; write only when something changed.
+
+    The result replaces the book only if the book on disk is still the one that was read: an
+    officer's save in the meantime is kept, and the refreshed book is kept beside it.
+    """
     path = Path(path)
     if not write:
-        data, evaluations, notices, original = regenerate(path)
+        data, evaluations, notices, original, _ = _regenerate(path)
         return RefreshResult(path, evaluations, data != original, notices)
     with book_lock(path):
-        data, evaluations, notices, original = regenerate(path)
+        data, evaluations, notices, original, stamp = _regenerate(path)
         changed = data != original
         if changed:
-            write_atomically(path, data)
+            write_atomically(path, data, expect=stamp)
     return RefreshResult(path, evaluations, changed, notices)
 
 
@@ -62,28 +67,123 @@ def regenerate(path: Path, data: bytes | None = None) -> tuple[bytes, list[Evalu
     ``data``, when given, is the package itself (a book not yet written to ``path``; messages
     still name ``path``).
     """
+    return _regenerate(path, data)[:4]
+
+
+def _regenerate(path: Path, data: bytes | None = None
+                ) -> tuple[bytes, list[Evaluation], list[str], bytes, FileStamp | None]:
     with Package(path, data) as package:  # refuses a missing file, a folder, or a file that is not a workbook
-        try:
-            original = data if data is not None else Path(path).read_bytes()
-        except OSError as err:
-            raise BookError(f"{path}: cannot read it ({err.strerror}); check that you may open it") from None
+        original = package.raw()
+        stamp = None if data is not None else file_stamp(package.stamp, original)
         start = read_book_start(path, package)
+        owned = owned_parts(package, start.sheet_parts)
         shown = _ShownValues(start, package.shared_strings(), package.number_formats())
         data = shown.rewrite(package)  # in pieces, compressed as they are written
         master = finish_book(start, shown.cells)
         evaluations = evaluate(master.partnership)
         master.data_cells.clear()  # all in the records now; tens of MB in a large book, not needed again
         replaced: dict[str, bytes | list[bytes]] = {
-            master.sheet_parts[SUMMARY]: summary_sheet(master.partnership, evaluations, master.styles),
-            master.sheet_parts[DATA]: data,
+            owned.summary: summary_sheet(master.partnership, evaluations, master.styles),
+            owned.data: data,
         }
         order = package.names
         parts = {name: replaced.get(name) or package.read(name) for name in order}
-        if TRENDS in master.sheet_parts:
-            trends_part = master.sheet_parts[TRENDS]
-            parts, order = replace_trends(parts, order, trends_part, trend_series(master.partnership, evaluations),
-                                          _code_name(parts[trends_part], "Sheet6"))
-    return zip_bytes(parts, order=order), evaluations, shown.notices, original
+        if owned.trends:
+            parts, order = replace_trends(parts, order, owned.trends, trend_series(master.partnership, evaluations),
+                                          _code_name(parts[owned.trends], "Sheet6"), old_drawing=owned.drawing,
+                                          old_charts=owned.charts, path=path)
+    return zip_bytes(parts, order=order), evaluations, shown.notices, original, stamp
+
+
+# ---- the parts a refresh writes: found from the book's own structure, and checked as its own --------
+
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_OWN_ADVICE = "refusing to write the book: restore it from a backup, or open it in Excel and save it again"
+
+
+@dataclass
+class OwnedParts:
+    """The parts a refresh regenerates: the Summary, Data and Trends sheets, and the Trends drawing and charts."""
+
+    summary: str
+    data: str
+    trends: str | None = None
+    drawing: str | None = None
+    charts: list[str] = field(default_factory=list)
+
+
+def owned_parts(package: Package, sheets: dict[str, str]) -> OwnedParts:
+    """The parts the refresh will write, each checked to be distinct, of the kind expected, and reached
+    only from where the refresh expects it; a book whose relationships point elsewhere (another sheet,
+    the VBA project, the styles) is refused, so nothing but the regenerated parts is ever written."""
+    where = package.path
+    by_part: dict[str, str] = {}
+    for sheet, part in sheets.items():
+        folded = part.casefold()
+        if folded in by_part:
+            raise BookError(f"{where}: sheets {by_part[folded]!r} and {sheet!r} are one part ({part!r}) in the package; "
+                            f"{_OWN_ADVICE}")
+        by_part[folded] = sheet
+    references = _references(package)
+    for sheet in (SUMMARY, DATA, TRENDS):
+        part = sheets.get(sheet)
+        if part is None:
+            continue
+        _expect(package, part, WORKSHEET_TYPE, f"the {sheet!r} sheet is")
+        _only_from(package, references, part, {"xl/workbook.xml"}, f"the {sheet!r} sheet is")
+    owned = OwnedParts(sheets[SUMMARY], sheets[DATA], sheets.get(TRENDS))
+    if owned.trends is None:
+        return owned
+    drawings = [r for r in package.relationships(owned.trends) if r.kind == "drawing" and not r.external]
+    if drawings and package.has(drawings[0].target):
+        owned.drawing = drawings[0].target
+        _expect(package, owned.drawing, DRAWING_TYPE, "the Trends sheet's drawing points at")
+        _only_from(package, references, owned.drawing, {owned.trends}, "the Trends sheet's drawing points at")
+        charts = [r for r in package.relationships(owned.drawing) if r.kind == "chart" and not r.external]
+        for rel in sorted(charts, key=lambda r: _rid_number(r.id)):
+            if not package.has(rel.target) or rel.target in owned.charts:
+                continue
+            _expect(package, rel.target, CHART_TYPE, "a chart of the Trends sheet points at")
+            _only_from(package, references, rel.target, {owned.drawing}, "a chart of the Trends sheet points at")
+            owned.charts.append(rel.target)
+    return owned
+
+
+def _references(package: Package) -> dict[str, set[str]]:
+    """Each part's name (case folded) -> the parts whose relationships reach it."""
+    found: dict[str, set[str]] = {}
+    for name in package.names:
+        folder, base = name.rsplit("/", 1) if "/" in name else ("", name)
+        if not (base.endswith(".rels") and folder.split("/")[-1] == "_rels"):
+            continue
+        parent = folder[: -len("_rels")].rstrip("/")
+        source = f"{parent}/{base[:-5]}" if parent else base[:-5]
+        for rel in package.relationships(source if base != ".rels" else ""):
+            if not rel.external:
+                found.setdefault(rel.target.casefold(), set()).add(source if base != ".rels" else "")
+    return found
+
+
+def _expect(package: Package, part: str, content_type: str, what: str) -> None:
+    """``what`` ('the Data sheet is', 'a chart of the Trends sheet points at') names the part in messages."""
+    got = package.content_type(part)
+    if got != content_type:
+        shown = f"the content type '{got}'" if got else "no content type"
+        expected = content_type.rsplit(".", 1)[-1].split("+")[0]
+        raise BookError(f"{package.path}: {what} part {part!r}, which has {shown}, not a {expected}'s; "
+                        f"{_OWN_ADVICE}")
+
+
+def _only_from(package: Package, references: dict[str, set[str]], part: str, expected: set[str], what: str) -> None:
+    others = sorted(references.get(part.casefold(), set()) - expected)
+    if others:
+        shown = "the package itself" if others[0] == "" else repr(others[0])
+        raise BookError(f"{package.path}: {what} part {part!r}, which {shown} also uses; {_OWN_ADVICE}")
+
+
+def _rid_number(rid: str) -> tuple[int, str]:
+    digits = rid[3:] if rid.startswith("rId") else ""
+    return (int(digits), rid) if digits.isdigit() and len(digits) < 10 else (1 << 40, rid)
 
 
 def _code_name(sheet: bytes | list[bytes], default: str) -> str:
@@ -280,6 +380,9 @@ def _set_cached(cell: etree._Element, value: object) -> None:
     if isinstance(value, bool):
         cell.set("t", "b")
         v.text = "1" if value else "0"
+    elif isinstance(value, float) and not math.isfinite(value):
+        cell.set("t", "e")
+        v.text = "#NUM!"  # what Excel shows for a result too large to hold
     elif isinstance(value, (int, float)):
         if "t" in cell.attrib:
             del cell.attrib["t"]

@@ -9,6 +9,7 @@ The refresh regenerates the sheet, its drawing and its charts; nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from csp_status.workbook.book_write import HEADER, SheetSpec, sheet_xml
 from csp_status.core.judgement import Evaluation, value_problems
@@ -228,32 +229,27 @@ def _esc(text: str) -> str:
 
 
 def replace_trends(parts: dict[str, bytes], order: list[str], sheet_part: str, series: list[TrendSeries],
-                   code_name: str) -> tuple[dict[str, bytes], list[str]]:
+                   code_name: str, *, old_drawing: str | None, old_charts: list[str], path: Path
+                   ) -> tuple[dict[str, bytes], list[str]]:
     """The package with the Trends sheet, its drawing and charts regenerated; nothing else touched.
 
-    The sheet's old drawing and charts are found through its relationships and replaced; part
-    names are reused where they exist (so a second refresh gives the same bytes) and new ones
-    take the first free number.  [Content_Types].xml changes only when the set of parts does.
+    ``old_drawing`` and ``old_charts`` are the sheet's drawing and charts as the refresh found them
+    through its relationships (and checked as its own); they are replaced, their names reused (so a
+    second refresh gives the same bytes), and new ones take the first free number.
+    [Content_Types].xml changes only when the set of parts does.
     """
-    from lxml import etree
-
     folder, base = sheet_part.rsplit("/", 1)
     sheet_rels = f"{folder}/_rels/{base}.rels"
-    old_drawing = _target(parts, sheet_rels, "/drawing", folder)
-    old_charts = []
-    if old_drawing:
-        d_folder, d_base = old_drawing.rsplit("/", 1)
-        old_charts = _targets(parts, f"{d_folder}/_rels/{d_base}.rels", "/chart", d_folder)
-    removed = {p for p in [old_drawing, *(old_charts)] if p}
+    removed = {p for p in [old_drawing, *old_charts] if p}
     if old_drawing:
         removed.add(f"{old_drawing.rsplit('/', 1)[0]}/_rels/{old_drawing.rsplit('/', 1)[1]}.rels")
-    taken = set(parts) - removed
+    taken = {name.casefold() for name in parts if name not in removed}
     drawing = old_drawing or _free(taken, "xl/drawings/drawing{}.xml")
-    taken.add(drawing)
+    taken.add(drawing.casefold())
     charts = []
     for n in range(len(series)):
         name = old_charts[n] if n < len(old_charts) else _free(taken, "xl/charts/chart{}.xml")
-        taken.add(name)
+        taken.add(name.casefold())
         charts.append(name)
     made = trends_parts(series, code_name)
     d_folder, d_base = drawing.rsplit("/", 1)
@@ -270,19 +266,26 @@ def replace_trends(parts: dict[str, bytes], order: list[str], sheet_part: str, s
         new[chart] = made[f"xl/charts/chart{n}.xml"]
     out = {name: data for name, data in parts.items() if name not in removed}
     out.update(new)
-    overrides = {f"/{d}": "application/vnd.openxmlformats-officedocument.drawing+xml" for d in [drawing]}
-    overrides.update({f"/{c}": "application/vnd.openxmlformats-officedocument.drawingml.chart+xml" for c in charts})
-    out["[Content_Types].xml"] = _content_types(parts["[Content_Types].xml"], {f"/{r}" for r in removed}, overrides,
-                                                etree)
+    overrides = {f"/{d}": DRAWING_TYPE for d in [drawing]}
+    overrides.update({f"/{c}": CHART_TYPE for c in charts})
+    out["[Content_Types].xml"] = _content_types(path, parts["[Content_Types].xml"], {f"/{r}" for r in removed},
+                                                overrides)
     new_order = [name for name in order if name in out] + sorted(n for n in out if n not in order)
     return out, new_order
 
 
-def _content_types(data: bytes, removed: set[str], wanted: dict[str, str], etree) -> bytes:
+DRAWING_TYPE = "application/vnd.openxmlformats-officedocument.drawing+xml"
+CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+
+
+def _content_types(path: Path, data: bytes, removed: set[str], wanted: dict[str, str]) -> bytes:
     """Content types with the old drawing/chart overrides out and the new ones in; unchanged bytes when equal."""
+    from lxml import etree
+
+    from csp_status.workbook.package import parse_xml
+
     ns = "http://schemas.openxmlformats.org/package/2006/content-types"
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    root = etree.fromstring(data, parser)
+    root = parse_xml(path, "[Content_Types].xml", data)
     current = {o.get("PartName"): o.get("ContentType") for o in root.iterfind(f"{{{ns}}}Override")}
     target = {k: v for k, v in current.items() if k not in removed or k in wanted}
     target.update(wanted)
@@ -297,34 +300,10 @@ def _content_types(data: bytes, removed: set[str], wanted: dict[str, str], etree
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _targets(parts: dict[str, bytes], rels_part: str, kind: str, folder: str) -> list[str]:
-    import posixpath
-    import re
-
-    data = parts.get(rels_part)
-    if not data:
-        return []
-    found = []
-    for match in re.finditer(rb"<Relationship\b[^>]*>", data):
-        tag = match.group(0).decode("utf-8", "replace")
-        rel_type = re.search(r'Type="([^"]*)"', tag)
-        target = re.search(r'Target="([^"]*)"', tag)
-        rid = re.search(r'Id="rId(\d+)"', tag)
-        if rel_type and target and rel_type.group(1).endswith(kind):
-            t = target.group(1)
-            path = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(folder, t))
-            found.append((int(rid.group(1)) if rid else 0, path))
-    return [path for _, path in sorted(found)]
-
-
-def _target(parts: dict[str, bytes], rels_part: str, kind: str, folder: str) -> str | None:
-    found = _targets(parts, rels_part, kind, folder)
-    return found[0] if found else None
-
-
 def _free(taken: set[str], pattern: str) -> str:
+    """The first numbered name not taken (``taken`` holds names case folded, as Excel compares them)."""
     n = 1
-    while pattern.format(n) in taken:
+    while pattern.format(n).casefold() in taken:
         n += 1
     return pattern.format(n)
 
