@@ -251,7 +251,7 @@ def _lock_is_stale(lock: Path) -> bool:
         fields = lock.read_text(errors="replace").split()
         if not fields:
             return time.time() - lock.stat().st_mtime > _EMPTY_LOCK_GRACE
-        pid = int(fields[0]) if fields[0].isascii() and fields[0].isdigit() and len(fields[0]) < 20 else -1
+        pid = int(fields[0]) if fields[0].isascii() and fields[0].isdigit() and len(fields[0]) < 100 else -1
     except (OSError, ValueError):
         return False
     if len(fields) > 1 and fields[1] != socket.gethostname():
@@ -335,8 +335,8 @@ def write_atomically(book: Path, data: bytes, *, expect: FileStamp | None = None
             kept = _keep_beside(book, tmp)
             raise BookError(
                 f"{shown}: the book was saved by someone else while it was being refreshed; their save is kept "
-                f"as it is, and the refreshed copy of the earlier book is {kept.name} beside it. Refresh again to "
-                f"include their changes, then delete {kept.name}"
+                f"as it is, and the refreshed copy of the earlier book is {kept.name} beside it. Run the refresh "
+                f"again to include their changes, then delete {kept.name}"
             )
         os.replace(tmp, book)
     except OSError as err:
