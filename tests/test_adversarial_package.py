@@ -317,3 +317,29 @@ def test_shared_strings_of_a_large_book_read_an_entry_at_a_time(imported, tmp_pa
                   f"    with Package('x.xlsm') as p: assert len(p.shared_strings()) == {count}", cwd=tmp_path)
     assert got["outcome"] == "ok", got
     assert (got["grew_mb"] < 300, time.perf_counter() - start < 30) == (True, True), got
+
+
+def test_part_read_whole_larger_than_a_book_needs_refused_fast(imported, tmp_path):
+    # styles.xml with 40 MB of comment: parsed as one tree it would take some 400 MB
+    styles = part(imported, "xl/styles.xml")
+    padding = shared_strings(40).replace(b"<", b"(").replace(b">", b")").replace(b"--", b"- ")
+    padded = styles.replace(b"<fonts", b"<!--" + padding + b"--><fonts", 1)
+    with zipfile.ZipFile(imported) as zf:
+        members = [(info, zf.read(info.filename)) for info in zf.infolist()]
+    with zipfile.ZipFile(tmp_path / "x.xlsm", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for info, member in members:
+            zf.writestr(info, padded if info.filename == "xl/styles.xml" else member, compress_type=zipfile.ZIP_DEFLATED)
+    got = measure("refresh_book('x.xlsm')", cwd=tmp_path)
+    assert got["outcome"] == (f"Error: x.xlsm: part 'xl/styles.xml' is {len(padded):,} bytes, more than a "
+                              f"partnership's book needs in one part read whole (at most 33,554,432); {REFUSED}")
+    assert (got["seconds"] < 3, got["grew_mb"] < 100) == (True, True), got
+
+
+@pytest.mark.parametrize("damage", [b"\x00", b"\x0b", b"<"], ids=["nul", "vertical-tab", "stray-bracket"])
+def test_damaged_xml_message_is_one_line(imported, tmp_path, capsys, damage):
+    # lxml's own message spans lines for some characters; the user still reads one line
+    styles = part(imported, "xl/styles.xml")
+    at = styles.index(b"<fonts")
+    book = replace_parts(imported, tmp_path / "x.xlsm", replaced={"xl/styles.xml": styles[:at] + damage + styles[at:]})
+    message = refuse_in_one_line(book, capsys)
+    assert message.startswith(f"{book}: part 'xl/styles.xml' is not well-formed XML (") and "\n" not in message

@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except CspError as err:
-        print(f"Error: {err}", file=sys.stderr)
+        print(f"Error: {' '.join(str(err).splitlines())}", file=sys.stderr)  # one line, whatever the text
         return 1
     except KeyboardInterrupt:
         print("Interrupted; the workbook is unchanged.", file=sys.stderr)

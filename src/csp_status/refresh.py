@@ -87,7 +87,8 @@ def _regenerate(path: Path, data: bytes | None = None
             owned.data: data,
         }
         order = package.names
-        parts = {name: replaced.get(name) or package.read(name) for name in order}
+        parts: dict[str, bytes | list[bytes]] = {name: package.read(name) for name in order}  # each checked
+        parts.update(replaced)
         if owned.trends:
             parts, order = replace_trends(parts, order, owned.trends, trend_series(master.partnership, evaluations),
                                           _code_name(parts[owned.trends], "Sheet6"), old_drawing=owned.drawing,
@@ -129,6 +130,8 @@ def owned_parts(package: Package, sheets: dict[str, str]) -> OwnedParts:
         part = sheets.get(sheet)
         if part is None:
             continue
+        if not package.has(part):
+            package.read(part)  # the message for a part the package does not have
         _expect(package, part, WORKSHEET_TYPE, f"the {sheet!r} sheet is")
         _only_from(package, references, part, {"xl/workbook.xml"}, f"the {sheet!r} sheet is")
     owned = OwnedParts(sheets[SUMMARY], sheets[DATA], sheets.get(TRENDS))
@@ -150,17 +153,19 @@ def owned_parts(package: Package, sheets: dict[str, str]) -> OwnedParts:
 
 
 def _references(package: Package) -> dict[str, set[str]]:
-    """Each part's name (case folded) -> the parts whose relationships reach it."""
+    """Each part's name (case folded) -> the parts whose relationships reach it (in the package's spelling;
+    '' for the package itself)."""
     found: dict[str, set[str]] = {}
     for name in package.names:
         folder, base = name.rsplit("/", 1) if "/" in name else ("", name)
-        if not (base.endswith(".rels") and folder.split("/")[-1] == "_rels"):
+        if not (base.casefold().endswith(".rels") and folder.split("/")[-1].casefold() == "_rels"):
             continue
         parent = folder[: -len("_rels")].rstrip("/")
-        source = f"{parent}/{base[:-5]}" if parent else base[:-5]
-        for rel in package.relationships(source if base != ".rels" else ""):
+        source = "" if base == ".rels" and not parent else (f"{parent}/{base[:-5]}" if parent else base[:-5])
+        source = package.part_name(source) or source
+        for rel in package.relationships(source):
             if not rel.external:
-                found.setdefault(rel.target.casefold(), set()).add(source if base != ".rels" else "")
+                found.setdefault(rel.target.casefold(), set()).add(source)
     return found
 
 
@@ -175,7 +180,8 @@ def _expect(package: Package, part: str, content_type: str, what: str) -> None:
 
 
 def _only_from(package: Package, references: dict[str, set[str]], part: str, expected: set[str], what: str) -> None:
-    others = sorted(references.get(part.casefold(), set()) - expected)
+    expected = {name.casefold() for name in expected}
+    others = sorted(name for name in references.get(part.casefold(), set()) if name.casefold() not in expected)
     if others:
         shown = "the package itself" if others[0] == "" else repr(others[0])
         raise BookError(f"{package.path}: {what} part {part!r}, which {shown} also uses; {_OWN_ADVICE}")

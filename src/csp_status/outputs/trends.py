@@ -238,11 +238,18 @@ def replace_trends(parts: dict[str, bytes], order: list[str], sheet_part: str, s
     second refresh gives the same bytes), and new ones take the first free number.
     [Content_Types].xml changes only when the set of parts does.
     """
-    folder, base = sheet_part.rsplit("/", 1)
-    sheet_rels = f"{folder}/_rels/{base}.rels"
+    spelled = {name.casefold(): name for name in parts}  # the package's own spelling of each name
+
+    def rels_of(part: str) -> str:
+        folder, base = part.rsplit("/", 1)
+        name = f"{folder}/_rels/{base}.rels"
+        return spelled.get(name.casefold(), name)
+
+    folder = sheet_part.rsplit("/", 1)[0]
+    sheet_rels = rels_of(sheet_part)
     removed = {p for p in [old_drawing, *old_charts] if p}
     if old_drawing:
-        removed.add(f"{old_drawing.rsplit('/', 1)[0]}/_rels/{old_drawing.rsplit('/', 1)[1]}.rels")
+        removed.add(rels_of(old_drawing))
     taken = {name.casefold() for name in parts if name not in removed}
     drawing = old_drawing or _free(taken, "xl/drawings/drawing{}.xml")
     taken.add(drawing.casefold())
@@ -252,13 +259,13 @@ def replace_trends(parts: dict[str, bytes], order: list[str], sheet_part: str, s
         taken.add(name.casefold())
         charts.append(name)
     made = trends_parts(series, code_name)
-    d_folder, d_base = drawing.rsplit("/", 1)
+    d_folder = drawing.rsplit("/", 1)[0]
     new = {
         sheet_part: made["sheet"],
         sheet_rels: _rels([("rId1", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing",
                             _relative(folder, drawing))]),
         drawing: made["drawing"],
-        f"{d_folder}/_rels/{d_base}.rels": _rels([
+        rels_of(drawing): _rels([
             (f"rId{n}", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart",
              _relative(d_folder, chart)) for n, chart in enumerate(charts, start=1)]),
     }
@@ -268,8 +275,8 @@ def replace_trends(parts: dict[str, bytes], order: list[str], sheet_part: str, s
     out.update(new)
     overrides = {f"/{d}": DRAWING_TYPE for d in [drawing]}
     overrides.update({f"/{c}": CHART_TYPE for c in charts})
-    out["[Content_Types].xml"] = _content_types(path, parts["[Content_Types].xml"], {f"/{r}" for r in removed},
-                                                overrides)
+    types = spelled.get("[content_types].xml", "[Content_Types].xml")
+    out[types] = _content_types(path, parts[types], {f"/{r}" for r in removed}, overrides)
     new_order = [name for name in order if name in out] + sorted(n for n in out if n not in order)
     return out, new_order
 

@@ -36,6 +36,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024  # the file itself: a partnership's book is a
 MAX_STRINGS_BYTES = 64 * 1024 * 1024  # the shared-strings part, inflated (5,000 indicators need a few MB)
 MAX_STRINGS = 1_000_000  # entries in the shared-strings table
 MAX_FORMAT_CHARS = 255  # Excel's own limit for a number format code
+MAX_TREE_BYTES = 32 * 1024 * 1024  # a part parsed as one tree (about ten times its size in memory)
 _XML_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 _ASCII_BASED = re.compile(rb"utf-?8|(?:us-)?ascii|iso[-_]?8859[-_]\d{1,2}|latin-?\d|(?:windows-|cp)125\d")
 _REFUSED = "refusing to read it: use a copy saved by Excel, or restore the book from a backup"
@@ -72,7 +73,7 @@ class Package:
                     "save it from Excel as an Excel workbook, without a password"
                 ) from None
             raise BookError(
-                f"{self.path}: not an Excel workbook (not a zip package: {err}); choose the workbook itself, "
+                f"{self.path}: not an Excel workbook (not a zip package: {_said(err)}); choose the workbook itself, "
                 "or restore it from a backup"
             ) from None
         try:
@@ -154,12 +155,13 @@ class Package:
         return names
 
     def has(self, name: str) -> bool:
-        return name in self.names
+        """Whether the package has the part (names compared without case, as Excel compares them)."""
+        return name.casefold() in self._folded
 
     def read(self, name: str) -> bytes:
         """A part's bytes, checked against the sizes and CRC-32 its local header and the directory declare."""
         try:
-            info = self._zip.getinfo(name)
+            info = self._zip.getinfo(self._folded.get(name.casefold(), name))
         except KeyError:
             raise BookError(
                 f"{self.path}: the package has no part {name!r}, so it is not a whole Excel workbook; "
@@ -170,9 +172,9 @@ class Package:
             with self._zip.open(info) as stream:
                 data = _read_bounded(stream, info.file_size)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as err:
-            raise BookError(f"{self.path}: part {name!r} is damaged ({err}); {_REPAIR}") from None
+            raise BookError(f"{self.path}: part {name!r} is damaged ({_said(err)}); {_REPAIR}") from None
         except NotImplementedError as err:  # a compression method zipfile cannot read (Excel never uses it)
-            raise BookError(f"{self.path}: part {name!r} cannot be unpacked ({err}); {_REFUSED}") from None
+            raise BookError(f"{self.path}: part {name!r} cannot be unpacked ({_said(err)}); {_REFUSED}") from None
         except RuntimeError:  # zipfile: "... is encrypted, password required"
             raise BookError(
                 f"{self.path}: part {name!r} is encrypted; save the workbook from Excel without a password"
@@ -205,6 +207,10 @@ class Package:
         check_xml(self.path, name, data)
 
     def xml(self, name: str) -> etree._Element:
+        """A part parsed as one tree, through the guarded parser (refused on its declared size if too large)."""
+        spelled = self.part_name(name)
+        if spelled is not None and self._zip.getinfo(spelled).file_size > MAX_TREE_BYTES:
+            _too_large_for_a_tree(self.path, name, self._zip.getinfo(spelled).file_size)
         return parse_xml(self.path, name, self.read(name))
 
     def content_type(self, name: str) -> str:
@@ -248,6 +254,8 @@ class Package:
                     f"{self.path}: part {rels_name!r} has a relationship to {target!r}, outside the package; "
                     f"{_REFUSED}"
                 )
+            if resolved:
+                resolved = self.part_name(resolved) or resolved  # the package's own spelling (names ignore case)
             out.append(Relationship(rel.get("Id", ""), rel.get("Type", ""), resolved, external, rels_name))
         return out
 
@@ -277,7 +285,7 @@ class Package:
         name = "xl/sharedStrings.xml"
         if not self.has(name):
             return []
-        declared = self._zip.getinfo(name).file_size
+        declared = self._zip.getinfo(self.part_name(name)).file_size
         if declared > MAX_STRINGS_BYTES:
             raise BookError(
                 f"{self.path}: part {name!r} declares {declared:,} bytes of shared strings, more than a "
@@ -303,7 +311,7 @@ class Package:
                     while si.getprevious() is not None:
                         del parent[0]
         except etree.XMLSyntaxError as err:
-            raise BookError(f"{self.path}: part {name!r} is not well-formed XML ({err}); {_REPAIR}") from None
+            raise BookError(f"{self.path}: part {name!r} is not well-formed XML ({_said(err)}); {_REPAIR}") from None
         return out
 
     def number_formats(self) -> list[str]:
@@ -426,12 +434,28 @@ def check_xml(path: Path, name: str, data: bytes) -> None:
 
 
 def parse_xml(path: Path, name: str, data: bytes) -> etree._Element:
-    """The one guarded way to parse a part: checked first, then parsed without DTDs, entities or network."""
+    """The one guarded way to parse a part: checked first, then parsed without DTDs, entities or network.
+
+    A part parsed as one tree takes about ten times its size in memory, so it may be at most
+    ``MAX_TREE_BYTES`` (worksheets are read a batch of rows at a time, and may be larger).
+    """
+    if len(data) > MAX_TREE_BYTES:
+        _too_large_for_a_tree(path, name, len(data))
     check_xml(path, name, data)
     try:
         return etree.fromstring(data, XML_PARSER)
     except etree.XMLSyntaxError as err:
-        raise BookError(f"{path}: part {name!r} is not well-formed XML ({err}); {_REPAIR}") from None
+        raise BookError(f"{path}: part {name!r} is not well-formed XML ({_said(err)}); {_REPAIR}") from None
+
+
+def _said(err: BaseException) -> str:
+    """What a library's error says, on one line (lxml's messages hold line breaks)."""
+    return " ".join(str(err).split())
+
+
+def _too_large_for_a_tree(path: Path, name: str, size: int) -> None:
+    raise BookError(f"{path}: part {name!r} is {size:,} bytes, more than a partnership's book needs in one part "
+                    f"read whole (at most {MAX_TREE_BYTES:,}); {_REFUSED}")
 
 
 def open_regular(path: Path):
