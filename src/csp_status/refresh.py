@@ -77,6 +77,9 @@ def _regenerate(path: Path, data: bytes | None = None
         stamp = None if data is not None else file_stamp(package.stamp, original)
         start = read_book_start(path, package)
         owned = owned_parts(package, start.sheet_parts)
+        order = package.names
+        # every part checked (sizes, CRC-32) before any work: a damaged book is refused at once
+        parts: dict[str, bytes | list[bytes]] = {name: package.read(name) for name in order if name != owned.data}
         shown = _ShownValues(start, package.shared_strings(), package.number_formats())
         data = shown.rewrite(package)  # in pieces, compressed as they are written
         master = finish_book(start, shown.cells)
@@ -86,9 +89,8 @@ def _regenerate(path: Path, data: bytes | None = None
             owned.summary: summary_sheet(master.partnership, evaluations, master.styles),
             owned.data: data,
         }
-        order = package.names
-        parts: dict[str, bytes | list[bytes]] = {name: package.read(name) for name in order}  # each checked
         parts.update(replaced)
+        parts = {name: parts[name] for name in order}
         if owned.trends:
             parts, order = replace_trends(parts, order, owned.trends, trend_series(master.partnership, evaluations),
                                           _code_name(parts[owned.trends], "Sheet6"), old_drawing=owned.drawing,
