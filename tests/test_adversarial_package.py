@@ -343,3 +343,11 @@ def test_damaged_xml_message_is_one_line(imported, tmp_path, capsys, damage):
     book = replace_parts(imported, tmp_path / "x.xlsm", replaced={"xl/styles.xml": styles[:at] + damage + styles[at:]})
     message = refuse_in_one_line(book, capsys)
     assert message.startswith(f"{book}: part 'xl/styles.xml' is not well-formed XML (") and "\n" not in message
+
+
+@pytest.mark.parametrize("second", ["Data", "DATA"])
+def test_two_sheets_of_one_name_refused(imported, tmp_path, capsys, second):
+    book = with_part(imported, tmp_path / "x.xlsm", "xl/workbook.xml", b'<sheet name="Settings"',
+                     f'<sheet name="{second}"'.encode())
+    assert refuse_in_one_line(book, capsys) == (
+        f"{book}: two sheets named 'Data' and {second!r} (one name to Excel) in 'xl/workbook.xml'; {REPAIR}")

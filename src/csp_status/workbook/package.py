@@ -265,10 +265,18 @@ class Package:
             workbook = self.xml("xl/workbook.xml")
             rels = self._rels("xl/workbook.xml")
             paths: dict[str, str] = {}
+            seen: dict[str, str] = {}
             for sheet in workbook.iterfind("m:sheets/m:sheet", NS):
+                name = sheet.get("name", "")
+                if name.casefold() in seen:  # Excel never allows it: which one a formula means is unknown
+                    raise BookError(
+                        f"{self.path}: two sheets named {seen[name.casefold()]!r} and {name!r} (one name to Excel) "
+                        f"in 'xl/workbook.xml'; {_REPAIR}"
+                    )
+                seen[name.casefold()] = name
                 target = rels.get(sheet.get(R_ID, ""))
                 if target:
-                    paths[sheet.get("name", "")] = target
+                    paths[name] = target
             self._sheet_paths = paths
         return self._sheet_paths
 
