@@ -14,6 +14,7 @@ from pathlib import Path
 from csp_status.workbook.book_write import HEADER, SheetSpec, sheet_xml
 from csp_status.core.judgement import Evaluation, value_problems
 from csp_status.workbook.layout import Style
+from csp_status.workbook.ownership import CHART_TYPE, DRAWING_TYPE
 from csp_status.core.model import QUARTERS, Indicator, Partnership, year_key
 from csp_status.core.vocabulary import Unit
 from csp_status.core.parse import in_row_unit, read_cell
@@ -281,15 +282,11 @@ def replace_trends(parts: dict[str, bytes], order: list[str], sheet_part: str, s
     return out, new_order
 
 
-DRAWING_TYPE = "application/vnd.openxmlformats-officedocument.drawing+xml"
-CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
-
-
 def _content_types(path: Path, data: bytes, removed: set[str], wanted: dict[str, str]) -> bytes:
     """Content types with the old drawing/chart overrides out and the new ones in; unchanged bytes when equal."""
     from lxml import etree
 
-    from csp_status.workbook.package import parse_xml
+    from csp_status.workbook.guard import parse_xml
 
     ns = "http://schemas.openxmlformats.org/package/2006/content-types"
     root = parse_xml(path, "[Content_Types].xml", data)

@@ -76,7 +76,7 @@ def read_legacy(path: Path) -> LegacySheet:
 
 
 def _read_delimited(path: Path, delimiter: str) -> list[list[str]]:
-    from csp_status.workbook.package import open_regular
+    from csp_status.workbook.guard import open_regular
 
     with open_regular(path) as handle:  # a regular file only: never a device, a pipe or a folder
         raw = handle.read(MAX_TEXT_BYTES + 1)

@@ -1,7 +1,8 @@
 """The .xlsx/.xlsm package opened for reading: its members, read with limits, and its sheets.
 
-Parts are read from the zip with limits (declared sizes, member names, no DTDs or entities), so a
-hostile file is refused quickly and in bounded memory.  ``sheet_rows`` walks a large worksheet a
+Parts are read from the zip with limits (declared sizes, member names, sizes and CRC-32 checked
+against both zip headers) and parsed through the guarded parser (``guard``: no DTDs or entities),
+so a hostile file is refused quickly and in bounded memory.  ``sheet_rows`` walks a large worksheet a
 batch of rows at a time; ``cells`` reads and writes the cells themselves.
 """
 
@@ -10,8 +11,6 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-import re
-import stat
 import struct
 import zipfile
 import zlib
@@ -21,8 +20,12 @@ from pathlib import Path
 from lxml import etree
 
 from csp_status.core.errors import BookError
-from csp_status.workbook.cells import CELL, MAIN, NS, R_ID, ROW, XML_PARSER, Formula, row_cells, split_ref, unescape_text
+from csp_status.workbook.cells import CELL, MAIN, NS, R_ID, ROW, Formula, row_cells, split_ref, unescape_text
 from csp_status.core.parse import SheetNumber
+from csp_status.workbook.guard import (
+    ITERPARSE, MAX_TREE_BYTES, REFUSED as _REFUSED, REPAIR as _REPAIR, _too_large_for_a_tree, check_xml, open_regular,
+    parse_xml, resolve_target, said,
+)
 from csp_status.workbook.sheet_rows import SheetRows
 
 __all__ = ["Package", "Relationship", "open_regular", "parse_xml", "check_xml", "read_sheet_rows", "MAX_PART_BYTES",
@@ -36,11 +39,6 @@ MAX_FILE_BYTES = 256 * 1024 * 1024  # the file itself: a partnership's book is a
 MAX_STRINGS_BYTES = 64 * 1024 * 1024  # the shared-strings part, inflated (5,000 indicators need a few MB)
 MAX_STRINGS = 1_000_000  # entries in the shared-strings table
 MAX_FORMAT_CHARS = 255  # Excel's own limit for a number format code
-MAX_TREE_BYTES = 32 * 1024 * 1024  # a part parsed as one tree (about ten times its size in memory)
-_XML_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
-_ASCII_BASED = re.compile(rb"utf-?8|(?:us-)?ascii|iso[-_]?8859[-_]\d{1,2}|latin-?\d|(?:windows-|cp)125\d")
-_REFUSED = "refusing to read it: use a copy saved by Excel, or restore the book from a backup"
-_REPAIR = "restore the book from a backup, or open it in Excel and let Excel repair it"
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # an old .xls, or a workbook saved with a password
 
 
@@ -73,7 +71,7 @@ class Package:
                     "save it from Excel as an Excel workbook, without a password"
                 ) from None
             raise BookError(
-                f"{self.path}: not an Excel workbook (not a zip package: {_said(err)}); choose the workbook itself, "
+                f"{self.path}: not an Excel workbook (not a zip package: {said(err)}); choose the workbook itself, "
                 "or restore it from a backup"
             ) from None
         try:
@@ -172,9 +170,9 @@ class Package:
             with self._zip.open(info) as stream:
                 data = _read_bounded(stream, info.file_size)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as err:
-            raise BookError(f"{self.path}: part {name!r} is damaged ({_said(err)}); {_REPAIR}") from None
+            raise BookError(f"{self.path}: part {name!r} is damaged ({said(err)}); {_REPAIR}") from None
         except NotImplementedError as err:  # a compression method zipfile cannot read (Excel never uses it)
-            raise BookError(f"{self.path}: part {name!r} cannot be unpacked ({_said(err)}); {_REFUSED}") from None
+            raise BookError(f"{self.path}: part {name!r} cannot be unpacked ({said(err)}); {_REFUSED}") from None
         except RuntimeError:  # zipfile: "... is encrypted, password required"
             raise BookError(
                 f"{self.path}: part {name!r} is encrypted; save the workbook from Excel without a password"
@@ -248,7 +246,7 @@ class Package:
         for rel in self.xml(rels_name).iterfind("rel:Relationship", NS):
             target = rel.get("Target", "")
             external = rel.get("TargetMode") == "External"
-            resolved = "" if external else _resolve(folder, target)
+            resolved = "" if external else resolve_target(folder, target)
             if resolved is None:
                 raise BookError(
                     f"{self.path}: part {rels_name!r} has a relationship to {target!r}, outside the package; "
@@ -304,7 +302,7 @@ class Package:
         out: list[str] = []
         si_tag, r_tag, t_tag = MAIN + "si", MAIN + "r", MAIN + "t"
         try:
-            for _, si in etree.iterparse(io.BytesIO(data), events=("end",), tag=si_tag, **_ITERPARSE):
+            for _, si in etree.iterparse(io.BytesIO(data), events=("end",), tag=si_tag, **ITERPARSE):
                 if si.find(r_tag) is None:
                     text = "".join(si.itertext())
                 else:
@@ -319,7 +317,7 @@ class Package:
                     while si.getprevious() is not None:
                         del parent[0]
         except etree.XMLSyntaxError as err:
-            raise BookError(f"{self.path}: part {name!r} is not well-formed XML ({_said(err)}); {_REPAIR}") from None
+            raise BookError(f"{self.path}: part {name!r} is not well-formed XML ({said(err)}); {_REPAIR}") from None
         return out
 
     def number_formats(self) -> list[str]:
@@ -409,99 +407,6 @@ class Relationship:
     def kind(self) -> str:
         """The last word of its type: 'worksheet', 'drawing', 'chart', 'vbaProject', …"""
         return self.type.rsplit("/", 1)[-1]
-
-
-_ITERPARSE = dict(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=True,
-                  remove_blank_text=False)
-
-
-def _resolve(folder: str, target: str) -> str | None:
-    """A relationship's target as a part name, or None when it leaves the package."""
-    if target.startswith("/"):
-        name = posixpath.normpath(target).lstrip("/")
-    else:
-        name = posixpath.normpath(posixpath.join(folder, target))
-    if name == "." or name.startswith("../") or name == ".." or "\\" in name:
-        return None
-    return name
-
-
-def check_xml(path: Path, name: str, data: bytes) -> None:
-    """Refuse a part that is not UTF-8 or declares a DTD or entities (before any parser sees it).
-
-    The whole part is searched: a DTD may follow a long comment, and a part in UTF-16 would hide
-    it from a search of the bytes, so only UTF-8 (what Excel writes) and encodings that spell
-    ASCII as ASCII are read at all.
-    """
-    declared = _XML_ENCODING.match(data[:512])
-    if (data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]
-            or (declared and not _ASCII_BASED.fullmatch(declared[1].lower()))):
-        raise BookError(f"{path}: part {name!r} is not XML in UTF-8, as Excel writes it; {_REFUSED}")
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise BookError(f"{path}: part {name!r} declares a DTD or entities; {_REFUSED}")
-
-
-def parse_xml(path: Path, name: str, data: bytes) -> etree._Element:
-    """The one guarded way to parse a part: checked first, then parsed without DTDs, entities or network.
-
-    A part parsed as one tree takes about ten times its size in memory, so it may be at most
-    ``MAX_TREE_BYTES`` (worksheets are read a batch of rows at a time, and may be larger).
-    """
-    if len(data) > MAX_TREE_BYTES:
-        _too_large_for_a_tree(path, name, len(data))
-    check_xml(path, name, data)
-    try:
-        return etree.fromstring(data, XML_PARSER)
-    except etree.XMLSyntaxError as err:
-        raise BookError(f"{path}: part {name!r} is not well-formed XML ({_said(err)}); {_REPAIR}") from None
-
-
-def _said(err: BaseException) -> str:
-    """What a library's error says, on one line (lxml's messages hold line breaks)."""
-    return " ".join(str(err).split())
-
-
-def _too_large_for_a_tree(path: Path, name: str, size: int) -> None:
-    raise BookError(f"{path}: part {name!r} is {size:,} bytes, more than a partnership's book needs in one part "
-                    f"read whole (at most {MAX_TREE_BYTES:,}); {_REFUSED}")
-
-
-def open_regular(path: Path):
-    """The file at ``path`` opened for reading, when it is a regular file (a link: the file it points to)."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise BookError(f"{path}: no such file; check the name and the folder") from None
-    except NotADirectoryError:
-        raise BookError(f"{path}: no such file (a part of the path is a file, not a folder); check the name") from None
-    except OSError as err:
-        raise BookError(f"{path}: cannot read it ({err.strerror}); check the name, and that you may open it") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise BookError(f"{path}: is a folder, not a workbook; give the workbook's file name")
-    if not stat.S_ISREG(info.st_mode):
-        raise BookError(f"{path}: is {_file_kind(info.st_mode)}, not a workbook file; give the workbook's file name")
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except PermissionError:
-        raise BookError(
-            f"{path}: cannot read it (Permission denied); ask for read access to it, or copy it to a folder of your own"
-        ) from None
-    except OSError as err:
-        raise BookError(f"{path}: cannot read it ({err.strerror}); check the name, and that you may open it") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced by something else between the two looks
-        os.close(fd)
-        raise BookError(f"{path}: is not a workbook file; give the workbook's file name")
-    return open(fd, "rb")
-
-
-def _file_kind(mode: int) -> str:
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISFIFO(mode):
-        return "a pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
 
 
 _BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
