@@ -346,3 +346,22 @@ def test_import_output_that_is_the_legacy_summary_refused(seed_path, tmp_path, c
     assert message == (f"{legacy}: is also the legacy summary being imported, which would be replaced; choose "
                        "another name for the new master workbook")
     assert legacy.read_bytes() == before
+
+
+def test_board_pack_written_through_the_guarded_write_path(book, tmp_path, capsys):
+    # one write path for every output: a read-only board pack is kept, a linked one stays a link
+    pack = tmp_path / "pack.html"
+    assert main(["report", str(book), "-o", str(pack)]) == 0
+    capsys.readouterr()
+    pack.chmod(0o444)
+    before = pack.read_bytes()
+    message = one_line(["report", str(book), "-o", str(pack)], capsys)
+    assert message.startswith(f"{pack}: the board pack is read-only; the board pack is unchanged.")
+    assert pack.read_bytes() == before
+    pack.chmod(0o644)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    pack.rename(shared / "pack.html")
+    pack.symlink_to(shared / "pack.html")
+    assert main(["report", str(book), "-o", str(pack)]) == 0
+    assert pack.is_symlink() and (shared / "pack.html").read_bytes().startswith(b"<!DOCTYPE html>")

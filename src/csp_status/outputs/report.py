@@ -299,7 +299,6 @@ def print_pdf(html_path: Path, pdf_path: Path) -> None:
             f"or set CSP_CHROMIUM to its program); {html_path} was written: open it in a browser and print it"
         )
     pdf_path = Path(pdf_path)
-    folder = pdf_path.parent if str(pdf_path.parent) else Path(".")
     with tempfile.TemporaryDirectory(prefix="csp-chromium-") as profile:
         partial = Path(profile) / "out.pdf"
         command = chromium_command(chromium, Path(profile) / "profile", "--no-pdf-header-footer",
@@ -314,23 +313,14 @@ def print_pdf(html_path: Path, pdf_path: Path) -> None:
         if not partial.is_file() or partial.read_bytes()[:5] != b"%PDF-":
             detail = " ".join((done.stderr or done.stdout or "").split())[-300:]
             raise ReportError(f"cannot write {pdf_path}: Chromium exited with {done.returncode}: {detail}")
-        _write_atomically(pdf_path, partial.read_bytes(), folder)
+        _write_atomically(pdf_path, partial.read_bytes())
 
 
-def _write_atomically(path: Path, data: bytes, folder: Path | None = None) -> None:
-    folder = folder or (path.parent if str(path.parent) else Path("."))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise ReportError(f"cannot write {path}: {err.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise ReportError(f"cannot write {path}: {err.strerror}") from None
+def _write_atomically(path: Path, data: bytes) -> None:
+    """The board pack written through the one guarded write path (a link stays a link; read-only respected)."""
+    from csp_status.workbook.files import write_atomically
+
+    write_atomically(path, data, what="board pack")
 
 
 def _slug(text: str) -> str:

@@ -298,23 +298,24 @@ def leftover_temporaries(book: Path) -> list[Path]:
     return _beside(book, "." + book.name + ".", ".tmp")
 
 
-def write_atomically(book: Path, data: bytes, *, expect: FileStamp | None = None) -> None:
+def write_atomically(book: Path, data: bytes, *, expect: FileStamp | None = None, what: str = "book") -> None:
     """Replace the book with data in one rename; on any failure the original stays as it was.
 
     A book that is a symbolic link is written where the link points, and stays a link.  A book
     that is read-only is not replaced.  With ``expect`` (the book as it was read), the book is
     replaced only if it is still that file: if someone saved it meanwhile, their save stays, the
-    new bytes are kept beside it under another name, and the error says so.
+    new bytes are kept beside it under another name, and the error says so.  ``what`` names the
+    file in messages ("the board pack is unchanged").
     """
     shown = Path(book)
     book = real_path(shown)
     folder = book.parent if str(book.parent) else Path(".")
-    _refuse_read_only(shown, book)
+    _refuse_read_only(shown, book, what)
     try:
         fd, tmp = tempfile.mkstemp(prefix="." + book.name + ".", suffix=".tmp", dir=folder)
     except OSError as err:
         raise BookError(
-            f"{shown}: cannot write in its folder ({err.strerror}); the book is unchanged. {_WRITE_ADVICE}"
+            f"{shown}: cannot write in its folder ({err.strerror}); the {what} is unchanged. {_WRITE_ADVICE}"
         ) from None
     for stale in leftover_temporaries(book):
         if stale.name != Path(tmp).name:
@@ -344,14 +345,14 @@ def write_atomically(book: Path, data: bytes, *, expect: FileStamp | None = None
             os.unlink(tmp)
         if isinstance(err, BookError):
             raise
-        raise BookError(f"{shown}: could not write ({err.strerror}); the book is unchanged. {_WRITE_ADVICE}") from None
+        raise BookError(f"{shown}: could not write ({err.strerror}); the {what} is unchanged. {_WRITE_ADVICE}") from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
 
 
-def _refuse_read_only(shown: Path, book: Path) -> None:
+def _refuse_read_only(shown: Path, book: Path, what: str) -> None:
     try:
         mode = os.stat(book).st_mode
     except OSError:
@@ -360,7 +361,7 @@ def _refuse_read_only(shown: Path, book: Path) -> None:
         raise BookError(f"{shown}: is not a regular file; give the workbook's file name")
     if not mode & 0o222 or not os.access(book, os.W_OK):
         raise BookError(
-            f"{shown}: the book is read-only; the book is unchanged. Make it writable (Properties, untick "
+            f"{shown}: the {what} is read-only; the {what} is unchanged. Make it writable (Properties, untick "
             "Read-only), or copy it and use the copy"
         )
 
