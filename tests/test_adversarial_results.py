@@ -212,3 +212,28 @@ class _dies_on:
         if Path(path).name == self.name:
             os.kill(os.getpid(), signal.SIGKILL)
         return _read_partnership(path)
+
+
+def test_gap_too_large_to_hold_is_null_in_json_and_num_on_the_data_sheet(book, capsys):
+    # 9e307 and -9e307 are numbers Excel holds; their difference is not
+    row = bookedit.find_row(book, "Data", A="CNP PM3", B="2011/12")
+    bookedit.set_cell(book, "Data", f"E{row}", 9e307)
+    bookedit.set_cell(book, "Data", f"D{row}", -9e307)
+    with pytest.warns(RuntimeWarning):
+        refresh_book(book)
+    formula, shown = bookedit.cached_value(book, "Data", f"{_data_column(book, 'Gap')}{row}")
+    assert (formula is not None, shown) == (True, "#NUM!")
+    with pytest.warns(RuntimeWarning):
+        assert main(["status", str(book), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(f"JSON holds {c}"))
+    assert next(r for r in rows if r["ref"] == "CNP PM3")["gap"] is None
+    with pytest.warns(RuntimeWarning):
+        assert main(["status", str(book), "--format", "csv"]) == 0
+    assert not re.search(r",[-+]?inf\b", capsys.readouterr().out)
+
+
+def _data_column(book: Path, header: str) -> str:
+    for col in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        if bookedit.cell_text(book, "Data", f"{col}1").strip() == header:
+            return col
+    raise LookupError(header)

@@ -136,7 +136,7 @@ def _status(args: argparse.Namespace) -> int:
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for e in evaluations:
-            writer.writerow({key: _csv_cell(value) for key, value in e.as_row().items()})
+            writer.writerow({key: _csv_cell(value) for key, value in _finite(e.as_row()).items()})
     else:
         print(_table(evaluations))
     return 0
