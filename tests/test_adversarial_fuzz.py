@@ -1,6 +1,7 @@
 """Fuzzing the package: thousands of books made from a real one by changing its zip and its XML the way a
-crafted or broken file differs (relationship targets, types and ids; attributes of every part; part
-names; content types; sizes, CRCs, methods and flags in the zip headers; single bytes), each refreshed.
+crafted or broken file differs (relationship targets, types and ids; attributes of every part; elements
+deleted, doubled or moved; part names; content types; sizes, CRCs, methods and flags in the zip
+headers; single bytes), each refreshed.
 
 Every refresh must either refuse, in one line naming the book, leaving the file byte for byte and
 nothing beside it; or succeed, changing only the parts a refresh regenerates (the Summary, Data and
@@ -38,6 +39,7 @@ EXAMPLES = int(os.environ.get("CSP_FUZZ_EXAMPLES", "2000"))
 WORKBOOK = "xl/workbook.xml"
 _REL = re.compile(rb"<Relationship\b[^>]*?/>")
 _ATTR = re.compile(rb'\s([A-Za-z_][\w.:-]*)="([^"]*)"')
+_ELEMENT = re.compile(rb"<([A-Za-z][\w.:-]*)\b[^<>]*?(?:/>|>[^<]*</\1>)")  # an element with no children
 _TARGETS = ["../vbaProject.bin", "vbaProject.bin", "/xl/vbaProject.bin", "../../../../tmp/evil.xml", "../../evil.xml",
             "/../evil.xml", "worksheets/sheet3.xml", "../worksheets/sheet2.xml", "sheet3.xml", "sheet1.xml",
             "../styles.xml", "/xl/workbook.xml", "../charts/chart1.xml", "../charts/chart2.xml",
@@ -67,6 +69,8 @@ class Base:
         self.xml = [n for n in self.order if n.endswith(".xml")]
         self.attrs = {n: [m.span(2) for m in _ATTR.finditer(self.parts[n])] for n in self.xml + self.rels}
         self.attrs = {n: spans for n, spans in self.attrs.items() if spans}
+        self.elements = {n: [m.span() for m in _ELEMENT.finditer(self.parts[n])] for n in self.xml + self.rels}
+        self.elements = {n: spans for n, spans in self.elements.items() if spans}
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +124,25 @@ def attribute(base: Base, parts: dict, data) -> str:
     return "attribute"
 
 
+def element(base: Base, parts: dict, data) -> str:
+    """An element with no children deleted, doubled, or moved to the end of its part's root."""
+    name = data.draw(st.sampled_from(sorted(base.elements)))
+    if parts.get(name) != base.parts[name]:
+        return "element-skipped"
+    start, end = data.draw(st.sampled_from(base.elements[name]))
+    raw, piece = parts[name], parts[name][start:end]
+    how = data.draw(st.sampled_from(["delete", "double", "move"]))
+    if how == "delete":
+        parts[name] = raw[:start] + raw[end:]
+    elif how == "double":
+        parts[name] = raw[:end] + piece + raw[end:]
+    else:
+        rest = raw[:start] + raw[end:]
+        close = rest.rfind(b"</")
+        parts[name] = rest[:close] + piece + rest[close:] if close > 0 else raw
+    return f"element-{how}"
+
+
 def part_name(base: Base, parts: dict, data) -> str:
     name = data.draw(st.sampled_from(base.order))
     if name not in parts:
@@ -156,7 +179,7 @@ def flip(base: Base, parts: dict, data) -> str:
     return "flip"
 
 
-PART_MUTATIONS = [retarget, retarget, attribute, attribute, attribute, part_name, flip]
+PART_MUTATIONS = [retarget, retarget, attribute, attribute, attribute, element, part_name, flip]
 
 
 # ---- mutations of the zip's headers ---------------------------------------------------------------------

@@ -351,3 +351,14 @@ def test_two_sheets_of_one_name_refused(imported, tmp_path, capsys, second):
                      f'<sheet name="{second}"'.encode())
     assert refuse_in_one_line(book, capsys) == (
         f"{book}: two sheets named 'Data' and {second!r} (one name to Excel) in 'xl/workbook.xml'; {REPAIR}")
+
+
+def test_two_relationships_with_one_id_refused(imported, tmp_path, capsys):
+    # rId3 twice, once for the Data sheet and once for the Indicators sheet: which one is 'Data'?
+    rels = part(imported, WORKBOOK_RELS)
+    doubled = rels.replace(b"</Relationships>", b'<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/'
+                           b'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>'
+                           b"</Relationships>")
+    book = replace_parts(imported, tmp_path / "x.xlsm", replaced={WORKBOOK_RELS: doubled})
+    assert refuse_in_one_line(book, capsys) == (
+        f"{book}: part '{WORKBOOK_RELS}' has two relationships with the id 'rId3'; {REPAIR}")

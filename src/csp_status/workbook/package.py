@@ -243,7 +243,12 @@ class Package:
         if not self.has(rels_name):
             return []
         out = []
+        ids: set[str] = set()
         for rel in self.xml(rels_name).iterfind("rel:Relationship", NS):
+            rid = rel.get("Id", "")
+            if rid in ids:  # readers would disagree about which one it is
+                raise BookError(f"{self.path}: part {rels_name!r} has two relationships with the id {rid!r}; {_REPAIR}")
+            ids.add(rid)
             target = rel.get("Target", "")
             external = rel.get("TargetMode") == "External"
             resolved = "" if external else resolve_target(folder, target)
