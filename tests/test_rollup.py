@@ -210,7 +210,8 @@ def test_rollup_refuses_to_replace_a_master_book(folder, tmp_path):
     book = tmp_path / "officers-copy.xlsx"
     shutil.copyfile(folder / "eastmoor.xlsm", book)
     before = book.read_bytes()
-    with pytest.raises(BookError, match="is a partnership's master workbook; choose another name"):
+    with pytest.raises(BookError, match="already exists and is not an overview made by CSP Status .*; choose another "
+                                         "name, or pass --force to replace it"):
         rollup(folder, book)
     assert book.read_bytes() == before
 

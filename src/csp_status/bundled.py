@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import zipfile
 from importlib import resources
@@ -28,15 +29,38 @@ def build_bytes() -> bytes:
         return out.read_bytes()
 
 
-def build_workbook(out: Path) -> bool:
-    """Write the built workbook to ``out``; True when its bytes changed."""
+def build_workbook(out: Path, *, force: bool = False) -> bool:
+    """Write the built workbook to ``out``; True when its bytes changed.
+
+    An existing ``out`` is replaced only when it holds the bundled book's own figures (an earlier
+    build), or with ``force``: a partnership's imported or edited book is never replaced by accident.
+    """
     data = build_bytes()
     out = Path(out)
     with book_lock(out):
-        if out.exists() and out.read_bytes() == data:
+        if out.is_file() and out.read_bytes() == data:
             return False
+        if os.path.lexists(out) and not force and not _same_figures(out, data):
+            raise BuildError(
+                f"{out}: already exists and holds other figures than the bundled workbook (an imported or "
+                "edited book?); choose another name with -o, or pass --force to replace it"
+            )
         write_atomically(out, data)
     return True
+
+
+def _same_figures(path: Path, built: bytes) -> bool:
+    """Whether the book at ``path`` says what the built book says (only its formatting or code differ)."""
+    from csp_status.core.errors import CspError
+    from csp_status.workbook.book_read import read_book
+    from csp_status.workbook.package import Package
+
+    try:
+        with Package(path, built) as package:
+            fresh = read_book(path, package).partnership
+        return read_book(path).partnership == fresh
+    except CspError:
+        return False
 
 
 def check_workbook(path: Path) -> None:

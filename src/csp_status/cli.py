@@ -6,6 +6,7 @@ Imports are made inside the commands, so ``csp --version`` and ``csp --help`` an
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -25,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except CspError as err:
-        print(f"Error: {err}", file=sys.stderr)
+        print(f"Error: {' '.join(str(err).splitlines())}", file=sys.stderr)  # one line, whatever the text
         return 1
     except KeyboardInterrupt:
         print("Interrupted; the workbook is unchanged.", file=sys.stderr)
@@ -77,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="board_pack.html", help="the HTML file (default: board_pack.html)")
     p.add_argument("--pdf", action="store_true",
                    help="also write a PDF beside it (same name, .pdf), printed by Chromium")
+    p.add_argument("--force", action="store_true",
+                   help="replace the output even if it is not a board pack made earlier")
     p.set_defaults(run=_report)
 
     p = sub.add_parser("rollup", help="gather every partnership's book in a folder into one overview .xlsx",
@@ -88,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="the overview workbook to write (.xlsx)")
     p.add_argument("--workers", type=int, default=None, help="processes to read with (default: one per core)")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors and unreadable books")
+    p.add_argument("--force", action="store_true",
+                   help="replace the output even if it is not an overview made earlier")
     p.set_defaults(run=_rollup)
 
     p = sub.add_parser("build", help="build csp_workbook.xlsm from its text sources",
@@ -95,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "byte for byte the same on every run.")
     p.add_argument("-o", "--output", default=DEFAULT_BOOK, help=f"where to write it (default: {DEFAULT_BOOK})")
     p.add_argument("--check", action="store_true", help="fail when the existing file differs from a fresh build")
+    p.add_argument("--force", action="store_true",
+                   help="replace the output even if it holds other figures than the bundled book")
     p.set_defaults(run=_build)
     return parser
 
@@ -120,7 +127,7 @@ def _status(args: argparse.Namespace) -> int:
     if args.format == "json":
         import json
 
-        print(json.dumps([e.as_row() for e in evaluations], indent=2, ensure_ascii=False))
+        print(json.dumps([_finite(e.as_row()) for e in evaluations], indent=2, ensure_ascii=False, allow_nan=False))
     elif args.format == "csv":
         import csv
 
@@ -129,7 +136,7 @@ def _status(args: argparse.Namespace) -> int:
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for e in evaluations:
-            writer.writerow({key: _csv_cell(value) for key, value in e.as_row().items()})
+            writer.writerow({key: _csv_cell(value) for key, value in _finite(e.as_row()).items()})
     else:
         print(_table(evaluations))
     return 0
@@ -151,7 +158,7 @@ def _report(args: argparse.Namespace) -> int:
 
     html = Path(args.output)
     pdf = html.with_suffix(".pdf") if args.pdf else None
-    result = write_report(Path(args.book), html, pdf)
+    result = write_report(Path(args.book), html, pdf, force=args.force)
     period = result.evaluations[0].period if result.evaluations else "no indicators"
     print(f"{html}: board pack for {period}, {len(result.evaluations)} indicators.")
     if result.pdf:
@@ -166,7 +173,7 @@ def _rollup(args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr, what="books")
     bar.enabled = bar.enabled and not args.quiet
     try:
-        result = rollup(Path(args.folder), Path(args.output), workers=args.workers, progress=bar)
+        result = rollup(Path(args.folder), Path(args.output), workers=args.workers, progress=bar, force=args.force)
     finally:
         bar.close()
     for book in result.problems:
@@ -184,9 +191,20 @@ def _build(args: argparse.Namespace) -> int:
         check_workbook(Path(args.output))
         print(f"{args.output}: the same as a fresh build.")
         return 0
-    changed = build_workbook(Path(args.output))
+    changed = build_workbook(Path(args.output), force=args.force)
     print(f"{args.output}: {'built' if changed else 'already up to date'}.")
     return 0
+
+
+def _finite(value: object) -> object:
+    """JSON has no infinity or NaN: a number too large to hold is null (its text says what it is)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _csv_cell(value: object) -> object:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,11 @@ def _refuse_existing(out: Path, overwrite: bool) -> None:
 
 def import_legacy(legacy: Path, out: Path, *, overwrite: bool = False) -> ImportResult:
     """Read a legacy summary (.tsv, .csv, .xlsx) into a new master workbook, refreshed."""
+    from csp_status.workbook.files import same_file
+
+    if os.path.lexists(out) and same_file(Path(out), Path(legacy)):
+        raise BookError(f"{out}: is also the legacy summary being imported, which would be replaced; "
+                        "choose another name for the new master workbook")
     sheet = read_legacy(Path(legacy))
     book = sheet.partnership
     if not book.settings.partnership:

@@ -14,6 +14,7 @@ byte.  A refresh whose result equals the book writes nothing.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,17 +22,17 @@ from pathlib import Path
 from lxml import etree
 
 from csp_status.workbook.book_read import BookStart, Cells, finish_book, read_book_start
-from csp_status.core.errors import BookError
 from csp_status.core.judgement import Evaluation, evaluate
 from csp_status.workbook.data_columns import RowContext, concat_text, shown_values
 from csp_status.workbook.layout import (
-    DATA, DATA_FORMULA_HEADERS, DATA_INPUT_HEADERS, INDICATOR_HEADERS, SUMMARY, TRENDS, data_formulas,
+    DATA, DATA_FORMULA_HEADERS, DATA_INPUT_HEADERS, INDICATOR_HEADERS, data_formulas,
 )
-from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
+from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically, zip_bytes
 from csp_status.core.parse import SheetNumber
 from csp_status.outputs.summary import summary_sheet
 from csp_status.outputs.trends import replace_trends, trend_series
 from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value, xml_text
+from csp_status.workbook.ownership import owned_parts
 from csp_status.workbook.package import Package
 from csp_status.workbook.related import carry_sheet_links, without_calc_chain
 
@@ -49,16 +50,20 @@ class RefreshResult:
 
 
 def refresh_book(path: Path, *, write: bool = True) -> RefreshResult:
-    """Regenerate the book's Summary and cached values; write only when something changed."""
+    """Regenerate the book's Summary and cached values; write only when something changed.
+
+    The result replaces the book only if the book on disk is still the one that was read: an
+    officer's save in the meantime is kept, and the refreshed book is kept beside it.
+    """
     path = Path(path)
     if not write:
-        data, evaluations, notices, original = regenerate(path)
+        data, evaluations, notices, original, _ = _regenerate(path)
         return RefreshResult(path, evaluations, data != original, notices)
     with book_lock(path):
-        data, evaluations, notices, original = regenerate(path)
+        data, evaluations, notices, original, stamp = _regenerate(path)
         changed = data != original
         if changed:
-            write_atomically(path, data)
+            write_atomically(path, data, expect=stamp)
     return RefreshResult(path, evaluations, changed, notices)
 
 
@@ -68,37 +73,44 @@ def regenerate(path: Path, data: bytes | None = None) -> tuple[bytes, list[Evalu
     ``data``, when given, is the package itself (a book not yet written to ``path``; messages
     still name ``path``).
     """
+    return _regenerate(path, data)[:4]
+
+
+def _regenerate(path: Path, data: bytes | None = None
+                ) -> tuple[bytes, list[Evaluation], list[str], bytes, FileStamp | None]:
     with Package(path, data) as package:  # refuses a missing file, a folder, or a file that is not a workbook
-        try:
-            original = data if data is not None else Path(path).read_bytes()
-        except OSError as err:
-            raise BookError(f"{path}: cannot read it ({err.strerror}); check that you may open it") from None
+        original = package.raw()
+        stamp = None if data is not None else file_stamp(package.stamp, original)
         start = read_book_start(path, package)
+        owned = owned_parts(package, start.sheet_parts)
+        order = package.names
+        # every part checked (sizes, CRC-32) before any work: a damaged book is refused at once
+        parts: dict[str, bytes | list[bytes]] = {name: package.read(name) for name in order if name != owned.data}
         shown = _ShownValues(start, package.shared_strings(), package.number_formats())
         data = shown.rewrite(package)  # in pieces, compressed as they are written
         master = finish_book(start, shown.cells)
         evaluations = evaluate(master.partnership)
         master.data_cells.clear()  # all in the records now; tens of MB in a large book, not needed again
-        summary_part = master.sheet_parts[SUMMARY]
-        old_summary = package.read(summary_part)
+        summary_part = owned.summary
+        old_summary = parts[summary_part]
         package.check_xml(summary_part, old_summary)
         replaced: dict[str, bytes | list[bytes]] = {
             summary_part: summary_sheet(master.partnership, evaluations, master.styles,
                                         code_name=_code_name(old_summary, "Sheet1")),
-            master.sheet_parts[DATA]: data,
+            owned.data: data,
         }
-        order = package.names
-        parts = {name: replaced.get(name) or package.read(name) for name in order}
-        parts, order = carry_sheet_links(parts, order, summary_part, old_summary)  # notes, pictures, page set-up
-        if TRENDS in master.sheet_parts:
-            trends_part = master.sheet_parts[TRENDS]
-            old_trends = parts[trends_part]
-            package.check_xml(trends_part, old_trends)
-            parts, order = replace_trends(parts, order, trends_part, trend_series(master.partnership, evaluations),
-                                          _code_name(old_trends, "Sheet6"))
-            parts, order = carry_sheet_links(parts, order, trends_part, old_trends)
-        parts, order = without_calc_chain(parts, order)  # it may list formulas the new Summary and Trends lack
-    return zip_bytes(parts, order=order), evaluations, shown.notices, original
+        parts.update(replaced)
+        parts = {name: parts[name] for name in order}
+        parts, order = carry_sheet_links(parts, order, summary_part, old_summary, path=path)  # notes, pictures, page set-up
+        if owned.trends:
+            old_trends = parts[owned.trends]
+            package.check_xml(owned.trends, old_trends)
+            parts, order = replace_trends(parts, order, owned.trends, trend_series(master.partnership, evaluations),
+                                          _code_name(old_trends, "Sheet6"), old_drawing=owned.drawing,
+                                          old_charts=owned.charts, path=path)
+            parts, order = carry_sheet_links(parts, order, owned.trends, old_trends, path=path)
+        parts, order = without_calc_chain(parts, order, path=path)  # it may list formulas the new Summary and Trends lack
+    return zip_bytes(parts, order=order), evaluations, shown.notices, original, stamp
 
 
 def _code_name(sheet: bytes | list[bytes], default: str) -> str:
@@ -294,6 +306,9 @@ def _set_cached(cell: etree._Element, value: object) -> None:
     if isinstance(value, bool):
         cell.set("t", "b")
         v.text = "1" if value else "0"
+    elif isinstance(value, float) and not math.isfinite(value):
+        cell.set("t", "e")
+        v.text = "#NUM!"  # what Excel shows for a result too large to hold
     elif isinstance(value, (int, float)):
         if "t" in cell.attrib:
             del cell.attrib["t"]

@@ -15,6 +15,7 @@ What each result rests on, so that a worksheet function given fewer cells still 
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -187,6 +188,10 @@ def decide(cells: IndicatorCells) -> Decision:
         status = strict_miss(rag_status(value, target, sense.polarity or polarity, tolerance, kind),
                              value, target, sense.strict)
     gap = None if figure_wrong or target_wrong or value is None or target is None else value - target
+    if gap is not None and not math.isfinite(gap):  # each figure fits in a cell; their difference does not
+        status, gap, figure_wrong = Status.CHECK, None, True
+        notes.append(f"{reading.text.strip()!r} and the target {target_reading.text.strip()!r} are too large "
+                     "to compare: check both")
 
     previous = trend = None
     if cells.previous is not None:

@@ -17,7 +17,8 @@ from functools import lru_cache
 from csp_status.core.errors import CellError, text_preview
 from csp_status.core.vocabulary import PLACEHOLDER_PATTERNS, Bound, Direction, Placeholder, Unit
 from csp_status.core.numfmt import format_general
-from csp_status.core.grammar.numbers import has_marker, is_year_span, strip_markers
+from csp_status.core.grammar.numbers import decimals_of as _decimals, has_marker, is_year_span, strip_markers
+from csp_status.core.grammar.numbers import to_float as _to_float
 from csp_status.core.grammar.sentences import read_words
 
 __all__ = [
@@ -215,6 +216,10 @@ def _number_reading(number: float) -> Reading:
 _number_text = format_general  # a spreadsheet number as Excel's General format shows it
 
 
+_SCIENTIFIC = re.compile(r"^[-+]?\d+(?:\.\d+)?[eE][-+]\d{1,3}$", re.ASCII)  # "1.7E+308", as Excel shows it
+_EXCEL_MAX = 9.99999999999999e307  # the largest number an Excel cell holds
+
+
 @lru_cache(maxsize=65536)
 def _parse_text(raw: str) -> Reading:
     text = _SPACES.sub(" ", raw.translate(_DASHES)).strip()
@@ -224,6 +229,11 @@ def _parse_text(raw: str) -> Reading:
         for pattern, kind in PLACEHOLDER_PATTERNS:
             if pattern.match(text):
                 return Reading(raw, placeholder=kind, reason=text)
+    if _SCIENTIFIC.match(text):  # "1.7E+308", as Excel shows a number too wide for its column
+        value = float(text)
+        if not math.isfinite(value) or abs(value) > _EXCEL_MAX:
+            raise CellError(raw, "a number of ordinary size (Excel holds up to 9.99999999999999E+307)")
+        return Reading(raw, value=value, unit=Unit.NUMBER, decimals=_decimals(re.split("[eE]", text)[0]))
     try:
         reading = _parse_figure(raw, text)  # the compact forms first: the fast path
     except CellError as err:
@@ -385,11 +395,3 @@ def _percent(number: str) -> float:
 def _hundredth(value: float, decimals: int | None) -> float:
     """value / 100 as the number typed: 20.62 -> 0.2062, not 0.20620000000000002 (its binary neighbour)."""
     return round(value / 100.0, (decimals or 0) + 2)
-
-
-def _to_float(number: str) -> float:
-    return float(number.replace(",", ""))
-
-
-def _decimals(number: str) -> int:
-    return len(number.split(".", 1)[1]) if "." in number else 0

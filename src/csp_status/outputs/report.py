@@ -56,8 +56,19 @@ class ReportResult:
     evaluations: list[Evaluation]
 
 
-def write_report(book_path: Path, html_path: Path, pdf_path: Path | None = None) -> ReportResult:
-    """Write the board pack for a master workbook (the book itself is only read)."""
+def write_report(book_path: Path, html_path: Path, pdf_path: Path | None = None, *,
+                 force: bool = False) -> ReportResult:
+    """Write the board pack for a master workbook (the book itself is only read).
+
+    An output that is the book itself is refused; so is an existing file that is not a board pack
+    (or a PDF) made earlier, unless ``force``.
+    """
+    from csp_status.workbook.files import refuse_output
+
+    refuse_output(Path(html_path), [Path(book_path)], force=force, ours=is_board_pack, what="board pack")
+    if pdf_path is not None:
+        refuse_output(Path(pdf_path), [Path(book_path), Path(html_path)], force=force, ours=_is_pdf,
+                      what="board pack PDF")
     with Package(Path(book_path)) as package:
         master = read_book(Path(book_path), package)
         colours = legend_colours(package, master.styles)
@@ -69,6 +80,27 @@ def write_report(book_path: Path, html_path: Path, pdf_path: Path | None = None)
     if pdf_path is not None:
         print_pdf(html_path, Path(pdf_path))
     return ReportResult(html_path, Path(pdf_path) if pdf_path else None, evaluations)
+
+
+_GENERATOR = '<meta name="generator" content="CSP Status">'
+
+
+def is_board_pack(path: Path) -> bool:
+    """Whether a file is a board pack written by CSP Status (so it may be replaced by a new one)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 20)
+    except OSError:
+        return False
+    return _GENERATOR.encode() in head[:8192] or b"Prepared by CSP Status from" in head
+
+
+def _is_pdf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(5) == b"%PDF-"
+    except OSError:
+        return False
 
 
 def legend_colours(package: Package, styles: dict[str, int]) -> Colours:
@@ -118,6 +150,7 @@ def report_html(book: Partnership, evaluations: list[Evaluation], *, source: str
     return (
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"{_GENERATOR}\n"
         f"<title>{escape(who)} – {escape(title)}</title>\n<style>\n{_CSS}{_running_header(running)}</style>\n"
         "</head>\n<body>\n"
         + "\n".join(body)
@@ -126,9 +159,13 @@ def report_html(book: Partnership, evaluations: list[Evaluation], *, source: str
 
 
 def _running_header(text: str) -> str:
-    """The printed pages' running header (a CSS string: quotes, backslashes and line ends escaped)."""
-    quoted = "".join(f"\\{ord(c):x} " if c in '"\\\n\r<>' else c for c in text)
+    """The printed pages' running header, as a CSS string: every character but letters, digits, spaces
+    and plain punctuation written as a CSS escape, so no text can end the string or the style sheet."""
+    quoted = "".join(c if (c.isalnum() and c.isprintable()) or c in _CSS_SAFE else f"\\{ord(c):x} " for c in text)
     return f'@page {{ @top-left {{ content: "{quoted}"; font-size: 8pt; color: #595959; }} }}\n'
+
+
+_CSS_SAFE = frozenset(" -–·,.()&'/:;!?+%")
 
 
 def _status_badge(status: Status, colours: Colours, tag: str = "span") -> str:
@@ -262,7 +299,6 @@ def print_pdf(html_path: Path, pdf_path: Path) -> None:
             f"or set CSP_CHROMIUM to its program); {html_path} was written: open it in a browser and print it"
         )
     pdf_path = Path(pdf_path)
-    folder = pdf_path.parent if str(pdf_path.parent) else Path(".")
     with tempfile.TemporaryDirectory(prefix="csp-chromium-") as profile:
         partial = Path(profile) / "out.pdf"
         command = chromium_command(chromium, Path(profile) / "profile", "--no-pdf-header-footer",
@@ -277,23 +313,14 @@ def print_pdf(html_path: Path, pdf_path: Path) -> None:
         if not partial.is_file() or partial.read_bytes()[:5] != b"%PDF-":
             detail = " ".join((done.stderr or done.stdout or "").split())[-300:]
             raise ReportError(f"cannot write {pdf_path}: Chromium exited with {done.returncode}: {detail}")
-        _write_atomically(pdf_path, partial.read_bytes(), folder)
+        _write_atomically(pdf_path, partial.read_bytes())
 
 
-def _write_atomically(path: Path, data: bytes, folder: Path | None = None) -> None:
-    folder = folder or (path.parent if str(path.parent) else Path("."))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise ReportError(f"cannot write {path}: {err.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise ReportError(f"cannot write {path}: {err.strerror}") from None
+def _write_atomically(path: Path, data: bytes) -> None:
+    """The board pack written through the one guarded write path (a link stays a link; read-only respected)."""
+    from csp_status.workbook.files import write_atomically
+
+    write_atomically(path, data, what="board pack")
 
 
 def _slug(text: str) -> str:

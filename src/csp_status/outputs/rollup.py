@@ -28,8 +28,8 @@ from csp_status.workbook.cells import HEADER
 from csp_status.workbook.styles import STYLES_XML
 from csp_status.core.vocabulary import Status
 from csp_status.core.errors import BookError, CspError
-from csp_status.workbook.layout import DATA, SETTINGS, Style
-from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
+from csp_status.workbook.layout import Style
+from csp_status.workbook.files import book_lock, refuse_output, write_atomically, zip_bytes
 from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_PART, THEME_TYPE, THEME_XML
 
 __all__ = ["RollupResult", "BookRows", "rollup", "find_books", "read_partnership", "INDICATOR_COLUMNS",
@@ -114,18 +114,19 @@ def read_partnership(path: Path) -> BookRows:
     return BookRows(path, name, rows)
 
 
-def rollup(folder: Path, out: Path, *, workers: int | None = None, progress: Progress | None = None
-           ) -> RollupResult:
+def rollup(folder: Path, out: Path, *, workers: int | None = None, progress: Progress | None = None,
+           force: bool = False) -> RollupResult:
     """Read every workbook in ``folder`` and write the overview to ``out`` (an .xlsx).
 
     ``workers`` is the number of processes (default: one per core; 1 reads in this process).
-    ``progress(done, total, path)`` is called after each book.
+    ``progress(done, total, path)`` is called after each book.  An existing ``out`` is replaced
+    only when it is an overview made earlier (or with ``force``): it may be a partnership's book.
     """
     started = time.perf_counter()
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise BookError(f"{out}: the overview is an Excel workbook without macros; give a name ending in .xlsx")
-    _refuse_to_replace_a_master_book(out)
+    refuse_output(out, [], force=force, ours=is_overview, what="overview")
     paths = find_books(folder, out=out)
     if not paths:
         raise BookError(f"{folder}: no workbooks (.xlsm or .xlsx) to roll up in this folder")
@@ -134,6 +135,7 @@ def rollup(folder: Path, out: Path, *, workers: int | None = None, progress: Pro
     problems = sorted((b for b in results if b.problem is not None), key=lambda b: b.path.name)
     data = zip_bytes(overview_parts(books, problems))
     with book_lock(out):
+        refuse_output(out, [], force=force, ours=is_overview, what="overview")  # made meanwhile
         write_atomically(out, data)
     return RollupResult(out, books, problems, time.perf_counter() - started)
 
@@ -152,14 +154,32 @@ def _read_all(paths: list[Path], workers: int | None, progress: Progress | None)
             record(read_partnership(path))
         return done
     _warm_up()  # worker processes forked from here start with the reader imported
+    left = list(paths)
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(read_partnership, path) for path in paths]
+            futures = {pool.submit(read_partnership, path): path for path in paths}
             for future in as_completed(futures):
                 record(future.result())
+                left.remove(futures[future])
     except BrokenProcessPool:
-        raise CspError("a worker process stopped unexpectedly (out of memory?); try again with --workers 1") from None
+        # A worker died (killed, out of memory): the pool is gone.  Each book not yet read is read
+        # again in a process of its own, so a book that kills its reader is named, and the others go on.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as threads:
+            for book in threads.map(_read_alone, left):
+                record(book)
     return done
+
+
+def _read_alone(path: Path) -> BookRows:
+    """One book read in a process of its own: if that process dies, the book says so."""
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(read_partnership, path).result()
+    except BrokenProcessPool:
+        return BookRows(path, problem="the process reading it stopped (out of memory, or ended by the system); "
+                                      "check the book opens in Excel, then roll up again")
 
 
 def _warm_up() -> None:
@@ -173,19 +193,15 @@ def _without_path(message: str, path: Path) -> str:
     return message[len(prefix):] if message.startswith(prefix) else message
 
 
-def _refuse_to_replace_a_master_book(out: Path) -> None:
-    """An existing .xlsx with a partnership's sheets is an officer's book, not an old overview."""
-    if not out.is_file():
-        return
+def is_overview(path: Path) -> bool:
+    """Whether a file is an overview written by ``csp rollup`` (its sheets are exactly the overview's)."""
     from csp_status.workbook.package import Package
 
     try:
-        with Package(out) as package:
-            sheets = set(package.sheet_paths())
+        with Package(path) as package:
+            return list(package.sheet_paths()) == ["Indicators", "Counts", "Problems"]
     except CspError:
-        return  # not a workbook we can read: nothing of an officer's to lose by replacing it
-    if {DATA, SETTINGS} & sheets:  # an overview has Indicators too, but never these
-        raise BookError(f"{out}: is a partnership's master workbook; choose another name for the overview")
+        return False
 
 
 # ---- the overview workbook ----------------------------------------------------------------------

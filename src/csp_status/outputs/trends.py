@@ -8,14 +8,17 @@ The refresh regenerates the sheet, its drawing and its charts; nothing else.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from csp_status.workbook.book_write import SheetSpec, sheet_xml
 from csp_status.workbook.cells import HEADER
 from csp_status.core.judgement import Evaluation, value_problems
 from csp_status.workbook.layout import Style
-from csp_status.core.model import Indicator, Partnership, QUARTERS, year_key, year_label
+from csp_status.workbook.guard import parse_xml
+from csp_status.workbook.ownership import CHART_TYPE, DRAWING_TYPE
+from csp_status.workbook.rels import CHART, DRAWING, read_relationships, relationships_xml, rels_name
+from csp_status.core.model import QUARTERS, Indicator, Partnership, year_key, year_label
 from csp_status.core.vocabulary import Unit
 from csp_status.core.parse import in_row_unit, read_cell
 
@@ -139,11 +142,10 @@ def trends_parts(series: list[TrendSeries], code_name: str) -> dict[str, bytes]:
     sheet = sheet_xml(spec).replace(b"</worksheet>", b'<drawing r:id="rId1"/></worksheet>')
     parts = {
         "sheet": sheet,
-        "sheet_rels": _rels([("rId1", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing",
-                              "../drawings/drawing1.xml")]),
+        "sheet_rels": relationships_xml([("rId1", DRAWING, "../drawings/drawing1.xml")]),
         "drawing": _drawing(anchors),
-        "drawing_rels": _rels([(f"rId{n}", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart",
-                                f"../charts/chart{n}.xml") for n in range(1, len(series) + 1)]),
+        "drawing_rels": relationships_xml([(f"rId{n}", CHART, f"../charts/chart{n}.xml")
+                                           for n in range(1, len(series) + 1)]),
     }
     for n, (one, top) in enumerate(zip(series, anchors), start=1):
         parts[f"xl/charts/chart{n}.xml"] = chart_part(one, top)
@@ -215,19 +217,6 @@ def _drawing(anchors: list[int]) -> bytes:
     return (f'{HEADER}<xdr:wsDr xmlns:xdr="{_XDR}" xmlns:a="{_A}" xmlns:r="{_R}">{"".join(frames)}</xdr:wsDr>').encode()
 
 
-def _rels(rels: list[tuple[str, str, str]], others: tuple[str, ...] | list[str] = ()) -> bytes:
-    """A relationships part: these (id, type, target), then ``others`` as they were written."""
-    body = "".join(f'<Relationship Id="{i}" Type="{t}" Target="{target}"/>' for i, t, target in rels)
-    return f'{HEADER}<Relationships xmlns="{_PKG_REL}">{body}{"".join(others)}</Relationships>'.encode()
-
-
-def _other_relationships(data: bytes | None, kind: str) -> list[str]:
-    """The relationship tags of a relationships part whose type does not end with ``kind``, as written."""
-    tags = re.findall(r"<Relationship\b[^>]*>", (data or b"").decode("utf-8", "replace"))
-    return [tag if tag.endswith("/>") else tag[:-1] + "/>" for tag in tags
-            if not (m := re.search(r'Type="([^"]*)"', tag)) or not m.group(1).endswith(kind)]
-
-
 def _num(value: float) -> str:
     return repr(float(value))
 
@@ -238,65 +227,69 @@ def _esc(text: str) -> str:
 
 
 def replace_trends(parts: dict[str, bytes], order: list[str], sheet_part: str, series: list[TrendSeries],
-                   code_name: str) -> tuple[dict[str, bytes], list[str]]:
+                   code_name: str, *, old_drawing: str | None, old_charts: list[str], path: Path
+                   ) -> tuple[dict[str, bytes], list[str]]:
     """The package with the Trends sheet, its drawing and charts regenerated; nothing else touched.
 
-    The sheet's old drawing and charts are found through its relationships and replaced; part
-    names are reused where they exist (so a second refresh gives the same bytes) and new ones
-    take the first free number.  [Content_Types].xml changes only when the set of parts does.
+    ``old_drawing`` and ``old_charts`` are the sheet's drawing and charts as the refresh found them
+    through its relationships (and checked as its own); they are replaced, their names reused (so a
+    second refresh gives the same bytes), and new ones take the first free number.
+    [Content_Types].xml changes only when the set of parts does.
     """
-    from lxml import etree
+    spelled = {name.casefold(): name for name in parts}  # the package's own spelling of each name
 
-    folder, base = sheet_part.rsplit("/", 1)
-    sheet_rels = f"{folder}/_rels/{base}.rels"
-    old_drawing = _target(parts, sheet_rels, "/drawing", folder)
-    old_charts = []
+    def rels_of(part: str) -> str:
+        name = rels_name(part)
+        return spelled.get(name.casefold(), name)
+
+    folder = sheet_part.rsplit("/", 1)[0]
+    sheet_rels = rels_of(sheet_part)
+    removed = {p for p in [old_drawing, *old_charts] if p}
     if old_drawing:
-        d_folder, d_base = old_drawing.rsplit("/", 1)
-        old_charts = _targets(parts, f"{d_folder}/_rels/{d_base}.rels", "/chart", d_folder)
-    removed = {p for p in [old_drawing, *(old_charts)] if p}
-    if old_drawing:
-        removed.add(f"{old_drawing.rsplit('/', 1)[0]}/_rels/{old_drawing.rsplit('/', 1)[1]}.rels")
-    taken = set(parts) - removed
+        removed.add(rels_of(old_drawing))
+    taken = {name.casefold() for name in parts if name not in removed}
     drawing = old_drawing or _free(taken, "xl/drawings/drawing{}.xml")
-    taken.add(drawing)
+    taken.add(drawing.casefold())
     charts = []
     for n in range(len(series)):
         name = old_charts[n] if n < len(old_charts) else _free(taken, "xl/charts/chart{}.xml")
-        taken.add(name)
+        taken.add(name.casefold())
         charts.append(name)
     made = trends_parts(series, code_name)
-    d_folder, d_base = drawing.rsplit("/", 1)
+    d_folder = drawing.rsplit("/", 1)[0]
     # the sheet's other relationships (an officer's notes, printer settings) keep their ids
-    others = _other_relationships(parts.get(sheet_rels), "/drawing")
-    taken = {re.search(r'Id="([^"]*)"', tag).group(1) for tag in others}
-    drawing_id = next(f"rId{n}" for n in range(1, len(taken) + 2) if f"rId{n}" not in taken)
+    kept = parts.get(sheet_rels)
+    others = [rel for rel in (read_relationships(path, sheet_rels, parse_xml(path, sheet_rels, kept)) if kept else [])
+              if rel.type != DRAWING]
+    ids = {rel.id for rel in others}
+    drawing_id = next(f"rId{n}" for n in range(1, len(ids) + 2) if f"rId{n}" not in ids)
     new = {
         sheet_part: made["sheet"].replace(b'<drawing r:id="rId1"/>', f'<drawing r:id="{drawing_id}"/>'.encode()),
-        sheet_rels: _rels([(drawing_id, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing",
-                            _relative(folder, drawing))], others),
+        sheet_rels: relationships_xml([(drawing_id, DRAWING, _relative(folder, drawing)), *others]),
         drawing: made["drawing"],
-        f"{d_folder}/_rels/{d_base}.rels": _rels([
-            (f"rId{n}", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart",
-             _relative(d_folder, chart)) for n, chart in enumerate(charts, start=1)]),
+        rels_of(drawing): relationships_xml([(f"rId{n}", CHART, _relative(d_folder, chart))
+                                             for n, chart in enumerate(charts, start=1)]),
     }
     for n, chart in enumerate(charts, start=1):
         new[chart] = made[f"xl/charts/chart{n}.xml"]
     out = {name: data for name, data in parts.items() if name not in removed}
     out.update(new)
-    overrides = {f"/{d}": "application/vnd.openxmlformats-officedocument.drawing+xml" for d in [drawing]}
-    overrides.update({f"/{c}": "application/vnd.openxmlformats-officedocument.drawingml.chart+xml" for c in charts})
-    out["[Content_Types].xml"] = _content_types(parts["[Content_Types].xml"], {f"/{r}" for r in removed}, overrides,
-                                                etree)
+    overrides = {f"/{d}": DRAWING_TYPE for d in [drawing]}
+    overrides.update({f"/{c}": CHART_TYPE for c in charts})
+    types = spelled.get("[content_types].xml", "[Content_Types].xml")
+    out[types] = _content_types(path, parts[types], {f"/{r}" for r in removed}, overrides)
     new_order = [name for name in order if name in out] + sorted(n for n in out if n not in order)
     return out, new_order
 
 
-def _content_types(data: bytes, removed: set[str], wanted: dict[str, str], etree) -> bytes:
+def _content_types(path: Path, data: bytes, removed: set[str], wanted: dict[str, str]) -> bytes:
     """Content types with the old drawing/chart overrides out and the new ones in; unchanged bytes when equal."""
+    from lxml import etree
+
+    from csp_status.workbook.guard import parse_xml
+
     ns = "http://schemas.openxmlformats.org/package/2006/content-types"
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    root = etree.fromstring(data, parser)
+    root = parse_xml(path, "[Content_Types].xml", data)
     current = {o.get("PartName"): o.get("ContentType") for o in root.iterfind(f"{{{ns}}}Override")}
     target = {k: v for k, v in current.items() if k not in removed or k in wanted}
     target.update(wanted)
@@ -311,34 +304,10 @@ def _content_types(data: bytes, removed: set[str], wanted: dict[str, str], etree
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _targets(parts: dict[str, bytes], rels_part: str, kind: str, folder: str) -> list[str]:
-    import posixpath
-    import re
-
-    data = parts.get(rels_part)
-    if not data:
-        return []
-    found = []
-    for match in re.finditer(rb"<Relationship\b[^>]*>", data):
-        tag = match.group(0).decode("utf-8", "replace")
-        rel_type = re.search(r'Type="([^"]*)"', tag)
-        target = re.search(r'Target="([^"]*)"', tag)
-        rid = re.search(r'Id="rId(\d+)"', tag)
-        if rel_type and target and rel_type.group(1).endswith(kind):
-            t = target.group(1)
-            path = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(folder, t))
-            found.append((int(rid.group(1)) if rid else 0, path))
-    return [path for _, path in sorted(found)]
-
-
-def _target(parts: dict[str, bytes], rels_part: str, kind: str, folder: str) -> str | None:
-    found = _targets(parts, rels_part, kind, folder)
-    return found[0] if found else None
-
-
 def _free(taken: set[str], pattern: str) -> str:
+    """The first numbered name not taken (``taken`` holds names case folded, as Excel compares them)."""
     n = 1
-    while pattern.format(n) in taken:
+    while pattern.format(n).casefold() in taken:
         n += 1
     return pattern.format(n)
 

@@ -19,7 +19,8 @@ from csp_status.core.vocabulary import parse_unit_word
 from csp_status.core.model import Indicator, Partnership, Settings, YearRecord, year_key, year_label
 from csp_status.core.numfmt import format_number
 from csp_status.core.parse import SheetNumber, parse_cell, parse_fraction
-from csp_status.workbook.cells import Formula, col_letter
+from csp_status.workbook.cells import Formula, col_letter, excel_length
+from csp_status.workbook.refs import ref_key, ref_problem
 from csp_status.workbook.package import Package
 
 __all__ = ["MasterBook", "BookStart", "read_book", "read_book_start", "finish_book", "book_from_cells", "cell_text"]
@@ -197,9 +198,9 @@ def _refuse_long_cells(cells: Cells, sheet: str, where: _Where) -> None:
     """A cell longer than Excel holds (only another program can write one): Excel would cut it."""
     for (r, c), value in cells.items():
         text = value.cached if isinstance(value, Formula) else value
-        if isinstance(text, str) and len(text) > MAX_CELL_CHARS:
+        if isinstance(text, str) and len(text) > MAX_CELL_CHARS // 2 and excel_length(text) > MAX_CELL_CHARS:
             raise BookError(
-                f"{where(sheet, r, c)}: the text is {len(text):,} characters long; an Excel cell holds at most "
+                f"{where(sheet, r, c)}: the text is {excel_length(text):,} characters long; an Excel cell holds at most "
                 f"{MAX_CELL_CHARS:,}, so Excel would cut it. Shorten it, or keep the full text elsewhere and link to it"
             )
 
@@ -273,18 +274,22 @@ def _indicators(cells: Cells, where: _Where) -> tuple[list[Indicator], dict[str,
     last = max((r for r, _ in cells), default=1)
     indicators: list[Indicator] = []
     seen: dict[str, int] = {}
-    folded: dict[str, int] = {}  # refs in any case: the Data sheet's formulas find rows as Excel's MATCH does
+    folded: dict[str, int] = {}  # refs as compared (refs.ref_key): any case, Unicode form or spacing
     for row in range(2, last + 1):
         values = {name: _value(cells.get((row, col))) for name, col in columns.items()}
         ref = cell_text(values["Ref"]).strip()
         if not ref:
             continue
-        if ref.casefold() in folded:
+        problem = ref_problem(ref)
+        if problem:
+            raise BookError(f"{where(INDICATORS, row, columns['Ref'])}: {problem}")
+        key = ref_key(ref)
+        if key in folded:
             raise BookError(
                 f"{where(INDICATORS, row, columns['Ref'])}: indicator ref {ref!r} is already used on row "
-                f"{folded[ref.casefold()]}; give each indicator its own ref"
+                f"{folded[key]}; give each indicator its own ref"
             )
-        seen[ref] = folded[ref.casefold()] = row
+        seen[ref] = folded[key] = row
         indicators.append(_indicator(ref, row, values, columns, where))
     return indicators, seen
 

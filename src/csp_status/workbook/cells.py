@@ -7,6 +7,7 @@ numbers, or formulas with cached values.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Iterator
@@ -16,8 +17,9 @@ from lxml import etree
 from csp_status.core.parse import SheetNumber
 
 __all__ = [
-    "NS", "MAIN", "HEADER", "REL_NS", "R_ID", "XML_PARSER", "ROW", "CELL", "Formula", "col_letter", "col_index",
-    "split_ref", "cell_key", "xml_text", "unescape_text", "cell_value", "row_cells", "iter_cells", "cell_xml",
+    "NS", "MAIN", "HEADER", "REL_NS", "R_ID", "XML_PARSER", "ROW", "CELL", "Formula", "BadCell", "col_letter",
+    "col_index", "split_ref", "cell_key", "excel_length", "MAX_COLUMN", "MAX_ROW", "xml_text", "unescape_text",
+    "cell_value", "row_cells", "iter_cells", "cell_xml",
 ]
 
 NS = {
@@ -39,9 +41,20 @@ _SHEET_DATA, ROW, CELL = MAIN + "sheetData", MAIN + "row", MAIN + "c"
 _ROW, _C = ROW, CELL
 _V, _F, _IS, _T = MAIN + "v", MAIN + "f", MAIN + "is", MAIN + "t"
 _COLUMNS: dict[str, int] = {}  # column letters -> number, filled as met
-_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$", re.ASCII)
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$", re.ASCII | re.IGNORECASE)
+MAX_COLUMN, MAX_ROW = 16_384, 1_048_576  # XFD1048576, the last cell of an Excel sheet
+EXCEL_MAX = 9.99999999999999e307  # the largest number an Excel cell holds
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_", re.ASCII)
 _BAD_XML_CHARS = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")  # \r too: XML reads it as \n
+
+
+class BadCell(ValueError):
+    """A cell's XML is what no spreadsheet writes (a reference, a style or a shared string that is not
+    one); the workbook layer names the file and the sheet."""
+
+    def __init__(self, ref: str | None, problem: str) -> None:
+        self.ref, self.problem = ref, problem
+        super().__init__(f"cell {ref}: {problem}" if ref else problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +84,27 @@ def col_index(letters: str) -> int:
 
 
 def split_ref(ref: str) -> tuple[int, int]:
-    """'J7' -> (row 7, column 10)."""
+    """'J7' -> (row 7, column 10); lower-case letters are read as upper case."""
     match = _REF.match(ref)
     if not match:
-        raise ValueError(f"not a cell reference: {ref!r}")
-    return int(match[2]), col_index(match[1])
+        raise BadCell(ref, _not_a_ref(ref))
+    row, col = int(match[2]), col_index(match[1].upper())
+    if not (0 < row <= MAX_ROW and col <= MAX_COLUMN):
+        raise BadCell(ref, _not_a_ref(ref))
+    return row, col
+
+
+def _not_a_ref(ref: str) -> str:
+    shown = ref if len(ref) <= 20 else ref[:19] + "…"
+    return f"{shown!r} is not a cell reference (a column A to XFD, then a row 1 to 1,048,576)"
+
+
+def excel_length(text: str) -> int:
+    """A text's length as Excel counts it: UTF-16 code units, so a character beyond U+FFFF (an emoji,
+    some CJK) counts twice."""
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
 
 
 def xml_text(text: str) -> str:
@@ -111,14 +140,13 @@ def row_cells(rows: etree._Element, strings: list[str], formats: list[str],
             ref = cell.get("r")
             if not ref:
                 continue
-            if skip_formulas_in:
-                key = cell_key(ref)
-                if key[1] in skip_formulas_in and key[0] > 1 and cell.find(_F) is not None:
-                    continue
+            key = cell_key(ref)
+            if skip_formulas_in and key[1] in skip_formulas_in and key[0] > 1 and cell.find(_F) is not None:
+                continue
             value = cell_value(cell, strings, formats)
             if value is None or value == "":
                 continue
-            out[cell_key(ref)] = value
+            out[key] = value
     return out
 
 
@@ -127,15 +155,13 @@ def cell_key(ref: str) -> tuple[int, int]:
     letters = ref.rstrip("0123456789")
     col = _COLUMNS.get(letters)  # only plain letters already checked by _REF are remembered
     if col is not None and 0 < len(ref) - len(letters) <= 7:
-        return int(ref[len(letters):]), col
-    match = _REF.match(ref)
-    if not match:
-        raise ValueError(f"not a cell reference: {ref!r}")
-    letters = match[1]
-    col = _COLUMNS.get(letters)
-    if col is None:
-        col = _COLUMNS[letters] = col_index(letters)
-    return int(match[2]), col
+        row = int(ref[len(letters):])
+        if 0 < row <= MAX_ROW:
+            return row, col
+    row, col = split_ref(ref)
+    if ref[0] != "$" and "$" not in ref:
+        _COLUMNS[letters] = col
+    return row, col
 
 
 def cell_value(cell: etree._Element, strings: list[str], formats: list[str]) -> object:
@@ -163,9 +189,12 @@ def cell_value(cell: etree._Element, strings: list[str], formats: list[str]) -> 
             value = unescape_text("".join(t.text or "" for t in node.iter(_T)))  # rich text runs
     elif kind == "s":
         try:
-            value = strings[int(raw or "")]
+            index = int(raw or "")
+            if index < 0:
+                raise IndexError(index)
+            value = strings[index]
         except (ValueError, IndexError):
-            value = ""
+            raise BadCell(cell.get("r"), f"its shared string {raw!r} is not in the table of {len(strings):,}") from None
     elif kind in ("str", "e"):
         value = unescape_text(raw or "")
     elif kind == "b":
@@ -177,12 +206,25 @@ def cell_value(cell: etree._Element, strings: list[str], formats: list[str]) -> 
             number = float(raw)
         except ValueError:
             number = None
-        style = int(cell.get("s", "0") or 0)
-        fmt = formats[style] if style < len(formats) else "General"
-        value = number if fmt == "General" or number is None else SheetNumber(number, fmt)
+        if number is None or not abs(number) <= EXCEL_MAX or "_" in raw:
+            value = raw  # 'NaN', 'INF', '1.7e308', 'abc': not a number Excel holds; read as the text it is
+        else:
+            style = _style(cell)
+            fmt = formats[style] if style < len(formats) else "General"
+            value = number if fmt == "General" else SheetNumber(number, fmt)
     if formula is not None:
         return Formula(formula.text or "", value, formula.get("si") if formula.get("t") == "shared" else None)
     return value
+
+
+def _style(cell: etree._Element) -> int:
+    """A number cell's style index (0 when it has none); one past the styles counts as General."""
+    s = cell.get("s")
+    if not s:
+        return 0
+    if not s.isdigit() or not s.isascii():
+        raise BadCell(cell.get("r"), f"its style index {s[:20]!r} is not a number")
+    return int(s)
 
 
 def cell_xml(ref: str, value: object, style: int = 0) -> str:
@@ -193,6 +235,8 @@ def cell_xml(ref: str, value: object, style: int = 0) -> str:
     if isinstance(value, Formula):
         cached = value.cached
         f = f"<f>{_esc(value.text)}</f>"
+        if isinstance(cached, float) and not math.isfinite(cached):
+            return f'<c r="{ref}"{s} t="e">{f}<v>#NUM!</v></c>'
         if isinstance(cached, bool):
             return f'<c r="{ref}"{s} t="b">{f}<v>{int(cached)}</v></c>'
         if isinstance(cached, (int, float)):
@@ -200,6 +244,8 @@ def cell_xml(ref: str, value: object, style: int = 0) -> str:
         return f'<c r="{ref}"{s} t="str">{f}<v>{_esc(xml_text(str(cached or "")))}</v></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, float) and not math.isfinite(value):
+        return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'  # what Excel shows for a number it cannot hold
     if isinstance(value, (int, float)):
         return f'<c r="{ref}"{s}><v>{_num(value)}</v></c>'
     text = _esc(xml_text(str(value)))

@@ -12,23 +12,92 @@ folder) is never taken over, as its process cannot be seen from here.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import socket
+import stat
 import tempfile
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from csp_status.core.errors import BookError
 
-__all__ = ["zip_bytes", "write_atomically", "book_lock", "excel_owner_file", "leftover_temporaries"]
+__all__ = ["zip_bytes", "write_atomically", "book_lock", "excel_owner_file", "leftover_temporaries", "FileStamp",
+           "file_stamp", "real_path", "refuse_output", "same_file"]
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
 _WINDOWS = os.name == "nt"
 _EMPTY_LOCK_GRACE = 10.0  # seconds: a run writes its process number into its lock at once
 _WRITE_ADVICE = "Free some space on the disk, or copy the book to a folder you can write to"
+_MAX_PID = 1 << 22  # no system gives a process a number above this (Linux: 4,194,304; Windows: a DWORD, lower)
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What a book on disk was when it was read: its size, modification time and SHA-256."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+def file_stamp(stat_pair: tuple[int, int] | None, data: bytes) -> FileStamp | None:
+    """The stamp of a book read as ``data``, whose (size, mtime in ns) were ``stat_pair`` when opened."""
+    if stat_pair is None:
+        return None
+    return FileStamp(stat_pair[0], stat_pair[1], hashlib.sha256(data).hexdigest())
+
+
+def _stamp_now(path: Path) -> FileStamp | None:
+    """The stamp of the file at ``path`` now (None when it is gone or cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return FileStamp(info.st_size, info.st_mtime_ns, digest.hexdigest())
+
+
+def real_path(path: Path) -> Path:
+    """Where a book really is: symbolic links resolved once, so every check is made beside the real file."""
+    path = Path(path)
+    try:
+        return Path(os.path.realpath(path))
+    except OSError:
+        return path
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (through links, or another spelling of the folder)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return real_path(a) == real_path(b)
+
+
+def refuse_output(out: Path, inputs: Sequence[Path], *, force: bool, ours: Callable[[Path], bool], what: str) -> None:
+    """Refuse to write ``out`` over an input (always), or over a file that is not recognisably an
+    earlier output of this command (``ours``), unless ``force``: it may be a master workbook."""
+    out = Path(out)
+    for source in inputs:
+        if same_file(out, source):
+            raise BookError(f"{out}: is also the {'input' if len(inputs) == 1 else 'input ' + str(source)}, which "
+                            f"would be replaced by the {what}; choose another name for the {what}")
+    if force or not os.path.lexists(out):
+        return
+    if os.path.isdir(out):
+        raise BookError(f"{out}: is a folder; give a file name for the {what}")
+    if not ours(out):
+        article = "an" if what[:1] in "aeiou" else "a"
+        raise BookError(f"{out}: already exists and is not {article} {what} made by CSP Status (it may be a workbook "
+                        f"or another file of value); choose another name, or pass --force to replace it")
 
 
 def zip_bytes(parts: Mapping[str, bytes | Sequence[bytes]], order: list[str] | None = None) -> bytes:
@@ -69,26 +138,20 @@ def excel_owner_file(book: Path) -> Path:
 
 @contextlib.contextmanager
 def book_lock(book: Path) -> Iterator[None]:
-    """Hold the book for one writer: refuse when Excel has it open or another run is writing it."""
-    book = Path(book)
-    owner = excel_owner_file(book)
-    if owner.exists():
-        raise BookError(
-            f"{book}: the book is open in Excel ({owner.name} is beside it); close it first, "
-            "or use the 'Refresh statuses' button inside Excel (if Excel is not running, "
-            f"{owner.name} was left by a crash: delete it)"
-        )
-    office = book.with_name(".~lock." + book.name + "#")
-    if office.exists():
-        raise BookError(
-            f"{book}: the book is open in LibreOffice ({office.name} is beside it); close it first "
-            f"(if LibreOffice is not running, {office.name} was left by a crash: delete it)"
-        )
-    if not book.parent.is_dir():
-        raise BookError(f"{book}: there is no folder {str(book.parent)!r}; check the name and the folder")
-    lock = book.with_name("." + book.name + ".csp-lock")
-    _take_lock(book, lock)
-    for stale in lock.parent.glob(lock.name + ".*.new"):
+    """Hold the book for one writer: refuse when Excel has it open or another run is writing it.
+
+    Through a symbolic link every check is made beside the real file (where Excel puts its owner
+    file when it opens it, and where any other run takes its lock), and beside the link too.
+    """
+    shown = Path(book)
+    real = real_path(shown)
+    for place in dict.fromkeys([real, shown.absolute()]):
+        _refuse_open_elsewhere(shown, place)
+    if not real.parent.is_dir():
+        raise BookError(f"{shown}: there is no folder {str(shown.parent)!r}; check the name and the folder")
+    lock = real.with_name("." + real.name + ".csp-lock")
+    _take_lock(shown, lock)
+    for stale in _beside(lock, lock.name + ".", ".new"):
         with contextlib.suppress(OSError):
             stale.unlink()  # left by a run killed while making its lock; we hold the lock now
     try:
@@ -96,6 +159,32 @@ def book_lock(book: Path) -> Iterator[None]:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(lock)
+
+
+def _refuse_open_elsewhere(shown: Path, book: Path) -> None:
+    owner = excel_owner_file(book)
+    if owner.exists():
+        raise BookError(
+            f"{shown}: the book is open in Excel ({owner.name} is beside it); close it first, "
+            "or use the 'Refresh statuses' button inside Excel (if Excel is not running, "
+            f"{owner.name} was left by a crash: delete it)"
+        )
+    office = book.with_name(".~lock." + book.name + "#")
+    if office.exists():
+        raise BookError(
+            f"{shown}: the book is open in LibreOffice ({office.name} is beside it); close it first "
+            f"(if LibreOffice is not running, {office.name} was left by a crash: delete it)"
+        )
+
+
+def _beside(path: Path, prefix: str, suffix: str) -> list[Path]:
+    """Files in path's folder named prefix…suffix (no glob: '[' in a book's name is only a bracket)."""
+    try:
+        names = os.listdir(path.parent if str(path.parent) else ".")
+    except OSError:
+        return []
+    return sorted(path.with_name(n) for n in names
+                  if n.startswith(prefix) and n.endswith(suffix) and len(n) > len(prefix) + len(suffix))
 
 
 def _take_lock(book: Path, lock: Path) -> None:
@@ -162,11 +251,13 @@ def _lock_is_stale(lock: Path) -> bool:
         fields = lock.read_text(errors="replace").split()
         if not fields:
             return time.time() - lock.stat().st_mtime > _EMPTY_LOCK_GRACE
-        pid = int(fields[0])
+        pid = int(fields[0]) if fields[0].isascii() and fields[0].isdigit() and len(fields[0]) < 100 else -1
     except (OSError, ValueError):
         return False
     if len(fields) > 1 and fields[1] != socket.gethostname():
         return False  # another machine's run: its process cannot be seen from here
+    if pid > _MAX_PID:
+        return True  # no process has that number: not a run's lock
     if pid <= 0:
         return False
     return pid == os.getpid() or not _process_running(pid)
@@ -204,22 +295,27 @@ def _windows_process_running(pid: int) -> bool:
 def leftover_temporaries(book: Path) -> list[Path]:
     """Temporary files a killed write left beside the book (never the book itself)."""
     book = Path(book)
-    return sorted(book.parent.glob("." + book.name + ".*.tmp"))
+    return _beside(book, "." + book.name + ".", ".tmp")
 
 
-def write_atomically(book: Path, data: bytes) -> None:
+def write_atomically(book: Path, data: bytes, *, expect: FileStamp | None = None, what: str = "book") -> None:
     """Replace the book with data in one rename; on any failure the original stays as it was.
 
-    A book that is a symbolic link is written where the link points, and stays a link.
+    A book that is a symbolic link is written where the link points, and stays a link.  A book
+    that is read-only is not replaced.  With ``expect`` (the book as it was read), the book is
+    replaced only if it is still that file: if someone saved it meanwhile, their save stays, the
+    new bytes are kept beside it under another name, and the error says so.  ``what`` names the
+    file in messages ("the board pack is unchanged").
     """
     shown = Path(book)
-    book = Path(os.path.realpath(shown)) if shown.is_symlink() else shown
+    book = real_path(shown)
     folder = book.parent if str(book.parent) else Path(".")
+    _refuse_read_only(shown, book, what)
     try:
         fd, tmp = tempfile.mkstemp(prefix="." + book.name + ".", suffix=".tmp", dir=folder)
     except OSError as err:
         raise BookError(
-            f"{shown}: cannot write in its folder ({err.strerror}); the book is unchanged. {_WRITE_ADVICE}"
+            f"{shown}: cannot write in its folder ({err.strerror}); the {what} is unchanged. {_WRITE_ADVICE}"
         ) from None
     for stale in leftover_temporaries(book):
         if stale.name != Path(tmp).name:
@@ -236,15 +332,57 @@ def write_atomically(book: Path, data: bytes) -> None:
         else:
             with contextlib.suppress(OSError):
                 os.chmod(tmp, 0o666 & ~_umask())
+        if expect is not None and _stamp_now(book) != expect:
+            kept = _keep_beside(book, tmp)
+            raise BookError(
+                f"{shown}: the book was saved by someone else while it was being refreshed; their save is kept "
+                f"as it is, and the refreshed copy of the earlier book is {kept.name} beside it. Run the refresh "
+                f"again to include their changes, then delete {kept.name}"
+            )
         os.replace(tmp, book)
     except OSError as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise BookError(f"{shown}: could not write ({err.strerror}); the book is unchanged. {_WRITE_ADVICE}") from None
+        if isinstance(err, BookError):
+            raise
+        raise BookError(f"{shown}: could not write ({err.strerror}); the {what} is unchanged. {_WRITE_ADVICE}") from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _refuse_read_only(shown: Path, book: Path, what: str) -> None:
+    try:
+        mode = os.stat(book).st_mode
+    except OSError:
+        return  # a new book
+    if not stat.S_ISREG(mode):
+        raise BookError(f"{shown}: is not a regular file; give the workbook's file name")
+    if not mode & 0o222 or not os.access(book, os.W_OK):
+        raise BookError(
+            f"{shown}: the {what} is read-only; the {what} is unchanged. Make it writable (Properties, untick "
+            "Read-only), or copy it and use the copy"
+        )
+
+
+def _keep_beside(book: Path, tmp: str) -> Path:
+    """Give the temporary file a name of its own beside the book: 'x (refreshed).xlsm', '(refreshed 2)', …"""
+    for n in range(1, 1000):
+        label = "refreshed" if n == 1 else f"refreshed {n}"
+        kept = book.with_name(f"{book.stem} ({label}){book.suffix}")
+        try:
+            os.link(tmp, kept)  # never over an existing file
+        except FileExistsError:
+            continue
+        except OSError:
+            if os.path.lexists(kept):
+                continue
+            os.replace(tmp, kept)
+            return kept
+        os.unlink(tmp)
+        return kept
+    raise BookError(f"{book}: too many refreshed copies beside it; delete some")
 
 
 def _umask() -> int:

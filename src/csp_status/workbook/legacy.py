@@ -20,6 +20,8 @@ from csp_status.core.errors import BookError
 from csp_status.core.model import Indicator, Partnership, Settings, YearRecord, next_year, year_key, year_label
 from csp_status.core.vocabulary import Unit
 from csp_status.core.parse import read_cell
+from csp_status.workbook.cells import excel_length
+from csp_status.workbook.refs import ref_key, ref_problem
 
 __all__ = ["LegacySheet", "read_legacy", "parse_legacy_rows", "MAX_LEGACY_ROWS"]
 
@@ -74,12 +76,15 @@ def read_legacy(path: Path) -> LegacySheet:
 
 
 def _read_delimited(path: Path, delimiter: str) -> list[list[str]]:
-    if path.stat().st_size > MAX_TEXT_BYTES:
+    from csp_status.workbook.guard import open_regular
+
+    with open_regular(path) as handle:  # a regular file only: never a device, a pipe or a folder
+        raw = handle.read(MAX_TEXT_BYTES + 1)
+    if len(raw) > MAX_TEXT_BYTES:
         raise BookError(
             f"{path}: {path.stat().st_size:,} bytes, too large for an indicator summary; "
             "check that this is the summary, and import the summary alone"
         )
-    raw = path.read_bytes()
     head = raw[:4096]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = raw.decode("utf-16")  # Excel's "Unicode Text"
@@ -128,9 +133,9 @@ def parse_legacy_rows(rows: list[list[object]], source: str = "the sheet") -> Le
     grid = [[("" if c is None else c) for c in row] for row in rows]
     for r, row in enumerate(grid, start=1):
         for c, cell in enumerate(row, start=1):
-            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS // 2 and excel_length(cell) > MAX_CELL_CHARS:
                 raise BookError(
-                    f"{source} row {r} column {_col(c)}: the text is {len(cell):,} characters long; an Excel "
+                    f"{source} row {r} column {_col(c)}: the text is {excel_length(cell):,} characters long; an Excel "
                     f"cell holds at most {MAX_CELL_CHARS:,}, so it cannot be imported without losing some of it. "
                     "Shorten it, or keep the full text elsewhere and link to it"
                 )
@@ -140,7 +145,7 @@ def parse_legacy_rows(rows: list[list[object]], source: str = "the sheet") -> Le
     notices: list[str] = []
     indicators: list[Indicator] = []
     records: dict[tuple[str, str], YearRecord] = {}
-    seen: dict[str, int] = {}  # by ref in any case: the Data sheet's formulas match refs as Excel does
+    seen: dict[str, int] = {}  # refs as compared (refs.ref_key): any case, Unicode form or spacing
     first_data = header_at + (2 if layout.years_row_used else 1)
     for index in range(first_data, len(grid)):
         row = grid[index] + [""] * (layout.width - len(grid[index]))
@@ -149,12 +154,16 @@ def parse_legacy_rows(rows: list[list[object]], source: str = "the sheet") -> Le
             if any(_text(c).strip() for c in row):
                 notices.append(f"{source} row {index + 1}: no Ref in column A; row skipped")
             continue
-        if ref.casefold() in seen:
+        problem = ref_problem(ref)
+        if problem:
+            raise BookError(f"{source} row {index + 1}: {problem}")
+        key = ref_key(ref)
+        if key in seen:
             raise BookError(
-                f"{source} row {index + 1}: indicator ref {ref!r} is already used on row {seen[ref.casefold()]}; "
+                f"{source} row {index + 1}: indicator ref {ref!r} is already used on row {seen[key]}; "
                 "give each indicator its own ref"
             )
-        seen[ref.casefold()] = index + 1
+        seen[key] = index + 1
         if len(seen) > MAX_INDICATORS:
             raise BookError(
                 f"{source}: more than {MAX_INDICATORS:,} indicator rows; a partnership's summary has a few dozen. "

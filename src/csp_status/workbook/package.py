@@ -1,69 +1,118 @@
 """The .xlsx/.xlsm package opened for reading: its members, read with limits, and its sheets.
 
-Parts are read from the zip with limits (declared sizes, member names, no DTDs or entities), so a
-hostile file is refused quickly and in bounded memory.  ``sheet_rows`` walks a large worksheet a
+Parts are read from the zip with limits (declared sizes, member names, sizes and CRC-32 checked
+against both zip headers) and parsed through the guarded parser (``guard``: no DTDs or entities),
+so a hostile file is refused quickly and in bounded memory.  ``sheet_rows`` walks a large worksheet a
 batch of rows at a time; ``cells`` reads and writes the cells themselves.
 """
 
 from __future__ import annotations
 
 import io
-import posixpath
-import re
+import os
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
 
 from csp_status.core.errors import BookError
 from csp_status.workbook.cells import (
-    CELL, NS, R_ID, ROW, XML_PARSER, Formula, cell_key, cell_value, row_cells, split_ref, unescape_text,
+    NS, R_ID, Formula,
 )
 from csp_status.core.parse import SheetNumber
-from csp_status.workbook.sheet_rows import SheetRows
+from csp_status.workbook.guard import (
+    MAX_TREE_BYTES, REFUSED as _REFUSED, REPAIR as _REPAIR, _too_large_for_a_tree, check_xml, open_regular,
+    parse_xml, said,
+)
+from csp_status.workbook.rels import Relationship, read_relationships, rels_name
+from csp_status.workbook.sheets import MAX_STRINGS, MAX_STRINGS_BYTES, SheetReader
 
-__all__ = ["Package", "read_sheet_rows", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO", "MAX_PARTS"]
+__all__ = ["Package", "Relationship", "open_regular", "parse_xml", "check_xml", "read_sheet_rows", "MAX_PART_BYTES",
+           "MAX_TOTAL_BYTES", "MAX_RATIO", "MAX_PARTS", "MAX_FILE_BYTES", "MAX_STRINGS_BYTES", "MAX_STRINGS"]
 
 MAX_PART_BYTES = 256 * 1024 * 1024  # declared uncompressed size of one part
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # declared uncompressed size of the whole package
 MAX_RATIO = 200  # a part that claims to expand more than this is a zip bomb
 MAX_PARTS = 10_000
-_XML_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
-_ASCII_BASED = re.compile(rb"utf-?8|(?:us-)?ascii|iso[-_]?8859[-_]\d{1,2}|latin-?\d|(?:windows-|cp)125\d")
-_REFUSED = "refusing to read it: use a copy saved by Excel, or restore the book from a backup"
-_REPAIR = "restore the book from a backup, or open it in Excel and let Excel repair it"
+MAX_FILE_BYTES = 256 * 1024 * 1024  # the file itself: a partnership's book is a few megabytes
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # an old .xls, or a workbook saved with a password
 
 
-class Package:
+class Package(SheetReader):
     """A workbook package opened for reading: its members, read with limits, and its sheets."""
 
     def __init__(self, path: Path, data: bytes | None = None) -> None:
-        """Open the book at ``path``; or, with ``data``, the package in those bytes (named ``path``)."""
+        """Open the book at ``path``; or, with ``data``, the package in those bytes (named ``path``).
+
+        Only a regular file is opened (never a folder, a device, a pipe or a socket); through a
+        symbolic link, the file it points to.  The file is opened once, and everything read from it
+        comes from that one opening (``raw``, ``stamp``), even if it is replaced meanwhile.
+        """
         self.path = Path(path)
+        self._data = data
+        self._file = open_regular(self.path) if data is None else None
+        source = self._file if data is None else io.BytesIO(data)
+        self.stamp: tuple[int, int] | None = None  # (size, mtime in ns) of the file as opened
+        if self._file is not None:
+            info = os.fstat(self._file.fileno())
+            self.stamp = (info.st_size, info.st_mtime_ns)
         try:
-            self._zip = zipfile.ZipFile(self.path if data is None else io.BytesIO(data))
-        except FileNotFoundError:
-            raise BookError(f"{self.path}: no such file; check the name and the folder") from None
-        except IsADirectoryError:
-            raise BookError(f"{self.path}: is a folder, not a workbook; give the workbook's file name") from None
-        except (zipfile.BadZipFile, OSError) as err:
-            if _starts_with(self.path, _OLE2):
+            self._zip = zipfile.ZipFile(source)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+            head = self._pread(0, len(_OLE2))
+            self._close_file()
+            if head == _OLE2:
                 raise BookError(
                     f"{self.path}: not an .xlsx or .xlsm workbook (it is an old .xls file, or saved with a password); "
                     "save it from Excel as an Excel workbook, without a password"
                 ) from None
             raise BookError(
-                f"{self.path}: not an Excel workbook (not a zip package: {err}); choose the workbook itself, "
+                f"{self.path}: not an Excel workbook (not a zip package: {said(err)}); choose the workbook itself, "
                 "or restore it from a backup"
             ) from None
-        self.names = self._check_members()
+        try:
+            self.names = self._check_members()
+        except BaseException:
+            self.close()
+            raise
+        self._folded = {name.casefold(): name for name in self.names}
         self._sheet_paths: dict[str, str] | None = None
         self._strings: list[str] | None = None
         self._formats: list[str] | None = None
+        self._types: tuple[dict[str, str], dict[str, str]] | None = None
+
+    def raw(self) -> bytes:
+        """The whole file, as it was opened (at most ``MAX_FILE_BYTES``)."""
+        if self._data is not None:
+            return self._data
+        size = os.fstat(self._file.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise BookError(f"{self.path}: the file is {size:,} bytes, more than a partnership's workbook "
+                            f"(at most {MAX_FILE_BYTES:,}); {_REFUSED}")
+        self._file.seek(0)
+        return self._file.read(MAX_FILE_BYTES + 1)
+
+    def _pread(self, offset: int, size: int) -> bytes:
+        if self._data is not None:
+            return self._data[offset:offset + size]
+        if self._file is None:
+            return b""
+        try:
+            self._file.seek(offset)
+            return self._file.read(size)
+        except (OSError, ValueError):
+            return b""
+
+    def _close_file(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     def close(self) -> None:
         self._zip.close()
+        self._close_file()
 
     def __enter__(self) -> "Package":
         return self
@@ -77,14 +126,17 @@ class Package:
             raise BookError(f"{self.path}: {len(infos):,} parts in the package; {_REFUSED}")
         total = 0
         names = []
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for info in infos:
             name = info.filename
-            if name.startswith("/") or "\\" in name or ".." in name.split("/"):
+            if (name.startswith("/") or "\\" in name or ".." in name.split("/") or "\x00" in name
+                    or any(ord(ch) < 32 for ch in name)):
                 raise BookError(f"{self.path}: unsafe part name {name!r} in the package; {_REFUSED}")
-            if name in seen:
-                raise BookError(f"{self.path}: two parts named {name!r} in the package; {_REFUSED}")
-            seen.add(name)
+            folded = name.casefold()  # part names are compared without case (Open Packaging Conventions)
+            if folded in seen:
+                twice = repr(name) if seen[folded] == name else f"{seen[folded]!r} and {name!r} (one name to Excel)"
+                raise BookError(f"{self.path}: two parts named {twice} in the package; {_REFUSED}")
+            seen[folded] = name
             if info.file_size > MAX_PART_BYTES or (
                 info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 10_000_000
             ):
@@ -99,52 +151,95 @@ class Package:
         return names
 
     def has(self, name: str) -> bool:
-        return name in self.names
+        """Whether the package has the part (names compared without case, as Excel compares them)."""
+        return name.casefold() in self._folded
 
     def read(self, name: str) -> bytes:
+        """A part's bytes, checked against the sizes and CRC-32 its local header and the directory declare."""
         try:
-            info = self._zip.getinfo(name)
+            info = self._zip.getinfo(self._folded.get(name.casefold(), name))
         except KeyError:
             raise BookError(
                 f"{self.path}: the package has no part {name!r}, so it is not a whole Excel workbook; "
                 "choose the workbook itself, or restore it from a backup"
             ) from None
         try:
+            self._check_local_header(info)
             with self._zip.open(info) as stream:
                 data = _read_bounded(stream, info.file_size)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib_error()) as err:
-            raise BookError(f"{self.path}: part {name!r} is damaged ({err}); {_REPAIR}") from None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as err:
+            raise BookError(f"{self.path}: part {name!r} is damaged ({said(err)}); {_REPAIR}") from None
         except NotImplementedError as err:  # a compression method zipfile cannot read (Excel never uses it)
-            raise BookError(f"{self.path}: part {name!r} cannot be unpacked ({err}); {_REFUSED}") from None
+            raise BookError(f"{self.path}: part {name!r} cannot be unpacked ({said(err)}); {_REFUSED}") from None
         except RuntimeError:  # zipfile: "... is encrypted, password required"
             raise BookError(
                 f"{self.path}: part {name!r} is encrypted; save the workbook from Excel without a password"
             ) from None
         if len(data) > MAX_PART_BYTES:
             raise BookError(f"{self.path}: part {name!r} is larger than declared; {_REFUSED}")
+        if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            raise BookError(
+                f"{self.path}: part {name!r} is damaged (it holds {len(data):,} bytes, and the package declares "
+                f"{info.file_size:,} with another CRC-32); {_REPAIR}"
+            )
         return data
 
-    def check_xml(self, name: str, data: bytes) -> None:
-        """Refuse a part that is not UTF-8 or declares a DTD or entities (before any parser sees it).
+    def _check_local_header(self, info: zipfile.ZipInfo) -> None:
+        """The part's local header must agree with the central directory (other readers use either)."""
+        head = self._pread(info.header_offset, 30)
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile("no local header where the directory says")
+        flags, method, _, _, crc, packed, size = struct.unpack("<HHHHIII", head[6:26])
+        if method != info.compress_type:
+            raise zipfile.BadZipFile("its local header and the directory give different compressions")
+        if flags & 0x08 or 0xFFFFFFFF in (packed, size):
+            return  # sizes in a data descriptor after the data, or in a zip64 field: checked on reading
+        if (crc, packed, size) != (info.CRC, info.compress_size, info.file_size):
+            raise zipfile.BadZipFile(
+                f"its local header declares {size:,} bytes, the directory {info.file_size:,}, or their CRC-32s differ")
 
-        The whole part is searched: a DTD may follow a long comment, and a part in UTF-16 would hide
-        it from a search of the bytes, so only UTF-8 (what Excel writes) and encodings that spell
-        ASCII as ASCII are read at all.
-        """
-        declared = _XML_ENCODING.match(data[:512])
-        if (data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]
-                or (declared and not _ASCII_BASED.fullmatch(declared[1].lower()))):
-            raise BookError(f"{self.path}: part {name!r} is not XML in UTF-8, as Excel writes it; {_REFUSED}")
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-            raise BookError(f"{self.path}: part {name!r} declares a DTD or entities; {_REFUSED}")
+    def check_xml(self, name: str, data: bytes) -> None:
+        """Refuse a part that is not UTF-8 or declares a DTD or entities (before any parser sees it)."""
+        check_xml(self.path, name, data)
 
     def xml(self, name: str) -> etree._Element:
-        data = self.read(name)
-        self.check_xml(name, data)
-        try:
-            return etree.fromstring(data, XML_PARSER)
-        except etree.XMLSyntaxError as err:
-            raise BookError(f"{self.path}: part {name!r} is not well-formed XML ({err}); {_REPAIR}") from None
+        """A part parsed as one tree, through the guarded parser (refused on its declared size if too large)."""
+        spelled = self.part_name(name)
+        if spelled is not None and self._zip.getinfo(spelled).file_size > MAX_TREE_BYTES:
+            _too_large_for_a_tree(self.path, name, self._zip.getinfo(spelled).file_size)
+        return parse_xml(self.path, name, self.read(name))
+
+    def content_type(self, name: str) -> str:
+        """A part's content type, from [Content_Types].xml (its Override, else its extension's Default)."""
+        if self._types is None:
+            root = self.xml("[Content_Types].xml")
+            ct = "{%s}" % NS["ct"]
+            overrides = {(o.get("PartName") or "").lstrip("/").casefold(): o.get("ContentType") or ""
+                         for o in root.iterfind(ct + "Override")}
+            defaults = {(d.get("Extension") or "").casefold(): d.get("ContentType") or ""
+                        for d in root.iterfind(ct + "Default")}
+            self._types = overrides, defaults
+        overrides, defaults = self._types
+        folded = name.casefold()
+        if folded in overrides:
+            return overrides[folded]
+        return defaults.get(folded.rsplit(".", 1)[-1] if "." in folded.rsplit("/", 1)[-1] else "", "")
+
+    def part_name(self, name: str) -> str | None:
+        """The package's own spelling of a part name (names are compared without case), or None."""
+        return self._folded.get(name.casefold())
+
+    def relationships(self, part: str) -> list[Relationship]:
+        """The relationships of a part ('' for the package's own), targets resolved to part names.
+
+        A target that climbs out of the package (``../../x``) is refused: nothing outside the
+        package is ever read or written.  External targets (hyperlinks, linked files) are listed
+        with ``external`` set and no part name.
+        """
+        name = rels_name(part)
+        if not self.has(name):
+            return []
+        return read_relationships(self.path, name, self.xml(name), self.part_name)
 
     def sheet_paths(self) -> dict[str, str]:
         """Sheet name -> part name, in workbook order."""
@@ -152,105 +247,25 @@ class Package:
             workbook = self.xml("xl/workbook.xml")
             rels = self._rels("xl/workbook.xml")
             paths: dict[str, str] = {}
+            seen: dict[str, str] = {}
             for sheet in workbook.iterfind("m:sheets/m:sheet", NS):
+                name = sheet.get("name", "")
+                if name.casefold() in seen:  # Excel never allows it: which one a formula means is unknown
+                    raise BookError(
+                        f"{self.path}: two sheets named {seen[name.casefold()]!r} and {name!r} (one name to Excel) "
+                        f"in 'xl/workbook.xml'; {_REPAIR}"
+                    )
+                seen[name.casefold()] = name
                 target = rels.get(sheet.get(R_ID, ""))
                 if target:
-                    paths[sheet.get("name", "")] = target
+                    paths[name] = target
             self._sheet_paths = paths
         return self._sheet_paths
 
     def _rels(self, part: str) -> dict[str, str]:
-        folder, base = posixpath.split(part)
-        rels_name = posixpath.join(folder, "_rels", base + ".rels")
-        out = {}
-        for rel in self.xml(rels_name).iterfind("rel:Relationship", NS):
-            target = rel.get("Target", "")
-            if rel.get("TargetMode") == "External":
-                continue
-            resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            out[rel.get("Id", "")] = resolved
-        return out
-
-    def shared_strings(self) -> list[str]:
-        if self._strings is None:
-            self._strings = self._read_shared_strings()
-        return self._strings
-
-    def _read_shared_strings(self) -> list[str]:
-        if not self.has("xl/sharedStrings.xml"):
-            return []
-        root = self.xml("xl/sharedStrings.xml")
-        return [unescape_text("".join(si.itertext())) if si.find("m:r", NS) is None else
-                unescape_text("".join(t.text or "" for t in si.iterfind(".//m:t", NS)))
-                for si in root.iterfind("m:si", NS)]
-
-    def number_formats(self) -> list[str]:
-        """Style index -> number format code."""
-        if self._formats is None:
-            self._formats = self._read_number_formats()
-        return self._formats
-
-    def _read_number_formats(self) -> list[str]:
-        if not self.has("xl/styles.xml"):
-            return []
-        root = self.xml("xl/styles.xml")
-        custom = {int(f.get("numFmtId", "0")): f.get("formatCode", "General")
-                  for f in root.iterfind("m:numFmts/m:numFmt", NS)}
-        out = []
-        for xf in root.iterfind("m:cellXfs/m:xf", NS):
-            fmt_id = int(xf.get("numFmtId", "0"))
-            out.append(custom.get(fmt_id) or _BUILTIN_FORMATS.get(fmt_id, "General"))
-        return out
-
-    def sheet_part(self, sheet: str) -> str:
-        """The part name of a sheet (an error naming the sheets there are when there is none)."""
-        paths = self.sheet_paths()
-        if sheet not in paths:
-            raise BookError(
-                f"{self.path}: no sheet named {sheet!r} (it has {', '.join(map(repr, paths))}); "
-                "restore the sheet, or rename it back"
-            )
-        return paths[sheet]
-
-    def sheet_rows(self, sheet: str) -> SheetRows:
-        """The sheet's rows, to be walked once a batch at a time (bounded memory for large sheets)."""
-        return SheetRows(self, self.sheet_part(sheet))
-
-    def cells(self, sheet: str, *, without_formulas_under: tuple[str, ...] = ()) -> dict[tuple[int, int], object]:
-        """Every non-empty cell of a sheet: (row, column) -> str, float, SheetNumber, bool or Formula.
-
-        ``without_formulas_under`` names headers of row 1 whose columns' formula cells are left out
-        (a reader that needs a sheet's inputs only, not what its formulas last showed).
-        """
-        strings = self.shared_strings()
-        formats = self.number_formats()
-        out: dict[tuple[int, int], object] = {}
-        names = {name.lower() for name in without_formulas_under}
-        skip: frozenset[int] = frozenset()
-        for rows in self.sheet_rows(sheet).batches():
-            if names and not skip and len(rows) and rows[0].get("r") == "1":  # the headers, in row 1
-                skip = frozenset(
-                    cell_key(cell.get("r"))[1] for cell in rows[0].iterchildren(CELL)
-                    if cell.get("r") and isinstance(text := cell_value(cell, strings, formats), str)
-                    and text.strip().lower() in names
-                )
-            row_cells(rows, strings, formats, out, skip)
-        return out
-
-    def cell_styles(self, sheet: str) -> dict[tuple[int, int], int]:
-        """The style index of every cell of a sheet that has one."""
-        out = {}
-        for rows in self.sheet_rows(sheet).batches():
-            for row in rows.iterchildren(ROW):
-                for cell in row.iterchildren(CELL):
-                    ref, style = cell.get("r"), cell.get("s")
-                    if ref and style and style.isdigit():
-                        out[split_ref(ref)] = int(style)
-        return out
+        return {rel.id: rel.target for rel in self.relationships(part) if not rel.external}
 
 
-_BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
-                    11: "0.00E+00", 14: "mm-dd-yy", 49: "@"}
 
 
 def _read_bounded(stream, declared: int) -> bytes:
@@ -264,20 +279,6 @@ def _read_bounded(stream, declared: int) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
-
-
-def _starts_with(path: Path, magic: bytes) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(len(magic)) == magic
-    except OSError:
-        return False
-
-
-def zlib_error() -> type[Exception]:
-    import zlib
-
-    return zlib.error
 
 
 def read_sheet_rows(path: Path, sheet: str | None = None, max_rows: int = 100_000) -> list[list[object]]:

@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
+from csp_status.workbook.guard import parse_xml
+from csp_status.workbook.rels import rels_name
 from csp_status.workbook.cells import NS, R_ID, XML_PARSER
 
 __all__ = ["without_calc_chain", "carry_sheet_links", "rels_name"]
@@ -43,12 +46,6 @@ _LINKS = ("drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture")
 _TAIL = re.compile(rb"<(?:printOptions|pageMargins)\b")
 
 
-def rels_name(part: str) -> str:
-    """The relationships part of a part: xl/worksheets/sheet1.xml -> xl/worksheets/_rels/sheet1.xml.rels."""
-    folder, base = posixpath.split(part)
-    return posixpath.join(folder, "_rels", base + ".rels")
-
-
 def _target(source: str, rel: etree._Element) -> str | None:
     """The part a relationship points at (None for an external one)."""
     if rel.get("TargetMode") == "External":
@@ -59,15 +56,16 @@ def _target(source: str, rel: etree._Element) -> str | None:
     return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
-def _xml(data: bytes) -> etree._Element:
-    return etree.fromstring(data, XML_PARSER)
+def _xml(data: bytes, path: Path | str = "the book", name: str = "a part") -> etree._Element:
+    """A part parsed through the one guarded parser (a part that is not XML: one line, naming it)."""
+    return parse_xml(Path(path), name, data)
 
 
 _ROOT_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?worksheet\b[^>]*>")
 _ROWS_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>|<(?:[A-Za-z_][\w.-]*:)?sheetData\b[^>]*/>")
 
 
-def _after_rows(sheet: bytes) -> etree._Element:
+def _after_rows(sheet: bytes, path: Path | str = "the book", name: str = "a sheet") -> etree._Element:
     """The worksheet's root holding only what follows its rows (where every link to another part is).
 
     A sheet of thousands of rows is not parsed whole: the root's start tag (with its namespaces)
@@ -76,11 +74,11 @@ def _after_rows(sheet: bytes) -> etree._Element:
     start = _ROOT_START.search(sheet, 0, 4096)
     ends = list(_ROWS_END.finditer(sheet, max(0, len(sheet) - 1_000_000)))
     if start is None or not ends:
-        return _xml(sheet)
+        return _xml(sheet, path, name)
     try:
-        return _xml(start.group(0) + sheet[ends[-1].end():])
+        return etree.fromstring(start.group(0) + sheet[ends[-1].end():], XML_PARSER)  # a cut of a checked part
     except etree.XMLSyntaxError:
-        return _xml(sheet)
+        return _xml(sheet, path, name)
 
 
 def _bytes(root: etree._Element) -> bytes:
@@ -88,11 +86,12 @@ def _bytes(root: etree._Element) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + etree.tostring(root, encoding="UTF-8")
 
 
-def _without_parts(parts: dict[str, bytes], order: list[str], gone: set[str]) -> tuple[dict[str, bytes], list[str]]:
+def _without_parts(parts: dict[str, bytes], order: list[str], gone: set[str], path: Path | str = "the book"
+                   ) -> tuple[dict[str, bytes], list[str]]:
     """The package without the given parts (and their own relationships) and their content types."""
     gone = gone | {rels_name(name) for name in gone}
     out = {name: data for name, data in parts.items() if name not in gone}
-    types = _xml(parts["[Content_Types].xml"])
+    types = _xml(parts["[Content_Types].xml"], path, "[Content_Types].xml")
     overrides = [o for o in types.iterfind(f"{_CT}Override") if o.get("PartName", "").lstrip("/") in gone]
     for override in overrides:
         types.remove(override)
@@ -101,7 +100,8 @@ def _without_parts(parts: dict[str, bytes], order: list[str], gone: set[str]) ->
     return out, [name for name in order if name in out]
 
 
-def without_calc_chain(parts: dict[str, bytes], order: list[str]) -> tuple[dict[str, bytes], list[str]]:
+def without_calc_chain(parts: dict[str, bytes], order: list[str], *, path: Path | str = "the book"
+                       ) -> tuple[dict[str, bytes], list[str]]:
     """The package without Excel's calculation chain: the part, its relationship, its content type.
 
     A package without one comes back as it was.
@@ -109,7 +109,7 @@ def without_calc_chain(parts: dict[str, bytes], order: list[str]) -> tuple[dict[
     rels_part = "xl/_rels/workbook.xml.rels"
     if rels_part not in parts:
         return parts, order
-    rels = _xml(parts[rels_part])
+    rels = _xml(parts[rels_part], path, rels_part)
     chains = [rel for rel in rels.iterfind(f"{_PKG_REL}Relationship") if rel.get("Type") == _CALC_CHAIN]
     if not chains:
         return parts, order
@@ -117,10 +117,11 @@ def without_calc_chain(parts: dict[str, bytes], order: list[str]) -> tuple[dict[
     for rel in chains:
         rels.remove(rel)
     parts = {**parts, rels_part: _bytes(rels)}
-    return _without_parts(parts, order, gone & set(parts))
+    return _without_parts(parts, order, gone & set(parts), path)
 
 
-def carry_sheet_links(parts: dict[str, bytes], order: list[str], sheet_part: str, old_sheet: bytes
+def carry_sheet_links(parts: dict[str, bytes], order: list[str], sheet_part: str, old_sheet: bytes, *,
+                      path: Path | str = "the book"
                       ) -> tuple[dict[str, bytes], list[str]]:
     """The package with the regenerated ``sheet_part`` given what the old sheet linked to.
 
@@ -132,7 +133,7 @@ def carry_sheet_links(parts: dict[str, bytes], order: list[str], sheet_part: str
     drawing is kept); the rest are dropped, with the parts only they pointed at.  The new sheet
     must be one ``sheet_xml`` wrote: nothing after its page set-up.
     """
-    old = _children(_after_rows(old_sheet), _PRINT + _LINKS)
+    old = _children(_after_rows(old_sheet, path, sheet_part), _PRINT + _LINKS)
     new = parts[sheet_part]
     if old:
         cut = _TAIL.search(new)
@@ -145,7 +146,7 @@ def carry_sheet_links(parts: dict[str, bytes], order: list[str], sheet_part: str
         block += [_plain(ours.get(name, old.get(name))) for name in _LINKS if name in old or name in ours]
         new = new[:start] + "".join(block).encode("utf-8") + new[end:]
         parts = {**parts, sheet_part: new}
-    return _prune_rels(parts, order, sheet_part)
+    return _prune_rels(parts, order, sheet_part, path)
 
 
 def _children(root: etree._Element, names: tuple[str, ...]) -> dict[str, etree._Element]:
@@ -154,15 +155,19 @@ def _children(root: etree._Element, names: tuple[str, ...]) -> dict[str, etree._
             if isinstance(el.tag, str) and etree.QName(el).namespace == _MAIN_NS and etree.QName(el).localname in names}
 
 
-def _prune_rels(parts: dict[str, bytes], order: list[str], sheet_part: str) -> tuple[dict[str, bytes], list[str]]:
+_SHEET_PRIVATE = frozenset({"table", "comments", "vmlDrawing", "printerSettings", "threadedComment"})
+
+
+def _prune_rels(parts: dict[str, bytes], order: list[str], sheet_part: str, path: Path | str = "the book"
+                ) -> tuple[dict[str, bytes], list[str]]:
     """Drop the sheet's relationships its XML no longer refers to, and parts nothing else points at."""
     rels_part = rels_name(sheet_part)
     if rels_part not in parts:
         return parts, order
-    sheet = _after_rows(parts[sheet_part])
+    sheet = _after_rows(parts[sheet_part], path, sheet_part)
     used = {el.get(R_ID) for el in sheet.iter() if el.get(R_ID)}
     has_notes = sheet.find(f"{_MAIN}legacyDrawing") is not None
-    rels = _xml(parts[rels_part])
+    rels = _xml(parts[rels_part], path, rels_part)
     dropped = [rel for rel in rels.iterfind(f"{_PKG_REL}Relationship")
                if rel.get("Id") not in used and not (has_notes and rel.get("Type") == _COMMENTS)]
     if not dropped:
@@ -172,13 +177,16 @@ def _prune_rels(parts: dict[str, bytes], order: list[str], sheet_part: str) -> t
     parts = {**parts, rels_part: _bytes(rels)}
     if not len(rels):
         parts.pop(rels_part)
-    targets = {t for rel in dropped if (t := _target(sheet_part, rel))} & set(parts)
+    # only a part that belongs to this one sheet goes with it (a table, notes, printer settings); a
+    # relationship of any other kind is let go, and the part it pointed at is left as it was
+    targets = {t for rel in dropped if rel.get("Type", "").rsplit("/", 1)[-1] in _SHEET_PRIVATE
+               and (t := _target(sheet_part, rel))} & set(parts)
     still = set()
     for name, data in parts.items():
         if name.endswith(".rels") and isinstance(data, bytes):
             source = _rels_source(name)
-            still |= {t for rel in _xml(data).iterfind(f"{_PKG_REL}Relationship") if (t := _target(source, rel))}
-    return _without_parts(parts, [n for n in order if n in parts], targets - still)
+            still |= {t for rel in _xml(data, path, name).iterfind(f"{_PKG_REL}Relationship") if (t := _target(source, rel))}
+    return _without_parts(parts, [n for n in order if n in parts], targets - still, path)
 
 
 def _rels_source(rels_part: str) -> str:

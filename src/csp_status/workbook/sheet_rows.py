@@ -15,6 +15,7 @@ without the memory bound.  A part that is not well-formed gets the whole-part re
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
@@ -22,7 +23,7 @@ from typing import Callable, Iterator, Protocol
 from lxml import etree
 
 from csp_status.core.errors import BookError
-from csp_status.workbook.cells import XML_PARSER
+from csp_status.workbook.cells import XML_PARSER, BadCell
 
 __all__ = ["SheetRows", "ROWS_PER_BATCH"]
 
@@ -60,9 +61,11 @@ class SheetRows:
     part's bytes, in pieces.
     """
 
-    def __init__(self, package: Parts, name: str, *, rows_per_batch: int | None = None) -> None:
+    def __init__(self, package: Parts, name: str, *, rows_per_batch: int | None = None,
+                 sheet: str | None = None) -> None:
         self.package = package
         self.name = name
+        self.sheet = sheet
         data = package.read(name)
         package.check_xml(name, data)
         self._pieces: list[bytes] | None = None
@@ -89,15 +92,30 @@ class SheetRows:
         if self._pieces is None:
             root = self._whole()
             for holder in root.findall(_MAIN + "sheetData"):
-                edit(holder)
+                with self.naming_bad_cells():
+                    edit(holder)
             return [etree.tostring(root, **SERIALISE)]
         out = [self._head]
         while self._pieces:
             container = self._batch(self._pieces.pop(0))
-            edit(container)
+            with self.naming_bad_cells():
+                edit(container)
             out.append(_rows_bytes(container))
         out.append(self._tail)
         return out
+
+    @contextlib.contextmanager
+    def naming_bad_cells(self):
+        """A cell no spreadsheet writes, met while reading the rows, as the one-line message naming it."""
+        try:
+            yield
+        except BadCell as err:
+            where = f"sheet {self.sheet!r}" if self.sheet else f"part {self.name!r}"
+            cell = f" cell {err.ref}" if err.ref and len(err.ref) <= 20 else ""
+            raise BookError(
+                f"{self.package.path}: {where}{cell}: {err.problem}; restore the book from a backup, or open it "
+                "in Excel and let Excel repair it"
+            ) from None
 
     # ---- cutting -------------------------------------------------------------------------------
 
