@@ -16,6 +16,7 @@ __all__ = [
     "Status", "Polarity", "ToleranceKind", "Trend", "TrendBasis", "Unit", "Placeholder",
     "DEFAULT_TOLERANCE", "UNIT_WORDS", "PLACEHOLDER_PATTERNS",
     "parse_polarity", "polarity_from_wording", "parse_tolerance_kind", "parse_trend_basis", "parse_unit_word",
+    "RAG_WORDS", "DIRECTION_WORDS", "COMPARISON_SIGNS", "parse_rag_word", "parse_direction_word",
 ]
 
 DEFAULT_TOLERANCE = 0.05  # Safer Derbyshire: amber when missed by no more than 5% of the target
@@ -196,3 +197,46 @@ def parse_trend_basis(cell: object) -> TrendBasis:
     if key in ("same quarter", "last year"):
         return TrendBasis.SAME_QUARTER_LAST_YEAR
     raise CellError(str(cell), "a trend basis: 'previous period' or 'same quarter last year'")
+
+
+# A partnership's own RAG column, as officers type it: a letter or a colour word.
+RAG_WORDS = {
+    "r": Status.RED, "red": Status.RED,
+    "a": Status.AMBER, "amber": Status.AMBER, "a/r": Status.AMBER, "r/a": Status.AMBER, "y": Status.AMBER,
+    "yellow": Status.AMBER,
+    "g": Status.GREEN, "green": Status.GREEN, "a/g": Status.GREEN, "g/a": Status.GREEN,
+    "on track": Status.GREEN, "off track": Status.RED, "achieved": Status.GREEN, "not achieved": Status.RED,
+}
+
+# A direction-of-travel column: arrows (the product's own, from Trend.arrow, and others officers paste) and words.
+DIRECTION_WORDS = {
+    **{trend.arrow: trend for trend in Trend},
+    "\u2191": Trend.IMPROVING, "\u25b2": Trend.IMPROVING, "\u2197": Trend.IMPROVING, "\u21e7": Trend.IMPROVING,
+    "\u2193": Trend.WORSENING, "\u25bc": Trend.WORSENING, "\u2198": Trend.WORSENING, "\u21e9": Trend.WORSENING,
+    "\u2192": Trend.NO_CHANGE, "\u2194": Trend.NO_CHANGE, "\u25ba": Trend.NO_CHANGE, "=": Trend.NO_CHANGE,
+    "improving": Trend.IMPROVING, "improved": Trend.IMPROVING, "better": Trend.IMPROVING,
+    "worsening": Trend.WORSENING, "worse": Trend.WORSENING, "declined": Trend.WORSENING,
+    "deteriorating": Trend.WORSENING,
+    "no change": Trend.NO_CHANGE, "stable": Trend.NO_CHANGE, "same": Trend.NO_CHANGE,
+    "sustained": Trend.NO_CHANGE, "unchanged": Trend.NO_CHANGE,
+}
+
+# A target written with its own comparison sign ("\u2264 3.1", ">= 55%") says which way is better.
+COMPARISON_SIGNS = {
+    "\u2264": Polarity.LOWER_IS_BETTER, "<=": Polarity.LOWER_IS_BETTER, "<": Polarity.LOWER_IS_BETTER,
+    "\u2265": Polarity.HIGHER_IS_BETTER, ">=": Polarity.HIGHER_IS_BETTER, ">": Polarity.HIGHER_IS_BETTER,
+}
+
+
+def _word_key(text: object) -> str:
+    return " ".join(str(text if text is not None else "").split()).casefold()
+
+
+def parse_rag_word(text: object) -> Status | None:
+    """'R', 'Amber', 'G' (any case) as the status it names; anything else is None."""
+    return RAG_WORDS.get(_word_key(text))
+
+
+def parse_direction_word(text: object) -> Trend | None:
+    """An arrow ('\u2191', '\u25bc') or a word ('Improving', 'stable') as the trend it names; anything else is None."""
+    return DIRECTION_WORDS.get(_word_key(text))

@@ -1,0 +1,159 @@
+"""The closed word lists of layout recognition: the roles a column can play, the header words
+(with their synonyms) that name each role, and the words periods are written in.
+
+RAG letters, arrows, placeholders and units are the product's own vocabulary
+(:mod:`csp_status.core.vocabulary`); only what is purely about a sheet's layout is here.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+__all__ = ["Role", "PeriodKind", "RefSource", "MEASURE_ROLES", "FIGURE_ROLES", "TEXT_ROLES", "ROLE_PHRASES", "MONTHS", "role_phrase_hits",
+           "SECTION_OPENINGS"]
+
+
+class PeriodKind(str, Enum):
+    """How a column's period is written."""
+
+    QUARTER = "quarter"
+    MONTHS = "months"
+    MONTH = "month"
+    YEAR = "year"
+    YEAR_TO_DATE = "year to date"
+    ROLLING = "rolling"
+    DATE = "date"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class RefSource(str, Enum):
+    """Where each row's ref comes from."""
+
+    COLUMN = "ref column"
+    DESCRIPTION_START = "start of the description"
+    DESCRIPTION = "description"
+    ROW_NUMBER = "row number"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Role(str, Enum):
+    """What one column of a partnership's summary holds."""
+
+    REF = "ref"
+    DESCRIPTION = "description"
+    POLARITY = "polarity"
+    UNIT = "unit"
+    BASELINE = "baseline"
+    PREVIOUS = "previous"
+    COMPARATOR = "comparator"
+    TARGET = "target"
+    VALUE = "value"
+    SAME_PERIOD_LAST_YEAR = "same_period_last_year"
+    CHANGE_VOLUME = "change_volume"
+    CHANGE_PERCENT = "change_percent"
+    OWN_RAG = "own_rag"
+    DIRECTION = "direction"
+    RANK = "rank"
+    OWNER = "owner"
+    COMMENTARY = "commentary"
+    OTHER = "other"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# Columns that hold an indicator's figures (what makes a grid a performance table).
+MEASURE_ROLES = frozenset({Role.BASELINE, Role.PREVIOUS, Role.COMPARATOR, Role.TARGET, Role.VALUE,
+                           Role.SAME_PERIOD_LAST_YEAR, Role.CHANGE_VOLUME, Role.CHANGE_PERCENT})
+FIGURE_ROLES = MEASURE_ROLES | {Role.RANK}
+TEXT_ROLES = frozenset({Role.REF, Role.DESCRIPTION, Role.OWNER, Role.COMMENTARY, Role.OTHER})
+
+# Header words per role, as phrases over lower-case words; the longest phrase found wins, so
+# "performance indicator" is a description although "performance" alone is a value.
+ROLE_PHRASES: dict[Role, tuple[str, ...]] = {
+    Role.REF: ("ref", "ref no", "reference", "ref number", "indicator ref", "pi ref", "kpi ref", "code",
+               "indicator code", "id", "no", "indicator no", "indicator number", "pi", "kpi", "#", "ni"),
+    Role.DESCRIPTION: ("description", "indicator", "indicators", "performance indicator", "measure", "measures",
+                       "performance measure", "performance measures", "indicator description", "measure description",
+                       "crime type", "crime category", "offence type", "offence group", "crime", "offence",
+                       "offences", "category", "title", "name", "area", "district", "kpi description",
+                       "indicator name", "measure name", "outcome measure", "recorded crime", "objective measure",
+                       "key performance indicator", "metric", "metrics"),
+    Role.POLARITY: ("polarity", "good is", "good performance is", "higher or lower", "high or low",
+                    "higher is better", "lower is better", "direction of good", "aim to", "better if"),
+    Role.UNIT: ("unit", "units", "unit of measure", "measure type", "type of measure", "format"),
+    Role.BASELINE: ("baseline", "baselines", "base year", "base line", "previous years", "historic", "history",
+                    "baseline information", "previous year outturn", "last year outturn", "base period"),
+    Role.PREVIOUS: ("previous", "previous quarter", "last quarter", "previous period", "prior period",
+                    "last period", "previous month", "last month", "prior quarter"),
+    Role.COMPARATOR: ("comparator", "comparators", "benchmark", "benchmarks", "national", "national average",
+                      "england average", "regional", "regional average", "family average", "peer", "peer group",
+                      "msg average", "average", "distance from average", "most similar group average",
+                      "ratio", "england", "national rate", "comparison", "benchmarking"),
+    Role.TARGET: ("target", "targets", "aim", "aims", "standard", "performance standard", "goal", "goals",
+                  "trajectory", "ambition", "threshold", "year end target", "annual target",
+                  "target trajectory", "expected", "planned", "forecast", "projection"),
+    Role.VALUE: ("value", "values", "performance", "result", "results", "figure", "figures", "current",
+                 "latest", "this quarter", "this year", "this period", "ytd", "year to date", "volume", "rate",
+                 "count", "number", "total", "actual performance", "current performance", "latest data",
+                 "outturn to date", "position", "crimes", "offences recorded", "current figure", "score",
+                 "percentage", "%", "rate per 1000", "per 1000", "per 100000", "actual", "actuals", "outturn",
+                 "outturns", "year end outturn", "achieved", "data"),
+    Role.SAME_PERIOD_LAST_YEAR: ("same period last year", "same quarter last year", "same month last year",
+                                 "sply", "last year same period", "same period previous year", "previous year"),
+    Role.CHANGE_VOLUME: ("volume change", "change", "difference", "diff", "+/-", "variance", "change in volume",
+                         "numeric change", "number change", "change volume", "actual change", "volume difference"),
+    Role.CHANGE_PERCENT: ("% change", "percentage change", "change %", "percent change", "% difference",
+                          "% diff", "% +/-", "% variance", "change in %", "pct change", "% var"),
+    Role.OWN_RAG: ("rag", "status", "rag status", "rating", "rag rating", "r/a/g", "traffic light",
+                   "performance status", "red amber green", "assessment", "overall status", "status icon"),
+    Role.DIRECTION: ("trend", "direction", "direction of travel", "dot", "dir of travel", "travel",
+                     "long trend", "short trend", "trend arrow", "performance trend", "improving or worsening"),
+    Role.RANK: ("rank", "ranking", "ranked", "league position", "league table position", "position in group",
+                "msg rank", "msg position", "place"),
+    Role.OWNER: ("lead", "owner", "responsible", "officer", "lead officer", "lead partner", "accountable",
+                 "responsible officer", "lead partnership", "lead thematic partnership", "lead partner org",
+                 "lead partner org/officer", "contact", "manager", "portfolio holder", "responsibility",
+                 "accountable officer", "indicator owner", "lead agency", "lead organisation", "partner"),
+    Role.COMMENTARY: ("commentary", "comment", "comments", "notes", "note", "narrative", "remarks",
+                      "explanation", "exception report", "update", "progress", "analysis", "issues",
+                      "actions", "action", "commentary and actions", "progress update", "key issues",
+                      "performance commentary", "reason", "reasons"),
+}
+
+# Section rows often open with these words ("Priority 1: Reducing violence", "Theme: …").
+SECTION_OPENINGS = ("priority", "theme", "outcome", "section", "objective", "strand", "part", "aim", "goal")
+
+MONTHS = {name: number for number, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+    ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
+
+_WORDS = re.compile(r"%|\+/-|#|[a-z0-9]+(?:/[a-z]+)*", re.ASCII)
+_BRACKETED = re.compile(r"\([^()]*\)")
+_THOUSANDS = re.compile(r"(\d),(\d{3})", re.ASCII)
+_PHRASE_WORDS = {role: [tuple(_WORDS.findall(p)) for p in phrases] for role, phrases in ROLE_PHRASES.items()}
+
+
+def role_phrase_hits(text: str) -> dict[Role, tuple[int, int, str]]:
+    """For each role whose header words occur in ``text``: the longest phrase found as (words, where it
+    ends, the phrase); words in brackets count only when there are none outside them."""
+    hits = _hits(_BRACKETED.sub(" ", text))
+    return hits or _hits(text)
+
+
+def _hits(text: str) -> dict[Role, tuple[int, int, str]]:
+    words = tuple(_WORDS.findall(_THOUSANDS.sub(r"\1\2", text.casefold())))
+    hits: dict[Role, tuple[int, int, str]] = {}
+    for role, phrases in _PHRASE_WORDS.items():
+        for phrase in phrases:
+            n = len(phrase)
+            for i in range(len(words) - n + 1):
+                if n and words[i:i + n] == phrase and (n, i + n) > hits.get(role, (0, 0, ""))[:2]:
+                    hits[role] = (n, i + n, " ".join(phrase))
+    return hits

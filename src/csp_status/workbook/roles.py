@@ -1,0 +1,285 @@
+"""Giving each column of a summary its role and period, and choosing the current value column.
+
+Three kinds of evidence are weighed for every role: the header's own words (the most specific
+header row first, then its group headers; synonyms in :mod:`csp_status.workbook.layout_words`),
+what the column's cells hold (figures, percentages, signed changes, RAG letters, arrows, long
+text: :mod:`csp_status.workbook.cell_kinds`) and where the column sits (the indicators' names
+are the first column of text). Then periods decide among the figure columns: the current one
+(starred, named in the title, or the latest filled), the same period a year before, earlier
+years as baselines, and later periods that already hold figures as targets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from csp_status.core.errors import text_preview
+from csp_status.workbook.cell_kinds import ColumnStats
+from csp_status.workbook.cells import col_letter
+from csp_status.workbook.layout_words import FIGURE_ROLES, PeriodKind, Role, role_phrase_hits
+from csp_status.workbook.periods import Period, parse_period
+
+__all__ = ["HeaderColumn", "ColumnRole", "Assignment", "assign_roles"]
+
+_TEXT_ROLES = (Role.REF, Role.DESCRIPTION, Role.OWNER, Role.COMMENTARY)
+_VALUE_FAMILY = (Role.VALUE, Role.BASELINE, Role.SAME_PERIOD_LAST_YEAR, Role.PREVIOUS)
+
+
+@dataclass(frozen=True)
+class HeaderColumn:
+    """A column as found: its position (0 is A), header texts top to bottom, and its data cells' statistics."""
+
+    position: int
+    parts: list[str]
+    stats: ColumnStats
+
+    @property
+    def header(self) -> str:
+        return " › ".join(self.parts)
+
+
+@dataclass(frozen=True)
+class ColumnRole:
+    """One column: its number (1 is A), header text (group headers joined by ' › '), role, period,
+    whether it holds the current period's figures, and how sure the recogniser is, and why."""
+
+    index: int
+    header: str
+    role: Role
+    period: Period | None
+    confidence: float
+    reason: str
+    current: bool = False
+    from_header: bool = False  # the header's words or period support the role (not the cells alone)
+
+    @property
+    def letter(self) -> str:
+        return col_letter(self.index)
+
+
+@dataclass
+class Assignment:
+    columns: list[ColumnRole]
+    current_column: int | None
+    current_period: str | None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Score:
+    role: Role
+    score: float
+    reason: str
+    confidence: float
+    from_header: bool
+
+
+def assign_roles(columns: list[HeaderColumn], title: str = "") -> Assignment:
+    scored = [_score(col) for col in columns]
+    picked = [s[0] for s in scored]
+    _one_description(columns, scored, picked)
+    _ref_by_content(columns, picked)
+    out = [ColumnRole(col.position + 1, col.header, pick.role, _period(col) if pick.role not in _TEXT_ROLES else None,
+                      round(pick.confidence, 2), pick.reason, from_header=pick.from_header)
+           for col, pick in zip(columns, picked)]
+    notes: list[str] = []
+    out, current = _periods(out, columns, title, notes)
+    period = None
+    if current is not None:
+        col = out[current - 1]
+        title_period = parse_period(title) if title else None
+        period = col.period.label if col.period else (title_period.label if title_period else None)
+        if col.period is None and title_period is not None:
+            notes.append(f"the current period {period} is taken from the title")
+    else:
+        notes.append("no value column: there are no figures to judge yet (targets or context only)")
+    return Assignment(out, current, period, notes)
+
+
+def _period(col: HeaderColumn) -> Period | None:
+    for part in reversed(col.parts):
+        period = parse_period(part)
+        if period is not None:
+            return period
+    return None
+
+
+def _weight(stats: ColumnStats) -> float:
+    """How far the cells may overrule the header: little with one row, fully from three."""
+    return min(1.0, stats.filled * stats.rows / 3)
+
+
+def _score(col: HeaderColumn) -> list[_Score]:
+    """Every role's score for a column, best first."""
+    st = col.stats
+    low = role_phrase_hits(col.parts[-1]) if col.parts else {}
+    group: dict[Role, tuple[int, int, str]] = {}
+    for part in reversed(col.parts[:-1]):
+        for role, hit in role_phrase_hits(part).items():
+            group.setdefault(role, hit)
+    period = _period(col)
+    scores: dict[Role, float] = {Role.OTHER: 0.5}
+    reasons: dict[Role, str] = {Role.OTHER: "no header word or content names a role; kept as other"}
+    from_header: set[Role] = set()
+    best_low = max(low, key=lambda r: low[r][:2]) if low else None
+    for role, (n, _, phrase) in low.items():
+        scores[role] = scores.get(role, 0) + (5.0 if role is best_low else 2.0) + n
+        reasons.setdefault(role, f"header word {phrase!r}")
+        from_header.add(role)
+    best_group = max(group, key=lambda r: group[r][:2]) if group else None
+    for role, (n, _, phrase) in group.items():
+        scores[role] = scores.get(role, 0) + (3.0 if role is best_group else 1.0) + 0.5 * n
+        reasons.setdefault(role, f"group header word {phrase!r}")
+        from_header.add(role)
+    if period is not None:
+        scores[Role.VALUE] = scores.get(Role.VALUE, 0) + 1.5
+        reasons.setdefault(Role.VALUE, f"figures under the period {period.label!r}")
+        from_header.add(Role.VALUE)
+    w = _weight(st)
+    if not st.empty:
+        _content(scores, reasons, st, w, col.position)
+    ranked = sorted(scores, key=lambda r: (-scores[r], list(Role).index(r)))
+    out = []
+    for i, role in enumerate(ranked):
+        margin = scores[role] - (scores[ranked[i + 1]] if i + 1 < len(ranked) else 0)
+        header = role in from_header and role in low
+        base = 0.9 if header else 0.75 if role in from_header else 0.6 if role is not Role.OTHER else 0.3
+        confidence = base - (0.15 if margin < 1 else 0)
+        out.append(_Score(role, scores[role], reasons[role], max(confidence, 0.2), role in from_header))
+    return out
+
+
+def _content(scores: dict[Role, float], reasons: dict[Role, str], st: ColumnStats, w: float, position: int) -> None:
+    def add(role: Role, points: float, why: str | None = None) -> None:
+        scores[role] = scores.get(role, 0) + points
+        if why and points > 0:
+            reasons.setdefault(role, why)
+        elif why and points < 0 and role in reasons and not reasons[role].endswith(")"):
+            reasons[role] += f" ({why})"
+
+    if st.numeric < 0.2:
+        for role in FIGURE_ROLES:
+            if role in scores:
+                add(role, -6 * w, "but its cells are words, not figures")
+    if st.figures >= 0.6:
+        for role in (*_TEXT_ROLES, Role.OWN_RAG, Role.DIRECTION, Role.POLARITY, Role.UNIT):
+            if role in scores:
+                add(role, -6 * w, "but its cells are figures")
+        add(Role.VALUE, 1.0, "cells are figures")
+        if st.percent >= 0.6 and st.signed >= 0.3:
+            add(Role.CHANGE_PERCENT, 4.0, "cells are signed percentages: changes")
+        elif st.plus > 0 and st.percent < 0.2 and st.signed >= 0.5:
+            add(Role.CHANGE_VOLUME, 3.0, "cells are signed figures: changes")
+        if Role.RANK in scores and (st.integer < 0.9 or st.percent > 0.1):
+            add(Role.RANK, -4 * w, "but its figures are not whole numbers")
+    if st.rag >= 0.5:
+        add(Role.OWN_RAG, 6.0, "cells are RAG letters")
+    elif st.long_text >= 0.3 and Role.OWN_RAG in scores:
+        add(Role.OWN_RAG, -6 * w, "but its cells are long text")
+    if st.arrows >= 0.5:
+        add(Role.DIRECTION, 6.0, "cells are arrows or trend words")
+    elif st.long_text >= 0.3 and Role.DIRECTION in scores:
+        add(Role.DIRECTION, -6 * w, "but its cells are long text")
+    if st.polarity >= 0.5:
+        add(Role.POLARITY, 6.0, "cells are polarity words")
+    if st.units >= 0.5:
+        add(Role.UNIT, 6.0, "cells are unit words")
+    if st.long_text >= 0.6 and st.mean_length >= 60 and position > 1:
+        add(Role.COMMENTARY, 2.0, "cells are long text")
+
+
+def _one_description(columns: list[HeaderColumn], scored: list[list[_Score]], picked: list[_Score]) -> None:
+    """One column holds the indicators' names: the best-headed, else the first column of distinct text."""
+    named = [i for i, p in enumerate(picked) if p.role is Role.DESCRIPTION]
+    if named:
+        keep = max(named, key=lambda i: (picked[i].score, -i))
+        for i in named:
+            if i != keep:
+                picked[i] = next(s for s in scored[i] if s.role is not Role.DESCRIPTION)
+        return
+    for i, col in enumerate(columns):
+        st = col.stats
+        if picked[i].role in (Role.OTHER, Role.REF, Role.COMMENTARY) and st.words >= 0.6 and st.numeric < 0.3 \
+                and st.filled >= 0.5 and st.distinct >= 0.8:
+            if picked[i].role is Role.REF and st.mean_length < 20:
+                continue
+            picked[i] = _Score(Role.DESCRIPTION, 1.0, "the first column of text: the indicators' names", 0.6,
+                               False)
+            return
+
+
+def _ref_by_content(columns: list[HeaderColumn], picked: list[_Score]) -> None:
+    """A ref column must hold short distinct codes; one headed 'Ref' that holds sentences is not one."""
+    for i, (col, pick) in enumerate(zip(columns, picked)):
+        st = col.stats
+        if pick.role is Role.REF and not st.empty and (st.mean_length > 25 or st.distinct < 0.9):
+            picked[i] = _Score(Role.OTHER, 0.5, "headed as a ref, but its cells are not short distinct codes",
+                               0.4, True)
+
+
+def _filled_enough(col: ColumnRole, stats: ColumnStats, most: float) -> bool:
+    return stats.filled > 0 and stats.filled >= 0.5 * most
+
+
+def _periods(out: list[ColumnRole], columns: list[HeaderColumn], title: str,
+             notes: list[str]) -> tuple[list[ColumnRole], int | None]:
+    """Choose the current value column(s); then earlier and later periods' figure columns find their roles."""
+    values = [c for c in out if c.role is Role.VALUE]
+    if not values:
+        return out, None
+    stats = {c.index: columns[c.index - 1].stats for c in out}
+    most = max(stats[c.index].filled for c in values)
+    starred = [c for c in values if c.period and c.period.starred]
+    title_period = parse_period(title) if title else None
+    titled = [c for c in values if title_period and c.period and c.period.label == title_period.label]
+    if starred:
+        current, why = [starred[0]], f"the header {starred[0].header!r} carries the star"
+    elif len(values) == 1:
+        current, why = values, "the only value column"
+    elif titled:
+        current, why = titled[:1], f"the title names its period {title_period.label!r}"
+    else:
+        filled = [c for c in values if _filled_enough(c, stats[c.index], most)] or values
+        latest = max(c.period.key(c.index) if c.period else (0, c.index) for c in filled)
+        current = [c for c in filled if (c.period.key(c.index) if c.period else (0, c.index)) == latest]
+        why = "the latest period with figures"
+    ends = {c.period.end for c in current if c.period and c.period.end is not None}
+    has_change = any(c.role in (Role.CHANGE_PERCENT, Role.CHANGE_VOLUME) for c in out)
+    first = current[0]
+    result = []
+    for c in out:
+        if c in current:
+            result.append(replace(c, current=True, reason=f"{c.reason}; current: {why}"))
+            continue
+        if c.role is not Role.VALUE or c.period is None or not first.period:
+            result.append(c)
+            continue
+        result.append(_relative(c, current, ends, has_change, stats[c.index], most))
+    if len(current) > 1:
+        notes.append("current figures in " + ", ".join(f"{col_letter(c.index)} ({c.period.label})"
+                                                        for c in current if c.period))
+    return result, first.index
+
+
+def _relative(c: ColumnRole, current: list[ColumnRole], ends: set[int], has_change: bool, stats: ColumnStats,
+              most: float) -> ColumnRole:
+    """A figure column for another period than the current one."""
+    p = c.period
+    now = next((k.period for k in current if k.period and k.period.months == p.months), current[0].period)
+    if p.end is not None and now.end is not None:
+        if p.end + 12 in ends and p.months == now.months and (has_change or p.kind is not PeriodKind.YEAR):
+            return replace(c, role=Role.SAME_PERIOD_LAST_YEAR, confidence=0.75,
+                           reason=f"{p.label}: the same period a year before the current {now.label}")
+        if p.end < now.end and (p.months or 0) >= 12 and p.kind is PeriodKind.YEAR:
+            return replace(c, role=Role.BASELINE, confidence=0.75,
+                           reason=f"{p.label}: a year before the current period {now.label}")
+    later = p.key(c.index) > now.key(current[0].index)
+    if later and stats.filled > 0 and not _filled_enough(c, stats, most):
+        return replace(c, role=Role.TARGET, confidence=0.5,
+                       reason=f"{p.label} is after the current period, yet a few rows already have figures: "
+                              "read as targets")
+    return c
+
+
+def describe(col: ColumnRole) -> str:
+    return f"{col.letter} {text_preview(col.header, 40)}: {col.role.value}"
