@@ -24,7 +24,7 @@ LONG_TEXT_CHARS = 40  # commentary and indicator names are longer than any figur
 _COMPARISON = re.compile("^(?:" + "|".join(map(re.escape, sorted(COMPARISON_SIGNS, key=len, reverse=True))) + r")\s*")
 _FOOTNOTE = re.compile(r"\s*(?:\[\w{1,3}\]|\*+|\(\w\))$", re.ASCII)
 _RANGE = re.compile(r"^(.+?)\s+(?:to|-|\u2013)\s+(.+)$", re.ASCII)
-_DIGIT = re.compile(r"\d", re.ASCII)
+_CODE = re.compile(r"^(?:[A-Za-z]{1,6}[ -]?){0,2}\d+(?:\.\d+)*[a-z]?\.?$", re.ASCII)
 _NUMERIC_START = re.compile(r"^[-+(\u2212\u2264\u2265<>=~]?\s*\d", re.ASCII)
 
 
@@ -139,6 +139,7 @@ class ColumnStats:
     text: float
     long_text: float
     distinct: float  # distinct texts / filled cells
+    codes: float  # short codes such as 'CNP PM1', 'NI 47', '2.1.1'
     mean_length: float
 
     @property
@@ -167,6 +168,7 @@ def column_stats(cells: list[object]) -> ColumnStats:
         plus=sum(k.plus for k in figures) / f, integer=sum(k.integer for k in figures) / f,
         placeholders=share(CellKind.PLACEHOLDER), rag=share(CellKind.RAG), arrows=share(CellKind.ARROW),
         polarity=share(CellKind.POLARITY), units=share(CellKind.UNIT), text=share(CellKind.TEXT),
-        long_text=share(CellKind.LONG_TEXT), distinct=len({t.casefold() for _, t in filled}) / n,
+        long_text=share(CellKind.LONG_TEXT), codes=sum(bool(_CODE.match(t)) for _, t in filled) / n,
+        distinct=len({t.casefold() for _, t in filled}) / n,
         mean_length=sum(len(t) for _, t in filled) / n,
     )

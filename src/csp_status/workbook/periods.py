@@ -26,6 +26,7 @@ _ROLLING = re.compile(
     r"|\brolling\b|\br12m?\b", re.ASCII)
 _YTD = re.compile(r"\bytd\b|\byear to date\b|\bcumulative\b|\bto date\b", re.ASCII)
 _DATE = re.compile(rf"(?:\b(\d{{1,2}})(?:st|nd|rd|th)?\s+)?\b({_MONTH})\s*((?:19|20)\d{{2}}|\d{{2}})(?!\d)", re.ASCII)
+_LONE_MONTH = re.compile(rf"^(?:[a-z]+\s+)?({_MONTH})\s*\*?$", re.ASCII)  # "Apr", "Actual Jun", "Sept*"
 _YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d{2})(?![\d/.,%])", re.ASCII)
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " "})
 
@@ -41,12 +42,16 @@ class Period:
     quarter: int | None = None  # 1–4 (Q1 is April–June), for quarters
     year: str | None = None  # the financial year, "2019/20", when the header names one
     starred: bool = False  # "Q1*": the partnership marks its current period with a star
+    fiscal_end: int | None = None  # with no year: the month it ends in, counted from April (1) to March (12)
 
-    def key(self, fallback: int = 0) -> tuple[int, int]:
-        """An ordering key: by end month where known, else by quarter or the column's position."""
+    def key(self, fallback: int = 0) -> tuple[int, int, int]:
+        """An ordering key: by end month where known; periods within an unnamed year (Q1–Q4, Apr–Jun)
+        come after named years (they are the reporting year's), by their month; else by position."""
         if self.end is not None:
-            return (1, self.end)
-        return (0, self.quarter if self.quarter is not None else fallback)
+            return (1, self.end, fallback)
+        if self.fiscal_end is not None:
+            return (2, self.fiscal_end, fallback)
+        return (0, 0, fallback)
 
 
 def _year4(text: str | None, base: int | None = None) -> int | None:
@@ -72,8 +77,11 @@ def _fiscal(text: str) -> tuple[str, int] | None:
     return f"{first}/{str(second)[2:]}", first
 
 
+_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _name(month: int, year: int) -> str:
-    return f"{('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')[month - 1]} {year}"
+    return f"{_SHORT[month - 1]} {year}"
 
 
 def parse_period(header: str) -> Period | None:
@@ -97,7 +105,8 @@ def parse_period(header: str) -> Period | None:
                           None, starred)
         year = _YEAR.search(text)
         end = int(year[1]) * 12 + 3 * q + 3 if year else None
-        return Period(f"Q{q}" + (f" {year[1]}" if year else ""), PeriodKind.QUARTER, end, 3, q, None, starred)
+        return Period(f"Q{q}" + (f" {year[1]}" if year else ""), PeriodKind.QUARTER, end, 3, q, None, starred,
+                      None if year else 3 * q)
     span = _SPAN.search(text)
     if span:
         m1, m2 = _month(span[2]), _month(span[5])
@@ -110,6 +119,10 @@ def parse_period(header: str) -> Period | None:
                 kind = PeriodKind.YEAR
             return Period(f"{_name(m1, y1)}–{_name(m2, y2)}", kind, y2 * 12 + m2, months,
                           year=f"{y1}/{str(y1 + 1)[2:]}" if months == 12 and m1 == 4 else None)
+        if y1 is None and y2 is None:
+            months = (m2 - m1) % 12 + 1
+            return Period(f"{_SHORT[m1 - 1]}–{_SHORT[m2 - 1]}", PeriodKind.MONTHS, None, months,
+                          fiscal_end=_fiscal_month(m2), starred=text.endswith("*"))
     rolling = _ROLLING.search(text)
     if rolling and (rolling[1] is None or int(rolling[1]) in (3, 6, 12, 24, 36)):
         months = int(rolling[1]) if rolling[1] else 12
@@ -138,4 +151,14 @@ def parse_period(header: str) -> Period | None:
     year = _YEAR.search(text)
     if year:
         return Period(year[1], PeriodKind.YEAR, int(year[1]) * 12 + 12, 12)
+    month = _LONE_MONTH.search(text)
+    if month:
+        number = _month(month[1])
+        return Period(_SHORT[number - 1], PeriodKind.MONTH, None, 1, fiscal_end=_fiscal_month(number),
+                      starred=text.endswith("*"))
     return None
+
+
+def _fiscal_month(month: int) -> int:
+    """April is the first month of the financial year, March the twelfth."""
+    return (month - 4) % 12 + 1

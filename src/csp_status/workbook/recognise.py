@@ -148,9 +148,14 @@ def _main_header(rows: list[list[object]], source: str) -> int:
     scores = [_header_score(row) for row in rows[:MAX_HEADER_SEARCH]]
     best = max(scores, default=0.0)
     if best <= 0:
-        seen = [cell_text(c) for row in rows[:MAX_HEADER_SEARCH] for c in row if cell_text(c)][:8]
-        raise BookError(f"{source}: no header row found (the first cells read "
-                        f"{', '.join(text_preview(t, 40) for t in seen)}); {MARK_HEADERS}")
+        top = next((r for r in rows[:MAX_HEADER_SEARCH] if sum(bool(cell_text(c)) for c in r) >= 2), None)
+        if top is None:
+            first = next(cell_text(c) for row in rows for c in row if cell_text(c))
+            raise BookError(f"{source}: no header row found: no row has two or more headed columns (the first "
+                            f"text is {text_preview(first, 60)}); {MARK_HEADERS}")
+        seen = " | ".join(text_preview(cell_text(c), 40) for c in top if cell_text(c))
+        raise BookError(f"{source}: no header row found: no heading names a period or what a column holds "
+                        f"(headers found: {seen}); {MARK_HEADERS}")
     return scores.index(best)
 
 
@@ -235,7 +240,7 @@ def _classify_rows(rows: list[list[object]], block: list[int]) -> tuple[dict[int
 
 def _refuse_unless_table(columns: list[ColumnRole], parts: list[list[str]], source: str, block: list[int]) -> None:
     headers = [" › ".join(p) for p in parts if p]
-    found = ", ".join(text_preview(h, 40) for h in headers[:12]) or "none"
+    found = " | ".join(text_preview(h, 40) for h in headers[:12]) or "none"
     where = f"{source} row {block[-1] + 1}"
     if not any(c.role in MEASURE_ROLES and c.from_header for c in columns):
         raise BookError(f"{where}: no column header names a period or an indicator's figures (headers found: "

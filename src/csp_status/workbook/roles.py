@@ -22,6 +22,8 @@ from csp_status.workbook.periods import Period, parse_period
 __all__ = ["HeaderColumn", "ColumnRole", "Assignment", "assign_roles"]
 
 _TEXT_ROLES = (Role.REF, Role.DESCRIPTION, Role.OWNER, Role.COMMENTARY)
+_NO_PERIOD = (Role.REF, Role.DESCRIPTION, Role.OWNER, Role.POLARITY, Role.UNIT)
+_WORDY_FIGURES = (Role.TARGET, Role.COMPARATOR)  # "Reduce by 5%", "Monitor only", "National: 7.1%"
 _VALUE_FAMILY = (Role.VALUE, Role.BASELINE, Role.SAME_PERIOD_LAST_YEAR, Role.PREVIOUS)
 
 
@@ -79,7 +81,7 @@ def assign_roles(columns: list[HeaderColumn], title: str = "") -> Assignment:
     picked = [s[0] for s in scored]
     _one_description(columns, scored, picked)
     _ref_by_content(columns, picked)
-    out = [ColumnRole(col.position + 1, col.header, pick.role, _period(col) if pick.role not in _TEXT_ROLES else None,
+    out = [ColumnRole(col.position + 1, col.header, pick.role, _period(col) if pick.role not in _NO_PERIOD else None,
                       round(pick.confidence, 2), pick.reason, from_header=pick.from_header)
            for col, pick in zip(columns, picked)]
     notes: list[str] = []
@@ -91,17 +93,19 @@ def assign_roles(columns: list[HeaderColumn], title: str = "") -> Assignment:
         period = col.period.label if col.period else (title_period.label if title_period else None)
         if col.period is None and title_period is not None:
             notes.append(f"the current period {period} is taken from the title")
+        if col.period and col.period.end is None and col.period.year is None:
+            years = [c.period for c in out if c.role is Role.TARGET and c.period and c.period.kind is PeriodKind.YEAR]
+            if years:
+                notes.append(f"{period} names no year: the first target year, {years[0].label}, is taken "
+                             "as the reporting year")
     else:
         notes.append("no value column: there are no figures to judge yet (targets or context only)")
     return Assignment(out, current, period, notes)
 
 
 def _period(col: HeaderColumn) -> Period | None:
-    for part in reversed(col.parts):
-        period = parse_period(part)
-        if period is not None:
-            return period
-    return None
+    """The period the whole header names ("Year to date › 2019/20" is YTD 2019/20)."""
+    return parse_period(" ".join(col.parts)) if col.parts else None
 
 
 def _weight(stats: ColumnStats) -> float:
@@ -139,6 +143,8 @@ def _score(col: HeaderColumn) -> list[_Score]:
     if not st.empty:
         _content(scores, reasons, st, w, col.position)
     ranked = sorted(scores, key=lambda r: (-scores[r], list(Role).index(r)))
+    if ranked[0] is Role.OTHER and len(ranked) > 1 and ranked[1] in from_header:
+        reasons[Role.OTHER] = f"{reasons[ranked[1]]}, so kept as other"
     out = []
     for i, role in enumerate(ranked):
         margin = scores[role] - (scores[ranked[i + 1]] if i + 1 < len(ranked) else 0)
@@ -159,11 +165,11 @@ def _content(scores: dict[Role, float], reasons: dict[Role, str], st: ColumnStat
 
     if st.numeric < 0.2:
         for role in FIGURE_ROLES:
-            if role in scores:
+            if role in scores and (role not in _WORDY_FIGURES or st.long_text >= 0.5):
                 add(role, -6 * w, "but its cells are words, not figures")
     if st.figures >= 0.6:
         for role in (*_TEXT_ROLES, Role.OWN_RAG, Role.DIRECTION, Role.POLARITY, Role.UNIT):
-            if role in scores:
+            if role in scores and not (role is Role.REF and st.integer >= 0.9 and st.distinct >= 0.9):
                 add(role, -6 * w, "but its cells are figures")
         add(Role.VALUE, 1.0, "cells are figures")
         if st.percent >= 0.6 and st.signed >= 0.3:
@@ -209,12 +215,27 @@ def _one_description(columns: list[HeaderColumn], scored: list[list[_Score]], pi
 
 
 def _ref_by_content(columns: list[HeaderColumn], picked: list[_Score]) -> None:
-    """A ref column must hold short distinct codes; one headed 'Ref' that holds sentences is not one."""
+    """A ref column holds short distinct codes: one headed 'Ref' that holds sentences is not one, and an
+    unheaded column of codes left of the indicators' names is one."""
     for i, (col, pick) in enumerate(zip(columns, picked)):
         st = col.stats
         if pick.role is Role.REF and not st.empty and (st.mean_length > 25 or st.distinct < 0.9):
             picked[i] = _Score(Role.OTHER, 0.5, "headed as a ref, but its cells are not short distinct codes",
                                0.4, True)
+    if any(p.role is Role.REF for p in picked):
+        return
+    description = next((i for i, p in enumerate(picked) if p.role is Role.DESCRIPTION), None)
+    for i in range(description or 0):
+        st = columns[i].stats
+        if picked[i].role is Role.OTHER and st.codes >= 0.8 and st.filled >= 0.8 and st.distinct >= 0.95:
+            picked[i] = _Score(Role.REF, 1.0, "short distinct codes left of the indicators' names", 0.6, False)
+            return
+
+
+def _when(col: ColumnRole) -> tuple[int, ...]:
+    """When a column's period ends; columns ending in the same month (a quarter and its rolling year) tie."""
+    key = col.period.key(col.index) if col.period else (0, 0, col.index)
+    return key[:2] if key[0] == 1 else key
 
 
 def _filled_enough(col: ColumnRole, stats: ColumnStats, most: float) -> bool:
@@ -240,8 +261,8 @@ def _periods(out: list[ColumnRole], columns: list[HeaderColumn], title: str,
         current, why = titled[:1], f"the title names its period {title_period.label!r}"
     else:
         filled = [c for c in values if _filled_enough(c, stats[c.index], most)] or values
-        latest = max(c.period.key(c.index) if c.period else (0, c.index) for c in filled)
-        current = [c for c in filled if (c.period.key(c.index) if c.period else (0, c.index)) == latest]
+        latest = max(_when(c) for c in filled)
+        current = [c for c in filled if _when(c) == latest]
         why = "the latest period with figures"
     ends = {c.period.end for c in current if c.period and c.period.end is not None}
     has_change = any(c.role in (Role.CHANGE_PERCENT, Role.CHANGE_VOLUME) for c in out)
@@ -273,6 +294,9 @@ def _relative(c: ColumnRole, current: list[ColumnRole], ends: set[int], has_chan
         if p.end < now.end and (p.months or 0) >= 12 and p.kind is PeriodKind.YEAR:
             return replace(c, role=Role.BASELINE, confidence=0.75,
                            reason=f"{p.label}: a year before the current period {now.label}")
+    if now.end is None and p.end is not None and p.kind is PeriodKind.YEAR and now.kind is not PeriodKind.YEAR:
+        return replace(c, role=Role.BASELINE, confidence=0.7,
+                       reason=f"{p.label}: a whole year's figures beside this year's {now.label}")
     later = p.key(c.index) > now.key(current[0].index)
     if later and stats.filled > 0 and not _filled_enough(c, stats, most):
         return replace(c, role=Role.TARGET, confidence=0.5,
