@@ -86,7 +86,7 @@ def recognise(grid: list[list[object]], *, source: str = "the sheet",
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
     if not any(cell_text(c) for row in rows for c in row):
-        raise BookError(f"{source}: the sheet is empty; import the partnership's summary itself ({MARK_HEADERS})")
+        raise BookError(f"{source}: the sheet is empty: no header and no figures; choose the file that holds the partnership's summary")
     main = _main_header(rows, source)
     block = _header_block(rows, main)
     parts = _header_parts(rows, block, merges)
@@ -186,7 +186,7 @@ def _header_block(rows: list[list[object]], main: int) -> list[int]:
 def _header_parts(rows: list[list[object]], block: list[int],
                   merges: list[tuple[int, int, int, int]]) -> list[list[str]]:
     """Each column's header texts, top to bottom: a group header covers the columns of its merged range or,
-    in a text file, the empty cells after it that have headers below them."""
+    where the header has no merged cells (a text file), the empty cells after it that have headers below them."""
     width = len(rows[0]) if rows else 0
     anchor: dict[tuple[int, int], str] = {}
     for r1, c1, r2, c2 in merges:
@@ -195,6 +195,8 @@ def _header_parts(rows: list[list[object]], block: list[int],
             for c in range(c1 - 1, min(c2, width)):
                 anchor[(r, c)] = text
     below = {r: {c for c in range(width) for b in block if b > r and cell_text(rows[b][c])} for r in block}
+    if any(r in block for r, _ in anchor):  # the workbook says where its group headers reach
+        below = {r: set() for r in block}
     parts: list[list[str]] = [[] for _ in range(width)]
     for r in block:
         last = ""
