@@ -79,8 +79,8 @@ def test_recognise_corpus_rows_and_refs(name):
 
 
 @pytest.mark.parametrize("name, source, note", [
-    ("police_output_measures_nz_2014_15", RefSource.DESCRIPTION_START, "the code that opens its description ('2.1.1')"),
-    ("laa_delivery_plan_cumbria_ni47_2008", RefSource.DESCRIPTION_START, "the code that opens its description ('NI 47')"),
+    ("police_output_measures_nz_2014_15", RefSource.DESCRIPTION_START, "opens its description ('2.1.1')"),
+    ("laa_delivery_plan_cumbria_ni47_2008", RefSource.DESCRIPTION_START, "opens its description ('NI 47')"),
     ("mopac_challenge_mps_crime_figures_2013q4", RefSource.DESCRIPTION, "each row's description is its ref"),
     ("pcc_csf_overview_west_yorkshire_2013q3", RefSource.DESCRIPTION, "its section and description"),
 ])

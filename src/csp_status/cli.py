@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="the new master workbook (.xlsm); required unless --show-layout")
     p.add_argument("--force", action="store_true", help="replace the output if it exists")
     p.add_argument("--show-layout", action="store_true",
-                   help="print how each column of the file is read (role, period, how sure, why) and write nothing")
+                   help="print how each column of the file is read (role, period, how sure, why); "
+                   "write nothing")
     p.set_defaults(run=_import, import_parser=p)
 
     p = sub.add_parser("report", help="write the board pack: one HTML file with charts (and a PDF)",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-__all__ = ["Role", "PeriodKind", "RefSource", "MEASURE_ROLES", "FIGURE_ROLES", "TEXT_ROLES", "ROLE_PHRASES", "MONTHS", "role_phrase_hits",
-           "SECTION_OPENINGS"]
+__all__ = ["Role", "PeriodKind", "RefSource", "MEASURE_ROLES", "FIGURE_ROLES", "TEXT_ROLES", "ROLE_PHRASES",
+           "MONTHS", "CURRENT_WORDS", "SECTION_OPENINGS", "role_phrase_hits"]
 
 
 class PeriodKind(str, Enum):
@@ -97,7 +97,7 @@ ROLE_PHRASES: dict[Role, tuple[str, ...]] = {
                       "ratio", "england", "national rate", "comparison", "benchmarking"),
     Role.TARGET: ("target", "targets", "aim", "aims", "standard", "performance standard", "goal", "goals",
                   "trajectory", "ambition", "threshold", "year end target", "annual target",
-                  "target trajectory", "expected", "planned", "forecast", "projection"),
+                  "target trajectory", "expected", "planned"),
     Role.VALUE: ("value", "values", "performance", "result", "results", "figure", "figures", "current",
                  "latest", "volume", "rate",
                  "count", "number", "total", "actual performance", "current performance", "latest data",
@@ -112,7 +112,8 @@ ROLE_PHRASES: dict[Role, tuple[str, ...]] = {
     Role.CHANGE_PERCENT: ("% change", "percentage change", "change %", "percent change", "% difference",
                           "% diff", "% +/-", "% variance", "change in %", "pct change", "% var"),
     Role.OWN_RAG: ("rag", "status", "rag status", "rating", "rag rating", "r/a/g", "traffic light",
-                   "performance status", "red amber green", "assessment", "overall status", "status icon"),
+                   "performance status", "red amber green", "assessment", "overall status", "status icon",
+                   "target met", "target achieved", "on target", "on track", "met"),
     Role.DIRECTION: ("trend", "direction", "direction of travel", "dot", "dir of travel", "travel",
                      "long trend", "short trend", "trend arrow", "performance trend", "improving or worsening"),
     Role.RANK: ("rank", "ranking", "ranked", "league position", "league table position", "position in group",
@@ -125,7 +126,15 @@ ROLE_PHRASES: dict[Role, tuple[str, ...]] = {
                       "explanation", "exception report", "update", "progress", "analysis", "issues",
                       "actions", "action", "commentary and actions", "progress update", "key issues",
                       "performance commentary", "reason", "reasons"),
+    # Columns that are none of the above, although their words say "target" or "outturn".
+    Role.OTHER: ("forecast", "forecasts", "projected", "projection", "forecast outturn", "projected outturn",
+                 "year end forecast", "variance to target", "variance from target", "gap to target",
+                 "difference from target", "distance from target", "against target", "performance against target",
+                 "% of target", "percentage of target"),
 }
+
+# A value column headed with one of these words holds the current period's figures.
+CURRENT_WORDS = ("current", "latest", "this", "now")
 
 # Section rows often open with these words ("Priority 1: Reducing violence", "Theme: …").
 SECTION_OPENINGS = ("priority", "theme", "outcome", "section", "objective", "strand", "part", "aim", "goal")

@@ -22,7 +22,8 @@ _SPAN = re.compile(
     rf"(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+)?({_MONTH})(?:\s*(\d{{4}}|\d{{2}})(?!\d))?{_DASH}"
     rf"(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+)?({_MONTH})(?:\s*(\d{{4}}|\d{{2}})(?!\d))?", re.ASCII)
 _ROLLING = re.compile(
-    rf"(?:\brolling\s*)?\b(\d{{1,2}})[\s-]*(?:months?|mths?|m)\b(?:\s*(?:to|ending|ended|up to)\s*({_MONTH})\s*(\d{{4}}|\d{{2}})?)?"
+    rf"(?:\brolling\s*)?\b(\d{{1,2}})[\s-]*(?:months?|mths?|m)\b"
+    rf"(?:\s*(?:to|ending|ended|up to)\s*({_MONTH})\s*(\d{{4}}|\d{{2}})?)?"
     r"|\brolling\b|\br12m?\b", re.ASCII)
 _YTD = re.compile(r"\bytd\b|\byear to date\b|\bcumulative\b|\bto date\b", re.ASCII)
 _DATE = re.compile(rf"(?:\b(\d{{1,2}})(?:st|nd|rd|th)?\s+)?\b({_MONTH})\s*((?:19|20)\d{{2}}|\d{{2}})(?!\d)", re.ASCII)
@@ -135,7 +136,8 @@ def parse_period(header: str) -> Period | None:
     if _YTD.search(text):
         date = _DATE.search(text)
         end = _year4(date[3]) * 12 + _month(date[2]) if date else (fiscal[1] * 12 + 15 if fiscal else None)
-        label = "YTD" + (f" {fiscal[0]}" if fiscal else f" to {_name(_month(date[2]), _year4(date[3]))}" if date else "")
+        to = f" to {_name(_month(date[2]), _year4(date[3]))}" if date else ""
+        label = "YTD" + (f" {fiscal[0]}" if fiscal else to)
         return Period(label, PeriodKind.YEAR_TO_DATE, end, None, None, fiscal[0] if fiscal else None)
     if fiscal:
         label, first = fiscal

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from csp_status.core.errors import BookError, text_preview
 from csp_status.workbook.cell_kinds import LONG_TEXT_CHARS, CellKind, cell_text, column_stats, read_kind
-from csp_status.workbook.layout_words import MEASURE_ROLES, RefSource, Role, role_phrase_hits
+from csp_status.workbook.layout_words import MEASURE_ROLES, SECTION_OPENINGS, RefSource, Role, role_phrase_hits
 from csp_status.workbook.periods import parse_period
 from csp_status.workbook.roles import ColumnRole, HeaderColumn, assign_roles
 
@@ -29,6 +29,7 @@ MAX_HEADER_SEARCH = 60  # the header sits near the top; below this many rows a s
 MARK_HEADERS = ("head each column in one row above the figures: the indicators' names 'Description' "
                 "(and 'Ref'), the figures with their period ('Q1', '2013/14', 'Oct–Dec 2012', 'YTD') or a word "
                 "such as 'Value', 'Target', 'Baseline', 'Comparator'")
+_SECTION = re.compile(r"^(?:" + "|".join(SECTION_OPENINGS) + r")\b\s*\w{0,3}\s*[:.\-\u2013]", re.ASCII | re.I)
 _CODE = re.compile(r"^(?P<ref>(?:[A-Z]{1,6}[ -]?){0,2}\d+(?:\.\d+)*[a-z]?)[.:)]?\s+(?P<rest>\S.*)$", re.ASCII)
 
 
@@ -86,7 +87,8 @@ def recognise(grid: list[list[object]], *, source: str = "the sheet",
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
     if not any(cell_text(c) for row in rows for c in row):
-        raise BookError(f"{source}: the sheet is empty: no header and no figures; choose the file that holds the partnership's summary")
+        raise BookError(f"{source}: the sheet is empty: no header and no figures; choose the file that holds "
+                        "the partnership's summary")
     main = _main_header(rows, source)
     block = _header_block(rows, main)
     parts = _header_parts(rows, block, merges)
@@ -108,6 +110,8 @@ def recognise(grid: list[list[object]], *, source: str = "the sheet",
     data_rows, ref_source = _refs(rows, data, sections, roles, notes)
     if titles:
         notes.insert(0, f"title rows {_rows(titles)} above the header")
+    if not data_rows:
+        notes.append(f"no indicator rows under the header on row {block[-1] + 1}")
     if header_repeats:
         notes.append(f"the header is repeated on rows {_rows(header_repeats)}; skipped")
     if sections:
@@ -232,8 +236,9 @@ def _classify_rows(rows: list[list[object]], block: list[int]) -> tuple[dict[int
         elif _same_as_header(rows[r], header_texts):
             kinds[r] = "header"
             repeats.append(r)
-        elif len(filled) == 1 and read_kind(filled[0]).kind in (CellKind.TEXT, CellKind.LONG_TEXT):
-            kinds[r] = "section"
+        elif (len(filled) == 1 and read_kind(filled[0]).kind in (CellKind.TEXT, CellKind.LONG_TEXT)) or (
+                _SECTION.match(cell_text(filled[0])) and not any(_figure(c) for c in filled)):
+            kinds[r] = "section"  # a heading alone on its row, or one that says so: "Priority 1: …"
             sections.append(r)
         else:
             kinds[r] = "data"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from csp_status.core.errors import text_preview
 from csp_status.workbook.cell_kinds import ColumnStats
 from csp_status.workbook.cells import col_letter
-from csp_status.workbook.layout_words import FIGURE_ROLES, PeriodKind, Role, role_phrase_hits
+from csp_status.workbook.layout_words import CURRENT_WORDS, FIGURE_ROLES, PeriodKind, Role, role_phrase_hits
 from csp_status.workbook.periods import Period, parse_period
 
 __all__ = ["HeaderColumn", "ColumnRole", "Assignment", "assign_roles"]
@@ -129,6 +129,8 @@ def _score(col: HeaderColumn) -> list[_Score]:
     for role, (n, _, phrase) in low.items():
         scores[role] = scores.get(role, 0) + (5.0 if role is best_low else 2.0) + n
         reasons.setdefault(role, f"header word {phrase!r}")
+        if role is Role.OTHER:
+            reasons[role] = f"header words {phrase!r}: a column none of the roles covers"
         from_header.add(role)
     best_group = max(group, key=lambda r: group[r][:2]) if group else None
     for role, (n, _, phrase) in group.items():
@@ -143,7 +145,7 @@ def _score(col: HeaderColumn) -> list[_Score]:
     if not st.empty:
         _content(scores, reasons, st, w, col.position)
     ranked = sorted(scores, key=lambda r: (-scores[r], list(Role).index(r)))
-    if ranked[0] is Role.OTHER and len(ranked) > 1 and ranked[1] in from_header:
+    if ranked[0] is Role.OTHER and Role.OTHER not in from_header and len(ranked) > 1 and ranked[1] in from_header:
         reasons[Role.OTHER] = f"{reasons[ranked[1]]}, so kept as other"
     out = []
     for i, role in enumerate(ranked):
@@ -238,8 +240,9 @@ def _when(col: ColumnRole) -> tuple[int, ...]:
     return key[:2] if key[0] == 1 else key
 
 
-def _filled_enough(col: ColumnRole, stats: ColumnStats, most: float) -> bool:
-    return stats.filled > 0 and stats.filled >= 0.5 * most
+def _filled_enough(stats: ColumnStats, most: float) -> bool:
+    """Filled like a period that has its figures (a quarter may still await a few), not like one with a stray few."""
+    return stats.filled > 0 and stats.filled >= 0.25 * most
 
 
 def _periods(out: list[ColumnRole], columns: list[HeaderColumn], title: str,
@@ -250,40 +253,49 @@ def _periods(out: list[ColumnRole], columns: list[HeaderColumn], title: str,
         return out, None
     stats = {c.index: columns[c.index - 1].stats for c in out}
     most = max(stats[c.index].filled for c in values)
+    filled = [c for c in values if _filled_enough(stats[c.index], most)] or values
     starred = [c for c in values if c.period and c.period.starred]
+    worded = [c for c in values if any(w in c.header.casefold().split() for w in CURRENT_WORDS)]
     title_period = parse_period(title) if title else None
     titled = [c for c in values if title_period and c.period and c.period.label == title_period.label]
     if starred:
         current, why = [starred[0]], f"the header {starred[0].header!r} carries the star"
     elif len(values) == 1:
         current, why = values, "the only value column"
+    elif len(worded) == 1:
+        current, why = worded, "its header says it is current"
     elif titled:
         current, why = titled[:1], f"the title names its period {title_period.label!r}"
     else:
-        filled = [c for c in values if _filled_enough(c, stats[c.index], most)] or values
-        latest = max(_when(c) for c in filled)
-        current = [c for c in filled if _when(c) == latest]
-        why = "the latest period with figures"
+        current, why = _latest(filled), "the latest period with figures"
+    if current[0].period is None and any(c.period for c in filled if c not in current):
+        current += _latest([c for c in filled if c.period and c not in current])  # a second series, dated
     ends = {c.period.end for c in current if c.period and c.period.end is not None}
     has_change = any(c.role in (Role.CHANGE_PERCENT, Role.CHANGE_VOLUME) for c in out)
-    first = current[0]
+    dated = [c for c in current if c.period]
     result = []
     for c in out:
         if c in current:
-            result.append(replace(c, current=True, reason=f"{c.reason}; current: {why}"))
-            continue
-        if c.role is not Role.VALUE or c.period is None or not first.period:
+            because = why if c is current[0] else "the latest period with figures"
+            result.append(replace(c, current=True, reason=f"{c.reason}; current: {because}"))
+        elif c.role is not Role.VALUE or c.period is None or not dated:
             result.append(c)
-            continue
-        result.append(_relative(c, current, ends, has_change, stats[c.index], most))
+        else:
+            worded_value = Role.VALUE in role_phrase_hits(c.header)
+            result.append(_relative(c, dated, ends, has_change, stats[c.index], most, worded_value))
     if len(current) > 1:
-        notes.append("current figures in " + ", ".join(f"{col_letter(c.index)} ({c.period.label})"
-                                                        for c in current if c.period))
-    return result, first.index
+        notes.append("current figures in " + ", ".join(
+            f"{col_letter(c.index)} ({c.period.label if c.period else c.header})" for c in current))
+    return result, current[0].index
+
+
+def _latest(columns: list[ColumnRole]) -> list[ColumnRole]:
+    latest = max(_when(c) for c in columns)
+    return [c for c in columns if _when(c) == latest]
 
 
 def _relative(c: ColumnRole, current: list[ColumnRole], ends: set[int], has_change: bool, stats: ColumnStats,
-              most: float) -> ColumnRole:
+              most: float, worded_value: bool) -> ColumnRole:
     """A figure column for another period than the current one."""
     p = c.period
     now = next((k.period for k in current if k.period and k.period.months == p.months), current[0].period)
@@ -298,7 +310,7 @@ def _relative(c: ColumnRole, current: list[ColumnRole], ends: set[int], has_chan
         return replace(c, role=Role.BASELINE, confidence=0.7,
                        reason=f"{p.label}: a whole year's figures beside this year's {now.label}")
     later = p.key(c.index) > now.key(current[0].index)
-    if later and stats.filled > 0 and not _filled_enough(c, stats, most):
+    if later and stats.filled > 0 and not _filled_enough(stats, most) and not worded_value:
         return replace(c, role=Role.TARGET, confidence=0.5,
                        reason=f"{p.label} is after the current period, yet a few rows already have figures: "
                               "read as targets")
