@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csp_status.core.vocabulary import Polarity, Status, ToleranceKind, Trend, parse_polarity, parse_tolerance_kind, polarity_from_wording
+from csp_status.core.vocabulary import Polarity, Status, ToleranceKind, Trend, parse_polarity, parse_tolerance_kind
+from csp_status.core.grammar.polarity import read_polarity
 from csp_status.core.rules import direction_of_travel, directions_of_travel, gap, rag_status, rag_statuses, rate, target_from_reduction
 from csp_status.core.errors import CellError
 
@@ -362,11 +363,12 @@ def test_gap(actual, target, exp):
         ("Increasing confidence in the police", HIGHER),
         ("Improved perceptions of safety", HIGHER),
         ("More victims satisfied", HIGHER),
-        ("Number of arson incidents", None),
+        ("Number of arson incidents", LOWER),  # arson is plainly bad to have more of (was None: a misreading)
+        ("Number of incidents attended", None),
         ("", None),
         ("   ", None),
     ],
 )
 def test_polarity_from_wording(description, exp):
-    got = polarity_from_wording(description)
+    got = read_polarity(description).polarity
     assert got == exp

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from csp_status.core.vocabulary import Status, Trend, parse_direction_word, parse_rag_word
+from csp_status.core.vocabulary import Status, Trend, parse_trend_word, parse_rag_word
 from csp_status.workbook.cell_kinds import CellKind, column_stats, read_kind
 
 
 @pytest.mark.parametrize("cell, kind", [
     ("13,102", CellKind.FIGURE), (13102.0, CellKind.FIGURE), ("7.75%", CellKind.FIGURE),
     ("53.7 per 1,000 residents", CellKind.FIGURE), ("50% (62/124)", CellKind.FIGURE),
-    ("\u2264 3.1", CellKind.FIGURE), ("\u2265 55.1%", CellKind.FIGURE), ("68.2 %", CellKind.FIGURE),
+    ("\u2265 55.1%", CellKind.FIGURE), ("at least 90%", CellKind.FIGURE), ("68.2 %", CellKind.FIGURE),
     ("100,000 to 120,000", CellKind.FIGURE), ("102,000 to 112,000 [5]", CellKind.FIGURE),
     ("n/a", CellKind.PLACEHOLDER), ("Awaited", CellKind.PLACEHOLDER), ("TBC nationally", CellKind.PLACEHOLDER),
     ("G", CellKind.RAG), ("amber", CellKind.RAG), ("\u2191", CellKind.ARROW), ("\u25bc", CellKind.ARROW),
     ("Stable", CellKind.ARROW), ("Lower is better", CellKind.POLARITY), ("per 1000", CellKind.UNIT),
-    ("Above", CellKind.TEXT), ("New measure", CellKind.TEXT),
+    ("Above", CellKind.TEXT), ("Inline", CellKind.TEXT), ("New measure", CellKind.PLACEHOLDER),
     ("This is the baseline year for this indicator, as the IOM scheme", CellKind.LONG_TEXT),
     ("", CellKind.BLANK), (None, CellKind.BLANK), ("   ", CellKind.BLANK),
 ])
@@ -41,8 +41,8 @@ def test_parse_rag_word(word, status):
 
 @pytest.mark.parametrize("word, trend", [(Trend.IMPROVING.arrow, Trend.IMPROVING), ("\u25bc", Trend.WORSENING),
                                          ("no change", Trend.NO_CHANGE), ("up-ish", None)])
-def test_parse_direction_word(word, trend):
-    assert parse_direction_word(word) is trend
+def test_parse_trend_word(word, trend):
+    assert parse_trend_word(word) is trend
 
 
 def test_column_stats_shares():

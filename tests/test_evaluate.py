@@ -152,6 +152,14 @@ def test_evaluate_pm2_spreadsheet_fraction_is_red(seed_book):
     assert got == Status.RED
 
 
+def test_evaluate_spreadsheet_15_in_a_percentage_row_is_15_percent(seed_book):
+    """A plain 15 typed in a percentage row is 15%, as the same text in a .tsv is (issue 12; it was CHECK)."""
+    set_value(seed_book, "CNP PM2", 15.0)
+    found = judged(seed_book)["CNP PM2"]
+    got = (found.status, found.value, found.notes[0])
+    assert got == (Status.RED, 0.15, "'15' read as 15% (the row is in percentages)")
+
+
 def test_evaluate_others_unchanged_when_pm2_fixed(seed_book):
     set_value(seed_book, "CNP PM2", "7.75%")
     got = {ref: e.status.value for ref, e in judged(seed_book).items() if ref != "CNP PM2"}
@@ -172,7 +180,7 @@ def test_evaluate_others_unchanged_when_pm2_fixed(seed_book):
          ["'50% (124/62)': numerator 124 is more than denominator 62", "target: Targets TBC from NTA"]),
         ("CNP PM2", "7.75% (99/0)", ["'7.75% (99/0)' has a denominator of 0"]),
         ("CNP PM2", "150%", ["'150%' is a proportion over 100%"]),
-        ("CNP PM2", 15, ["'15' is a proportion over 100%"]),  # a spreadsheet 15 in a percentage row
+        ("CNP PM2", 150.5, ["'150.5' read as 150.5% (the row is in percentages)", "'150.5' is a proportion over 100%"]),
         ("CNP PM3", "-5", ["'-5' is a negative count"]),
         ("CNP PM4", "-53.7 per 1,000 residents", ["'-53.7 per 1,000 residents' is a negative rate"]),
         ("CNP PM3", "5%", ["'5%' is written percent but the row is number"]),

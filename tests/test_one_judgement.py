@@ -153,7 +153,7 @@ def test_sorted_data_sheet_keeps_every_answer(book, tmp_path):
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
     data = root.find("m:sheetData", ns)
     rows = data.findall("m:row", ns)
-    header, body = rows[0], rows[1:]
+    body = rows[1:]  # row 1 holds the headers
     text = {row: "".join(row.itertext()) for row in body}
     ordered = sorted(body, key=lambda row: text[row][:40], reverse=True)  # ref|year text, newest first
 

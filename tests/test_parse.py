@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csp_status.core.errors import CellError
-from csp_status.core.parse import EXPECTED, Reading, in_row_unit, parse_cell, parse_fraction, read_cell
+from csp_status.core.parse import EXPECTED, Reading, SheetNumber, in_row_unit, parse_cell, parse_fraction, read_cell
 from csp_status.core.vocabulary import Placeholder, Unit
 
 PCT, NUM, PER = Unit.PERCENT, Unit.NUMBER, Unit.PER_1000
@@ -133,7 +133,7 @@ OTHER_CELLS = [
         ),
     ),
     ("N/A", nothing("N/A", Placeholder.NOT_APPLICABLE)),
-    ("-", nothing("-", Placeholder.NOT_APPLICABLE)),
+    ("-", nothing("-", Placeholder.AWAITED)),  # a lone dash: no figure yet (issue 12)
     ("tbc", nothing("tbc", Placeholder.TO_BE_CONFIRMED)),
     ("TBA 2012", nothing("TBA 2012", Placeholder.TO_BE_ANNOUNCED)),
     ("Baseline", nothing("Baseline", Placeholder.BASELINE_YEAR)),
@@ -266,7 +266,10 @@ def test_read_cell_agrees_with_parse_cell(cell, exp):
         ("13,102", PCT, (131.02, "'13,102' read as 13,102% (the row is in percentages)")),
         ("0.00001", PCT, (pct(0.00001), "'0.00001' read as 0.00001% (the row is in percentages)")),
         ("15 (-3%)", PCT, (0.15, "'15 (-3%)' read as 15% (the row is in percentages)")),
-        (15.0, PCT, (15.0, None)),  # a spreadsheet number is taken as stored
+        (15.0, PCT, (0.15, "'15' read as 15% (the row is in percentages)")),  # 15 typed plainly is 15%, not 1,500%
+        (-7.75, PCT, (-0.0775, "'-7.75' read as -7.75% (the row is in percentages)")),
+        (1.0, PCT, (1.0, None)),  # up to 1, a plain number is the fraction a percentage cell holds
+        (10.8, Unit.MINUTES, (648.0, "'10.8' read as 10.8 minutes")),
         (0.15, PCT, (0.15, None)),
         ("15%", PCT, (pct(15), None)),
         ("15", NUM, (15.0, None)),
@@ -322,7 +325,10 @@ def test_parse_cell_any_text_gives_reading_or_cell_error(text):
         assert err.text == text
     else:
         assert isinstance(got, Reading)
-        assert got.has_value != (got.placeholder is not None)
+        worded_target = got.direction is not None or got.reduction is not None or got.change is not None
+        assert (got.has_value, got.placeholder is not None) in ((True, False), (False, True)) or (
+            not got.has_value and got.placeholder is None and worded_target
+        )
 
 
 @given(ANY_TEXT)
@@ -365,3 +371,306 @@ def _outcome(text: str):
     except CellError:
         return "unreadable"
     return replace(reading, text="")
+
+
+# ---- the grammar, piece by piece (issue 12): real cells from published reports ----------------
+
+from csp_status.core.grammar.polarity import read_polarity  # noqa: E402
+from csp_status.core.vocabulary import Bound, Direction, Polarity  # noqa: E402
+
+MIN, SEC, HR, DAY, GBP = Unit.MINUTES, Unit.SECONDS, Unit.HOURS, Unit.DAYS, Unit.GBP
+
+
+def said(cell):
+    """(value, unit) as stored: a percentage as a fraction, a duration in seconds."""
+    r = parse_cell(cell)
+    return (None if r.value is None else round(r.value, 9), r.unit)
+
+
+@pytest.mark.parametrize(
+    ("cell", "exp"),
+    [
+        # signs, separators, decimals
+        ("+ 106,270", (106270.0, NUM)),
+        ("- 1,685", (-1685.0, NUM)),
+        ("- 3.1%", (-0.031, PCT)),
+        ("+ 11.6%", (0.116, PCT)),
+        ("-23.81%", (-0.2381, PCT)),
+        ("12.0", (12.0, NUM)),
+        # markers beside a figure
+        ("1,234*", (1234.0, NUM)),
+        ("1,234 (p)", (1234.0, NUM)),
+        ("45.2% (provisional)", (0.452, PCT)),
+        ("3,115\u00b9", (3115.0, NUM)),
+        ("1420 crimes this year to date\u00b9", (1420.0, NUM)),
+        ("17.5% [2]", (0.175, PCT)),
+        # qualifiers and periods
+        ("YTD \u2013 10904 Oct \u2013 Dec -3584", (10904.0, NUM)),
+        ("8.77% (12m to Sept 12)", (0.0877, PCT)),
+        ("8.48% (December 2012)", (0.0848, PCT)),
+        ("Apr-Sep 13 - 7320", (7320.0, NUM)),
+        ("Sep \u2013 37.5%", (0.375, PCT)),
+        ("54.5 (2005-2007 ave)", (54.5, NUM)),
+        ("Baseline 2010 50.9% (1st Jan 2012 \u2013 31st Dec 2012)", (0.509, PCT)),
+        ("4,321 (rolling 12 months)", (4321.0, NUM)),
+        ("National rate 15.2% (2015/2016)", (0.152, PCT)),
+        # number words, with a unit
+        ("average waiting times of three minutes", (180.0, MIN)),
+        ("a two percent decrease", (None, None)),
+        # several figures: the first, a rate before a count
+        ("Opiate = 7.3% Non-Opiate = 41.1% (Q2 Data \u2013data lag)", (0.073, PCT)),
+        ("2015/16: 17,428 offences (+8%), 87.89 per 1,000 residents (21of32/8of15)", (87.89, PER)),
+        ("38 of 46 (83%) indicators are rated as Green", (0.83, PCT)),
+        ("Placed 1st nationally (12 months to December 2015).", (1.0, NUM)),
+    ],
+)
+def test_grammar_numbers(cell, exp):
+    got = said(cell)
+    assert got == exp
+
+
+@pytest.mark.parametrize(
+    ("cell", "exp"),
+    [
+        ("63.81 per cent", (0.6381, PCT)),
+        ("80 per cent. of final warnings were supported by interventions", (0.8, PCT)),
+        ("12 percent", (0.12, PCT)),
+        ("+1.5 percentage points", (0.015, PCT)),
+        ("53.7 per 1000", (53.7, PER)),
+        ("53.7 per thousand population", (53.7, PER)),
+        ("12.4 offences per 1,000 population", (12.4, PER)),
+        ("6.1 per 1,000 head of population", (6.1, PER)),
+        ("25.91 per 1, 000 caseload", (25.91, PER)),
+        ("3.2 per 10,000 population", (3.2, Unit.PER_10000)),
+        ("41.5 per 100,000 population", (41.5, Unit.PER_100000)),
+        ("20 mins", (1200.0, MIN)),
+        ("Target Response Time = 20 mins", (1200.0, MIN)),
+        ("8 hours", (28800.0, HR)),
+        ("31.02days", (2680128.0, DAY)),
+        ("2 weeks", (1209600.0, Unit.WEEKS)),
+        ("8 minutes 07 seconds", (487.0, SEC)),
+        ("8 minutes and 35 seconds", (515.0, SEC)),
+        ("00:12:34", (754.0, SEC)),
+        ("09:51", (591.0, SEC)),
+        ("23:27:31", (84451.0, SEC)),
+        ("£49.97m", (49970000.0, GBP)),
+        ("£1.2bn", (1200000000.0, GBP)),
+        ("£250k", (250000.0, GBP)),
+        ("£3,500", (3500.0, GBP)),
+        ("1,420 crimes", (1420.0, NUM)),
+        ("504,685 patients", (504685.0, NUM)),
+        ("1253 hours of Operation Servator", (4510800.0, HR)),
+    ],
+)
+def test_grammar_units(cell, exp):
+    got = said(cell)
+    assert got == exp
+
+
+def target(cell):
+    r = parse_cell(cell)
+    value = None if r.value is None else round(r.value, 9)
+    reduction = None if r.reduction is None else round(r.reduction, 9)
+    return value, r.bound, r.direction, reduction, r.due
+
+
+@pytest.mark.parametrize(
+    ("cell", "exp"),
+    [
+        ("at least 500", (500.0, Bound.AT_LEAST, None, None, None)),
+        ("At least 500 visits", (500.0, Bound.AT_LEAST, None, None, None)),
+        ("no more than 30 per cent. of all remand episode decisions", (0.3, Bound.AT_MOST, None, None, None)),
+        ("Minimum 75%", (0.75, Bound.AT_LEAST, None, None, None)),
+        ("a minimum of 1,500 audits", (1500.0, Bound.AT_LEAST, None, None, None)),
+        ("Maximum of 10 days", (864000.0, Bound.AT_MOST, None, None, None)),
+        ("< 5%", (0.05, Bound.LESS_THAN, None, None, None)),
+        ("\u2264 5%", (0.05, Bound.AT_MOST, None, None, None)),
+        (">75% within 8 minutes", (0.75, Bound.MORE_THAN, None, None, None)),
+        ("\u2265 90%", (0.9, Bound.AT_LEAST, None, None, None)),
+        ("Greater than 50%", (0.5, Bound.MORE_THAN, None, None, None)),
+        ("500 or more", (500.0, Bound.AT_LEAST, None, None, None)),
+        ("500+", (500.0, Bound.AT_LEAST, None, None, None)),
+        ("Maintain 9% or above", (0.09, Bound.AT_LEAST, None, None, None)),
+        ("is at or below an average of 9.2 days per annum", (794880.0, Bound.AT_MOST, None, None, None)),
+        ("Reach incidents within eight minutes, on average", (480.0, Bound.AT_MOST, None, None, None)),
+        ("Deliver services within the \u00a349.97m budget set for 2023/24", (49970000.0, Bound.AT_MOST, None, None, None)),
+        # a direction with no figure
+        ("2016/17 Target: Reduction on last years figures", (None, None, Direction.REDUCE, None, None)),
+        ("Maintain", (None, None, Direction.MAINTAIN, None, None)),
+        ("To maintain and if possible increase the number of detections for violent crimes:",
+         (None, None, Direction.MAINTAIN, None, None)),
+        ("Respondents feeling very or quite unsafe after dark will be reduced", (None, None, Direction.REDUCE, None, None)),
+        ("Attainment: Improvement in performance is expected", (None, None, Direction.IMPROVE, None, None)),
+        # reductions, with the figure they lead to and the year
+        ("15% reduction", (None, None, Direction.REDUCE, 0.15, None)),
+        ("Reduce domestic burglary 20% by 2008", (None, None, Direction.REDUCE, 0.2, "2008")),
+        ("Aim 2: Reduce crime* by 12.5% by 2008", (None, None, Direction.REDUCE, 0.125, "2008")),
+        ("Reduce the number of Juvenile Nuisance incidents citywide by 6% to 9,704 by 2005",
+         (9704.0, Bound.AT_MOST, Direction.REDUCE, 0.06, "2005")),
+        ("A nationally set target to increase by five per cent. the number of crimes",
+         (None, None, Direction.INCREASE, -0.05, None)),
+        ("halved from 142 days to 71 days or lower", (6134400.0, Bound.AT_MOST, Direction.REDUCE, 0.5, None)),
+        ("19(25%reduction on 25 repeat incidents)", (19.0, None, None, 0.25, None)),
+        ("Increase the conviction rate for domestic abuse to 75% of cases charged",
+         (0.75, Bound.AT_LEAST, Direction.INCREASE, None, None)),
+        ("the target has been upscaled from 80% to 90%", (0.9, None, None, None, None)),
+        # the Derby forms are unchanged
+        ("7.1% (1.5%)", (0.071, None, None, 0.015, None)),
+        ("54.3 per 1,000 residents (-1.5%)", (54.3, None, None, 0.015, None)),
+    ],
+)
+def test_grammar_targets(cell, exp):
+    got = target(cell)
+    assert got == exp
+
+
+@pytest.mark.parametrize(
+    ("cell", "exp"),
+    [
+        # no figure yet
+        ("Data Not yet available", Placeholder.AWAITED),
+        ("figures not yet published", Placeholder.AWAITED),
+        ("These data are not yet available.", Placeholder.AWAITED),
+        ("NYA", Placeholder.AWAITED),
+        ("n/k", Placeholder.AWAITED),
+        ("Pending", Placeholder.AWAITED),
+        ("Awaiting information", Placeholder.AWAITED),
+        ("Due in May 2024", Placeholder.AWAITED),
+        ("No New Data Published", Placeholder.AWAITED),
+        ("-", Placeholder.AWAITED),
+        ("\u2013", Placeholder.AWAITED),
+        ("Reporting cycle to be confirmed", Placeholder.TO_BE_CONFIRMED),
+        # never a figure here
+        ("Not monitored.", Placeholder.NOT_APPLICABLE),
+        ("Longest Response \u2013 Not monitored", Placeholder.NOT_APPLICABLE),
+        ("New measure", Placeholder.NOT_APPLICABLE),
+        ("Indicator amended for 2006/07", Placeholder.NOT_APPLICABLE),
+        # no target: kept apart from no figure
+        ("To be set", Placeholder.NOT_SET),
+        ("Indicators to be agreed in negotiations", Placeholder.NOT_SET),
+        ("No target", Placeholder.NOT_SET),
+        ("Target not set", Placeholder.NOT_SET),
+        # a small number withheld
+        ("Under 5", Placeholder.SUPPRESSED),
+        ("5 or under", Placeholder.SUPPRESSED),
+        ("Fewer than 5", Placeholder.SUPPRESSED),
+        ("<5", Placeholder.SUPPRESSED),
+        ("*", Placeholder.SUPPRESSED),
+    ],
+)
+def test_grammar_placeholders(cell, exp):
+    got = parse_cell(cell)
+    assert (got.placeholder, got.value) == (exp, None)
+
+
+LOWER, HIGHER = Polarity.LOWER_IS_BETTER, Polarity.HIGHER_IS_BETTER
+
+
+@pytest.mark.parametrize(
+    ("description", "exp"),
+    [
+        ("Reassure the public, reducing the fear of crime", (LOWER, "reducing")),  # a verb anywhere
+        ("Reduce the proportion of residents who believe the ASB has increased", (LOWER, "Reduce")),  # the first verb
+        ("No increase in the number of first-time entrants", (LOWER, "No increase")),  # negated
+        ("Days lost due to absence (all other employees)", (LOWER, "lost")),
+        ("Lost Rental Income", (LOWER, "Lost")),  # 'lost' outweighs 'income'
+        ("Average customer wait time to corporate contact centre", (LOWER, "wait time")),
+        ("Percentage of victims satisfied with ease of contact.", (HIGHER, "satisfied")),
+        ("% life risk and property emergency calls handled within 90 seconds", (HIGHER, "within 9")),
+        ("The number of violent crimes detected per 100 officers;", (HIGHER, "detected")),
+        ("Accidental dwelling fires", (LOWER, "fires")),
+        ("Repeat incidences of domestic violence.", (LOWER, "Repeat")),
+        ("The number of domestic abuse crimes and incidents", (None, "domestic abuse")),  # more reporting is welcome
+        ("Number of injuries from accidental fires in dwellings excluding precautionary checks", (LOWER, "injuries")),
+        ("Rolling 12 Months number of recorded hate crimes (and incidents)", (None, "hate")),
+        ("Number of cases heard at MARAC", (None, "cases heard")),
+        ("Count of Occurrences", (None, "")),
+    ],
+)
+def test_grammar_polarity(description, exp):
+    found = read_polarity(description)
+    got = (found.polarity, found.words)
+    assert got == exp
+
+
+@pytest.mark.parametrize(
+    ("description", "cell", "exp"),
+    [
+        ("Safe and Well visits", "at least 500", (HIGHER, "polarity: higher is better, from 'at least' in the target")),
+        ("Fire-related injuries", "Reduce", (LOWER, "polarity: lower is better, from 'reduce' in the target")),
+        ("Number of enforcement complaints", "no more than 20", (LOWER, "polarity: lower is better, from 'at most' in the target")),
+        ("Count of Occurrences", "150", (None, "polarity not set: the wording does not say whether a higher or lower "
+                                              "figure is better; choose 'Lower is better' or 'Higher is better' in Indicators")),
+    ],
+)
+def test_grammar_polarity_from_the_target(description, cell, exp):
+    found = read_polarity(description, parse_cell(cell))
+    got = (found.polarity, found.note)
+    assert got == exp
+
+
+# ---- properties of the grammar ----------------------------------------------------------------
+
+FIGURES = st.one_of(
+    st.integers(min_value=0, max_value=10**7).map(lambda n: f"{n:,}"),
+    st.integers(min_value=0, max_value=10**6).map(str),
+    st.decimals(min_value=0, max_value=100, places=2, allow_nan=False).map(lambda d: f"{d}%"),
+    st.decimals(min_value=0, max_value=999, places=1, allow_nan=False).map(lambda d: f"{d} per 1,000 residents"),
+    st.integers(min_value=1, max_value=10**5).map(lambda n: f"{n:,} crimes"),
+    st.integers(min_value=1, max_value=59).map(lambda n: f"{n} minutes"),
+    st.sampled_from(["7.1% (1.5%)", "50% (62/124)", "15.2% (-1.5%)", "53.7 per 1,000 residents", "13,102",
+                     "63.81 per cent", "8 minutes 07 seconds", "00:12:34", "\u00a349.97m", "at least 500",
+                     "no more than 30 per cent.", "4 minutes (Quarterly target)"]),
+)
+MARKERS = st.sampled_from(["*", "**", " (p)", " (P)", "(r)", " (provisional)", " provisional", "\u00b9", "\u00b2",
+                           " [1]", " [note 3]", "\u2020"])
+IGNORED = st.sampled_from([
+    ("YTD ", ""), ("YTD \u2013 ", ""), ("", " YTD"), ("", " (rolling 12 months)"), ("", " (12 months to March 2024)"),
+    ("", " (2019/20)"), ("2019/20: ", ""), ("Q2: ", ""), ("", " (Q3)"), ("", " year to date"), ("", " (see footnote)"),
+])
+
+
+def _value(text):
+    r = parse_cell(text)
+    return (r.value, r.unit, r.numerator, r.denominator, r.reduction, r.bound)
+
+
+@given(FIGURES, MARKERS)
+def test_parse_cell_markers_change_no_value(figure, marker):
+    got = _value(figure + marker)
+    assert got == _value(figure)
+
+
+@given(FIGURES, MARKERS)
+def test_parse_cell_provisional_marker_is_kept(figure, marker):
+    got = parse_cell(figure + marker)
+    assert got.provisional == ("p" in marker.lower() or "r)" in marker)
+
+
+@given(FIGURES, IGNORED)
+def test_parse_cell_ignored_words_change_no_value(figure, around):
+    before, after = around
+    got = _value(before + figure + after)
+    assert got == _value(figure)
+
+
+@given(st.decimals(min_value=-10_000, max_value=10_000, places=3, allow_nan=False, allow_infinity=False),
+       st.sampled_from([" per cent", " percent", "%"]))
+def test_parse_cell_per_cent_in_words_reads_back(x, word):
+    got = parse_cell(f"{x}{word}")
+    assert (got.value, got.unit) == (float(x / 100), PCT)
+
+
+@pytest.mark.parametrize(
+    ("cell", "exp"),
+    [
+        (SheetNumber(754 / 86400, "hh:mm:ss"), (754.0, Unit.SECONDS, "00:12:34")),
+        (SheetNumber(591 / 86400, "mm:ss"), (591.0, Unit.SECONDS, "09:51")),
+        (SheetNumber(0.3620, "0.0%"), (0.362, PCT, "36.2%")),
+        (SheetNumber(13102.0, "#,##0"), (13102.0, None, "13,102")),
+    ],
+)
+def test_parse_cell_spreadsheet_numbers_read_as_their_text_does(cell, exp):
+    """A number typed in a cell with its format reads as the same figure typed as text."""
+    got = parse_cell(cell)
+    assert (round(got.value, 6), got.unit, got.text) == exp

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csp_status.workbook.layout_words import PeriodKind
+from csp_status.core.vocabulary.layouts import PeriodKind
 from csp_status.workbook.periods import parse_period
 
 

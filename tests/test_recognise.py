@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from csp_status.core.errors import BookError
 from csp_status.core.parse import read_cell
 from csp_status.core.vocabulary import Unit
-from csp_status.workbook.layout_words import MEASURE_ROLES, RefSource, Role
+from csp_status.core.vocabulary.layouts import MEASURE_ROLES, RefSource, Role
 from csp_status.workbook.legacy import read_grid
 from csp_status.workbook.recognise import recognise, recognise_file
 

@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from csp_status.core import stats
 from csp_status.core.significance import significance, value_interval
+from csp_status.core.targets import reading_notes, resolve_target, strict_miss, target_sense
 from csp_status.core.errors import CellError
 from csp_status.core.model import QUARTERS, Indicator, Partnership, previous_year
 from csp_status.core.parse import Reading, in_row_unit, parse_fraction, read_cell
 from csp_status.core.rules import direction_of_travel, rag_status
 from csp_status.core.vocabulary import (
     DEFAULT_TOLERANCE, Placeholder, Polarity, Status, ToleranceKind, Trend, TrendBasis, Unit, parse_polarity,
-    parse_tolerance_kind, parse_trend_basis, parse_unit_word,
+    parse_tolerance_kind, parse_trend_basis, parse_unit_word, same_kind,
 )
 from csp_status.core.wording import format_gap, format_value
 
@@ -162,21 +163,29 @@ def decide(cells: IndicatorCells) -> Decision:
         notes.extend(problems)
     elif reading.numerator is not None:
         notes.extend(value_notes(reading))
+    if reading.notes or reading.provisional:
+        notes.extend(reading_notes(reading, "value"))  # what the words said that the officer did not type
     if reading.value is None:
         value = None
         if reading.placeholder is not Placeholder.BLANK and reading.placeholder is not Placeholder.UNREADABLE:
             notes.append(f"value: {reading.reason}")
 
     baseline = None if cells.baseline is None else _checked_value(read_cell(cells.baseline), unit)
-    target, target_notes = resolve_target(target_reading, baseline, cells.baseline_label, unit)
+    target, target_notes = resolve_target(target_reading, baseline, cells.baseline_label, unit, polarity=polarity)
     if target_notes:
         notes.extend(target_notes)
+    if target_reading.notes or target_reading.provisional:
+        notes.extend(reading_notes(target_reading, "target"))
+    sense = target_sense(target_reading, polarity)  # a bound ("at least 500") or a direction ("reduce")
+    if sense.note:
+        notes.append(sense.note)
     target_wrong = target_reading.placeholder is Placeholder.UNREADABLE
 
     if problems or target_wrong:
         status = Status.CHECK
     else:
-        status = rag_status(value, target, polarity, tolerance, kind)
+        status = strict_miss(rag_status(value, target, sense.polarity or polarity, tolerance, kind),
+                             value, target, sense.strict)
     gap = None if figure_wrong or target_wrong or value is None or target is None else value - target
 
     previous = trend = None
@@ -286,11 +295,11 @@ def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> 
     written, num, den = reading.unit, reading.numerator, reading.denominator
     row_unit = unit or written
     if value >= 0 and (row_unit is not Unit.PERCENT or value <= 1 + 1e-12) and num is None and (
-            unit is None or written is None or written is Unit.NUMBER or written is unit):
+            unit is None or written is None or written is Unit.NUMBER or same_kind(written, unit)):
         return []  # the usual case, answered without building any text
     shown = repr(reading.text.strip())
     problems = []
-    if unit is not None and written is not None and written is not Unit.NUMBER and written is not unit:
+    if unit is not None and written is not None and written is not Unit.NUMBER and not same_kind(written, unit):
         problems.append(f"{shown} is written {written.value} but the row is {unit.value}")
     if value < 0:
         kind = {Unit.PERCENT: "proportion", Unit.PER_1000: "rate"}.get(row_unit, "count")
@@ -319,42 +328,6 @@ def value_notes(reading: Reading) -> list[str]:
         f"{reading.text.strip()!r}: {num:g}/{den:g} is {format_value(num / den, Unit.PERCENT, 2)}, "
         f"not {format_value(value, Unit.PERCENT, reading.decimals)}"
     ]
-
-
-def resolve_target(
-    reading: Reading, baseline: float | None, baseline_year: str | None, unit: Unit | None
-) -> tuple[float | None, list[str]]:
-    """The target a cell sets, and notes: the stated target wins; a lone reduction applies to the baseline."""
-    notes: list[str] = []
-    if reading.unreadable:
-        return None, [f"target: {reading.reason}"]
-    if reading.bracketed and reading.reduction is None and reading.unit is Unit.PERCENT:
-        # "(1.5%)" alone in a target cell: the planned reduction on the baseline, no target stated
-        cut = abs(reading.value or 0.0)
-        if baseline is None:
-            return None, [f"target {reading.text.strip()!r} is a reduction of {cut * 100:g}%, "
-                          "but last year's outturn is not known to apply it to"]
-        target = baseline * (1 - cut)
-        return target, [
-            f"target {format_value(target, unit, 3)} worked out as {format_value(baseline, unit)} "
-            f"({baseline_year}) less {cut * 100:g}%"
-        ]
-    if not reading.has_value:
-        return None, [f"target: {reading.reason}"] if reading.placeholder is not Placeholder.BLANK else []
-    stated, unit_note = in_row_unit(reading, unit)
-    if unit_note:
-        notes.append(f"target {unit_note}")
-    if reading.reduction is None or baseline is None:
-        return stated, notes
-    computed = baseline * (1 - reading.reduction)
-    step = 10.0 ** -(reading.decimals or 0) / (unit or reading.unit or Unit.NUMBER).scale
-    if abs(stated - computed) > step + 1e-9 * (1 + abs(computed)):
-        notes.append(
-            f"target {format_value(stated, unit, reading.decimals)} differs from "
-            f"{format_value(baseline, unit)} ({baseline_year}) less {reading.reduction * 100:g}% = "
-            f"{format_value(computed, unit, (reading.decimals or 0) + 1)}"
-        )
-    return stated, notes
 
 
 def _stated_unit(reading: Reading) -> Unit | None:

@@ -15,8 +15,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from csp_status.core.errors import CellError, text_preview
-from csp_status.core.vocabulary import PLACEHOLDER_PATTERNS, Placeholder, Unit
+from csp_status.core.vocabulary import PLACEHOLDER_PATTERNS, Bound, Direction, Placeholder, Unit
 from csp_status.core.numfmt import format_general
+from csp_status.core.grammar.numbers import has_marker, is_year_span, strip_markers
+from csp_status.core.grammar.sentences import read_words
 
 __all__ = [
     "Reading",
@@ -53,6 +55,13 @@ class Reading:
     reduction written beside a target ("7.1% (1.5%)" -> 0.015; "(+2%)" is an increase, -0.02).
     ``bracketed`` marks a lone figure in brackets, "(1.5%)": in a target cell that is a reduction.
     With no value, ``placeholder`` says why and ``reason`` says it in words.
+
+    Targets written in words keep what they say: ``bound`` ("at least 500", "no more than 30%"),
+    ``direction`` ("reduce", "maintain": with no figure, on the previous year's outturn), ``due``
+    (the year a reduction is due: "by 2008"), ``change`` (an absolute change: "a decrease of eight
+    seconds" -> -8).  ``qualifiers`` are the words beside the figure that do not change it ("YTD",
+    "12m to Sept 12"); ``provisional`` marks "(p)", "provisional"; ``notes`` say, one short
+    sentence each, what was inferred from the words (for the Data notes).
     """
 
     text: str
@@ -66,6 +75,13 @@ class Reading:
     bracketed: bool = False
     placeholder: Placeholder | None = None
     reason: str | None = None
+    change: float | None = None
+    bound: Bound | None = None
+    direction: Direction | None = None
+    due: str | None = None
+    qualifiers: tuple[str, ...] = ()
+    provisional: bool = False
+    notes: tuple[str, ...] = ()
 
     @property
     def has_value(self) -> bool:
@@ -88,7 +104,8 @@ _PERCENT_ONLY = re.compile(rf"^\s*(?P<num>{_NUM})\s*%\s*$", re.ASCII)
 _TWO_PERCENTS = re.compile(rf"^\s*(?P<a>{_NUM})\s*%\s+(?P<b>{_NUM})\s*%\s*$", re.ASCII)
 _SPACES = re.compile(r"\s+")
 _LABEL = re.compile(r"[A-Za-z]{2}", re.ASCII)  # a bracketed label has words: "(care-planned exits/total exits)"
-_DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00a0": " ", "\u2019": "'", "\u2018": "'",
+                         "\u2026": "...", "\u2264": "<=", "\u2265": ">="})
 
 
 def parse_cell(cell: object) -> Reading:
@@ -142,13 +159,26 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
     """The reading's value in its row's unit, with a note when the unit had to be supplied.
 
     Typed text with no unit ("15") in a percentage row is 15% (0.15), noted. A spreadsheet number
-    (unit None) is taken as stored: a percentage-formatted cell already holds the fraction.
+    (unit None) is taken as stored: a percentage-formatted cell already holds the fraction, and so
+    does 0.37 typed plainly; but a plain 37 in a percentage row is 37% (it cannot be 3,700%), noted,
+    so that a number typed in a cell and the same figure in a .tsv read alike.  In a row of minutes
+    (days, hours…) a plain number is in that unit.
     """
     value = reading.value
+    if value is not None and row_unit is not None and reading.unit is None:  # a number as a sheet stores it
+        shown = reading.text.strip()
+        if row_unit is Unit.PERCENT and abs(value) > 1:
+            return value / 100.0, f"{text_preview(shown)} read as {shown}% (the row is in percentages)"
+        if row_unit is not Unit.PERCENT and row_unit.scale != 1.0:
+            return value / row_unit.scale, f"{text_preview(shown)} read as {shown} {row_unit.value}"
+        return value, None
     if value is not None and row_unit is Unit.PERCENT and reading.unit is Unit.NUMBER:
         shown = reading.text.strip()
         typed = f"{value:,.{reading.decimals or 0}f}%"
         return _hundredth(value, reading.decimals), f"{text_preview(shown)} read as {typed} (the row is in percentages)"
+    if value is not None and row_unit is not None and row_unit.scale != 1.0 and reading.unit is Unit.NUMBER:
+        shown = reading.text.strip()  # "10.8" in a row of minutes is 10.8 minutes (stored in seconds)
+        return value / row_unit.scale, f"{text_preview(shown)} read as {value:,.{reading.decimals or 0}f} {row_unit.value}"
     return value, None
 
 
@@ -158,6 +188,14 @@ def _formatted_number(cell: SheetNumber) -> Reading:
 
     reading = parse_cell(cell.value)
     shown = format_number(cell.value, cell.number_format)
+    section = cell.number_format.split(";")[0].lower()
+    if ":" in section and "d" not in section and "y" not in section and reading.value is not None:
+        # a time format ("hh:mm:ss", "[h]:mm", "mm:ss"): a duration in days, as a spreadsheet keeps it
+        seconds = round(reading.value * 86400, 6)
+        whole = int(round(abs(seconds)))
+        clock = (f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}" if "h" in section
+                 else f"{whole // 60:02d}:{whole % 60:02d}")
+        return Reading(("-" if seconds < 0 else "") + clock, value=seconds, unit=Unit.SECONDS, decimals=0)
     if "%" in cell.number_format.split(";")[0]:
         return replace(reading, text=shown, unit=Unit.PERCENT, decimals=format_decimals(cell.number_format))
     return replace(reading, text=shown, decimals=format_decimals(cell.number_format))
@@ -186,6 +224,43 @@ def _parse_text(raw: str) -> Reading:
         for pattern, kind in PLACEHOLDER_PATTERNS:
             if pattern.match(text):
                 return Reading(raw, placeholder=kind, reason=text)
+    try:
+        reading = _parse_figure(raw, text)  # the compact forms first: the fast path
+    except CellError as err:
+        if err.expected != EXPECTED:
+            raise
+        if has_marker(text):
+            return _marked(raw, text)
+        return _parse_words(raw, text)
+    if reading.label or reading.unit is Unit.PER_1000:  # words after a rate may hide "provisional"
+        if has_marker(text):
+            return _marked(raw, text)
+    if reading.label:
+        if _HAS_DIGIT.search(reading.label):
+            worded = _words_reading(raw, text)  # "(4.8% reduction)", "(December 2012)": more than a label
+            if worded is not None and worded.value == reading.value:
+                return worded
+    return reading
+
+
+_HAS_DIGIT = re.compile(r"\d", re.ASCII)
+
+
+def _marked(raw: str, text: str) -> Reading:
+    """A figure with footnote or provisional markers reads as the figure, marked."""
+    bare, provisional, footnoted = strip_markers(text)
+    if not bare or bare == text:
+        return _parse_words(raw, text) if bare else Reading(raw, placeholder=Placeholder.BLANK, reason="blank")
+    try:
+        reading = _parse_text(bare)
+    except CellError as err:
+        raise CellError(raw, err.expected) from None
+    notes = reading.notes + ((f"{text_preview(text.strip())} is provisional",) if provisional else ())
+    return replace(reading, text=raw, provisional=reading.provisional or provisional, notes=notes)
+
+
+def _parse_figure(raw: str, text: str) -> Reading:
+    """The compact forms: '13,102', '7.75%', '53.7 per 1,000 residents', '50% (62/124)', '7.1% (1.5%)'."""
     if text.startswith("(") and text.endswith(")") and _BRACKET.fullmatch(text):
         return _parse_wholly_bracketed(raw, text[1:-1].strip())
     main = _MAIN.match(text)
@@ -196,6 +271,49 @@ def _parse_text(raw: str) -> Reading:
     if not rest:
         return Reading(raw, value=value, unit=unit, decimals=decimals)
     return Reading(raw, value=value, unit=unit, decimals=decimals, **_brackets(raw, rest))
+
+
+def _parse_words(raw: str, text: str) -> Reading:
+    reading = _words_reading(raw, text)
+    if reading is None:
+        raise CellError(raw, EXPECTED)
+    return reading
+
+
+def _words_reading(raw: str, text: str) -> Reading | None:
+    """A figure, target or placeholder read out of words (core.grammar.sentences)."""
+    try:
+        words = read_words(text)
+    except (ValueError, OverflowError):
+        return None
+    if words is None:
+        return None
+    if words.value is not None and not math.isfinite(words.value):
+        raise CellError(raw, "a number of ordinary size")
+    reason = None
+    if words.value is None:
+        if words.placeholder is not None:
+            reason = text
+        elif words.direction is not None or words.reduction is not None or words.change is not None:
+            reason = _target_words(words)
+        else:
+            return None
+    return Reading(
+        raw, value=words.value, unit=words.unit, decimals=words.decimals, numerator=words.numerator,
+        denominator=words.denominator, reduction=words.reduction, label=words.label, bracketed=words.bracketed,
+        placeholder=words.placeholder, reason=reason, change=words.change, bound=words.bound,
+        direction=words.direction, due=words.due, qualifiers=tuple(words.qualifiers), notes=tuple(words.notes),
+    )
+
+
+def _target_words(words) -> str:
+    if words.reduction is not None:
+        said = f"a {abs(words.reduction) * 100:g}% {'increase' if words.reduction < 0 else 'reduction'}"
+    elif words.change is not None:
+        said = f"a change of {words.change:g}"
+    else:
+        said = str(words.direction)
+    return f"{said} on the previous year's outturn" + (f", by {words.due}" if words.due else "")
 
 
 def _parse_wholly_bracketed(raw: str, inner: str) -> Reading:
@@ -240,6 +358,8 @@ def _brackets(raw: str, rest: str) -> dict[str, object]:
         inner = group[1].strip()
         rest = rest[group.end():].strip()
         fraction = _FRACTION.match(inner)
+        if fraction and is_year_span(fraction["n"], fraction["d"]):
+            raise CellError(raw, EXPECTED)  # "(2019/20)" is a year: read by the grammar of words
         percent = _PERCENT_ONLY.match(inner) if not fraction else None
         if fraction and "numerator" not in found:
             found["numerator"], found["denominator"] = _to_float(fraction["n"]), _to_float(fraction["d"])

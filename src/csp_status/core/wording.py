@@ -11,13 +11,15 @@ def format_value(value: float | None, unit: Unit | None, decimals: int | None = 
     """A value in its unit; ``decimals`` as shown in the source, else up to two, trimmed."""
     if value is None:
         return ""
-    shown = value * 100 if unit is Unit.PERCENT else value
+    shown = value * unit.scale if unit is not None else value
     text = _number(shown, decimals)
     if unit is Unit.PERCENT:
         return f"{text}%"
-    if unit is Unit.PER_1000:
-        return f"{text} per 1,000"
-    return text
+    if unit is Unit.GBP:
+        return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
+    if unit is None or unit is Unit.NUMBER:
+        return text
+    return f"{text} {unit.value}"
 
 
 def format_gap(gap: float | None, target: float | None, unit: Unit | None) -> str:
@@ -27,7 +29,7 @@ def format_gap(gap: float | None, target: float | None, unit: Unit | None) -> st
     if unit is Unit.PERCENT:
         absolute = f"{_signed(gap * 100)} pts"
     else:
-        absolute = _signed(gap)
+        absolute = _signed(gap * (unit.scale if unit is not None else 1.0))
     if target == 0 or abs(gap) < 1e-12:
         return absolute if abs(gap) >= 1e-12 else "on target"
     relative = abs(gap) / abs(target) * 100

@@ -193,8 +193,7 @@ def _indicators_sheet(book: Partnership) -> SheetSpec:
     )
 
 
-def _choices(words) -> str:
-    """A drop-down list's formula: the vocabulary's words, as Excel writes a typed-in list."""
+def _choices(words) -> str:  # a drop-down list of the vocabulary's words, as Excel writes a typed-in list
     return '"' + ",".join(words) + '"'
 
 

@@ -13,17 +13,15 @@ from enum import Enum
 from functools import lru_cache
 
 from csp_status.core.parse import read_cell
-from csp_status.core.vocabulary import (COMPARISON_SIGNS, Placeholder, Unit, parse_direction_word, parse_polarity,
-                                        parse_rag_word, parse_unit_word)
+from csp_status.core.vocabulary import (Placeholder, Unit, parse_polarity, parse_rag_word, parse_trend_word,
+                                        parse_unit_word)
 from csp_status.core.errors import CellError
 
 __all__ = ["CellKind", "Cell", "read_kind", "ColumnStats", "column_stats", "cell_text", "LONG_TEXT_CHARS"]
 
 LONG_TEXT_CHARS = 40  # commentary and indicator names are longer than any figure, code or header word
+LONG_TEXT_WORDS = 6  # ... and have more words than "19% (63/337) (care-planned exits/total exits)"
 
-_COMPARISON = re.compile("^(?:" + "|".join(map(re.escape, sorted(COMPARISON_SIGNS, key=len, reverse=True))) + r")\s*")
-_FOOTNOTE = re.compile(r"\s*(?:\[\w{1,3}\]|\*+|\(\w\))$", re.ASCII)
-_RANGE = re.compile(r"^(.+?)\s+(?:to|-|\u2013)\s+(.+)$", re.ASCII)
 _CODE = re.compile(r"^(?:[A-Za-z]{1,6}[ -]?){0,2}\d+(?:\.\d+)*[a-z]?\.?$", re.ASCII)
 _NUMERIC_START = re.compile(r"^[-+(\u2212\u2264\u2265<>=~]?\s*\d", re.ASCII)
 
@@ -76,39 +74,25 @@ _BLANK = Cell(CellKind.BLANK)
 def _text_kind(text: str) -> Cell:
     if parse_rag_word(text) is not None:
         return Cell(CellKind.RAG)
-    if parse_direction_word(text) is not None:
+    if parse_trend_word(text) is not None:
         return Cell(CellKind.ARROW)
-    reading = read_cell(text)
-    if reading.has_value:
-        return _figure(reading, text)
-    if reading.placeholder not in (Placeholder.UNREADABLE, Placeholder.BLANK):
-        return Cell(CellKind.PLACEHOLDER)
-    loose = _loose_figure(text)
-    if loose is not None:
-        return loose
+    numeric = bool(_NUMERIC_START.match(text))
+    if len(text) >= LONG_TEXT_CHARS and len(text.split()) >= LONG_TEXT_WORDS:
+        return Cell(CellKind.LONG_TEXT, numeric=numeric)  # a sentence, though it may quote a figure
     for parse, kind in ((parse_polarity, CellKind.POLARITY), (parse_unit_word, CellKind.UNIT)):
         try:
             if parse(text) is not None:
                 return Cell(kind)
         except CellError:
             pass
-    numeric = bool(_NUMERIC_START.match(text))
+    reading = read_cell(text)
+    if reading.has_value:
+        return _figure(reading, text)
+    if reading.placeholder not in (Placeholder.UNREADABLE, Placeholder.BLANK):
+        return Cell(CellKind.PLACEHOLDER)
     if len(text) >= LONG_TEXT_CHARS:
         return Cell(CellKind.LONG_TEXT, numeric=numeric)
     return Cell(CellKind.TEXT, numeric=numeric)
-
-
-def _loose_figure(text: str) -> Cell | None:
-    """A figure with a comparison sign ('\u2264 3.1'), a footnote mark ('33 [5]') or as a range ('2,300 to 2,500')."""
-    core = _FOOTNOTE.sub("", _COMPARISON.sub("", text)).strip()
-    if core != text:
-        reading = read_cell(core)
-        if reading.has_value:
-            return _figure(reading, core)
-    span = _RANGE.match(core)
-    if span and read_cell(span[1]).has_value and read_cell(span[2]).has_value:
-        return _figure(read_cell(span[1]), span[1])
-    return None
 
 
 def _figure(reading, text: str) -> Cell:

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from csp_status.core.vocabulary import polarity_from_wording
+from csp_status.core.grammar.polarity import read_polarity
 from csp_status.core.errors import BookError
 from csp_status.core.model import Indicator, Partnership, Settings, YearRecord, next_year, year_key, year_label
 from csp_status.core.vocabulary import Unit
@@ -250,8 +250,11 @@ def _find_header(grid: list[list[object]], source: str) -> int:
 def _indicator(ref: str, row: list[object], layout: _Layout) -> Indicator:
     description = _text(row[1])
     comparator = row[layout.comparator_col] if layout.comparator_col is not None else None
-    return Indicator(ref=ref, description=description, polarity=polarity_from_wording(description),
-                     comparator=_keep(comparator))
+    first_target = row[layout.target_cols[0][0]] if layout.target_cols and layout.target_cols[0][0] < len(row) else None
+    # a first guess, from the whole description and the target's words ("at least 500"); the
+    # officer sees it on the Indicators sheet and can change it
+    polarity = read_polarity(description, read_cell(_keep(first_target))).polarity
+    return Indicator(ref=ref, description=description, polarity=polarity, comparator=_keep(comparator))
 
 
 def _records(ref: str, row: list[object], layout: _Layout, notices: list[str], line: int,

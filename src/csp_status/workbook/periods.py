@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from csp_status.workbook.layout_words import MONTHS, PeriodKind
+from csp_status.core.vocabulary.layouts import MONTHS, PeriodKind
 
 __all__ = ["Period", "parse_period"]
 

@@ -3,7 +3,7 @@
 Given a grid of cells (rows of text or numbers, as :mod:`csp_status.workbook.legacy` reads a .tsv,
 .csv or .xlsx), :func:`recognise` finds the title rows, the header row(s) with their group headers
 ("3-month trend › Volume Change"), the data rows (skipping blank, section and repeated header
-rows), gives each column a role (:class:`~csp_status.workbook.layout_words.Role`) and a period,
+rows), gives each column a role (:class:`~csp_status.core.vocabulary.layouts.Role`) and a period,
 decides which value column is current, and says where each row's ref comes from. Every decision
 carries a confidence and a one-line reason; a grid that is not a performance table is refused
 with a :class:`BookError` naming the headers found.
@@ -19,7 +19,8 @@ from pathlib import Path
 
 from csp_status.core.errors import BookError, text_preview
 from csp_status.workbook.cell_kinds import LONG_TEXT_CHARS, CellKind, cell_text, column_stats, read_kind
-from csp_status.workbook.layout_words import MEASURE_ROLES, SECTION_OPENINGS, RefSource, Role, role_phrase_hits
+from csp_status.core.vocabulary.layouts import MEASURE_ROLES, SECTION_OPENINGS, RefSource, Role
+from csp_status.workbook.header_words import role_phrase_hits
 from csp_status.workbook.periods import parse_period
 from csp_status.workbook.roles import ColumnRole, HeaderColumn, assign_roles
 
@@ -30,6 +31,8 @@ MARK_HEADERS = ("head each column in one row above the figures: the indicators' 
                 "(and 'Ref'), the figures with their period ('Q1', '2013/14', 'Oct–Dec 2012', 'YTD') or a word "
                 "such as 'Value', 'Target', 'Baseline', 'Comparator'")
 _SECTION = re.compile(r"^(?:" + "|".join(SECTION_OPENINGS) + r")\b\s*\w{0,3}\s*[:.\-\u2013]", re.ASCII | re.I)
+_YEAR_TEXT = re.compile(r"(?:19|20)?\d{2}\s*[/-]\s*(?:19|20)?\d{2}|(?:19|20)\d{2}", re.ASCII)
+_LEADING_FIGURE = re.compile(r"^[-+(\u2212\u2264\u2265<>~\u00a3$]*\s*[\d.]", re.ASCII)
 _CODE = re.compile(r"^(?P<ref>(?:[A-Z]{1,6}[ -]?){0,2}\d+(?:\.\d+)*[a-z]?)[.:)]?\s+(?P<rest>\S.*)$", re.ASCII)
 
 
@@ -126,7 +129,9 @@ def _rows(indexes: list[int]) -> str:
 
 
 def _is_year(cell: object) -> bool:
-    return isinstance(cell, (int, float)) and float(cell).is_integer() and 1980 <= cell <= 2100
+    if isinstance(cell, (int, float)):
+        return float(cell).is_integer() and 1980 <= cell <= 2100
+    return bool(_YEAR_TEXT.fullmatch(cell_text(cell)))
 
 
 def _named(cell: object) -> bool:
@@ -136,7 +141,8 @@ def _named(cell: object) -> bool:
 
 
 def _figure(cell: object) -> bool:
-    return read_kind(cell).kind is CellKind.FIGURE and not _is_year(cell)
+    """A figure as data holds it (not a year, and not a header such as 'Target 08/09' that names one)."""
+    return read_kind(cell).kind is CellKind.FIGURE and not _is_year(cell) and bool(_LEADING_FIGURE.match(cell_text(cell)))
 
 
 def _header_score(row: list[object]) -> float:
@@ -236,7 +242,7 @@ def _classify_rows(rows: list[list[object]], block: list[int]) -> tuple[dict[int
         elif _same_as_header(rows[r], header_texts):
             kinds[r] = "header"
             repeats.append(r)
-        elif (len(filled) == 1 and read_kind(filled[0]).kind in (CellKind.TEXT, CellKind.LONG_TEXT)) or (
+        elif (len(filled) == 1 and read_kind(filled[0]).kind is not CellKind.FIGURE) or (
                 _SECTION.match(cell_text(filled[0])) and not any(_figure(c) for c in filled)):
             kinds[r] = "section"  # a heading alone on its row, or one that says so: "Priority 1: …"
             sections.append(r)

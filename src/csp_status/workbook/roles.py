@@ -1,7 +1,7 @@
 """Giving each column of a summary its role and period, and choosing the current value column.
 
 Three kinds of evidence are weighed for every role: the header's own words (the most specific
-header row first, then its group headers; synonyms in :mod:`csp_status.workbook.layout_words`),
+header row first, then its group headers; synonyms in :mod:`csp_status.core.vocabulary.layouts`),
 what the column's cells hold (figures, percentages, signed changes, RAG letters, arrows, long
 text: :mod:`csp_status.workbook.cell_kinds`) and where the column sits (the indicators' names
 are the first column of text). Then periods decide among the figure columns: the current one
@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from csp_status.core.errors import text_preview
 from csp_status.workbook.cell_kinds import ColumnStats
 from csp_status.workbook.cells import col_letter
-from csp_status.workbook.layout_words import CURRENT_WORDS, FIGURE_ROLES, PeriodKind, Role, role_phrase_hits
+from csp_status.core.vocabulary.layouts import CURRENT_WORDS, FIGURE_ROLES, PeriodKind, Role
+from csp_status.workbook.header_words import role_phrase_hits
 from csp_status.workbook.periods import Period, parse_period
 
 __all__ = ["HeaderColumn", "ColumnRole", "Assignment", "assign_roles"]

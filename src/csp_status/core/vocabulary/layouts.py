@@ -1,17 +1,19 @@
-"""The closed word lists of layout recognition: the roles a column can play, the header words
-(with their synonyms) that name each role, and the words periods are written in.
+"""The words of layout recognition: the roles a column of a partnership's summary can play, the
+header words (with their synonyms) that name each role, how periods are written, and where a row's
+ref comes from.
 
-RAG letters, arrows, placeholders and units are the product's own vocabulary
-(:mod:`csp_status.core.vocabulary`); only what is purely about a sheet's layout is here.
+``workbook.recognise`` reads them; month names are the cell grammar's (:mod:`.cells`); RAG letters,
+arrows, placeholders and units are the product's own (the package itself).
 """
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 
+from csp_status.core.vocabulary.cells import MONTHS as _MONTH_NAMES
+
 __all__ = ["Role", "PeriodKind", "RefSource", "MEASURE_ROLES", "FIGURE_ROLES", "TEXT_ROLES", "ROLE_PHRASES",
-           "MONTHS", "CURRENT_WORDS", "SECTION_OPENINGS", "role_phrase_hits"]
+           "MONTHS", "CURRENT_WORDS", "SECTION_OPENINGS"]
 
 
 class PeriodKind(str, Enum):
@@ -139,31 +141,6 @@ CURRENT_WORDS = ("current", "latest", "this", "now")
 # Section rows often open with these words ("Priority 1: Reducing violence", "Theme: …").
 SECTION_OPENINGS = ("priority", "theme", "outcome", "section", "objective", "strand", "part", "aim", "goal")
 
-MONTHS = {name: number for number, names in enumerate((
-    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-    ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
-
-_WORDS = re.compile(r"%|\+/-|#|[a-z0-9]+(?:/[a-z]+)*", re.ASCII)
-_BRACKETED = re.compile(r"\([^()]*\)")
-_THOUSANDS = re.compile(r"(\d),(\d{3})", re.ASCII)
-_PHRASE_WORDS = {role: [tuple(_WORDS.findall(p)) for p in phrases] for role, phrases in ROLE_PHRASES.items()}
-
-
-def role_phrase_hits(text: str) -> dict[Role, tuple[int, int, str]]:
-    """For each role whose header words occur in ``text``: the longest phrase found as (words, where it
-    ends, the phrase); words in brackets count only when there are none outside them."""
-    hits = _hits(_BRACKETED.sub(" ", text))
-    return hits or _hits(text)
-
-
-def _hits(text: str) -> dict[Role, tuple[int, int, str]]:
-    words = tuple(_WORDS.findall(_THOUSANDS.sub(r"\1\2", text.casefold())))
-    hits: dict[Role, tuple[int, int, str]] = {}
-    for role, phrases in _PHRASE_WORDS.items():
-        for phrase in phrases:
-            n = len(phrase)
-            for i in range(len(words) - n + 1):
-                if n and words[i:i + n] == phrase and (n, i + n) > hits.get(role, (0, 0, ""))[:2]:
-                    hits[role] = (n, i + n, " ".join(phrase))
-    return hits
+# Month names and their numbers, from the cell grammar's list (full names first, in calendar order).
+MONTHS = {name: next(i for i, full in enumerate(_MONTH_NAMES[:12], start=1) if full.startswith(name[:3]))
+          for name in _MONTH_NAMES}

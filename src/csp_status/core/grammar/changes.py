@@ -1,0 +1,142 @@
+"""Targets in words: bounds ("at least", "or lower"), directions ("reduce", "maintain"), changes.
+
+A quantity after "by" with a direction ("reduce … by 6%"), or before a change word ("6%
+reduction"), is a change, not the figure; one after "to" ("… to 9,704", "from 80% to 90%") is
+the figure it leads to; percentage points are an absolute change.
+"""
+
+from __future__ import annotations
+
+import re
+
+from csp_status.core.grammar.tokens import FLAGS, Qty, Words, alt, mask
+from csp_status.core.vocabulary import Bound, Direction, Unit
+from csp_status.core.vocabulary.cells import BOUND_AFTER, BOUND_BEFORE, DIRECTION_WORDS, HALVING_WORDS
+
+__all__ = [
+    "BOUND_AFTER_RE", "CHANGE_AFTER", "bound_of", "directions_in", "direction_word", "signed_reduction", "classify",
+    "is_verb_led",
+]
+
+_BOUND_BEFORE = {
+    bound: re.compile(
+        rf"(?:^|[\s(=:])(?:{alt(words)})\s*(?:(?:an?|the|average|of|total|level|rate|figure|target|value|budget|and)\s+){{0,3}}$",
+        FLAGS,
+    )
+    for bound, words in BOUND_BEFORE.items()
+}
+BOUND_AFTER_RE = {bound: re.compile(rf"^\s*(?:{alt(words)})(?![a-z])", FLAGS) for bound, words in BOUND_AFTER.items()}
+DIRECTION_RE = re.compile(
+    r"\b(?:" + "|".join(f"(?P<{d.name}>{alt(ws)})" for d, ws in DIRECTION_WORDS.items()) + r")\b", FLAGS
+)
+_NOT_DIRECTION = re.compile(
+    r"\b(?:more|less|fewer|lower|higher|greater|up|down)\s+(?:than|to)\b|\bor\s+(?:more|less|lower|higher|fewer|greater|better)\b"
+    r"|\b(?:at|no|not)\s+(?:more|less|lower|higher)\b|\bend\s+of\b",
+    FLAGS,
+)
+_BY = re.compile(
+    r"\b(?:by|of)\s+(?:a\s+further\s+|an?\s+additional\s+|around\s+|some\s+|about\s+|a\s+|at\s+least\s+|nearly\s+|"
+    r"almost\s+|approximately\s+|over\s+|more\s+than\s+|up\s+to\s+)?$",
+    FLAGS,
+)
+_TO = re.compile(r"\bto\s+(?:(?:an?|the|average|of|level|rate|total|figure|target|just|under|below|around|about)\s+){0,3}$", FLAGS)
+_FROM = re.compile(r"\bfrom\s+$", FLAGS)
+CHANGE_AFTER = re.compile(r"^\s*(?P<w>" + "|".join(alt(ws) for ws in DIRECTION_WORDS.values()) + r")\b", FLAGS)
+# What may come before a sentence's leading verb: a label ("Aim 2:", "Target -") and "to" or "we will".
+_LEAD = re.compile(r"^(?:[#\w .'/&]{0,40}?[:\-]\s*)?(?:(?:to|we will|will|aim to|seek to|we aim to)\s+)?$", FLAGS)
+
+
+def bound_of(text: str, q: Qty) -> Bound | None:
+    before, after = text[max(0, q.start - 60):q.start], text[q.end:q.end + 20]
+    for bound, pattern in BOUND_AFTER_RE.items():
+        if pattern.match(after):
+            return bound
+    for bound in (Bound.AT_LEAST, Bound.AT_MOST, Bound.MORE_THAN, Bound.LESS_THAN):
+        if _BOUND_BEFORE[bound].search(before):
+            return bound
+    return None
+
+
+def directions_in(text: str) -> list[tuple[int, Direction, str]]:
+    clean = mask(text, _NOT_DIRECTION)
+    return [(m.start(), Direction[m.lastgroup], m[0].lower()) for m in DIRECTION_RE.finditer(clean) if m.lastgroup]
+
+
+def _direction_before(directions, position: int) -> tuple[Direction, str] | None:
+    found = [(d, w) for at, d, w in directions if at < position]
+    return found[-1] if found else None
+
+
+def signed_reduction(direction: Direction, magnitude: float) -> float:
+    return -abs(magnitude) if direction is Direction.INCREASE else abs(magnitude)
+
+
+
+def direction_word(word: str) -> Direction:
+    found = DIRECTION_RE.search(word)
+    return Direction[found.lastgroup] if found and found.lastgroup else Direction.REDUCE
+
+
+
+def _near(directions, position: int, reach: int = 25) -> bool:
+    """Whether a direction word ends just before ``position`` ("a decrease of", not "improve … an average of")."""
+    return any(position - reach <= at < position for at, _, _ in directions)
+
+
+def is_verb_led(main: str, directions) -> bool:
+    """Whether the sentence opens with its verb ("Reduce …", "Aim 2: To reduce …"): a target, not a report."""
+    return bool(directions) and _LEAD.match(main[:directions[0][0]]) is not None
+
+
+def classify(main: str, quantities: list[Qty], directions, words: Words):
+    """Split quantities into changes ('by 6%', '6% reduction'), targets led to ('to 9,704') and the rest."""
+    changes, tos, rest = [], [], []
+    verb_led = is_verb_led(main, directions)
+    halving = [(at, w) for at, _, w in directions if w in HALVING_WORDS]
+    if halving:
+        words.reduction = HALVING_WORDS[halving[0][1]]
+        words.direction = Direction.REDUCE if words.reduction > 0 else Direction.INCREASE
+    for q in quantities:
+        before = main[max(0, q.start - 40):q.start]
+        after = CHANGE_AFTER.match(main[q.end:q.end + 30])
+        led_by = _direction_before(directions, q.start)
+        came_from = any(_FROM.search(main[max(0, p.start - 10):p.start]) for p in quantities if p.start < q.start)
+        said_after = main[q.end:]
+        changed = after and not BOUND_AFTER_RE[Bound.AT_MOST].match(said_after) and not BOUND_AFTER_RE[Bound.AT_LEAST].match(said_after)
+        if (led_by or came_from) and _TO.search(before) and not changed:
+            tos.append(q)  # "… by 6% to 9,704", "from 80% to 90%": the figure it leads to
+            if led_by:
+                words.direction = words.direction or led_by[0]
+                if led_by[0] in (Direction.REDUCE, Direction.INCREASE):
+                    words.bound = Bound.AT_MOST if led_by[0] is Direction.REDUCE else Bound.AT_LEAST
+            continue
+        if _FROM.search(before) and any(_TO.search(main[max(0, p.start - 40):p.start]) for p in quantities if p.start > q.start):
+            words.notes.append(f"{q.text!r} read as the starting point")
+            continue
+        change_dir = None
+        by = _BY.search(before) if led_by else None
+        if by and (by[0].lower().startswith("by") or q.unit is Unit.PERCENT or _near(directions, q.start - len(by[0]))):
+            change_dir = led_by[0]  # "reduce … by 6%", "a reduction of 40%", "a decrease of eight seconds"
+        elif changed:  # "6% reduction", "250,000 fewer crimes"
+            change_dir = direction_word(after["w"])
+        elif verb_led and q.unit is Unit.PERCENT and not tos and not bound_of(main, q):
+            change_dir = directions[0][1]
+        if change_dir is not None and change_dir is not Direction.MAINTAIN:
+            if (words.reduction is not None or words.change is not None) and changes:
+                words.notes.append(f"{q.text!r} is a further change; read the first")  # "fallen by 39% and … by 45%"
+                changes.append(q)
+                continue
+            words.direction = change_dir
+            if q.unit is Unit.PERCENT and not q.points:
+                words.reduction = signed_reduction(change_dir, q.value)
+            else:
+                words.change = -abs(q.value) if change_dir is Direction.REDUCE else abs(q.value)
+                words.unit = q.unit
+            changes.append(q)
+            continue
+        if verb_led and not q.strong:
+            continue  # "To reduce the gap … for the 10 priority neighbourhoods": part of the wording
+        rest.append(q)
+    return changes, tos, rest
+
+

@@ -1,0 +1,175 @@
+"""What a target written in words asks for, in figures the status rule can use.
+
+A bound ("at least 500", "no more than 30%", "> 75%") is met at the figure itself unless it is
+strict; a direction with no figure ("Reduction on last year's figures", "maintain") is judged
+against the previous year's outturn (reduce: below it; increase: above it; maintain: no worse);
+a reduction with no figure ("Reduce burglary by 20% by 2008") applies to that outturn.  The
+judgement calls these; every inference comes back with its one-sentence note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from csp_status.core.grammar.polarity import read_polarity
+from csp_status.core.parse import Reading, in_row_unit
+from csp_status.core.vocabulary import Direction, Placeholder, Polarity, Status, Unit
+from csp_status.core.wording import format_value
+
+__all__ = [
+    "resolve_target", "TargetSense", "worded_target", "target_sense", "is_worded_target", "indicator_polarity", "polarity_note",
+    "strict_miss", "reading_notes",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSense:
+    """How the status rule reads a target: which way is better, and whether the target itself misses."""
+
+    polarity: Polarity | None
+    strict: bool = False
+    note: str | None = None
+
+
+def is_worded_target(reading: Reading) -> bool:
+    """A target that says more than a figure: a direction, or a reduction with no figure stated."""
+    return reading.value is None and reading.placeholder is None and (
+        reading.direction is not None or reading.reduction is not None or reading.change is not None
+    )
+
+
+def worded_target(
+    reading: Reading, baseline: float | None, baseline_year: str | None, unit: Unit | None,
+    polarity: Polarity | None = None,
+) -> tuple[float | None, list[str]]:
+    """The target figure a worded target sets on the previous year's outturn, and the note saying so."""
+    said = reading.text.strip()
+    if baseline is None:
+        return None, [f"target {said!r} works from the previous year's outturn, and there is none"]
+    shown = f"{format_value(baseline, unit)} ({baseline_year})"
+    if reading.reduction is not None:
+        cut = reading.reduction
+        if reading.direction is Direction.IMPROVE:
+            if polarity is None:
+                return None, [f"target {said!r}: an improvement, but which way is better is not set"]
+            cut = abs(cut) if polarity is Polarity.LOWER_IS_BETTER else -abs(cut)
+        target = baseline * (1 - cut)
+        change = "less" if cut >= 0 else "plus"
+        return target, [f"target {format_value(target, unit, _places(unit))} worked out as {shown} {change} {abs(cut) * 100:g}%"
+                        + (f", due by {reading.due}" if reading.due else "")]
+    if reading.change is not None:
+        target = baseline + reading.change
+        return target, [f"target {format_value(target, unit, _places(unit))} worked out as {shown} "
+                        f"{'less' if reading.change < 0 else 'plus'} {format_value(abs(reading.change), reading.unit)}"]
+    direction = reading.direction
+    words = {Direction.REDUCE: "below", Direction.INCREASE: "above", Direction.MAINTAIN: "no worse than",
+             Direction.IMPROVE: "better than"}[direction]
+    return baseline, [f"target {said!r} read as {words} the {baseline_year} outturn, {format_value(baseline, unit)}"]
+
+
+def _places(unit: Unit | None) -> int | None:
+    return 3 if unit is Unit.PERCENT else None
+
+
+def target_sense(reading: Reading | None, polarity: Polarity | None) -> TargetSense:
+    """The polarity the status rule uses for this target, and whether meeting the figure itself misses.
+
+    A bound decides which way is better ("at least 500" is met at 500 and above); a direction
+    with no figure is strict ("reduce" is not met by last year's figure).
+    """
+    if reading is None:
+        return TargetSense(polarity)
+    bound, direction = reading.bound, reading.direction
+    if bound is not None and reading.value is not None:
+        implied = Polarity.HIGHER_IS_BETTER if bound.higher_is_better else Polarity.LOWER_IS_BETTER
+        if polarity is not None and implied is not polarity:  # the Indicators sheet wins
+            return TargetSense(polarity, bound.strict, (
+                f"target {reading.text.strip()!r} says {bound} the figure, but the polarity is {polarity}: "
+                "judged by the polarity; check which is meant"))
+        return TargetSense(implied, bound.strict)
+    if reading.value is None and direction is not None and reading.reduction is None and reading.change is None:
+        implied = {Direction.REDUCE: Polarity.LOWER_IS_BETTER, Direction.INCREASE: Polarity.HIGHER_IS_BETTER}.get(direction)
+        strict = direction is not Direction.MAINTAIN
+        if polarity is not None and implied is not None and implied is not polarity:
+            return TargetSense(polarity, strict, (
+                f"target {reading.text.strip()!r} says {direction}, but the polarity is {polarity}: "
+                "judged by the polarity; check which is meant"))
+        return TargetSense(implied or polarity, strict)
+    return TargetSense(polarity)
+
+
+def indicator_polarity(
+    polarity: Polarity | None, description: str, target: Reading | None
+) -> tuple[Polarity | None, str | None]:
+    """The indicator's polarity: as set on the Indicators sheet, else from its wording (with a note)."""
+    if polarity is not None:
+        return polarity, None
+    found = read_polarity(description, target)
+    return found.polarity, found.note
+
+
+def strict_miss(status: Status, value: float | None, target: float | None, strict: bool) -> Status:
+    """A strict target's own figure is a miss within tolerance: '> 75%' at 75% is AMBER, not GREEN."""
+    if strict and status is Status.GREEN and value is not None and target is not None \
+            and abs(value - target) <= 1e-9 * (1 + abs(target)):
+        return Status.AMBER
+    return status
+
+
+def polarity_note(description: str, target: Reading | None) -> str:
+    """The CHECK note for a polarity left blank: what to choose, and what the wording suggests."""
+    found = read_polarity(description, target)
+    ask = "choose 'Lower is better' or 'Higher is better' in Indicators"
+    if found.polarity is None:
+        return found.note
+    suggested = "Lower is better" if found.polarity is Polarity.LOWER_IS_BETTER else "Higher is better"
+    return f"polarity not set: {ask} (the wording suggests {suggested!r}, from {found.words.lower()!r})"
+
+
+def reading_notes(reading: Reading, what: str) -> list[str]:
+    """What the grammar inferred from a cell's words, as Data notes ("value: '…' holds 2 figures; read the first")."""
+    if is_worded_target(reading):
+        return []  # worded_target says what it made of them, quoting the words
+    notes = [f"{what}: {note}" for note in reading.notes]
+    if reading.provisional and not any("provisional" in n for n in reading.notes):
+        notes.append(f"{what}: {reading.text.strip()!r} is provisional")
+    return notes
+
+
+def resolve_target(
+    reading: Reading, baseline: float | None, baseline_year: str | None, unit: Unit | None,
+    polarity: Polarity | None = None,
+) -> tuple[float | None, list[str]]:
+    """The target a cell sets, and notes: the stated target wins; a lone reduction applies to the baseline."""
+    notes: list[str] = []
+    if is_worded_target(reading):  # "reduce", "maintain", "Reduce burglary by 20% by 2008" (core.targets)
+        return worded_target(reading, baseline, baseline_year, unit, polarity)
+    if reading.unreadable:
+        return None, [f"target: {reading.reason}"]
+    if reading.bracketed and reading.reduction is None and reading.unit is Unit.PERCENT:
+        # "(1.5%)" alone in a target cell: the planned reduction on the baseline, no target stated
+        cut = abs(reading.value or 0.0)
+        if baseline is None:
+            return None, [f"target {reading.text.strip()!r} is a reduction of {cut * 100:g}%, "
+                          "but last year's outturn is not known to apply it to"]
+        target = baseline * (1 - cut)
+        return target, [
+            f"target {format_value(target, unit, 3)} worked out as {format_value(baseline, unit)} "
+            f"({baseline_year}) less {cut * 100:g}%"
+        ]
+    if not reading.has_value:
+        return None, [f"target: {reading.reason}"] if reading.placeholder is not Placeholder.BLANK else []
+    stated, unit_note = in_row_unit(reading, unit)
+    if unit_note:
+        notes.append(f"target {unit_note}")
+    if reading.reduction is None or baseline is None:
+        return stated, notes
+    computed = baseline * (1 - reading.reduction)
+    step = 10.0 ** -(reading.decimals or 0) / (unit or reading.unit or Unit.NUMBER).scale
+    if abs(stated - computed) > step + 1e-9 * (1 + abs(computed)):
+        notes.append(
+            f"target {format_value(stated, unit, reading.decimals)} differs from "
+            f"{format_value(baseline, unit)} ({baseline_year}) less {reading.reduction * 100:g}% = "
+            f"{format_value(computed, unit, (reading.decimals or 0) + 1)}"
+        )
+    return stated, notes

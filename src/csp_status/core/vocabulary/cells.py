@@ -1,0 +1,142 @@
+"""The words of the cell grammar: numbers and fractions in words, units, markers, qualifiers,
+bounds and directions of targets, and the words that tell an indicator's polarity.
+
+``core.grammar`` reads them; nothing else defines a word list.  The product's own vocabularies
+(statuses, polarities, units, placeholders…) are in the package itself.
+"""
+
+from __future__ import annotations
+
+from csp_status.core.vocabulary import Bound, Direction, Polarity, Unit
+
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "one hundred": 100,
+}
+# Fractions in words, read only as a change ("reduce casualties by one third"), never as the figure.
+FRACTION_WORDS = {
+    "half": 1 / 2, "a half": 1 / 2, "one half": 1 / 2, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3,
+    "a quarter": 1 / 4, "one quarter": 1 / 4, "three quarters": 3 / 4, "a fifth": 1 / 5, "one fifth": 1 / 5,
+    "a tenth": 1 / 10, "one tenth": 1 / 10,
+}
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec",
+)
+PERCENT_WORDS = ("%", "per cent", "percent", "per-cent", "pc")
+POINT_WORDS = ("percentage points", "percentage point", "per cent points", "per cent point", "percent points", "percent point", "%pts", "%pt", "% pts", "% pt", "pts", "pp", "ppt")
+RATE_BASES = {"100": Unit.PER_100, "1000": Unit.PER_1000, "thousand": Unit.PER_1000,
+              "10000": Unit.PER_10000, "100000": Unit.PER_100000}
+DURATION_WORDS = {
+    "seconds": Unit.SECONDS, "second": Unit.SECONDS, "secs": Unit.SECONDS, "sec": Unit.SECONDS, "s": Unit.SECONDS,
+    "minutes": Unit.MINUTES, "minute": Unit.MINUTES, "mins": Unit.MINUTES, "min": Unit.MINUTES,
+    "hours": Unit.HOURS, "hour": Unit.HOURS, "hrs": Unit.HOURS, "hr": Unit.HOURS, "h": Unit.HOURS,
+    "days": Unit.DAYS, "day": Unit.DAYS, "working days": Unit.DAYS, "calendar days": Unit.DAYS,
+    "weeks": Unit.WEEKS, "week": Unit.WEEKS, "wks": Unit.WEEKS,
+}
+MONEY_MULTIPLIERS = {"k": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
+# Markers beside a figure that do not change it.
+PROVISIONAL_WORDS = ("p", "provisional", "prov", "r", "revised", "e", "est", "estimate", "estimated", "unvalidated")
+QUALIFIER_PATTERNS = (
+    r"\bytd\b", r"\byear[- ]to[- ]date\b", r"\bfinancial year to date\b", r"\bfytd\b", r"\bto date\b",
+    r"\brolling(?: \d{1,2}| twelve)?(?:[- ]months?|m)?\b", r"\b\d{1,2} ?(?:months?|m)(?: rolling)?\b(?= to| ending| up to)",
+    r"\bq[1-4]\b", r"\bquarter [1-4]\b", r"\bper annum\b", r"\bon average\b", r"\bcumulative\b",
+    r"\bprojected\b", r"\bforecast\b", r"\bapprox(?:imately|\.)?\b", r"\baround\b", r"\babout\b", r"\bc\.",
+)
+
+# Targets written as limits.  Before the figure, or (the last two) after it.
+BOUND_BEFORE = {
+    Bound.AT_LEAST: ("at least", "a minimum of", "minimum of", "minimum", "min", "no less than", "not less than",
+                     "no fewer than", "not fewer than", "at or above", "equal to or above", "equal to or greater than",
+                     ">=", "\u2265", "=>"),
+    Bound.AT_MOST: ("at most", "no more than", "not more than", "a maximum of", "maximum of", "maximum", "max",
+                    "up to", "at or below", "at or under", "equal to or below", "equal to or less than", "no higher than",
+                    "not exceeding", "not to exceed", "not exceed", "capped at", "within", "<=", "\u2264", "=<"),
+    Bound.MORE_THAN: ("more than", "greater than", "higher than", "over", "above", "in excess of", "exceeding",
+                      "exceed", ">"),
+    Bound.LESS_THAN: ("less than", "fewer than", "lower than", "under", "below", "<"),
+}
+BOUND_AFTER = {
+    Bound.AT_LEAST: ("or more", "or above", "or higher", "or greater", "or over", "or better", "+", "plus"),
+    Bound.AT_MOST: ("or less", "or lower", "or fewer", "or below", "or under", "or better than"),
+}
+# Targets written as a direction ("reduce", "maintain"), with or without a figure.
+DIRECTION_WORDS = {
+    Direction.MAINTAIN: ("maintain", "maintained", "maintaining", "sustain", "sustained", "keep", "kept",
+                         "hold", "held", "stable", "no change", "no worse", "at least the same", "same as",
+                         "in line with"),
+    Direction.REDUCE: ("reduce", "reduced", "reduces", "reducing", "reduction", "reductions", "decrease",
+                       "decreased", "decreasing", "cut", "cuts", "lower", "lowered", "fewer", "less", "halve", "halved",
+                       "halving", "fall", "fallen", "fell", "falls", "down", "drop", "dropped", "minimise", "minimize",
+                       "tackle", "tackling", "prevent", "preventing", "eliminate", "eradicate", "end"),
+    Direction.INCREASE: ("increase", "increased", "increases", "increasing", "raise", "raised", "raising", "rise",
+                         "rises", "risen", "rose", "up", "grow", "grown", "growth", "more", "higher", "double",
+                         "doubled", "doubling", "greater", "maximise", "maximize", "boost", "expand", "extend",
+                         "encourage", "promote", "enhance", "strengthen", "build"),
+    Direction.IMPROVE: ("improve", "improved", "improves", "improving", "improvement", "improvements", "better"),
+}
+HALVING_WORDS = {"halve": 0.5, "halved": 0.5, "halving": 0.5, "double": -1.0, "doubled": -1.0, "doubling": -1.0}
+NEGATIONS = ("not", "no", "never", "without", "nor", "avoid", "prevent", "preventing", "stop", "stopping", "zero")
+POLARITY_VERBS = {
+    Polarity.LOWER_IS_BETTER: ("reduce", "reduced", "reduces", "reducing", "reduction", "reductions",
+                               "decrease", "decreased", "decreasing", "fewer", "less", "lower", "lowering",
+                               "cut", "cutting", "minimise", "minimising", "minimize", "tackle", "tackling",
+                               "prevent", "preventing", "prevention of", "fall in", "halve", "halving", "eliminate",
+                               "eradicate", "end", "stop", "combat", "combating"),
+    Polarity.HIGHER_IS_BETTER: ("increase", "increased", "increases", "increasing", "improve", "improved",
+                                "improves", "improving", "improvement", "improvements", "more", "higher", "raise",
+                                "raising", "maximise", "maximising", "maximize", "greater", "grow", "growing",
+                                "boost", "boosting", "rise in", "encourage", "encouraging", "promote", "promoting",
+                                "enhance", "strengthen", "dealing with", "deal with", "support more"),
+}
+# Comparisons that use a verb's word but are not a verb ("waiting more than 10 minutes").
+POLARITY_NOT_VERBS = ("more than", "less than", "fewer than", "lower than", "higher than", "greater than",
+                      "longer than", "no more", "no less", "lower super output", "lower tier", "lower layer",
+                      "up to", "end of", "ending", "stop and search", "stop search", "more or less")
+# Nouns whose size is the measure, plainly bad to have more of, that outweigh any good word beside them.
+POLARITY_BAD_FIRST = ("lost", "loss", "losses", "difference", "gap", "disparity", "inequality", "unsafe",
+                      "waiting longer", "wait longer", "waiting more", "longer than", "average time", "time taken",
+                      "time from", "response time", "response times", "processing time", "delay", "delays",
+                      "backlog", "unanswered", "abandoned", "non-compliance", "noncompliance", "out of work",
+                      "wait time", "wait times", "waiting time", "waiting times", "average wait", "average waiting",
+                      "time to answer", "time to respond", "length of time", "time taken to", "days taken",
+                      "temporary accommodation", "rough sleepers", "rough sleeping", "homeless", "homelessness",
+                      "empty")
+# Measures where more may be good or bad (under-reported or police-generated): the wording does not say.
+POLARITY_UNCLEAR = ("hate", "racially", "religiously", "drug offences", "drugs offences", "possession of",
+                    "arrests", "stop and search", "stop search", "marac", "referrals",
+                    "disposals", "complaints", "cases heard", "weapons possession", "attended",
+                    "demand", "calls received", "calls for service", "domestic abuse", "domestic violence",
+                    "sexual offences", "rape")
+POLARITY_NOUNS = {
+    Polarity.HIGHER_IS_BETTER: ("satisfied", "satisfaction", "confidence", "confident", "feel safe", "feeling safe",
+                                "feels safe", "felt safe", "safe and well", "availability", "available", "successful",
+                                "successfully", "success", "completed", "completion", "completing", "detection",
+                                "detections", "detected", "solved", "brought to justice", "conviction rate",
+                                "answered", "intercepted", "independent", "independently", "income", "right first time",
+                                "registrations", "qualified", "supported", "support", "no further", "no repeat",
+                                "positive outcome", "positive outcomes", "good", "excellent", "achieving", "achieved",
+                                "resolved", "recovered", "recovery", "engagement", "participation", "uptake", "take-up",
+                                "employment", "on time", "met", "removed", "delivered", "trained", "vaccinated",
+                                "training", "informed", "influence", "agree", "trust", "cohesion", "belonging",
+                                "treated fairly", "collection rate", "collected", "collection", "footfall", "visits",
+                                "visitors", "inspections", "inspected", "audits", "checks", "conducted", "attendance at school"),
+    Polarity.LOWER_IS_BETTER: ("crime", "crimes", "offence", "offences", "offending", "offender", "offenders",
+                               "reoffending", "re-offending", "reoffend", "re-offend", "burglary", "burglaries",
+                               "robbery", "robberies", "theft", "thefts", "assault", "assaults", "violence", "violent",
+                               "fire", "fires", "arson", "death", "deaths", "fatalities", "fatality", "fatal",
+                               "casualties", "casualty", "injury", "injuries", "injured", "killed", "victimisation",
+                               "victimization", "asb", "anti-social", "antisocial", "nuisance", "disorder", "damage",
+                               "vandalism", "graffiti", "fly-tipping", "deliberate", "absence", "sickness", "fear",
+                               "unemployment", "unemployed", "neet", "exclusions", "first-time entrants",
+                               "first time entrants", "truancy", "homelessness", "rough sleeping", "overdose",
+                               "overdoses", "admissions", "unwanted fire signals", "false alarm", "expenditure",
+                               "cost", "costs", "custodial", "custody", "remand", "remands", "secure facilities",
+                               "secure accommodation", "convictions", "exploitation", "harassment", "abuse",
+                               "knife", "shoplifting", "speeding", "collisions", "drink driving",
+                               "accidents", "accident", "collision", "killed or seriously injured"),
+}
+# "repeat" is bad when it names a repeated thing ("repeat victims", "repeat incidents"), not "repeats" alone.
+POLARITY_REPEAT = r"\brepeat(?:ed)?[ -]+[a-z]"
