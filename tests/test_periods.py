@@ -34,6 +34,8 @@ from csp_status.workbook.periods import parse_period
     ("Volume (to Dec 2014)", "to Dec 2014", PeriodKind.DATE, False),
     ("Achievement at 31 March 2014", "31 Mar 2014", PeriodKind.DATE, False),
     ("Jan 2016", "Jan 2016", PeriodKind.MONTH, False),
+    ("Apr-13", "Apr 2013", PeriodKind.MONTH, False),
+    ("YTD 13/14", "YTD 2013/14", PeriodKind.YEAR_TO_DATE, False),
     ("Sept*", "Sep", PeriodKind.MONTH, True),
 ])
 def test_parse_period(header, label, kind, starred):

@@ -238,7 +238,19 @@ DASHBOARD_ROLES = {"Ref": Role.REF, "Indicator": Role.DESCRIPTION, "Polarity": R
      {"Offence": Role.DESCRIPTION, "Oct–Dec 2012": Role.SAME_PERIOD_LAST_YEAR, "Oct–Dec 2013": Role.VALUE,
       "Difference": Role.CHANGE_VOLUME, "% Difference": Role.CHANGE_PERCENT, "Good is": Role.POLARITY},
      "Oct 2013–Dec 2013"),
-], ids=["dashboard", "monthly", "quarter-on-quarter"])
+    ([["Offence", "Apr-13", "May-13", "Jun-13", "Jul-13", "YTD 13/14", "YTD 12/13", "Diff", "% Diff"],
+      ["Burglary dwelling", "45", "52", "38", "", "135", "150", "-15", "-10.0%"],
+      ["Robbery", "12", "9", "14", "", "35", "30", "+5", "+16.7%"]],
+     {"Offence": Role.DESCRIPTION, "Apr-13": Role.VALUE, "May-13": Role.VALUE, "Jun-13": Role.VALUE,
+      "Jul-13": Role.VALUE, "YTD 13/14": Role.VALUE, "YTD 12/13": Role.SAME_PERIOD_LAST_YEAR,
+      "Diff": Role.CHANGE_VOLUME, "% Diff": Role.CHANGE_PERCENT}, "YTD 2013/14"),
+    ([["Indicator", "Good is", "Target 2013/14", "Q1 Actual", "Q1 RAG", "Q2 Actual", "Q2 RAG", "Forecast Outturn"],
+      ["Total crime", "Low", "11,000", "2,700", "G", "2,850", "A", "11,200"],
+      ["ASB incidents", "Low", "8,000", "2,100", "G", "2,300", "R", "8,400"]],
+     {"Indicator": Role.DESCRIPTION, "Good is": Role.POLARITY, "Target 2013/14": Role.TARGET,
+      "Q1 Actual": Role.VALUE, "Q1 RAG": Role.OWN_RAG, "Q2 Actual": Role.VALUE, "Q2 RAG": Role.OWN_RAG,
+      "Forecast Outturn": Role.OTHER}, "Q2"),
+], ids=["dashboard", "monthly", "quarter-on-quarter", "monthly-year-to-date", "quarterly-rag"])
 def test_recognise_general_layouts(grid, roles, current):
     layout = recognise(grid)
     assert {c.header: c.role for c in layout.columns} == roles

@@ -26,7 +26,8 @@ _ROLLING = re.compile(
     rf"(?:\s*(?:to|ending|ended|up to)\s*({_MONTH})\s*(\d{{4}}|\d{{2}})?)?"
     r"|\brolling\b|\br12m?\b", re.ASCII)
 _YTD = re.compile(r"\bytd\b|\byear to date\b|\bcumulative\b|\bto date\b", re.ASCII)
-_DATE = re.compile(rf"(?:\b(\d{{1,2}})(?:st|nd|rd|th)?\s+)?\b({_MONTH})\s*((?:19|20)\d{{2}}|\d{{2}})(?!\d)", re.ASCII)
+_DATE = re.compile(rf"(?:\b(\d{{1,2}})(?:st|nd|rd|th)?\s+)?\b({_MONTH})[\s'-]*((?:19|20)\d{{2}}|\d{{2}})(?!\d)",
+                   re.ASCII)  # "31 March 2014", "Jan 2016", "Apr-13", "Sep '13"
 _LONE_MONTH = re.compile(rf"^(?:[a-z]+\s+)?({_MONTH})\s*\*?$", re.ASCII)  # "Apr", "Actual Jun", "Sept*"
 _YEAR = re.compile(r"(?<![\d/.,])((?:19|20)\d{2})(?![\d/.,%])", re.ASCII)
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " "})
