@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from csp_status.core.vocabulary import Status, Trend, parse_trend_word, parse_rag_word
+from csp_status.core.vocabulary import Status, Trend, parse_rag_word, parse_trend_word
 from csp_status.workbook.cell_kinds import CellKind, column_stats, read_kind
 
 

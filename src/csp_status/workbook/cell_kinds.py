@@ -12,12 +12,18 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from csp_status.core.parse import read_cell
-from csp_status.core.vocabulary import (Placeholder, Unit, parse_polarity, parse_rag_word, parse_trend_word,
-                                        parse_unit_word)
 from csp_status.core.errors import CellError
+from csp_status.core.parse import read_cell
+from csp_status.core.vocabulary import (
+    Placeholder,
+    Unit,
+    parse_polarity,
+    parse_rag_word,
+    parse_trend_word,
+    parse_unit_word,
+)
 
-__all__ = ["CellKind", "Cell", "read_kind", "ColumnStats", "column_stats", "cell_text", "LONG_TEXT_CHARS"]
+__all__ = ["LONG_TEXT_CHARS", "Cell", "CellKind", "ColumnStats", "cell_text", "column_stats", "read_kind"]
 
 LONG_TEXT_CHARS = 40  # commentary and indicator names are longer than any figure, code or header word
 LONG_TEXT_WORDS = 6  # ... and have more words than "19% (63/337) (care-planned exits/total exits)"

@@ -18,19 +18,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from csp_status.core.errors import BookError, text_preview
-from csp_status.workbook.cell_kinds import LONG_TEXT_CHARS, CellKind, cell_text, column_stats, read_kind
 from csp_status.core.vocabulary.layouts import MEASURE_ROLES, SECTION_OPENINGS, RefSource, Role
+from csp_status.workbook.cell_kinds import (
+    LONG_TEXT_CHARS,
+    CellKind,
+    cell_text,
+    column_stats,
+    read_kind,
+)
 from csp_status.workbook.header_words import role_phrase_hits
 from csp_status.workbook.periods import parse_period
 from csp_status.workbook.roles import ColumnRole, HeaderColumn, assign_roles
 
-__all__ = ["ColumnRole", "DataRow", "Layout", "recognise", "recognise_file", "MARK_HEADERS"]
+__all__ = ["MARK_HEADERS", "ColumnRole", "DataRow", "Layout", "recognise", "recognise_file"]
 
 MAX_HEADER_SEARCH = 60  # the header sits near the top; below this many rows a sheet is data
 MARK_HEADERS = ("head each column in one row above the figures: the indicators' names 'Description' "
                 "(and 'Ref'), the figures with their period ('Q1', '2013/14', 'Oct–Dec 2012', 'YTD') or a word "
                 "such as 'Value', 'Target', 'Baseline', 'Comparator'")
-_SECTION = re.compile(r"^(?:" + "|".join(SECTION_OPENINGS) + r")\b\s*\w{0,3}\s*[:.\-\u2013]", re.ASCII | re.I)
+_SECTION = re.compile(r"^(?:" + "|".join(SECTION_OPENINGS) + r")\b\s*\w{0,3}\s*[:.\-\u2013]", re.ASCII | re.IGNORECASE)
 _YEAR_TEXT = re.compile(r"(?:19|20)?\d{2}\s*[/-]\s*(?:19|20)?\d{2}|(?:19|20)\d{2}", re.ASCII)
 _LEADING_FIGURE = re.compile(r"^[-+(\u2212\u2264\u2265<>~\u00a3$]*\s*[\d.]", re.ASCII)
 _CODE = re.compile(r"^(?P<ref>(?:[A-Z]{1,6}[ -]?){0,2}\d+(?:\.\d+)*[a-z]?)[.:)]?\s+(?P<rest>\S.*)$", re.ASCII)
@@ -288,11 +294,11 @@ def _refs(rows: list[list[object]], data: list[int], sections: list[int], roles:
         return [DataRow(r + 1, coded[r]["ref"] if coded[r] else descriptions[r] or f"row {r + 1}", heading[r])
                 for r in data], RefSource.DESCRIPTION_START
     names = [descriptions[r] for r in data]
-    if all(names) and len(set(n.casefold() for n in names)) == len(names):
+    if all(names) and len({n.casefold() for n in names}) == len(names):
         notes.append("no ref column: each row's description is its ref")
         return [DataRow(r + 1, descriptions[r], heading[r]) for r in data], RefSource.DESCRIPTION
     qualified = [f"{heading[r]}: {descriptions[r]}" if heading[r] else descriptions[r] for r in data]
-    if all(names) and len(set(q.casefold() for q in qualified)) == len(qualified):
+    if all(names) and len({q.casefold() for q in qualified}) == len(qualified):
         notes.append("no ref column, and descriptions repeat: each row's ref is its section and description")
         return [DataRow(r + 1, q, heading[r]) for r, q in zip(data, qualified)], RefSource.DESCRIPTION
     notes.append("no ref column, and descriptions are missing or repeat: each row's ref is its row number")

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from csp_status.core.errors import text_preview
+from csp_status.core.vocabulary.layouts import CURRENT_WORDS, FIGURE_ROLES, PeriodKind, Role
 from csp_status.workbook.cell_kinds import ColumnStats
 from csp_status.workbook.cells import col_letter
-from csp_status.core.vocabulary.layouts import CURRENT_WORDS, FIGURE_ROLES, PeriodKind, Role
 from csp_status.workbook.header_words import role_phrase_hits
 from csp_status.workbook.periods import Period, parse_period
 
-__all__ = ["HeaderColumn", "ColumnRole", "Assignment", "assign_roles"]
+__all__ = ["Assignment", "ColumnRole", "HeaderColumn", "assign_roles"]
 
 _TEXT_ROLES = (Role.REF, Role.DESCRIPTION, Role.OWNER, Role.COMMENTARY)
 _NO_PERIOD = (Role.REF, Role.DESCRIPTION, Role.OWNER, Role.POLARITY, Role.UNIT)
@@ -317,6 +316,3 @@ def _relative(c: ColumnRole, current: list[ColumnRole], ends: set[int], has_chan
                               "read as targets")
     return c
 
-
-def describe(col: ColumnRole) -> str:
-    return f"{col.letter} {text_preview(col.header, 40)}: {col.role.value}"

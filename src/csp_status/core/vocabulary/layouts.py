@@ -12,8 +12,17 @@ from enum import Enum
 
 from csp_status.core.vocabulary.cells import MONTHS as _MONTH_NAMES
 
-__all__ = ["Role", "PeriodKind", "RefSource", "MEASURE_ROLES", "FIGURE_ROLES", "TEXT_ROLES", "ROLE_PHRASES",
-           "MONTHS", "CURRENT_WORDS", "SECTION_OPENINGS"]
+__all__ = [
+    "CURRENT_WORDS",
+    "FIGURE_ROLES",
+    "MEASURE_ROLES",
+    "MONTHS",
+    "ROLE_PHRASES",
+    "SECTION_OPENINGS",
+    "PeriodKind",
+    "RefSource",
+    "Role",
+]
 
 
 class PeriodKind(str, Enum):
@@ -73,7 +82,6 @@ class Role(str, Enum):
 MEASURE_ROLES = frozenset({Role.BASELINE, Role.PREVIOUS, Role.COMPARATOR, Role.TARGET, Role.VALUE,
                            Role.SAME_PERIOD_LAST_YEAR, Role.CHANGE_VOLUME, Role.CHANGE_PERCENT})
 FIGURE_ROLES = MEASURE_ROLES | {Role.RANK}
-TEXT_ROLES = frozenset({Role.REF, Role.DESCRIPTION, Role.OWNER, Role.COMMENTARY, Role.OTHER})
 
 # Header words per role, as phrases over lower-case words; the longest phrase found wins, so
 # "performance indicator" is a description although "performance" alone is a value.
