@@ -85,6 +85,7 @@ def assign_roles(columns: list[HeaderColumn], title: str = "") -> Assignment:
                       round(pick.confidence, 2), pick.reason, from_header=pick.from_header)
            for col, pick in zip(columns, picked)]
     notes: list[str] = []
+    out = _repeated_periods(out, columns)
     out, current = _periods(out, columns, title, notes)
     period = None
     if current is not None:
@@ -101,6 +102,29 @@ def assign_roles(columns: list[HeaderColumn], title: str = "") -> Assignment:
     else:
         notes.append("no value column: there are no figures to judge yet (targets or context only)")
     return Assignment(out, current, period, notes)
+
+
+def _repeated_periods(out: list[ColumnRole], columns: list[HeaderColumn]) -> list[ColumnRole]:
+    """Periods headed a second time without figures ("Q1*–Q4" again after the figures' "Q1*–Q4") are
+    the commentary for those periods, when any of them holds commentary."""
+    first: dict[str, ColumnRole] = {}
+    repeats: list[ColumnRole] = []
+    for col in out:
+        if col.period is None or col.role not in (Role.VALUE, Role.COMMENTARY):
+            continue
+        if col.period.label in first:
+            repeats.append(col)
+        else:
+            first[col.period.label] = col
+    stats = {c.index: columns[c.index - 1].stats for c in out}
+    wordy = [c for c in repeats if stats[c.index].long_text >= 0.5]
+    if not wordy or any(stats[c.index].numeric >= 0.2 for c in repeats):
+        return out
+    changed = {c.index: replace(c, role=Role.COMMENTARY, confidence=0.7, from_header=True,
+                                reason=f"the period {c.period.label} again, after its figures' column "
+                                       f"{first[c.period.label].letter}, with text: its commentary")
+               for c in repeats if c.role is Role.VALUE and first[c.period.label].role is Role.VALUE}
+    return [changed.get(c.index, c) for c in out]
 
 
 def _period(col: HeaderColumn) -> Period | None:
