@@ -147,7 +147,8 @@ def _score(col: HeaderColumn) -> list[_Score]:
             group.setdefault(role, hit)
     period = _period(col)
     scores: dict[Role, float] = {Role.OTHER: 0.5}
-    reasons: dict[Role, str] = {Role.OTHER: "no header word or content names a role; kept as other"}
+    reasons: dict[Role, str] = {Role.OTHER: "no header word or content names a role; kept as other"
+                                if col.parts or not st.empty else "an empty column (no header, no cells); kept"}
     from_header: set[Role] = set()
     best_low = max(low, key=lambda r: low[r][:2]) if low else None
     for role, (n, _, phrase) in low.items():
@@ -253,7 +254,8 @@ def _ref_by_content(columns: list[HeaderColumn], picked: list[_Score]) -> None:
     description = next((i for i, p in enumerate(picked) if p.role is Role.DESCRIPTION), None)
     for i in range(description or 0):
         st = columns[i].stats
-        if picked[i].role is Role.OTHER and st.codes >= 0.8 and st.filled >= 0.8 and st.distinct >= 0.95:
+        unheaded = picked[i].role is Role.OTHER or (picked[i].role is Role.VALUE and not picked[i].from_header)
+        if unheaded and st.codes >= 0.8 and st.filled >= 0.8 and st.distinct >= 0.95:
             picked[i] = _Score(Role.REF, 1.0, "short distinct codes left of the indicators' names", 0.6, False)
             return
 

@@ -301,14 +301,16 @@ RAG_WORDS = {
     "yellow": Status.AMBER,
     "g": Status.GREEN, "green": Status.GREEN, "a/g": Status.GREEN, "g/a": Status.GREEN,
     "on track": Status.GREEN, "off track": Status.RED, "achieved": Status.GREEN, "not achieved": Status.RED,
+    "on target": Status.GREEN, "off target": Status.RED, "met": Status.GREEN, "not met": Status.RED,
+    "exceeded": Status.GREEN, "r/g": Status.AMBER,
 }
 
 # A direction-of-travel column: the product's own arrows (Trend.arrow), others officers paste, and words.
 TREND_WORDS = {
     **{trend.arrow: trend for trend in Trend},
-    "\u25b2": Trend.IMPROVING, "\u2197": Trend.IMPROVING, "\u21e7": Trend.IMPROVING,
-    "\u25bc": Trend.WORSENING, "\u2198": Trend.WORSENING, "\u21e9": Trend.WORSENING,
-    "\u2194": Trend.NO_CHANGE, "\u25ba": Trend.NO_CHANGE, "=": Trend.NO_CHANGE,
+    "\u25b2": Trend.IMPROVING, "\u2197": Trend.IMPROVING, "\u21e7": Trend.IMPROVING, "\u2b06": Trend.IMPROVING,
+    "\u25bc": Trend.WORSENING, "\u2198": Trend.WORSENING, "\u21e9": Trend.WORSENING, "\u2b07": Trend.WORSENING,
+    "\u2194": Trend.NO_CHANGE, "\u25ba": Trend.NO_CHANGE, "\u27a1": Trend.NO_CHANGE, "=": Trend.NO_CHANGE,
     "improving": Trend.IMPROVING, "improved": Trend.IMPROVING, "better": Trend.IMPROVING,
     "worsening": Trend.WORSENING, "worse": Trend.WORSENING, "declined": Trend.WORSENING,
     "deteriorating": Trend.WORSENING,
