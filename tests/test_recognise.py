@@ -4,6 +4,7 @@ moving value columns, adding title, blank or section rows changes no column's ro
 
 from __future__ import annotations
 
+import datetime
 import json
 import string
 from pathlib import Path
@@ -307,3 +308,21 @@ def test_recognise_roles_survive_moves_titles_blanks_and_sections(name, data):
     assert _roles_by_header(after) == _roles_by_header(before)
     assert [c.header for c in after.columns if c.current] == [c.header for c in before.columns if c.current]
     assert [r.ref for r in after.data_rows] == [r.ref for r in before.data_rows]
+
+
+def test_recognise_xlsx_months_typed_as_dates(tmp_path):
+    """Month headers typed as dates are stored as day numbers (41365 is 1 April 2013): read as months."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Offence", *(datetime.date(2013, m, 1) for m in (4, 5, 6, 7)), "YTD 13/14"])
+    sheet.append(["Burglary dwelling", 45, 52, 38, None, 135])
+    sheet.append(["Robbery", 12, 9, 14, None, 35])
+    sheet.append(["Shoplifting", 41365, 40112, 39876, None, 121353])  # figures in the same range stay figures
+    for cell in sheet[1][1:5]:
+        cell.number_format = "mmm-yy"
+    book.save(tmp_path / "monthly.xlsx")
+    layout = recognise_file(tmp_path / "monthly.xlsx")
+    assert [(c.header, c.role) for c in layout.columns] == [
+        ("Offence", Role.DESCRIPTION), ("Apr 2013", Role.VALUE), ("May 2013", Role.VALUE),
+        ("Jun 2013", Role.VALUE), ("Jul 2013", Role.VALUE), ("YTD 13/14", Role.VALUE)]
+    assert [row.ref for row in layout.data_rows] == ["Burglary dwelling", "Robbery", "Shoplifting"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from csp_status.core.errors import BookError, text_preview
@@ -39,6 +40,8 @@ MARK_HEADERS = ("head each column in one row above the figures: the indicators' 
 _SECTION = re.compile(r"^(?:" + "|".join(SECTION_OPENINGS) + r")\b\s*\w{0,3}\s*[:.\-\u2013]", re.ASCII | re.IGNORECASE)
 _YEAR_TEXT = re.compile(r"(?:19|20)?\d{2}\s*[/-]\s*(?:19|20)?\d{2}|(?:19|20)\d{2}", re.ASCII)
 _LEADING_FIGURE = re.compile(r"^[-+(\u2212\u2264\u2265<>~\u00a3$]*\s*[\d.]", re.ASCII)
+_DATE_SERIAL = re.compile(r"(?:3[3-9]|4\d|5[0-4])\d{3}(?:\.0+)?", re.ASCII)  # 1990–2049 as Excel counts days
+_EXCEL_EPOCH = datetime(1899, 12, 30)
 _CODE = re.compile(r"^(?P<ref>(?:[A-Z]{1,6}[ -]?){0,2}\d+(?:\.\d+)*[a-z]?)[.:)]?\s+(?P<rest>\S.*)$", re.ASCII)
 
 
@@ -80,26 +83,31 @@ def recognise_file(path: Path) -> Layout:
 
     path = Path(path)
     grid = read_grid(path)
+    workbook = path.suffix.lower() in (".xlsx", ".xlsm")
     merges: list[tuple[int, int, int, int]] = []
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if workbook:
         from csp_status.workbook.merges import merged_ranges
 
         merges = merged_ranges(path)
-    return recognise(grid, source=str(path), merges=merges)
+    return recognise(grid, source=str(path), merges=merges, excel_dates=workbook)
 
 
 def recognise(grid: list[list[object]], *, source: str = "the sheet",
-              merges: list[tuple[int, int, int, int]] = ()) -> Layout:
+              merges: list[tuple[int, int, int, int]] = (), excel_dates: bool = False) -> Layout:
     """The layout of a grid of cells; ``merges`` are merged ranges (first row, first column, last row,
-    last column, numbered from 1) as an .xlsx records them."""
+    last column, numbered from 1) as an .xlsx records them; with ``excel_dates``, a header row of
+    spreadsheet date serials (months typed as dates, 41365) reads as the months they are."""
     rows = [[("" if c is None else c) for c in row] for row in grid]
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
     if not any(cell_text(c) for row in rows for c in row):
         raise BookError(f"{source}: the sheet is empty: no header and no figures; choose the file that holds "
                         "the partnership's summary")
-    main = _main_header(rows, source)
-    block = _header_block(rows, main)
+    search = [_with_dates(row) if excel_dates and r < MAX_HEADER_SEARCH else row for r, row in enumerate(rows)]
+    main = _main_header(search, source)
+    block = _header_block(search, main)
+    for r in block:
+        rows[r] = search[r]
     parts = _header_parts(rows, block, merges)
     titles = [r for r in range(block[0]) if any(cell_text(c) for c in rows[r])]
     kinds, header_repeats, sections = _classify_rows(rows, block)
@@ -128,6 +136,20 @@ def recognise(grid: list[list[object]], *, source: str = "the sheet",
     header_rows = sorted([r + 1 for r in block] + [r + 1 for r in header_repeats])
     return Layout(source, [r + 1 for r in titles], header_rows, assigned.columns, assigned.current_column,
                   assigned.current_period, data_rows, [r + 1 for r in sections], ref_source, notes)
+
+
+def _with_dates(row: list[object]) -> list[object]:
+    """A row holding two or more spreadsheet dates (and some text) with the dates as months: 'Apr 2013'."""
+    serials = [c for c in row if _DATE_SERIAL.fullmatch(cell_text(c))]
+    if len(serials) < 2 or not any(read_kind(c).kind is CellKind.TEXT for c in row):
+        return row
+    out = []
+    for cell in row:
+        if _DATE_SERIAL.fullmatch(cell_text(cell)):
+            day = _EXCEL_EPOCH + timedelta(days=int(cell_text(cell)))
+            cell = f"{day:%b %Y}" if day.day == 1 else f"{day.day} {day:%b %Y}"
+        out.append(cell)
+    return out
 
 
 def _rows(indexes: list[int]) -> str:
