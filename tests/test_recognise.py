@@ -266,7 +266,15 @@ DASHBOARD_ROLES = {"Ref": Role.REF, "Indicator": Role.DESCRIPTION, "Polarity": R
      {"Indicator": Role.DESCRIPTION, "Good is": Role.POLARITY, "Target 2013/14": Role.TARGET,
       "Q1 Actual": Role.VALUE, "Q1 RAG": Role.OWN_RAG, "Q2 Actual": Role.VALUE, "Q2 RAG": Role.OWN_RAG,
       "Forecast Outturn": Role.OTHER}, "Q2"),
-], ids=["dashboard", "monthly", "quarter-on-quarter", "monthly-year-to-date", "quarterly-rag"])
+    ([["Partnership:", "Anytown CSP"], ["Period:", "Q2 2013/14"], [],
+      ["", "Baseline", "Target", "Apr-Jun", "Jul-Sep", "Oct-Dec", "Jan-Mar", "Status", "Numerator", "Denominator"],
+      ["Serious acquisitive crime (per 1,000 population)", "9.8", "9.5", "2.3", "2.4", "", "", "At risk", "", ""],
+      ["Proportion of victims satisfied with the service", "84%", "85%", "86%", "85%", "", "", "On track", "170",
+       "200"]],
+     {"": Role.DESCRIPTION, "Baseline": Role.BASELINE, "Target": Role.TARGET, "Apr-Jun": Role.VALUE,
+      "Jul-Sep": Role.VALUE, "Oct-Dec": Role.VALUE, "Jan-Mar": Role.VALUE, "Status": Role.OWN_RAG,
+      "Numerator": Role.OTHER, "Denominator": Role.OTHER}, "Jul–Sep"),
+], ids=["dashboard", "monthly", "quarter-on-quarter", "monthly-year-to-date", "quarterly-rag", "key-value-titles"])
 def test_recognise_general_layouts(grid, roles, current):
     layout = recognise(grid)
     assert {c.header: c.role for c in layout.columns} == roles

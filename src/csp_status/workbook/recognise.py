@@ -209,6 +209,8 @@ def _header_block(rows: list[list[object]], main: int) -> list[int]:
         filled = [i for i, c in enumerate(rows[r]) if cell_text(c)]
         if filled == [0] or (len(filled) == 1 and not _named(rows[r][filled[0]])):
             break  # a title alone in column A, or a caption: not a group header
+        if filled[0] == 0 and len(filled) <= 2 and cell_text(rows[r][0]).endswith(":"):
+            break  # "Partnership: | Derby", "Period: | Q1 2013/14" above the table
         block.insert(0, r)
         r -= 1
     r = main + 1

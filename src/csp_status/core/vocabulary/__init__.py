@@ -302,7 +302,7 @@ RAG_WORDS = {
     "g": Status.GREEN, "green": Status.GREEN, "a/g": Status.GREEN, "g/a": Status.GREEN,
     "on track": Status.GREEN, "off track": Status.RED, "achieved": Status.GREEN, "not achieved": Status.RED,
     "on target": Status.GREEN, "off target": Status.RED, "met": Status.GREEN, "not met": Status.RED,
-    "exceeded": Status.GREEN, "r/g": Status.AMBER,
+    "exceeded": Status.GREEN, "r/g": Status.AMBER, "at risk": Status.AMBER, "slightly missed": Status.AMBER,
 }
 
 # A direction-of-travel column: the product's own arrows (Trend.arrow), others officers paste, and words.

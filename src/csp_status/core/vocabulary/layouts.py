@@ -140,7 +140,8 @@ ROLE_PHRASES: dict[Role, tuple[str, ...]] = {
     Role.OTHER: ("forecast", "forecasts", "projected", "projection", "forecast outturn", "projected outturn",
                  "year end forecast", "variance to target", "variance from target", "gap to target",
                  "difference from target", "distance from target", "against target", "performance against target",
-                 "% of target", "percentage of target"),
+                 "% of target", "percentage of target", "numerator", "denominator", "population",
+                 "frequency", "data source", "source"),
 }
 
 # A value column headed with one of these words holds the current period's figures.
