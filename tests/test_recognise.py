@@ -334,3 +334,23 @@ def test_recognise_xlsx_months_typed_as_dates(tmp_path):
         ("Offence", Role.DESCRIPTION), ("Apr 2013", Role.VALUE), ("May 2013", Role.VALUE),
         ("Jun 2013", Role.VALUE), ("Jul 2013", Role.VALUE), ("YTD 13/14", Role.VALUE)]
     assert [row.ref for row in layout.data_rows] == ["Burglary dwelling", "Robbery", "Shoplifting"]
+
+
+@pytest.mark.parametrize("name, corrections, changed", [
+    ("csp_msg_daventry_south_northants_2016_01", {2: Role.OWN_RAG}, {2: Role.OWN_RAG}),
+    ("police_psa_rates_victoria_3087_2013_14", {5: Role.OTHER}, {5: Role.OTHER}),
+    # two corrections at once; the other columns are decided around them
+    ("police_output_measures_nz_2014_15", {2: Role.BASELINE, 4: Role.TARGET}, {2: Role.BASELINE, 4: Role.TARGET}),
+])
+def test_recognise_keeps_an_officers_corrections(name, corrections, changed):
+    before = recognise_file(LAYOUTS / f"{name}.tsv")
+    after = recognise_file(LAYOUTS / f"{name}.tsv", corrections=corrections)
+    exp = {c.index: c.role for c in before.columns} | changed
+    assert {c.index: c.role for c in after.columns} == exp
+    assert all(c.confidence == 1.0 and c.reason.startswith("set by hand") for c in after.columns
+               if c.index in corrections)
+
+
+def test_recognise_correction_moves_the_current_column():
+    layout = recognise_file(LAYOUTS / "police_output_measures_nz_2014_15.tsv", corrections={4: Role.OTHER})
+    assert ([c.letter for c in layout.columns if c.current], layout.current_period) == (["B"], "2013/14")

@@ -77,7 +77,7 @@ class Layout:
         return [c.role for c in self.columns]
 
 
-def recognise_file(path: Path) -> Layout:
+def recognise_file(path: Path, corrections: dict[int, Role] | None = None) -> Layout:
     """Read a summary file with the legacy readers and recognise its layout (merged cells included)."""
     from csp_status.workbook.legacy import read_grid
 
@@ -89,14 +89,16 @@ def recognise_file(path: Path) -> Layout:
         from csp_status.workbook.merges import merged_ranges
 
         merges = merged_ranges(path)
-    return recognise(grid, source=str(path), merges=merges, excel_dates=workbook)
+    return recognise(grid, source=str(path), merges=merges, excel_dates=workbook, corrections=corrections)
 
 
 def recognise(grid: list[list[object]], *, source: str = "the sheet",
-              merges: list[tuple[int, int, int, int]] = (), excel_dates: bool = False) -> Layout:
+              merges: list[tuple[int, int, int, int]] = (), excel_dates: bool = False,
+              corrections: dict[int, Role] | None = None) -> Layout:
     """The layout of a grid of cells; ``merges`` are merged ranges (first row, first column, last row,
     last column, numbered from 1) as an .xlsx records them; with ``excel_dates``, a header row of
-    spreadsheet date serials (months typed as dates, 41365) reads as the months they are."""
+    spreadsheet date serials (months typed as dates, 41365) reads as the months they are;
+    ``corrections`` (column number, 1 is A, to role) are an officer's, kept as given."""
     rows = [[("" if c is None else c) for c in row] for row in grid]
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
@@ -114,7 +116,7 @@ def recognise(grid: list[list[object]], *, source: str = "the sheet",
     data = [r for r, kind in kinds.items() if kind == "data"]
     columns = [HeaderColumn(c, parts[c], column_stats([rows[r][c] for r in data])) for c in range(width)]
     title_text = " ".join(cell_text(c) for r in titles for c in rows[r] if cell_text(c))
-    assigned = assign_roles(columns, title_text)
+    assigned = assign_roles(columns, title_text, corrections)
     _refuse_unless_table(assigned.columns, parts, source, block)
     roles = {c.index - 1: c.role for c in assigned.columns}
     ref_col = next((i for i, role in roles.items() if role is Role.REF), None)
@@ -170,7 +172,9 @@ def _named(cell: object) -> bool:
 
 def _figure(cell: object) -> bool:
     """A figure as data holds it (not a year, and not a header such as 'Target 08/09' that names one)."""
-    return read_kind(cell).kind is CellKind.FIGURE and not _is_year(cell) and bool(_LEADING_FIGURE.match(cell_text(cell)))
+    if read_kind(cell).kind is not CellKind.FIGURE or _is_year(cell):
+        return False
+    return bool(_LEADING_FIGURE.match(cell_text(cell)))
 
 
 def _header_score(row: list[object]) -> float:

@@ -76,17 +76,24 @@ class _Score:
     from_header: bool
 
 
-def assign_roles(columns: list[HeaderColumn], title: str = "") -> Assignment:
+def assign_roles(columns: list[HeaderColumn], title: str = "",
+                 corrections: dict[int, Role] | None = None) -> Assignment:
+    """Each column's role and period, and the current column; ``corrections`` (column number, 1 is A,
+    to role) are the officer's, kept as given: the other columns are decided around them."""
+    fixed = {index - 1: role for index, role in (corrections or {}).items()}
     scored = [_score(col) for col in columns]
     picked = [s[0] for s in scored]
-    _one_description(columns, scored, picked)
-    _ref_by_content(columns, picked)
+    for i, role in fixed.items():
+        if 0 <= i < len(picked):
+            picked[i] = _Score(role, 99.0, "set by hand (the Layout's correction)", 1.0, True)
+    _one_description(columns, scored, picked, fixed)
+    _ref_by_content(columns, picked, fixed)
     out = [ColumnRole(col.position + 1, col.header, pick.role, _period(col) if pick.role not in _NO_PERIOD else None,
                       round(pick.confidence, 2), pick.reason, from_header=pick.from_header)
            for col, pick in zip(columns, picked)]
     notes: list[str] = []
-    out = _repeated_periods(out, columns)
-    out, current = _periods(out, columns, title, notes)
+    out = _repeated_periods(out, columns, fixed)
+    out, current = _periods(out, columns, title, notes, fixed)
     period = None
     if current is not None:
         col = out[current - 1]
@@ -104,7 +111,7 @@ def assign_roles(columns: list[HeaderColumn], title: str = "") -> Assignment:
     return Assignment(out, current, period, notes)
 
 
-def _repeated_periods(out: list[ColumnRole], columns: list[HeaderColumn]) -> list[ColumnRole]:
+def _repeated_periods(out: list[ColumnRole], columns: list[HeaderColumn], fixed: dict[int, Role]) -> list[ColumnRole]:
     """Periods headed a second time without figures ("Q1*–Q4" again after the figures' "Q1*–Q4") are
     the commentary for those periods, when any of them holds commentary."""
     first: dict[str, ColumnRole] = {}
@@ -123,7 +130,8 @@ def _repeated_periods(out: list[ColumnRole], columns: list[HeaderColumn]) -> lis
     changed = {c.index: replace(c, role=Role.COMMENTARY, confidence=0.7, from_header=True,
                                 reason=f"the period {c.period.label} again, after its figures' column "
                                        f"{first[c.period.label].letter}, with text: its commentary")
-               for c in repeats if c.role is Role.VALUE and first[c.period.label].role is Role.VALUE}
+               for c in repeats if c.role is Role.VALUE and first[c.period.label].role is Role.VALUE
+               and c.index - 1 not in fixed}
     return [changed.get(c.index, c) for c in out]
 
 
@@ -221,19 +229,20 @@ def _content(scores: dict[Role, float], reasons: dict[Role, str], st: ColumnStat
         add(Role.COMMENTARY, 2.0, "cells are long text")
 
 
-def _one_description(columns: list[HeaderColumn], scored: list[list[_Score]], picked: list[_Score]) -> None:
+def _one_description(columns: list[HeaderColumn], scored: list[list[_Score]], picked: list[_Score],
+                     fixed: dict[int, Role]) -> None:
     """One column holds the indicators' names: the best-headed, else the first column of distinct text."""
     named = [i for i, p in enumerate(picked) if p.role is Role.DESCRIPTION]
     if named:
         keep = max(named, key=lambda i: (picked[i].score, -i))
         for i in named:
-            if i != keep:
+            if i != keep and i not in fixed:
                 picked[i] = next(s for s in scored[i] if s.role is not Role.DESCRIPTION)
         return
     for i, col in enumerate(columns):
         st = col.stats
-        if picked[i].role in (Role.OTHER, Role.REF, Role.COMMENTARY) and st.words >= 0.6 and st.numeric < 0.3 \
-                and st.filled >= 0.5 and st.distinct >= 0.8:
+        text = st.words >= 0.6 and st.numeric < 0.3 and st.filled >= 0.5 and st.distinct >= 0.8
+        if i not in fixed and picked[i].role in (Role.OTHER, Role.REF, Role.COMMENTARY) and text:
             if picked[i].role is Role.REF and st.mean_length < 20:
                 continue
             picked[i] = _Score(Role.DESCRIPTION, 1.0, "the first column of text: the indicators' names", 0.6,
@@ -241,12 +250,12 @@ def _one_description(columns: list[HeaderColumn], scored: list[list[_Score]], pi
             return
 
 
-def _ref_by_content(columns: list[HeaderColumn], picked: list[_Score]) -> None:
+def _ref_by_content(columns: list[HeaderColumn], picked: list[_Score], fixed: dict[int, Role]) -> None:
     """A ref column holds short distinct codes: one headed 'Ref' that holds sentences is not one, and an
     unheaded column of codes left of the indicators' names is one."""
     for i, (col, pick) in enumerate(zip(columns, picked)):
         st = col.stats
-        if pick.role is Role.REF and not st.empty and (st.mean_length > 25 or st.distinct < 0.9):
+        if pick.role is Role.REF and i not in fixed and not st.empty and (st.mean_length > 25 or st.distinct < 0.9):
             picked[i] = _Score(Role.OTHER, 0.5, "headed as a ref, but its cells are not short distinct codes",
                                0.4, True)
     if any(p.role is Role.REF for p in picked):
@@ -255,7 +264,7 @@ def _ref_by_content(columns: list[HeaderColumn], picked: list[_Score]) -> None:
     for i in range(description or 0):
         st = columns[i].stats
         unheaded = picked[i].role is Role.OTHER or (picked[i].role is Role.VALUE and not picked[i].from_header)
-        if unheaded and st.codes >= 0.8 and st.filled >= 0.8 and st.distinct >= 0.95:
+        if unheaded and i not in fixed and st.codes >= 0.8 and st.filled >= 0.8 and st.distinct >= 0.95:
             picked[i] = _Score(Role.REF, 1.0, "short distinct codes left of the indicators' names", 0.6, False)
             return
 
@@ -271,8 +280,8 @@ def _filled_enough(stats: ColumnStats, most: float) -> bool:
     return stats.filled > 0 and stats.filled >= 0.25 * most
 
 
-def _periods(out: list[ColumnRole], columns: list[HeaderColumn], title: str,
-             notes: list[str]) -> tuple[list[ColumnRole], int | None]:
+def _periods(out: list[ColumnRole], columns: list[HeaderColumn], title: str, notes: list[str],
+             fixed: dict[int, Role]) -> tuple[list[ColumnRole], int | None]:
     """Choose the current value column(s); then earlier and later periods' figure columns find their roles."""
     values = [c for c in out if c.role is Role.VALUE]
     if not values:
@@ -304,7 +313,7 @@ def _periods(out: list[ColumnRole], columns: list[HeaderColumn], title: str,
         if c in current:
             because = why if c is current[0] else "the latest period with figures"
             result.append(replace(c, current=True, reason=f"{c.reason}; current: {because}"))
-        elif c.role is not Role.VALUE or c.period is None or not dated:
+        elif c.role is not Role.VALUE or c.period is None or not dated or c.index - 1 in fixed:
             result.append(c)
         else:
             worded_value = Role.VALUE in role_phrase_hits(c.header)
