@@ -354,3 +354,29 @@ def test_recognise_keeps_an_officers_corrections(name, corrections, changed):
 def test_recognise_correction_moves_the_current_column():
     layout = recognise_file(LAYOUTS / "police_output_measures_nz_2014_15.tsv", corrections={4: Role.OTHER})
     assert ([c.letter for c in layout.columns if c.current], layout.current_period) == (["B"], "2013/14")
+
+
+# Layouts with group headers: columns move within their group (the group header stays over the group).
+GROUPED = {  # name: (group header row, counted from 0; groups as (first, last) columns, counted from 0)
+    "mopac_challenge_mps_crime_figures_2013q4": (2, [(1, 5), (6, 10)]),
+    "council_scorecard_maidstone_2019q2": (1, [(1, 5)]),
+    "frs_targets_measures_warwickshire_2019": (1, [(2, 6)]),
+    "derby": (2, [(9, 12), (13, 16)]),
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(GROUPED)), data=st.data())
+def test_recognise_roles_survive_moves_within_groups(seed_path, name, data):
+    grid = [list(row) for row in read_grid(_source(name, seed_path))]
+    width = max(len(r) for r in grid)
+    grid = [r + [""] * (width - len(r)) for r in grid]
+    group_row, groups = GROUPED[name]
+    moved = {}
+    for first, last in groups:
+        order = data.draw(st.permutations(range(first + 1, last + 1)))  # the first column keeps the group's text
+        moved |= dict(zip(range(first + 1, last + 1), order))
+    shuffled = [row if r == group_row else [row[moved.get(c, c)] for c in range(width)] for r, row in enumerate(grid)]
+    before, after = recognise(grid), recognise(shuffled)
+    assert {c.header: c.role for c in after.columns} == {c.header: c.role for c in before.columns}
+    assert {c.header for c in after.columns if c.current} == {c.header for c in before.columns if c.current}
