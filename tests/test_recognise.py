@@ -380,3 +380,21 @@ def test_recognise_roles_survive_moves_within_groups(seed_path, name, data):
     before, after = recognise(grid), recognise(shuffled)
     assert {c.header: c.role for c in after.columns} == {c.header: c.role for c in before.columns}
     assert {c.header for c in after.columns if c.current} == {c.header for c in before.columns if c.current}
+
+
+_CELLS = st.one_of(
+    st.sampled_from(["", "Ref", "Description", "Target", "Q1*", "Q2", "2012/13", "% change", "Trend", "RAG", "G",
+                     "↑", "n/a", "Awaited", "13,102", "7.5%", "+1,161", "Priority 1: Violence", "Oct–Dec 2012"]),
+    st.text(max_size=12), st.floats(allow_nan=True, allow_infinity=True), st.none(), st.booleans())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_CELLS, max_size=7), max_size=9))
+def test_recognise_any_grid_gives_a_layout_or_the_projects_error(grid):
+    try:
+        layout = recognise(grid)
+    except BookError as err:
+        assert str(err).startswith("the sheet")
+        return
+    assert len(layout.columns) == max(len(row) for row in grid)
+    assert all(isinstance(c.role, Role) and 0 < c.confidence <= 1 for c in layout.columns)

@@ -69,7 +69,10 @@ def read_kind(cell: object) -> Cell:
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return _BLANK
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        return _figure(read_cell(cell), str(cell))
+        reading = read_cell(cell)
+        if reading.has_value:
+            return _figure(reading, str(cell))
+        return _BLANK if reading.placeholder is Placeholder.BLANK else Cell(CellKind.TEXT)  # NaN; infinity
     return _text_kind(" ".join(str(cell).split()))
 
 
