@@ -34,6 +34,7 @@ from csp_status.workbook.roles import ColumnRole, HeaderColumn, assign_roles
 __all__ = ["MARK_HEADERS", "ColumnRole", "DataRow", "Layout", "recognise", "recognise_file"]
 
 MAX_HEADER_SEARCH = 60  # the header sits near the top; below this many rows a sheet is data
+MAX_SAMPLE_ROWS = 500  # what a column holds is judged on at most this many of its rows, evenly spread
 MARK_HEADERS = ("head each column in one row above the figures: the indicators' names 'Description' "
                 "(and 'Ref'), the figures with their period ('Q1', '2013/14', 'Oct–Dec 2012', 'YTD') or a word "
                 "such as 'Value', 'Target', 'Baseline', 'Comparator'")
@@ -114,7 +115,8 @@ def recognise(grid: list[list[object]], *, source: str = "the sheet",
     titles = [r for r in range(block[0]) if any(cell_text(c) for c in rows[r])]
     kinds, header_repeats, sections = _classify_rows(rows, block)
     data = [r for r, kind in kinds.items() if kind == "data"]
-    columns = [HeaderColumn(c, parts[c], column_stats([rows[r][c] for r in data])) for c in range(width)]
+    sample = data[::-(-len(data) // MAX_SAMPLE_ROWS)] if data else data  # shares need no more rows than this
+    columns = [HeaderColumn(c, parts[c], column_stats([rows[r][c] for r in sample])) for c in range(width)]
     title_text = " ".join(cell_text(c) for r in titles for c in rows[r] if cell_text(c))
     assigned = assign_roles(columns, title_text, corrections)
     _refuse_unless_table(assigned.columns, parts, source, block)
