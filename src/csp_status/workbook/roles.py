@@ -5,8 +5,9 @@ header row first, then its group headers; synonyms in :mod:`csp_status.core.voca
 what the column's cells hold (figures, percentages, signed changes, RAG letters, arrows, long
 text: :mod:`csp_status.workbook.cell_kinds`) and where the column sits (the indicators' names
 are the first column of text). Then periods decide among the figure columns: the current one
-(starred, named in the title, or the latest filled), the same period a year before, earlier
-years as baselines, and later periods that already hold figures as targets.
+(starred, headed "current", the only one, named in the title, or the latest with figures), the
+same period a year before, earlier years as baselines, later periods that already hold a few
+figures as targets, and periods headed again beside text as those periods' commentary.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ __all__ = ["Assignment", "ColumnRole", "HeaderColumn", "assign_roles"]
 _TEXT_ROLES = (Role.REF, Role.DESCRIPTION, Role.OWNER, Role.COMMENTARY)
 _NO_PERIOD = (Role.REF, Role.DESCRIPTION, Role.OWNER, Role.POLARITY, Role.UNIT)
 _WORDY_FIGURES = (Role.TARGET, Role.COMPARATOR)  # "Reduce by 5%", "Monitor only", "National: 7.1%"
-_VALUE_FAMILY = (Role.VALUE, Role.BASELINE, Role.SAME_PERIOD_LAST_YEAR, Role.PREVIOUS)
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ def _score(col: HeaderColumn) -> list[_Score]:
         margin = scores[role] - (scores[ranked[i + 1]] if i + 1 < len(ranked) else 0)
         header = role in from_header and role in low
         base = 0.9 if header else 0.75 if role in from_header else 0.6 if role is not Role.OTHER else 0.3
-        confidence = base - (0.15 if margin < 1 else 0)
+        confidence = base - (0.15 if margin < 1 else 0) - (0.2 if "(but " in reasons[role] else 0)
         out.append(_Score(role, scores[role], reasons[role], max(confidence, 0.2), role in from_header))
     return out
 
