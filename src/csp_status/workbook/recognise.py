@@ -237,7 +237,7 @@ def _header_parts(rows: list[list[object]], block: list[int],
     anchor: dict[tuple[int, int], str] = {}
     for r1, c1, r2, c2 in merges:
         text = cell_text(rows[r1 - 1][c1 - 1]) if r1 - 1 < len(rows) and c1 - 1 < width else ""
-        for r in range(r1 - 1, r2):
+        for r in (r for r in block if r1 - 1 <= r < r2):  # only the header's rows: a merge may be vast
             for c in range(c1 - 1, min(c2, width)):
                 anchor[(r, c)] = text
     below = {r: {c for c in range(width) for b in block if b > r and cell_text(rows[b][c])} for r in block}
