@@ -398,3 +398,26 @@ def test_recognise_any_grid_gives_a_layout_or_the_projects_error(grid):
         return
     assert len(layout.columns) == max(len(row) for row in grid)
     assert all(isinstance(c.role, Role) and 0 < c.confidence <= 1 for c in layout.columns)
+
+
+def test_recognise_xlsx_status_boxes_coloured_only(tmp_path):
+    """A year-to-date report whose Q1–Q4 status boxes carry the RAG only as their fill colour."""
+    from openpyxl.styles import PatternFill
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Community Safety Partnership – year to date, 2013/14"])
+    sheet.append(["Indicator", "Target 2013/14", "YTD", "Q1", "Q2", "Q3", "Q4"])
+    rows = [("Total crime", 11000, 5400, "00B050", "FFC000"), ("Burglary dwelling", 800, 450, "FF0000", "FF0000"),
+            ("Repeat victims of domestic abuse", 0.25, 0.24, "00B050", "00B050")]
+    for name, target, ytd, q1, q2 in rows:
+        sheet.append([name, target, ytd])
+        for column, colour in ((4, q1), (5, q2)):
+            sheet.cell(sheet.max_row, column).fill = PatternFill("solid", fgColor=colour)
+    book.save(tmp_path / "ytd.xlsx")
+    layout = recognise_file(tmp_path / "ytd.xlsx")
+    assert layout.roles == [Role.DESCRIPTION, Role.TARGET, Role.VALUE, *[Role.OWN_RAG] * 4]
+    assert [c.period.label for c in layout.columns[3:]] == ["Q1", "Q2", "Q3", "Q4"]
+    assert [c.reason for c in layout.columns[3:5]] == ["cells are coloured red, amber or green"] * 2
+    assert layout.columns[5].reason == "an empty Q3 after E's Q2: the same kind of column, still to be filled"
+    assert (layout.current_column, layout.current_period) == (3, "YTD")

@@ -134,6 +134,8 @@ class ColumnStats:
     distinct: float  # distinct texts / filled cells
     codes: float  # short codes such as 'CNP PM1', 'NI 47', '2.1.1'
     mean_length: float
+    rag_fill: float = 0.0  # share of the rows whose cell is filled red, amber or green (of all rows)
+    rag_fill_kinds: int = 0  # how many of the three colours the column shows
 
     @property
     def empty(self) -> bool:
@@ -144,7 +146,9 @@ class ColumnStats:
         return self.text + self.long_text
 
 
-def column_stats(cells: list[object]) -> ColumnStats:
+def column_stats(cells: list[object], fills: list[object] | None = None) -> ColumnStats:
+    """The shares of a column's cells; ``fills`` (one per cell: the RAG status its fill colour shows, or
+    None) come from a workbook's styles."""
     kinds = [read_kind(c) for c in cells]
     filled = [(k, cell_text(c)) for k, c in zip(kinds, cells) if k.kind is not CellKind.BLANK]
     n = len(filled) or 1
@@ -164,4 +168,6 @@ def column_stats(cells: list[object]) -> ColumnStats:
         long_text=share(CellKind.LONG_TEXT), codes=sum(bool(_CODE.match(t)) for _, t in filled) / n,
         distinct=len({t.casefold() for _, t in filled}) / n,
         mean_length=sum(len(t) for _, t in filled) / n,
+        rag_fill=sum(f is not None for f in fills or ()) / (len(cells) or 1),
+        rag_fill_kinds=len({f for f in fills or () if f is not None}),
     )

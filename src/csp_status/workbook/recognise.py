@@ -86,20 +86,25 @@ def recognise_file(path: Path, corrections: dict[int, Role] | None = None) -> La
     grid = read_grid(path)
     workbook = path.suffix.lower() in (".xlsx", ".xlsm")
     merges: list[tuple[int, int, int, int]] = []
+    fills: dict[tuple[int, int], object] = {}
     if workbook:
+        from csp_status.workbook.fills import rag_fills
         from csp_status.workbook.merges import merged_ranges
 
-        merges = merged_ranges(path)
-    return recognise(grid, source=str(path), merges=merges, excel_dates=workbook, corrections=corrections)
+        merges, fills = merged_ranges(path), rag_fills(path)
+    return recognise(grid, source=str(path), merges=merges, excel_dates=workbook, corrections=corrections,
+                     fills=fills)
 
 
 def recognise(grid: list[list[object]], *, source: str = "the sheet",
               merges: list[tuple[int, int, int, int]] = (), excel_dates: bool = False,
-              corrections: dict[int, Role] | None = None) -> Layout:
+              corrections: dict[int, Role] | None = None, fills: dict[tuple[int, int], object] | None = None
+              ) -> Layout:
     """The layout of a grid of cells; ``merges`` are merged ranges (first row, first column, last row,
     last column, numbered from 1) as an .xlsx records them; with ``excel_dates``, a header row of
     spreadsheet date serials (months typed as dates, 41365) reads as the months they are;
-    ``corrections`` (column number, 1 is A, to role) are an officer's, kept as given."""
+    ``corrections`` (column number, 1 is A, to role) are an officer's, kept as given; ``fills`` are the
+    RAG statuses cells show only as their fill colour, by (row, column) numbered from 1."""
     rows = [[("" if c is None else c) for c in row] for row in grid]
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
@@ -116,7 +121,10 @@ def recognise(grid: list[list[object]], *, source: str = "the sheet",
     kinds, header_repeats, sections = _classify_rows(rows, block)
     data = [r for r, kind in kinds.items() if kind == "data"]
     sample = data[::-(-len(data) // MAX_SAMPLE_ROWS)] if data else data  # shares need no more rows than this
-    columns = [HeaderColumn(c, parts[c], column_stats([rows[r][c] for r in sample])) for c in range(width)]
+    fills = fills or {}
+    columns = [HeaderColumn(c, parts[c], column_stats([rows[r][c] for r in sample],
+                                                      [fills.get((r + 1, c + 1)) for r in sample]))
+               for c in range(width)]
     title_text = " ".join(cell_text(c) for r in titles for c in rows[r] if cell_text(c))
     assigned = assign_roles(columns, title_text, corrections)
     _refuse_unless_table(assigned.columns, parts, source, block)

@@ -93,6 +93,7 @@ def assign_roles(columns: list[HeaderColumn], title: str = "",
            for col, pick in zip(columns, picked)]
     notes: list[str] = []
     out = _repeated_periods(out, columns, fixed)
+    out = _continued_runs(out, columns, fixed)
     out, current = _periods(out, columns, title, notes, fixed)
     period = None
     if current is not None:
@@ -135,6 +136,24 @@ def _repeated_periods(out: list[ColumnRole], columns: list[HeaderColumn], fixed:
     return [changed.get(c.index, c) for c in out]
 
 
+def _continued_runs(out: list[ColumnRole], columns: list[HeaderColumn], fixed: dict[int, Role]) -> list[ColumnRole]:
+    """An empty column headed only by a period ("Q3", "Q4" still to come) continues the role of the
+    period column on its left: status boxes after status boxes, commentary after commentary."""
+    result = list(out)
+    for i in range(1, len(result)):
+        col, left = result[i], result[i - 1]
+        if (i in fixed or col.role is not Role.VALUE or not columns[i].stats.empty or col.period is None
+                or left.period is None or left.period.kind is not col.period.kind or left.role is Role.VALUE
+                or role_phrase_hits(columns[i].parts[-1])):
+            continue
+        if columns[i].stats.rag_fill == 0 and left.role is not Role.COMMENTARY and left.role is not Role.OWN_RAG:
+            continue
+        result[i] = replace(col, role=left.role, confidence=0.6, from_header=True,
+                            reason=f"an empty {col.period.label} after {left.letter}'s {left.period.label}: "
+                                   f"the same kind of column, still to be filled")
+    return result
+
+
 def _period(col: HeaderColumn) -> Period | None:
     """The period the whole header names ("Year to date › 2019/20" is YTD 2019/20)."""
     return parse_period(" ".join(col.parts)) if col.parts else None
@@ -175,7 +194,7 @@ def _score(col: HeaderColumn) -> list[_Score]:
         reasons.setdefault(Role.VALUE, f"figures under the period {period.label!r}")
         from_header.add(Role.VALUE)
     w = _weight(st)
-    if not st.empty:
+    if not st.empty or st.rag_fill:
         _content(scores, reasons, st, w, col.position)
     ranked = sorted(scores, key=lambda r: (-scores[r], list(Role).index(r)))
     if ranked[0] is Role.OTHER and Role.OTHER not in from_header and len(ranked) > 1 and ranked[1] in from_header:
@@ -215,6 +234,8 @@ def _content(scores: dict[Role, float], reasons: dict[Role, str], st: ColumnStat
             add(Role.RANK, -4 * w, "but its figures are not whole numbers")
     if st.rag >= 0.5:
         add(Role.OWN_RAG, 6.0, "cells are RAG letters")
+    if st.rag_fill >= 0.5 and st.figures < 0.5 and (st.rag_fill_kinds >= 2 or Role.OWN_RAG in scores):
+        add(Role.OWN_RAG, 6.0, "cells are coloured red, amber or green")
     elif st.long_text >= 0.3 and Role.OWN_RAG in scores:
         add(Role.OWN_RAG, -6 * w, "but its cells are long text")
     if st.arrows >= 0.5:
