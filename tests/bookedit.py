@@ -68,15 +68,21 @@ def sheet_part(book: Path | str, sheet: str) -> str:
     raise KeyError(f"{book} has no sheet {sheet!r}")
 
 
-def _replace_parts(book: Path | str, replaced: dict[str, bytes]) -> None:
-    """Rewrite the zip with some parts replaced; every other member keeps its bytes and its entry."""
+def _replace_parts(book: Path | str, replaced: dict[str, bytes | None], added: dict[str, bytes] | None = None
+                   ) -> None:
+    """Rewrite the zip with some parts replaced (None: removed) and some added at the end; every
+    other member keeps its bytes and its entry."""
     book = Path(book)
     with zipfile.ZipFile(book) as zf:
         members = [(info, zf.read(info.filename)) for info in zf.infolist()]
     tmp = book.with_name(book.name + ".edit")
     with zipfile.ZipFile(tmp, "w") as out:
         for info, data in members:
-            out.writestr(info, replaced.get(info.filename, data), compress_type=info.compress_type)
+            data = replaced.get(info.filename, data)
+            if data is not None:
+                out.writestr(info, data, compress_type=info.compress_type)
+        for name, data in (added or {}).items():
+            out.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
     tmp.replace(book)
 
 
@@ -275,7 +281,11 @@ def add_cell_style(book: Path | str, fill: str, font: str, like: int = 0) -> int
 
 
 def add_theme(book: Path | str, colours: dict[str, str]) -> None:
-    """Give the book a theme part, as Excel writes one on save: its colour scheme (slot -> RRGGBB)."""
+    """Give the book a theme of these colours (slot -> RRGGBB), as Excel saves one.
+
+    A book that has a theme part already gets its colours replaced there (an officer choosing
+    Page Layout > Colours); one without gets a new part, its relationship and its content type.
+    """
     a = "http://schemas.openxmlformats.org/drawingml/2006/main"
     slots = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
              "hlink", "folHlink")
@@ -292,24 +302,20 @@ def add_theme(book: Path | str, colours: dict[str, str]) -> None:
         f"<a:lnStyleLst>{line * 3}</a:lnStyleLst><a:effectStyleLst>{effect * 3}</a:effectStyleLst>"
         f"<a:bgFillStyleLst>{fill * 3}</a:bgFillStyleLst></a:fmtScheme></a:themeElements></a:theme>"
     ).encode()
+    theme_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
     with zipfile.ZipFile(book) as zf:
         rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
         types = etree.fromstring(zf.read("[Content_Types].xml"))
+    for rel in rels:
+        if rel.get("Type") == theme_type:
+            _replace_parts(book, {posixpath.normpath(posixpath.join("xl", rel.get("Target"))): theme})
+            return
     taken = {rel.get("Id") for rel in rels}
     rid = next(f"rId{n}" for n in range(1, 1000) if f"rId{n}" not in taken)
-    etree.SubElement(rels, f"{{{_PKG_REL_NS}}}Relationship", Id=rid, Target="theme/theme1.xml",
-                     Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme")
+    etree.SubElement(rels, f"{{{_PKG_REL_NS}}}Relationship", Id=rid, Target="theme/theme1.xml", Type=theme_type)
     ct = "http://schemas.openxmlformats.org/package/2006/content-types"
     etree.SubElement(types, f"{{{ct}}}Override", PartName="/xl/theme/theme1.xml",
                      ContentType="application/vnd.openxmlformats-officedocument.theme+xml")
-    book = Path(book)
-    with zipfile.ZipFile(book) as zf:
-        members = [(info, zf.read(info.filename)) for info in zf.infolist()]
     replaced = {"xl/_rels/workbook.xml.rels": etree.tostring(rels, xml_declaration=True, encoding="UTF-8"),
                 "[Content_Types].xml": etree.tostring(types, xml_declaration=True, encoding="UTF-8")}
-    tmp = book.with_name(book.name + ".edit")
-    with zipfile.ZipFile(tmp, "w") as out:
-        for info, data in members:
-            out.writestr(info, replaced.get(info.filename, data), compress_type=info.compress_type)
-        out.writestr("xl/theme/theme1.xml", theme, compress_type=zipfile.ZIP_DEFLATED)
-    tmp.replace(book)
+    _replace_parts(book, replaced, added={"xl/theme/theme1.xml": theme})

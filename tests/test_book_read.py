@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import bookedit
+from csp_status.workbook.package import Package
 from csp_status.workbook.layout import DATA_FORMULA_HEADERS, data_formulas
 from csp_status.workbook.book_read import cell_text, read_book
 from csp_status.core.vocabulary import Polarity, ToleranceKind, TrendBasis
@@ -79,13 +80,22 @@ def test_read_book_evaluates_to_the_seed_statuses(imported):
     assert [e.status.value for e in evaluate(read_book(imported).partnership)] == SEED_STATUSES
 
 
-def test_read_book_formula_cells_keep_their_cached_values(imported):
+def test_read_book_leaves_out_what_the_calculated_columns_last_showed(imported):
+    """The inputs are read; the calculated columns' formula cells are the refresh's to work out."""
     master = read_book(imported)
     row = bookedit.find_row(imported, "Data", A="CNP PM3", B="2011/12")
-    status = master.data_cells[(row, 14)]
-    assert isinstance(status, Formula)
-    assert status.cached == "GREEN"
-    assert status.text == data_formulas(row)["Status"]
+    assert master.data_cells[(row, 5)] == "13,102" and master.data_cells[(1, 14)] == "Status"
+    assert [key for key, cell in master.data_cells.items() if isinstance(cell, Formula)] == []
+    with Package(imported) as package:  # they are in the book, with the values the refresh cached
+        status = package.cells("Data")[(row, 14)]
+    assert (status.text, status.cached) == (data_formulas(row)["Status"], "GREEN")
+
+
+def test_read_book_keeps_a_formula_an_officer_typed_in_an_input(book):
+    row = bookedit.find_row(book, "Data", A="CNP PM3", B="2011/12")
+    bookedit.set_formula(book, "Data", f"E{row}", "13000+102", "13102")
+    assert [e.status.value for e in evaluate(read_book(book).partnership)][2] == "GREEN"
+    assert isinstance(read_book(book).data_cells[(row, 5)], Formula)
 
 
 def test_read_book_columns_found_by_header(book):

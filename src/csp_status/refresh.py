@@ -1,12 +1,15 @@
 """Regenerating a master workbook: the Summary and Trends tabs, and the cached values of the Data formulas.
 
-Only these parts change: the Summary worksheet, written anew; the Trends worksheet with its
-drawing and one chart per indicator (and the content types when the number of charts changes);
-and the Data worksheet, where each ``CSP_*`` formula cell gets a fresh cached value (what Excel
-will calculate, worked out with the same functions the worksheet calls).  Every other part of the
-package is copied as it was, so the
-VBA project, the ribbon, officers' inputs and commentary, other sheets and defined names come
-through byte for byte.  A refresh whose result equals the book writes nothing.
+Only these parts change: the Summary worksheet, written anew (keeping its VBA code name, and
+what an officer attached to it: notes, pictures, page set-up and printer settings); the Trends
+worksheet with its drawing and one chart per indicator (keeping its notes and page set-up the
+same way, and changing the content types when the number of charts changes); the Data worksheet,
+where each ``CSP_*`` formula cell gets a fresh cached value (what Excel will calculate, worked out
+with the same functions the worksheet calls); and Excel's calculation chain, dropped with its
+relationship and content type when a book has one (Excel rebuilds it; a stale one makes Excel
+repair the file).  Every other part of the package is copied as it was, so the VBA project, the
+ribbon, officers' inputs and commentary, other sheets and defined names come through byte for
+byte.  A refresh whose result equals the book writes nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from csp_status.outputs.summary import summary_sheet
 from csp_status.outputs.trends import replace_trends, trend_series
 from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value, xml_text
 from csp_status.workbook.package import Package
+from csp_status.workbook.related import carry_sheet_links, without_calc_chain
 
 __all__ = ["RefreshResult", "refresh_book", "regenerate"]
 
@@ -75,16 +79,25 @@ def regenerate(path: Path, data: bytes | None = None) -> tuple[bytes, list[Evalu
         master = finish_book(start, shown.cells)
         evaluations = evaluate(master.partnership)
         master.data_cells.clear()  # all in the records now; tens of MB in a large book, not needed again
+        summary_part = master.sheet_parts[SUMMARY]
+        old_summary = package.read(summary_part)
+        package.check_xml(summary_part, old_summary)
         replaced: dict[str, bytes | list[bytes]] = {
-            master.sheet_parts[SUMMARY]: summary_sheet(master.partnership, evaluations, master.styles),
+            summary_part: summary_sheet(master.partnership, evaluations, master.styles,
+                                        code_name=_code_name(old_summary, "Sheet1")),
             master.sheet_parts[DATA]: data,
         }
         order = package.names
         parts = {name: replaced.get(name) or package.read(name) for name in order}
+        parts, order = carry_sheet_links(parts, order, summary_part, old_summary)  # notes, pictures, page set-up
         if TRENDS in master.sheet_parts:
             trends_part = master.sheet_parts[TRENDS]
+            old_trends = parts[trends_part]
+            package.check_xml(trends_part, old_trends)
             parts, order = replace_trends(parts, order, trends_part, trend_series(master.partnership, evaluations),
-                                          _code_name(parts[trends_part], "Sheet6"))
+                                          _code_name(old_trends, "Sheet6"))
+            parts, order = carry_sheet_links(parts, order, trends_part, old_trends)
+        parts, order = without_calc_chain(parts, order)  # it may list formulas the new Summary and Trends lack
     return zip_bytes(parts, order=order), evaluations, shown.notices, original
 
 
@@ -274,6 +287,8 @@ def blank(value: object) -> bool:
 
 def _set_cached(cell: etree._Element, value: object) -> None:
     v = cell.find(VALUE)
+    if value == "" and v is not None and not v.text and cell.get("t") == "str":
+        return  # already the blank it shows (every other year's row): nothing to write
     if v is None:
         v = etree.SubElement(cell, VALUE)
     if isinstance(value, bool):
@@ -285,7 +300,7 @@ def _set_cached(cell: etree._Element, value: object) -> None:
         v.text = str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
     else:
         cell.set("t", "str")
-        v.text = xml_text("" if value is None else str(value))
+        v.text = xml_text(str(value)) if value not in (None, "") else None  # a blank is <v/>, always
 
 
 def _arg(cell: object) -> object:

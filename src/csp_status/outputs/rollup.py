@@ -23,11 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from csp_status.workbook.book_write import HEADER, STYLES_XML, SheetSpec, sheet_xml
+from csp_status.workbook.book_write import SheetSpec, sheet_xml
+from csp_status.workbook.cells import HEADER
+from csp_status.workbook.styles import STYLES_XML
 from csp_status.core.vocabulary import Status
 from csp_status.core.errors import BookError, CspError
 from csp_status.workbook.layout import DATA, SETTINGS, Style
 from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
+from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_PART, THEME_TYPE, THEME_XML
 
 __all__ = ["RollupResult", "BookRows", "rollup", "find_books", "read_partnership", "INDICATOR_COLUMNS",
            "COUNT_COLUMNS"]
@@ -215,7 +218,7 @@ def overview_parts(books: Iterable[BookRows], problems: Iterable[BookRows]) -> d
 
 
 def _workbook_parts(sheets: dict[str, SheetSpec]) -> dict[str, bytes]:
-    """A plain .xlsx package holding the given sheets, with the project's styles."""
+    """A plain .xlsx package holding the given sheets, with the project's styles and theme."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -228,12 +231,14 @@ def _workbook_parts(sheets: dict[str, SheetSpec]) -> dict[str, bytes]:
         rels.append(f'<Relationship Id="rId{n}" Type="{rel}/worksheet" Target="worksheets/sheet{n}.xml"/>')
         overrides.append(f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{sheet_type}"/>')
     rels.append(f'<Relationship Id="rId{len(sheets) + 1}" Type="{rel}/styles" Target="styles.xml"/>')
+    rels.append(f'<Relationship Id="rId{len(sheets) + 2}" Type="{THEME_TYPE}" Target="{THEME_PART.removeprefix("xl/")}"/>')
     parts["xl/workbook.xml"] = (
         f'{HEADER}<workbook xmlns="{main}" xmlns:r="{rel}"><bookViews><workbookView/></bookViews>'
         f'<sheets>{"".join(entries)}</sheets></workbook>'
     ).encode("utf-8")
     parts["xl/_rels/workbook.xml.rels"] = f'{HEADER}<Relationships xmlns="{pkg}">{"".join(rels)}</Relationships>'.encode()
     parts["xl/styles.xml"] = STYLES_XML
+    parts[THEME_PART] = THEME_XML
     parts["_rels/.rels"] = (
         f'{HEADER}<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument" '
         'Target="xl/workbook.xml"/></Relationships>'
@@ -246,6 +251,7 @@ def _workbook_parts(sheets: dict[str, SheetSpec]) -> dict[str, bytes]:
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
         f'{"".join(overrides)}'
         '<Override PartName="/xl/styles.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        f'<Override PartName="/{THEME_PART}" ContentType="{THEME_CONTENT_TYPE}"/></Types>'
     ).encode("utf-8")
     return parts

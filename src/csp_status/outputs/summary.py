@@ -66,8 +66,9 @@ def summary_rows(book: Partnership, evaluations: list[Evaluation]) -> list[list[
     return rows
 
 
-def summary_sheet(book: Partnership, evaluations: list[Evaluation], styles: dict[str, int]) -> bytes:
-    """The Summary worksheet part, styled like the Settings legend cells."""
+def summary_sheet(book: Partnership, evaluations: list[Evaluation], styles: dict[str, int], *,
+                  code_name: str = "Sheet1") -> bytes:
+    """The Summary worksheet part, styled like the Settings legend cells; ``code_name``: its VBA name."""
     def style(label: str) -> int:
         return styles.get(label, Style.BY_LABEL[label])
 
@@ -86,7 +87,7 @@ def summary_sheet(book: Partnership, evaluations: list[Evaluation], styles: dict
         cells[status_col - 1] = (text_row[status_col - 1], rag)
         cells[current_col - 1] = (text_row[current_col - 1], rag)
         styled.append(cells)
-    spec = SheetSpec(styled, widths=summary_widths(), merges=summary_merges(), freeze="C4", code_name="Sheet1",
+    spec = SheetSpec(styled, widths=summary_widths(), merges=summary_merges(), freeze="C4", code_name=code_name,
                      landscape=True, tab_color="FF1F4E79", fit_rows=True)
     return sheet_xml(spec)
 

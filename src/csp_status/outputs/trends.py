@@ -8,9 +8,11 @@ The refresh regenerates the sheet, its drawing and its charts; nothing else.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from csp_status.workbook.book_write import HEADER, SheetSpec, sheet_xml
+from csp_status.workbook.book_write import SheetSpec, sheet_xml
+from csp_status.workbook.cells import HEADER
 from csp_status.core.judgement import Evaluation, value_problems
 from csp_status.workbook.layout import Style
 from csp_status.core.model import Indicator, Partnership, QUARTERS, year_key, year_label
@@ -213,9 +215,17 @@ def _drawing(anchors: list[int]) -> bytes:
     return (f'{HEADER}<xdr:wsDr xmlns:xdr="{_XDR}" xmlns:a="{_A}" xmlns:r="{_R}">{"".join(frames)}</xdr:wsDr>').encode()
 
 
-def _rels(rels: list[tuple[str, str, str]]) -> bytes:
+def _rels(rels: list[tuple[str, str, str]], others: tuple[str, ...] | list[str] = ()) -> bytes:
+    """A relationships part: these (id, type, target), then ``others`` as they were written."""
     body = "".join(f'<Relationship Id="{i}" Type="{t}" Target="{target}"/>' for i, t, target in rels)
-    return f'{HEADER}<Relationships xmlns="{_PKG_REL}">{body}</Relationships>'.encode()
+    return f'{HEADER}<Relationships xmlns="{_PKG_REL}">{body}{"".join(others)}</Relationships>'.encode()
+
+
+def _other_relationships(data: bytes | None, kind: str) -> list[str]:
+    """The relationship tags of a relationships part whose type does not end with ``kind``, as written."""
+    tags = re.findall(r"<Relationship\b[^>]*>", (data or b"").decode("utf-8", "replace"))
+    return [tag if tag.endswith("/>") else tag[:-1] + "/>" for tag in tags
+            if not (m := re.search(r'Type="([^"]*)"', tag)) or not m.group(1).endswith(kind)]
 
 
 def _num(value: float) -> str:
@@ -257,10 +267,14 @@ def replace_trends(parts: dict[str, bytes], order: list[str], sheet_part: str, s
         charts.append(name)
     made = trends_parts(series, code_name)
     d_folder, d_base = drawing.rsplit("/", 1)
+    # the sheet's other relationships (an officer's notes, printer settings) keep their ids
+    others = _other_relationships(parts.get(sheet_rels), "/drawing")
+    taken = {re.search(r'Id="([^"]*)"', tag).group(1) for tag in others}
+    drawing_id = next(f"rId{n}" for n in range(1, len(taken) + 2) if f"rId{n}" not in taken)
     new = {
-        sheet_part: made["sheet"],
-        sheet_rels: _rels([("rId1", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing",
-                            _relative(folder, drawing))]),
+        sheet_part: made["sheet"].replace(b'<drawing r:id="rId1"/>', f'<drawing r:id="{drawing_id}"/>'.encode()),
+        sheet_rels: _rels([(drawing_id, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing",
+                            _relative(folder, drawing))], others),
         drawing: made["drawing"],
         f"{d_folder}/_rels/{d_base}.rels": _rels([
             (f"rId{n}", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart",

@@ -70,7 +70,9 @@ def read_book(path: Path, package: Package | None = None) -> MasterBook:
         parts = _sheet_parts(path, package)
         settings_cells = package.cells(SETTINGS)
         indicator_cells = package.cells(INDICATORS)
-        data_cells = package.cells(DATA)
+        # the inputs: the calculated columns' formula cells are the refresh's to work out, and nothing
+        # that reads a book (csp status, the board pack, the rollup) needs what they last showed
+        data_cells = package.cells(DATA, without_formulas_under=DATA_FORMULA_HEADERS)
         settings_styles = package.cell_styles(SETTINGS)
     finally:
         if own:

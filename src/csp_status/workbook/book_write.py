@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from csp_status.workbook.layout import CONFIG, DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DEFINED_NAMES, INDICATOR_HEADERS, INDICATORS, SETTING_FIRST_ROW, SETTING_LABELS, SETTINGS, SHEET_NUMBERS, SHEETS, STYLE_LABELS, STYLE_LEGEND_HEADING, STATUS_COLOURS, SUMMARY, TRENDS, XLWINGS_CONF, Style, data_formulas
+from csp_status.workbook.layout import CONFIG, DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DEFINED_NAMES, INDICATOR_HEADERS, INDICATORS, SETTING_FIRST_ROW, SETTING_LABELS, SETTINGS, SHEET_NUMBERS, SHEETS, STYLE_LABELS, STYLE_LEGEND_HEADING, SUMMARY, TRENDS, XLWINGS_CONF, Style, data_formulas
 from csp_status.core.vocabulary import Polarity, ToleranceKind, TrendBasis, UNIT_WORDS
 from csp_status.core.model import Partnership, year_key
 from csp_status.core.parse import SheetNumber
 from csp_status.workbook import data_columns
-from csp_status.workbook.cells import Formula, cell_xml, col_letter
+from csp_status.workbook.cells import HEADER, Formula, cell_xml, col_letter
+from csp_status.workbook.styles import STYLES_XML
+from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_PART, THEME_TYPE, THEME_XML
 
 __all__ = ["SheetSpec", "sheet_xml", "book_parts", "STYLES_XML", "RIBBON_PART", "VBA_PART"]
 
@@ -23,7 +25,6 @@ _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-HEADER = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 @dataclass
@@ -162,6 +163,7 @@ def book_parts(book: Partnership, *, vba_project: bytes | None, ribbon: bytes | 
     parts["xl/workbook.xml"] = _workbook_xml(book)
     parts["xl/_rels/workbook.xml.rels"] = _workbook_rels(macro)
     parts["xl/styles.xml"] = STYLES_XML
+    parts[THEME_PART] = THEME_XML
     if vba_project is not None:
         parts[VBA_PART] = vba_project
     if ribbon is not None:
@@ -266,6 +268,7 @@ def _workbook_rels(macro: bool) -> bytes:
     if macro:
         rels.append(f'<Relationship Id="rId{n + 2}" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
                     'Target="vbaProject.bin"/>')
+    rels.append(f'<Relationship Id="rId{len(rels) + 1}" Type="{THEME_TYPE}" Target="{THEME_PART.removeprefix("xl/")}"/>')
     return f'{HEADER}<Relationships xmlns="{_PKG_REL}">{"".join(rels)}</Relationships>'.encode("utf-8")
 
 
@@ -292,6 +295,7 @@ def _content_types(macro: bool) -> bytes:
     ]
     overrides += [
         '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>',
+        f'<Override PartName="/{THEME_PART}" ContentType="{THEME_CONTENT_TYPE}"/>',
         '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>',
         '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>',
     ]
@@ -328,73 +332,3 @@ def _cell(value: object) -> object:
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def _styles_xml() -> bytes:
-    statuses = ("GREEN", "AMBER", "RED", "NO TARGET", "AWAITED", "CHECK")
-    inks = list(dict.fromkeys(STATUS_COLOURS[label][1] for label in statuses))  # one font per colour
-
-    def bold(rgb: str) -> str:
-        return f'<font><b/><sz val="11"/><color rgb="FF{rgb}"/><name val="Calibri"/><family val="2"/></font>'
-
-    fonts = [
-        '<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>',
-        '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>',
-        '<font><b/><sz val="14"/><color rgb="FF1F4E79"/><name val="Calibri"/><family val="2"/></font>',
-        '<font><i/><sz val="11"/><color rgb="FF595959"/><name val="Calibri"/><family val="2"/></font>',
-        *(bold(ink) for ink in inks),
-        bold("FFFFFF"),
-    ]
-    white_bold = len(fonts) - 1
-    status_font = {label: 4 + inks.index(STATUS_COLOURS[label][1]) for label in statuses}
-    status_fill = {label: 2 + n for n, label in enumerate(statuses)}
-
-    def solid(rgb: str) -> str:
-        return f'<fill><patternFill patternType="solid"><fgColor rgb="{rgb}"/><bgColor indexed="64"/></patternFill></fill>'
-
-    fills = ['<fill><patternFill patternType="none"/></fill>', '<fill><patternFill patternType="gray125"/></fill>',
-             *(solid("FF" + STATUS_COLOURS[label][0]) for label in statuses),
-             solid("FFD9E1F2"), solid("FF1F4E79"), solid("FFF2F2F2")]
-    thin = '<left style="thin"><color rgb="FFA6A6A6"/></left><right style="thin"><color rgb="FFA6A6A6"/></right>' \
-           '<top style="thin"><color rgb="FFA6A6A6"/></top><bottom style="thin"><color rgb="FFA6A6A6"/></bottom><diagonal/>'
-    borders = ['<border><left/><right/><top/><bottom/><diagonal/></border>', f"<border>{thin}</border>"]
-    top_wrap = '<alignment vertical="top" wrapText="1"/>'
-    centre_wrap = '<alignment horizontal="center" vertical="center" wrapText="1"/>'
-
-    def xf(font: int = 0, fill: int = 0, border: int = 0, align: str = "", numfmt: int = 0) -> str:
-        attrs = f'numFmtId="{numfmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"'
-        attrs += ' applyNumberFormat="1"' if numfmt else ""
-        attrs += ' applyFont="1"' if font else ""
-        attrs += ' applyFill="1"' if fill else ""
-        attrs += ' applyBorder="1"' if border else ""
-        return f"<xf {attrs} applyAlignment=\"1\">{align}</xf>" if align else f"<xf {attrs}/>"
-
-    xfs = {
-        Style.DEFAULT: xf(),
-        Style.TITLE: xf(font=2),
-        Style.GROUP: xf(font=white_bold, fill=9, border=1, align=centre_wrap),
-        Style.HEADER: xf(font=1, fill=8, border=1, align=centre_wrap),
-        Style.TEXT: xf(border=1, align=top_wrap),
-        **{getattr(Style, label.replace(" ", "_")): xf(font=status_font[label], fill=status_fill[label], border=1,
-                                                       align=top_wrap) for label in statuses},
-        Style.INPUT: xf(align=top_wrap),
-        Style.CALCULATED: xf(font=3, fill=10, align=top_wrap),
-        Style.PERCENT: xf(numfmt=9, align=top_wrap),
-        Style.LABEL: xf(font=1),
-        Style.PERCENT_FINE: xf(numfmt=10),
-    }
-    cell_xfs = "".join(xfs[i] for i in range(len(xfs)))
-    return (
-        f'{HEADER}<styleSheet xmlns="{_MAIN_NS}">'
-        f'<fonts count="{len(fonts)}">{"".join(fonts)}</fonts>'
-        f'<fills count="{len(fills)}">{"".join(fills)}</fills>'
-        f'<borders count="{len(borders)}">{"".join(borders)}</borders>'
-        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        f'<cellXfs count="{len(xfs)}">{cell_xfs}</cellXfs>'
-        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-        '<dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium2" defaultPivotStyle="PivotStyleLight16"/>'
-        "</styleSheet>"
-    ).encode("utf-8")
-
-
-STYLES_XML = _styles_xml()

@@ -16,7 +16,7 @@ from lxml import etree
 from csp_status.core.parse import SheetNumber
 
 __all__ = [
-    "NS", "MAIN", "REL_NS", "R_ID", "XML_PARSER", "ROW", "CELL", "Formula", "col_letter", "col_index",
+    "NS", "MAIN", "HEADER", "REL_NS", "R_ID", "XML_PARSER", "ROW", "CELL", "Formula", "col_letter", "col_index",
     "split_ref", "cell_key", "xml_text", "unescape_text", "cell_value", "row_cells", "iter_cells", "cell_xml",
 ]
 
@@ -27,6 +27,7 @@ NS = {
     "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
 }
 MAIN = "{%s}" % NS["m"]
+HEADER = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'  # every part we write starts so
 REL_NS = "{%s}" % NS["rel"]
 R_ID = "{%s}id" % NS["r"]
 
@@ -96,11 +97,13 @@ def iter_cells(root: etree._Element, strings: list[str], formats: list[str]) -> 
 
 
 def row_cells(rows: etree._Element, strings: list[str], formats: list[str],
-              out: dict[tuple[int, int], object] | None = None) -> dict[tuple[int, int], object]:
+              out: dict[tuple[int, int], object] | None = None,
+              skip_formulas_in: frozenset[int] = frozenset()) -> dict[tuple[int, int], object]:
     """The non-empty cells of the ``<row>`` children of ``rows``, added to ``out`` (document order).
 
-    This is the hot loop of reading a large book: children are matched by tag rather than found
-    by path, and column letters are looked up rather than worked out for every cell.
+    Formula cells in the columns ``skip_formulas_in`` (below row 1) are left out.  This is the hot
+    loop of reading a large book: children are matched by tag rather than found by path, and
+    column letters are looked up rather than worked out for every cell.
     """
     out = {} if out is None else out
     for row in rows.iterchildren(_ROW):
@@ -108,6 +111,10 @@ def row_cells(rows: etree._Element, strings: list[str], formats: list[str],
             ref = cell.get("r")
             if not ref:
                 continue
+            if skip_formulas_in:
+                key = cell_key(ref)
+                if key[1] in skip_formulas_in and key[0] > 1 and cell.find(_F) is not None:
+                    continue
             value = cell_value(cell, strings, formats)
             if value is None or value == "":
                 continue

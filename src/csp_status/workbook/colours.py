@@ -18,19 +18,18 @@ from lxml import etree
 
 from csp_status.workbook.cells import NS
 from csp_status.workbook.package import Package
+from csp_status.workbook.theme import OFFICE_COLOURS, THEME_TYPE
 
 __all__ = ["style_colours", "tinted"]
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_THEME_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
 # The theme's colours in the order a style's theme="n" counts them: Excel swaps the first two
 # pairs of the scheme (its dk1, lt1, dk2, lt2 are read as lt1, dk1, lt2, dk2).
 _THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5",
                 "accent6", "hlink", "folHlink")
-# Office's default theme, for a book whose theme part is missing (our own books have none).
-_OFFICE_THEME = {"dk1": "000000", "lt1": "FFFFFF", "dk2": "44546A", "lt2": "E7E6E6", "accent1": "4472C4",
-                 "accent2": "ED7D31", "accent3": "A5A5A5", "accent4": "FFC000", "accent5": "5B9BD5",
-                 "accent6": "70AD47", "hlink": "0563C1", "folHlink": "954F72"}
+# Office's default theme (the one our books carry), for a book whose theme part is missing
+# (books written before CSP Status wrote a theme, or by other programs).
+_OFFICE_THEME = OFFICE_COLOURS
 _SYSTEM = {64: "000000", 65: "FFFFFF"}  # the indexed "system foreground" and "system background"
 
 
@@ -118,7 +117,7 @@ class _Resolver:
         if not self._package.has(rels):
             return None
         for rel in self._package.xml(rels).iterfind("rel:Relationship", NS):
-            if rel.get("Type") == _THEME_TYPE and rel.get("TargetMode") != "External":
+            if rel.get("Type") == THEME_TYPE and rel.get("TargetMode") != "External":
                 target = rel.get("Target", "")
                 part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
                 return part if self._package.has(part) else None

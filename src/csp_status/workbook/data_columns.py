@@ -215,21 +215,31 @@ _BY_HEADER = {column.header: column for column in COLUMNS}
 _LETTERS = {header: col_letter(i + 1) for i, header in enumerate(INPUTS + FORMULA_HEADERS)}
 
 
-def _reference(header: str, r: int, *, whole_column: bool = False) -> str:
+def _reference(header: str, r: str, *, whole_column: bool = False) -> str:
     letter = _LETTERS[header]
     return f"${letter}:${letter}" if whole_column else f"${letter}{r}"
 
 
-def formulas(r: int) -> dict[str, str]:
-    """Each calculated column's formula on Data row ``r`` (text without '=')."""
+def _templates(r: str) -> dict[str, str]:
+    """Each calculated column's formula on row ``r`` (given as text)."""
     out = {}
     for column in COLUMNS:
         # Last year row looks up the whole Key column; every other argument is a cell of row r
         refs = [_reference(a, r, whole_column=a == "Key" and column.header == "Last year row")
                 for a in column.arguments]
-        inner = EXPRESSIONS[column.expression].text(*refs).replace("{r}", str(r))
+        inner = EXPRESSIONS[column.expression].text(*refs).replace("{r}", r)
         out[column.header] = inner if column.every_row else f'IF($B{r}=ReportingYear,{inner},"")'
     return out
+
+
+_ROW = "\x00"  # stands for the row number in the templates (no formula holds it)
+_TEMPLATES = _templates(_ROW)
+
+
+def formulas(r: int) -> dict[str, str]:
+    """Each calculated column's formula on Data row ``r`` (text without '=')."""
+    row = str(r)
+    return {header: template.replace(_ROW, row) for header, template in _TEMPLATES.items()}
 
 
 def shown_values(ctx: RowContext) -> dict[str, object]:

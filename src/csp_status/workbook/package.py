@@ -16,7 +16,9 @@ from pathlib import Path
 from lxml import etree
 
 from csp_status.core.errors import BookError
-from csp_status.workbook.cells import CELL, NS, R_ID, ROW, XML_PARSER, Formula, row_cells, split_ref, unescape_text
+from csp_status.workbook.cells import (
+    CELL, NS, R_ID, ROW, XML_PARSER, Formula, cell_key, cell_value, row_cells, split_ref, unescape_text,
+)
 from csp_status.core.parse import SheetNumber
 from csp_status.workbook.sheet_rows import SheetRows
 
@@ -214,13 +216,25 @@ class Package:
         """The sheet's rows, to be walked once a batch at a time (bounded memory for large sheets)."""
         return SheetRows(self, self.sheet_part(sheet))
 
-    def cells(self, sheet: str) -> dict[tuple[int, int], object]:
-        """Every non-empty cell of a sheet: (row, column) -> str, float, SheetNumber, bool or Formula."""
+    def cells(self, sheet: str, *, without_formulas_under: tuple[str, ...] = ()) -> dict[tuple[int, int], object]:
+        """Every non-empty cell of a sheet: (row, column) -> str, float, SheetNumber, bool or Formula.
+
+        ``without_formulas_under`` names headers of row 1 whose columns' formula cells are left out
+        (a reader that needs a sheet's inputs only, not what its formulas last showed).
+        """
         strings = self.shared_strings()
         formats = self.number_formats()
         out: dict[tuple[int, int], object] = {}
+        names = {name.lower() for name in without_formulas_under}
+        skip: frozenset[int] = frozenset()
         for rows in self.sheet_rows(sheet).batches():
-            row_cells(rows, strings, formats, out)
+            if names and not skip and len(rows) and rows[0].get("r") == "1":  # the headers, in row 1
+                skip = frozenset(
+                    cell_key(cell.get("r"))[1] for cell in rows[0].iterchildren(CELL)
+                    if cell.get("r") and isinstance(text := cell_value(cell, strings, formats), str)
+                    and text.strip().lower() in names
+                )
+            row_cells(rows, strings, formats, out, skip)
         return out
 
     def cell_styles(self, sheet: str) -> dict[tuple[int, int], int]:

@@ -1,0 +1,201 @@
+"""Keeping a package consistent when the refresh regenerates some of its parts.
+
+A regenerated worksheet replaces the old one, but the old one was linked to other parts: the
+workbook's calculation chain lists its formula cells, and its own relationships point at notes
+(comments and their VML drawing), pictures, printer settings.  Here:
+
+* ``without_calc_chain``: Excel's calculation chain (``xl/calcChain.xml``) lists formula cells in
+  the order Excel last calculated them.  A chain that names a cell which no longer holds a formula
+  makes Excel repair the file, so whenever formula-bearing sheets are regenerated the chain is
+  dropped, with its relationship and content type.  The chain is optional: Excel rebuilds it at
+  the next calculation.
+* ``carry_sheet_links``: what the officer attached to a regenerated sheet (notes, pictures, a
+  logo, the page set-up with its printer settings, header and footer) is carried into the new
+  sheet, and the sheet's relationships keep only what the new sheet refers to.
+
+Parts are given as a name -> bytes mapping and a zip order, and changed copies are returned;
+parts not named here keep their bytes.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
+
+from csp_status.workbook.cells import NS, R_ID, XML_PARSER
+
+__all__ = ["without_calc_chain", "carry_sheet_links", "rels_name"]
+
+_MAIN_NS, _R_NS = NS["m"], NS["r"]
+_MAIN = "{%s}" % _MAIN_NS
+_PKG_REL = "{%s}" % NS["rel"]
+_CT = "{%s}" % NS["ct"]
+_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_CALC_CHAIN = _DOC_REL + "calcChain"
+_COMMENTS = _DOC_REL + "comments"
+# A worksheet's print layout, in the schema's order; kept from the old sheet where it has them.
+_PRINT = ("printOptions", "pageMargins", "pageSetup", "headerFooter")
+# Elements that refer to related parts without depending on the cells, in the schema's order.
+_LINKS = ("drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture")
+_TAIL = re.compile(rb"<(?:printOptions|pageMargins)\b")
+
+
+def rels_name(part: str) -> str:
+    """The relationships part of a part: xl/worksheets/sheet1.xml -> xl/worksheets/_rels/sheet1.xml.rels."""
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def _target(source: str, rel: etree._Element) -> str | None:
+    """The part a relationship points at (None for an external one)."""
+    if rel.get("TargetMode") == "External":
+        return None
+    target = rel.get("Target", "")
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def _xml(data: bytes) -> etree._Element:
+    return etree.fromstring(data, XML_PARSER)
+
+
+_ROOT_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?worksheet\b[^>]*>")
+_ROWS_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>|<(?:[A-Za-z_][\w.-]*:)?sheetData\b[^>]*/>")
+
+
+def _after_rows(sheet: bytes) -> etree._Element:
+    """The worksheet's root holding only what follows its rows (where every link to another part is).
+
+    A sheet of thousands of rows is not parsed whole: the root's start tag (with its namespaces)
+    and the part after ``</sheetData>`` are.  A sheet laid out otherwise is parsed whole.
+    """
+    start = _ROOT_START.search(sheet, 0, 4096)
+    ends = list(_ROWS_END.finditer(sheet, max(0, len(sheet) - 1_000_000)))
+    if start is None or not ends:
+        return _xml(sheet)
+    try:
+        return _xml(start.group(0) + sheet[ends[-1].end():])
+    except etree.XMLSyntaxError:
+        return _xml(sheet)
+
+
+def _bytes(root: etree._Element) -> bytes:
+    """A part as Excel writes it: its XML declaration in double quotes, then UTF-8."""
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + etree.tostring(root, encoding="UTF-8")
+
+
+def _without_parts(parts: dict[str, bytes], order: list[str], gone: set[str]) -> tuple[dict[str, bytes], list[str]]:
+    """The package without the given parts (and their own relationships) and their content types."""
+    gone = gone | {rels_name(name) for name in gone}
+    out = {name: data for name, data in parts.items() if name not in gone}
+    types = _xml(parts["[Content_Types].xml"])
+    overrides = [o for o in types.iterfind(f"{_CT}Override") if o.get("PartName", "").lstrip("/") in gone]
+    for override in overrides:
+        types.remove(override)
+    if overrides:
+        out["[Content_Types].xml"] = _bytes(types)
+    return out, [name for name in order if name in out]
+
+
+def without_calc_chain(parts: dict[str, bytes], order: list[str]) -> tuple[dict[str, bytes], list[str]]:
+    """The package without Excel's calculation chain: the part, its relationship, its content type.
+
+    A package without one comes back as it was.
+    """
+    rels_part = "xl/_rels/workbook.xml.rels"
+    if rels_part not in parts:
+        return parts, order
+    rels = _xml(parts[rels_part])
+    chains = [rel for rel in rels.iterfind(f"{_PKG_REL}Relationship") if rel.get("Type") == _CALC_CHAIN]
+    if not chains:
+        return parts, order
+    gone = {target for rel in chains if (target := _target("xl/workbook.xml", rel))}
+    for rel in chains:
+        rels.remove(rel)
+    parts = {**parts, rels_part: _bytes(rels)}
+    return _without_parts(parts, order, gone & set(parts))
+
+
+def carry_sheet_links(parts: dict[str, bytes], order: list[str], sheet_part: str, old_sheet: bytes
+                      ) -> tuple[dict[str, bytes], list[str]]:
+    """The package with the regenerated ``sheet_part`` given what the old sheet linked to.
+
+    From the old sheet: its print layout (print options, margins, page set-up with its printer
+    settings, header and footer) replaces the new sheet's defaults, and its drawings, notes
+    (``legacyDrawing``: the VML drawing of the comments) and background picture are kept where
+    the new sheet has none of its own (the Trends sheet's drawing is its own: its charts).  The
+    sheet's relationships keep what the new sheet refers to (and the comments, while their VML
+    drawing is kept); the rest are dropped, with the parts only they pointed at.  The new sheet
+    must be one ``sheet_xml`` wrote: nothing after its page set-up.
+    """
+    old = _children(_after_rows(old_sheet), _PRINT + _LINKS)
+    new = parts[sheet_part]
+    if old:
+        cut = _TAIL.search(new)
+        end = new.rindex(b"</worksheet>")
+        start = cut.start() if cut else end
+        ours = _children(_xml(new[start:end].join([f'<t xmlns="{_MAIN_NS}" xmlns:r="{_R_NS}">'.encode(), b"</t>"])),
+                         _PRINT + _LINKS)
+        # the old sheet's print layout, the new sheet's own drawings where it has them, else the old ones
+        block = [_plain(old.get(name, ours.get(name))) for name in _PRINT if name in old or name in ours]
+        block += [_plain(ours.get(name, old.get(name))) for name in _LINKS if name in old or name in ours]
+        new = new[:start] + "".join(block).encode("utf-8") + new[end:]
+        parts = {**parts, sheet_part: new}
+    return _prune_rels(parts, order, sheet_part)
+
+
+def _children(root: etree._Element, names: tuple[str, ...]) -> dict[str, etree._Element]:
+    """The root's children of the main namespace with these local names, by name."""
+    return {etree.QName(el).localname: el for el in root
+            if isinstance(el.tag, str) and etree.QName(el).namespace == _MAIN_NS and etree.QName(el).localname in names}
+
+
+def _prune_rels(parts: dict[str, bytes], order: list[str], sheet_part: str) -> tuple[dict[str, bytes], list[str]]:
+    """Drop the sheet's relationships its XML no longer refers to, and parts nothing else points at."""
+    rels_part = rels_name(sheet_part)
+    if rels_part not in parts:
+        return parts, order
+    sheet = _after_rows(parts[sheet_part])
+    used = {el.get(R_ID) for el in sheet.iter() if el.get(R_ID)}
+    has_notes = sheet.find(f"{_MAIN}legacyDrawing") is not None
+    rels = _xml(parts[rels_part])
+    dropped = [rel for rel in rels.iterfind(f"{_PKG_REL}Relationship")
+               if rel.get("Id") not in used and not (has_notes and rel.get("Type") == _COMMENTS)]
+    if not dropped:
+        return parts, order
+    for rel in dropped:
+        rels.remove(rel)
+    parts = {**parts, rels_part: _bytes(rels)}
+    if not len(rels):
+        parts.pop(rels_part)
+    targets = {t for rel in dropped if (t := _target(sheet_part, rel))} & set(parts)
+    still = set()
+    for name, data in parts.items():
+        if name.endswith(".rels") and isinstance(data, bytes):
+            source = _rels_source(name)
+            still |= {t for rel in _xml(data).iterfind(f"{_PKG_REL}Relationship") if (t := _target(source, rel))}
+    return _without_parts(parts, [n for n in order if n in parts], targets - still)
+
+
+def _rels_source(rels_part: str) -> str:
+    folder, base = posixpath.split(rels_part)
+    return posixpath.join(posixpath.dirname(folder), base[:-len(".rels")])
+
+
+def _plain(el: etree._Element) -> str:
+    """An element of the main namespace as text in the sheet's own prefixes (default, and r: for ids)."""
+    attrs = []
+    for name, value in el.attrib.items():
+        q = etree.QName(name)
+        if q.namespace is None:
+            attrs.append(f" {q.localname}={quoteattr(value)}")
+        elif q.namespace == _R_NS:
+            attrs.append(f" r:{q.localname}={quoteattr(value)}")
+    tag = etree.QName(el).localname
+    inner = escape(el.text or "") + "".join(_plain(child) + escape(child.tail or "") for child in el
+                                           if isinstance(child.tag, str) and etree.QName(child).namespace == _MAIN_NS)
+    return f"<{tag}{''.join(attrs)}>{inner}</{tag}>" if inner else f"<{tag}{''.join(attrs)}/>"
