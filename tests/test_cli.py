@@ -360,3 +360,65 @@ def test_main_build_writes_the_bundled_workbook(here, capsys):
     assert (here / "new.xlsm").read_bytes() == BUNDLED.read_bytes()
     assert run(capsys, "build", "-o", "new.xlsm") == (0, "new.xlsm: already up to date.\n", "")
     assert sorted(p.name for p in here.iterdir()) == ["new.xlsm"]
+
+
+# ---- import --show-layout -----------------------------------------------------------------------
+
+SEED_LAYOUT = """\
+Column  Header                                        Role             Period   Confidence  Reason
+------  --------------------------------------------  ---------------  -------  ----------  ------------------------------------------------
+A       Overview – Indicator Summary › Ref            ref                       0.90        header word 'ref'
+B       Overview – Indicator Summary › Description    description               0.90        header word 'description'
+C       Context – baseline information › 2008/09      baseline         2008/09  0.75        group header word 'baseline information'
+D       Context – baseline information › 2009/10      baseline         2009/10  0.75        group header word 'baseline information'
+E       Context – baseline information › 2010/11      baseline         2010/11  0.75        group header word 'baseline information'
+F       Context – baseline information › Comparator   comparator                0.90        header word 'comparator'
+G       Looking Ahead › Targets › 2011/12             target           2011/12  0.75        group header word 'targets'
+H       Looking Ahead › Targets › 2012/13             target           2012/13  0.75        group header word 'targets'
+I       Looking Ahead › Targets › 2013/14             target           2013/14  0.75        group header word 'targets'
+J       Performance › Q1*                             value (current)  Q1       0.75        group header word 'performance'; current: the header 'Performance › Q1*' carries the star
+K       Performance › Q2                              value            Q2       0.75        group header word 'performance'
+L       Performance › Q3                              value            Q3       0.75        group header word 'performance'
+M       Performance › Q4                              value            Q4       0.75        group header word 'performance'
+N       Commentary (* denotes current quarter) › Q1*  commentary       Q1       0.75        group header word 'commentary'
+O       Commentary (* denotes current quarter) › Q2   commentary       Q2       0.75        group header word 'commentary'
+P       Commentary (* denotes current quarter) › Q3   commentary       Q3       0.75        group header word 'commentary'
+Q       Commentary (* denotes current quarter) › Q4   commentary       Q4       0.75        group header word 'commentary'
+
+seed.tsv: header on rows 3, 4, 5; 9 indicator rows, refs from the ref column.
+Current period: Q1 (column J).
+Note: Q1 names no year: the first target year, 2011/12, is taken as the reporting year
+"""
+
+
+def test_main_import_show_layout_seed(seed_path, here, capsys):
+    shutil.copyfile(seed_path, here / "seed.tsv")
+    before = {p.name: p.read_bytes() for p in here.iterdir()}
+    assert run(capsys, "import", "--show-layout", "seed.tsv") == (0, SEED_LAYOUT, "")
+    assert {p.name: p.read_bytes() for p in here.iterdir()} == before  # nothing written
+
+
+def test_main_import_show_layout_writes_no_book_even_with_output(seed_path, here, capsys):
+    shutil.copyfile(seed_path, here / "seed.tsv")
+    code, out, err = run(capsys, "import", "--show-layout", "seed.tsv", "-o", "x.xlsm")
+    assert (code, out, err) == (0, SEED_LAYOUT, "")
+    assert not (here / "x.xlsm").exists()
+
+
+def test_main_import_show_layout_refuses_an_unrecognisable_file(here, capsys):
+    (here / "people.tsv").write_text("Name\tAge\tTown\nAlice\t34\tLeeds\nBob\t41\tDerby\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", "--show-layout", "people.tsv")
+    assert (code, out) == (1, "")
+    assert err == (
+        "Error: people.tsv row 1: no column header names a period or an indicator's figures (headers found: "
+        "'Name' | 'Age' | 'Town'); head each column in one row above the figures: the indicators' names "
+        "'Description' (and 'Ref'), the figures with their period ('Q1', '2013/14', 'Oct–Dec 2012', 'YTD') or a "
+        "word such as 'Value', 'Target', 'Baseline', 'Comparator'\n")
+    assert sorted(p.name for p in here.iterdir()) == ["people.tsv"]
+
+
+def test_main_import_without_output_or_show_layout_is_a_usage_error(seed_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", str(seed_path)])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.endswith("error: the following arguments are required: -o/--output\n")

@@ -65,9 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Read a partnership's existing 'Overview – Indicator Summary' "
                        "(.tsv, .csv or .xlsx) into a new master workbook, then refresh it.")
     p.add_argument("legacy", help="the legacy summary file")
-    p.add_argument("-o", "--output", required=True, help="the new master workbook (.xlsm)")
+    p.add_argument("-o", "--output", help="the new master workbook (.xlsm); required unless --show-layout")
     p.add_argument("--force", action="store_true", help="replace the output if it exists")
-    p.set_defaults(run=_import)
+    p.add_argument("--show-layout", action="store_true",
+                   help="print how each column of the file is read (role, period, how sure, why); "
+                   "write nothing")
+    p.set_defaults(run=_import, import_parser=p)
 
     p = sub.add_parser("report", help="write the board pack: one HTML file with charts (and a PDF)",
                        description="Write the board pack for a master workbook: one self-contained HTML file "
@@ -143,6 +146,10 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    if args.show_layout:
+        return _show_layout(Path(args.legacy))
+    if not args.output:
+        args.import_parser.error("the following arguments are required: -o/--output")
     from csp_status.importer import import_legacy
 
     result = import_legacy(Path(args.legacy), Path(args.output), overwrite=args.force)
@@ -150,6 +157,33 @@ def _import(args: argparse.Namespace) -> int:
         print(f"Note: {notice}", file=sys.stderr)
     print(_table(result.refresh.evaluations))
     print(f"\n{args.output}: made from {args.legacy} with {len(result.refresh.evaluations)} indicators.")
+    return 0
+
+
+def _show_layout(path: Path) -> int:
+    from csp_status.workbook.recognise import recognise_file
+
+    layout = recognise_file(path)
+    headers = ("Column", "Header", "Role", "Period", "Confidence", "Reason")
+    rows = [(c.letter, c.header, c.role.value + (" (current)" if c.current else ""),
+             c.period.label if c.period else "", f"{c.confidence:.2f}", c.reason) for c in layout.columns]
+    widths = [min(max(len(r[i]) for r in [headers, *rows]), 48) for i in range(len(headers))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(_fit(c, w).ljust(w) if i < len(cells) - 1 else c
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    print("\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]))
+    current = next((c for c in layout.columns if c.index == layout.current_column), None)
+    print(f"\n{path}: header on row{'s' if len(layout.header_rows) > 1 else ''} "
+          f"{', '.join(map(str, layout.header_rows))}; {len(layout.data_rows)} indicator rows, "
+          f"refs from the {layout.ref_source.value}.")
+    if current is not None:
+        print(f"Current period: {layout.current_period or 'not named'} (column {current.letter}).")
+    else:
+        print("Current period: none (no value column).")
+    for note in layout.notes:
+        print(f"Note: {note}")
     return 0
 
 

@@ -23,7 +23,7 @@ from csp_status.core.parse import read_cell
 from csp_status.workbook.cells import excel_length
 from csp_status.workbook.refs import ref_key, ref_problem
 
-__all__ = ["LegacySheet", "read_legacy", "parse_legacy_rows", "MAX_LEGACY_ROWS"]
+__all__ = ["LegacySheet", "read_legacy", "read_grid", "parse_legacy_rows", "MAX_LEGACY_ROWS"]
 
 MAX_LEGACY_ROWS = 100_000
 MAX_INDICATORS = 5_000  # a partnership's summary has a few dozen; more is another kind of sheet
@@ -48,6 +48,11 @@ class LegacySheet:
 
 def read_legacy(path: Path) -> LegacySheet:
     """Read a legacy summary file; errors name the file, and the row and column where it applies."""
+    return parse_legacy_rows(read_grid(path), source=str(path))
+
+
+def read_grid(path: Path) -> list[list[object]]:
+    """A summary file (.tsv, .csv or .xlsx) as a grid of cells; errors name the file."""
     path = Path(path)
     if not path.exists():
         raise BookError(f"{path}: no such file; check the name and the folder")
@@ -72,7 +77,7 @@ def read_legacy(path: Path) -> LegacySheet:
         raise
     except OSError as err:
         raise BookError(f"{path}: cannot read it ({err.strerror}); check that you may open it") from None
-    return parse_legacy_rows(rows, source=str(path))
+    return rows
 
 
 def _read_delimited(path: Path, delimiter: str) -> list[list[str]]:

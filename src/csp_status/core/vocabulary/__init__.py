@@ -16,6 +16,7 @@ __all__ = [
     "Status", "Polarity", "ToleranceKind", "Trend", "TrendBasis", "Unit", "Placeholder", "Bound", "Direction",
     "DEFAULT_TOLERANCE", "UNIT_WORDS", "PLACEHOLDER_PATTERNS", "PLACEHOLDER_PHRASES", "same_kind",
     "parse_polarity", "parse_tolerance_kind", "parse_trend_basis", "parse_unit_word",
+    "RAG_WORDS", "TREND_WORDS", "parse_rag_word", "parse_trend_word",
 ]
 
 DEFAULT_TOLERANCE = 0.05  # Safer Derbyshire: amber when missed by no more than 5% of the target
@@ -291,3 +292,42 @@ def parse_trend_basis(cell: object) -> TrendBasis:
 
 # ---- polarity: which way is better, from the words of a description ------------------------------
 # Tiers, read in this order; the first tier with a word decides (verbs first, then the nouns).
+
+
+# A partnership's own RAG column, as officers type it: a letter or a colour word.
+RAG_WORDS = {
+    "r": Status.RED, "red": Status.RED,
+    "a": Status.AMBER, "amber": Status.AMBER, "a/r": Status.AMBER, "r/a": Status.AMBER, "y": Status.AMBER,
+    "yellow": Status.AMBER,
+    "g": Status.GREEN, "green": Status.GREEN, "a/g": Status.GREEN, "g/a": Status.GREEN,
+    "on track": Status.GREEN, "off track": Status.RED, "achieved": Status.GREEN, "not achieved": Status.RED,
+    "on target": Status.GREEN, "off target": Status.RED, "met": Status.GREEN, "not met": Status.RED,
+    "exceeded": Status.GREEN, "r/g": Status.AMBER, "at risk": Status.AMBER, "slightly missed": Status.AMBER,
+}
+
+# A direction-of-travel column: the product's own arrows (Trend.arrow), others officers paste, and words.
+TREND_WORDS = {
+    **{trend.arrow: trend for trend in Trend},
+    "\u25b2": Trend.IMPROVING, "\u2197": Trend.IMPROVING, "\u21e7": Trend.IMPROVING, "\u2b06": Trend.IMPROVING,
+    "\u25bc": Trend.WORSENING, "\u2198": Trend.WORSENING, "\u21e9": Trend.WORSENING, "\u2b07": Trend.WORSENING,
+    "\u2194": Trend.NO_CHANGE, "\u25ba": Trend.NO_CHANGE, "\u27a1": Trend.NO_CHANGE, "=": Trend.NO_CHANGE,
+    "improving": Trend.IMPROVING, "improved": Trend.IMPROVING, "better": Trend.IMPROVING,
+    "worsening": Trend.WORSENING, "worse": Trend.WORSENING, "declined": Trend.WORSENING,
+    "deteriorating": Trend.WORSENING,
+    "no change": Trend.NO_CHANGE, "stable": Trend.NO_CHANGE, "same": Trend.NO_CHANGE,
+    "sustained": Trend.NO_CHANGE, "unchanged": Trend.NO_CHANGE,
+}
+
+
+def _word_key(text: object) -> str:
+    return " ".join(str(text if text is not None else "").split()).casefold()
+
+
+def parse_rag_word(text: object) -> Status | None:
+    """'R', 'Amber', 'G' (any case) as the status it names; anything else is None."""
+    return RAG_WORDS.get(_word_key(text))
+
+
+def parse_trend_word(text: object) -> Trend | None:
+    """An arrow ('\u2191', '\u25bc') or a word ('Improving', 'stable') as the trend it names; anything else None."""
+    return TREND_WORDS.get(_word_key(text))
