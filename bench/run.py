@@ -48,8 +48,8 @@ sys.path.insert(0, str(HERE))
 
 from synth import write_synthetic_book  # noqa: E402
 
-from csp_status.workbook.files import zip_bytes  # noqa: E402
 from csp_status.refresh import refresh_book  # noqa: E402
+from csp_status.workbook.files import zip_bytes  # noqa: E402
 from csp_status.workbook.package import Package  # noqa: E402
 
 DOC = REPO / "docs" / "benchmarks.md"

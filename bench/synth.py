@@ -12,10 +12,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from csp_status.core.vocabulary import Polarity, ToleranceKind
-from csp_status.importer import write_new_book
 from csp_status.core.model import Indicator, Partnership, Settings, YearRecord
-from csp_status.core.vocabulary import Unit
+from csp_status.core.vocabulary import Polarity, ToleranceKind, Unit
+from csp_status.importer import write_new_book
 
 __all__ = ["synthetic_partnership", "write_synthetic_book", "YEARS", "REPORTING_YEAR"]
 

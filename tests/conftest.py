@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from csp_status.core.model import Partnership
 from csp_status.importer import import_legacy
 from csp_status.workbook.legacy import read_legacy
-from csp_status.core.model import Partnership
 
 SEED_NAME = "derby_indicator_summary_2011q1.tsv"
 

@@ -28,9 +28,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
 import bookedit
+from lxml import etree
 
 __all__ = ["excel_saved", "ExcelSave", "SUMMARY_CODE_NAME"]
 

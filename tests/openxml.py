@@ -17,9 +17,9 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import openxml_audit.context as _context
 from lxml import etree
 from openxml_audit import FileFormat, OpenXmlValidator, ValidationSeverity
-import openxml_audit.context as _context
 
 __all__ = ["OFFICE_VERSIONS", "audit", "errors", "warnings", "fast_sibling_positions"]
 

@@ -12,19 +12,27 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import bookedit
 import openpyxl
 import pytest
+from adversarial import (
+    SEED_STATUSES,
+    indicator_row,
+    legacy_rows,
+    listing,
+    measure,
+    replace_parts,
+    run_csp,
+    says_what_to_do,
+    seed_rows,
+    write_tsv,
+)
 from python_calamine import CalamineWorkbook
 
-import bookedit
-from adversarial import (
-    SEED_STATUSES, indicator_row, legacy_rows, listing, measure, replace_parts, run_csp, says_what_to_do,
-    seed_rows, write_tsv,
-)
-from csp_status.workbook.book_read import read_book
 from csp_status.core.errors import BookError
 from csp_status.importer import import_legacy
 from csp_status.refresh import refresh_book
+from csp_status.workbook.book_read import read_book
 
 OLE2 = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(4088)  # how an .xls, or any password-protected workbook, begins
 OLE2_MESSAGE = ("not an .xlsx or .xlsm workbook (it is an old .xls file, or saved with a password); save it from "

@@ -21,15 +21,16 @@ import time
 import zipfile
 from pathlib import Path
 
-import pytest
-
 import bookedit
-from adversarial import ADVICE, CSP, DISK_FAULTS as FAULTS, legacy_rows, listing, run_csp, write_tsv
+import pytest
+from adversarial import ADVICE, CSP, legacy_rows, listing, run_csp, write_tsv
+from adversarial import DISK_FAULTS as FAULTS
 from adversarial import no_hard_links as _no_hard_links
-from csp_status.workbook import files as package
+
 from csp_status.core.errors import BookError
 from csp_status.importer import import_legacy
 from csp_status.refresh import refresh_book
+from csp_status.workbook import files as package
 
 LOCKED = ("{book}: another run is writing this book (.x.xlsm.csp-lock exists); wait for it to finish, "
           "or delete the lock file if no run is in progress")

@@ -16,24 +16,34 @@ import time
 import zipfile
 from pathlib import Path
 
+import bookedit
 import openpyxl
 import pytest
+from adversarial import (
+    Listener,
+    entity_bomb,
+    external_entity,
+    indicator_row,
+    listing,
+    measure,
+    patch_member,
+    replace_parts,
+    run_csp,
+    says_what_to_do,
+    seed_rows,
+    write_tsv,
+)
+from libreoffice import inspect_book, requires_libreoffice
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-import bookedit
-from adversarial import (
-    Listener, entity_bomb, external_entity, indicator_row, listing, measure, patch_member, replace_parts,
-    run_csp, says_what_to_do, seed_rows, write_tsv,
-)
-from csp_status.workbook.book_read import read_book
 from csp_status.cli import main
 from csp_status.core.errors import BookError
-from csp_status.workbook.cells import col_index, col_letter
-from csp_status.workbook.layout import DATA_FORMULA_HEADERS, data_formulas
 from csp_status.importer import import_legacy
 from csp_status.refresh import refresh_book
-from libreoffice import inspect_book, requires_libreoffice
+from csp_status.workbook.book_read import read_book
+from csp_status.workbook.cells import col_index, col_letter
+from csp_status.workbook.layout import DATA_FORMULA_HEADERS, data_formulas
 
 DATA_PART = "xl/worksheets/sheet3.xml"
 STRINGS_PART = "xl/sharedStrings.xml"

@@ -13,14 +13,22 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import bookedit
 import openpyxl
 import pytest
-
-import bookedit
 from adversarial import (
-    DISK_FAULTS, entity_bomb, external_entity, indicator_row, legacy_rows, patch_member, replace_parts,
-    says_what_to_do, seed_rows, write_tsv,
+    DISK_FAULTS,
+    entity_bomb,
+    external_entity,
+    indicator_row,
+    legacy_rows,
+    patch_member,
+    replace_parts,
+    says_what_to_do,
+    seed_rows,
+    write_tsv,
 )
+
 from csp_status.cli import main
 
 DATA = "xl/worksheets/sheet3.xml"

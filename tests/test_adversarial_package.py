@@ -15,10 +15,17 @@ import time
 import zipfile
 from pathlib import Path
 
-import pytest
-
 import bookedit
-from adversarial import entity_bomb, external_entity, listing, measure, replace_parts, says_what_to_do
+import pytest
+from adversarial import (
+    entity_bomb,
+    external_entity,
+    listing,
+    measure,
+    replace_parts,
+    says_what_to_do,
+)
+
 from csp_status.cli import main
 from csp_status.workbook.book_read import read_book
 

@@ -18,10 +18,10 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
 import bookedit
+import pytest
 from adversarial import CSP, listing, says_what_to_do
+
 from csp_status.cli import main
 from csp_status.core.errors import BookError
 from csp_status.refresh import refresh_book

@@ -11,19 +11,19 @@ from __future__ import annotations
 import math
 import shutil
 
+import bookedit
+from adversarial import indicator_row, seed_rows, write_tsv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-import bookedit
 import csp_udfs
-from adversarial import indicator_row, seed_rows, write_tsv
-from csp_status.workbook.book_read import read_book
 from csp_status.core.errors import BookError
 from csp_status.importer import import_legacy
-from csp_status.workbook.legacy import parse_legacy_rows
 from csp_status.refresh import refresh_book
+from csp_status.workbook.book_read import read_book
 from csp_status.workbook.cells import NS, cell_value, cell_xml, unescape_text, xml_text
+from csp_status.workbook.legacy import parse_legacy_rows
 
 EXAMPLES = {
     "text_survives_import_refresh_reread": 40,

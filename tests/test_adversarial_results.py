@@ -16,10 +16,10 @@ import time
 import zipfile
 from pathlib import Path
 
-import pytest
-
 import bookedit
+import pytest
 from adversarial import CSP, indicator_row, seed_rows, write_tsv
+
 from csp_status.cli import main
 from csp_status.core.errors import BookError
 from csp_status.core.judgement import evaluate

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import zipfile
 
+import bookedit
 import openpyxl
 import pandas as pd
 import pytest
 
-import bookedit
-from csp_status.workbook.package import Package
-from csp_status.workbook.layout import DATA_FORMULA_HEADERS, data_formulas
-from csp_status.workbook.book_read import cell_text, read_book
-from csp_status.core.vocabulary import Polarity, ToleranceKind, TrendBasis
 from csp_status.core.errors import BookError
 from csp_status.core.judgement import evaluate
-from csp_status.workbook.legacy import read_legacy
 from csp_status.core.parse import SheetNumber
-from csp_status.core.vocabulary import Unit
+from csp_status.core.vocabulary import Polarity, ToleranceKind, TrendBasis, Unit
+from csp_status.workbook.book_read import cell_text, read_book
 from csp_status.workbook.cells import Formula
+from csp_status.workbook.layout import DATA_FORMULA_HEADERS, data_formulas
+from csp_status.workbook.legacy import read_legacy
+from csp_status.workbook.package import Package
 
 PM = [f"CNP PM{n}" for n in range(1, 10)]
 YEARS = ["2008/09", "2009/10", "2010/11", "2011/12", "2012/13", "2013/14"]

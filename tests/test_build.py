@@ -13,6 +13,7 @@ from pathlib import Path
 
 import olefile
 import pytest
+from libreoffice import inspect_book, requires_libreoffice
 from lxml import etree
 from oletools.olevba import VBA_Parser
 
@@ -21,7 +22,6 @@ from csp_status.build.assemble import SOURCE_MODULES, source_text, vba_project_b
 from csp_status.bundled import build_bytes
 from csp_status.importer import import_legacy
 from csp_status.workbook.layout import SHEETS
-from libreoffice import inspect_book, requires_libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "csp_workbook.xlsm"

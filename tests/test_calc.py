@@ -10,10 +10,25 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csp_status.core.vocabulary import Polarity, Status, ToleranceKind, Trend, parse_polarity, parse_tolerance_kind
-from csp_status.core.grammar.polarity import read_polarity
-from csp_status.core.rules import direction_of_travel, directions_of_travel, gap, rag_status, rag_statuses, rate, target_from_reduction
 from csp_status.core.errors import CellError
+from csp_status.core.grammar.polarity import read_polarity
+from csp_status.core.rules import (
+    direction_of_travel,
+    directions_of_travel,
+    gap,
+    rag_status,
+    rag_statuses,
+    rate,
+    target_from_reduction,
+)
+from csp_status.core.vocabulary import (
+    Polarity,
+    Status,
+    ToleranceKind,
+    Trend,
+    parse_polarity,
+    parse_tolerance_kind,
+)
 
 NAN = math.nan
 LOWER, HIGHER = Polarity.LOWER_IS_BETTER, Polarity.HIGHER_IS_BETTER

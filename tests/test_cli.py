@@ -13,10 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import bookedit
 import pytest
 from python_calamine import CalamineWorkbook
 
-import bookedit
 from csp_status.cli import main
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from libreoffice import inspect_book, requires_libreoffice
 from openpyxl.styles import Color, Font, PatternFill
 
-from csp_status.workbook.colours import style_colours, tinted
 from csp_status.core.errors import BookError
+from csp_status.workbook.colours import style_colours, tinted
 from csp_status.workbook.package import Package
-from libreoffice import inspect_book, requires_libreoffice
 
 # (fill, font colour) of rows 1.. of the sheet "S", as openpyxl writes them; openpyxl also writes
 # its own theme part (Office 2007's colours: accent1 4F81BD, accent6 F79646), which must be used

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import shutil
 
+import bookedit
 import pytest
 from python_calamine import CalamineWorkbook
 
-import bookedit
-from csp_status.workbook.book_read import read_book
 from csp_status.core.commentary import commentary_for, draft_commentary, measure_of, period_words
-from csp_status.core.judgement import evaluate
 from csp_status.core.functions import csp_commentary
-from csp_status.refresh import refresh_book
+from csp_status.core.judgement import evaluate
 from csp_status.outputs.summary import ADDED_HEADERS, summary_merges, summary_rows, summary_widths
+from csp_status.refresh import refresh_book
+from csp_status.workbook.book_read import read_book
 from csp_udfs import CSP_COMMENTARY
 
 PM3 = (

@@ -16,7 +16,14 @@ import pytest
 from csp_status.core.errors import CellError
 from csp_status.core.grammar.polarity import polarity_of_target, read_polarity
 from csp_status.core.parse import Reading, in_row_unit, parse_cell
-from csp_status.core.vocabulary import Bound, Direction, Placeholder, Polarity, Unit, parse_unit_word
+from csp_status.core.vocabulary import (
+    Bound,
+    Direction,
+    Placeholder,
+    Polarity,
+    Unit,
+    parse_unit_word,
+)
 
 DATA = Path(__file__).parent / "data"
 ROWS = list(csv.DictReader((DATA / "real_cells.tsv").open(encoding="utf-8", newline=""), delimiter="\t"))

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from csp_status.core.vocabulary import Polarity, Status, Trend, TrendBasis
-from csp_status.core.judgement import Evaluation, evaluate, evaluations_frame, resolve_target, value_problems
+from csp_status.core.judgement import (
+    Evaluation,
+    evaluate,
+    evaluations_frame,
+    resolve_target,
+    value_problems,
+)
 from csp_status.core.model import Partnership
-from csp_status.core.vocabulary import Unit
 from csp_status.core.parse import parse_cell, read_cell
+from csp_status.core.vocabulary import Polarity, Status, Trend, TrendBasis, Unit
 
 PM = [f"CNP PM{n}" for n in range(1, 10)]
 CURRENT = "2011/12"

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from csp_status import excel
-from csp_status.core.vocabulary import Status
-from csp_status.workbook.layout import DATA, INDICATORS, SETTINGS, SUMMARY
 from csp_status.core.parse import SheetNumber
+from csp_status.core.vocabulary import Status
 from csp_status.refresh import refresh_book
 from csp_status.workbook.cells import Formula, col_index
+from csp_status.workbook.layout import DATA, INDICATORS, SETTINGS, SUMMARY
 from csp_status.workbook.package import Package
 
 BUNDLED = Path(__file__).resolve().parents[1] / "csp_workbook.xlsm"

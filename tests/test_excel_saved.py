@@ -13,16 +13,16 @@ import shutil
 import zipfile
 from pathlib import Path
 
-import pytest
-from lxml import etree
-
 import bookedit
 import excelsave
+import pytest
+from libreoffice import convert_to_csv, inspect_book, requires_libreoffice
+from lxml import etree
+from test_refresh import SEED_STATUSES, statuses
+
 from csp_status.refresh import refresh_book
 from csp_status.workbook.colours import style_colours, tinted
 from csp_status.workbook.package import Package
-from libreoffice import convert_to_csv, inspect_book, requires_libreoffice
-from test_refresh import SEED_STATUSES, statuses
 
 CALC_CHAIN_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
 

@@ -7,12 +7,12 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import bookedit
 import openpyxl
 import pytest
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-import bookedit
 from csp_status.core.errors import BookError
 from csp_status.importer import import_legacy
 

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from csp_status.core.vocabulary import Polarity
 from csp_status.core.errors import BookError
+from csp_status.core.vocabulary import Polarity, Unit
 from csp_status.workbook.legacy import parse_legacy_rows, read_legacy
-from csp_status.core.vocabulary import Unit
 
 PM = [f"CNP PM{n}" for n in range(1, 10)]
 LOWER, HIGHER = Polarity.LOWER_IS_BETTER, Polarity.HIGHER_IS_BETTER

@@ -10,15 +10,22 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import bookedit
 import pytest
+from libreoffice import (
+    LibreOfficeError,
+    _run,
+    convert_to_csv,
+    inspect_book,
+    needs_libreoffice,
+    soffice_path,
+)
 from python_calamine import CalamineWorkbook
 
-import bookedit
 from csp_status.importer import import_legacy
+from csp_status.refresh import refresh_book
 from csp_status.workbook.data_columns import ADD_IN_MISSING_FORMULA
 from csp_status.workbook.layout import DATA_FORMULA_HEADERS
-from csp_status.refresh import refresh_book
-from libreoffice import LibreOfficeError, _run, convert_to_csv, inspect_book, needs_libreoffice, soffice_path
 
 pytestmark = needs_libreoffice
 

@@ -7,11 +7,9 @@ import os
 import time
 from pathlib import Path
 
+import libreoffice
 import openpyxl
 import pytest
-from openpyxl.workbook.defined_name import DefinedName
-
-import libreoffice
 from libreoffice import (
     LibreOfficeError,
     convert_to_csv,
@@ -19,6 +17,7 @@ from libreoffice import (
     require_libreoffice,
     requires_libreoffice,
 )
+from openpyxl.workbook.defined_name import DefinedName
 
 XLWINGS_DIR = Path(importlib.util.find_spec("xlwings").submodule_search_locations[0])
 QUICKSTART = XLWINGS_DIR / "quickstart.xlsm"  # VBA: ThisWorkbook, Sheet1/2, Module1

@@ -17,12 +17,12 @@ import re
 import shutil
 from pathlib import Path
 
+import bookedit
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-import bookedit
 import csp_udfs as udfs
 from csp_status.core.model import QUARTERS, Indicator, Partnership, Settings, YearRecord
 from csp_status.core.vocabulary import Polarity, ToleranceKind, TrendBasis, Unit

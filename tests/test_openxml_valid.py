@@ -15,11 +15,11 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 import bookedit
 import excelsave
+import pytest
 from openxml import OFFICE_VERSIONS, audit, errors, warnings
+
 from csp_status.importer import write_new_book
 from csp_status.outputs.rollup import rollup
 from csp_status.refresh import refresh_book
@@ -178,9 +178,8 @@ def test_validator_finds_the_same_with_linear_sibling_positions(imported, tmp_pa
 
 
 def test_linear_sibling_positions_agree_with_the_validators_own_on_every_element(imported):
-    from lxml import etree
-
     import openxml
+    from lxml import etree
     with zipfile.ZipFile(imported) as zf:
         root = etree.fromstring(zf.read(bookedit.sheet_part(imported, "Data")))
     positions = openxml._Positions(keep=4)  # few parents remembered, so they are forgotten and made again

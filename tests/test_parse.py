@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import math
-from decimal import Decimal
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csp_status.core.errors import CellError
-from csp_status.core.parse import EXPECTED, Reading, SheetNumber, in_row_unit, parse_cell, parse_fraction, read_cell
+from csp_status.core.parse import (
+    EXPECTED,
+    Reading,
+    SheetNumber,
+    in_row_unit,
+    parse_cell,
+    parse_fraction,
+    read_cell,
+)
 from csp_status.core.vocabulary import Placeholder, Unit
 
 PCT, NUM, PER = Unit.PERCENT, Unit.NUMBER, Unit.PER_1000

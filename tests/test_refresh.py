@@ -12,14 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import bookedit
 import pytest
 from python_calamine import CalamineWorkbook
 
-import bookedit
-from csp_status.workbook.layout import data_formulas
 from csp_status.core.errors import BookError
-from csp_status.workbook.layout import Style
 from csp_status.refresh import refresh_book
+from csp_status.workbook.layout import Style, data_formulas
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "csp_workbook.xlsm"

@@ -7,13 +7,13 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import bookedit
 import pytest
 from lxml import etree
 
-import bookedit
-from csp_status.workbook import sheet_rows
 from csp_status.importer import import_legacy
 from csp_status.refresh import refresh_book, regenerate
+from csp_status.workbook import sheet_rows
 from csp_status.workbook.cells import Formula
 from csp_status.workbook.package import Package
 

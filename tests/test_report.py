@@ -15,20 +15,20 @@ import shutil
 import struct
 from pathlib import Path
 
+import bookedit
 import pytest
+from chromium import Browser, dump_dom, requires_chromium
+from libreoffice import inspect_book, requires_libreoffice
 from lxml import html as lxml_html
 
-import bookedit
-from chromium import Browser, dump_dom, requires_chromium
-from csp_status.workbook.book_read import read_book
-from csp_status.core.vocabulary import Status
 from csp_status.cli import main
 from csp_status.core.commentary import draft_commentary
 from csp_status.core.judgement import evaluate
+from csp_status.core.vocabulary import Status
 from csp_status.importer import import_legacy
-from csp_status.refresh import refresh_book
 from csp_status.outputs.report import STATUS_COLOURS, print_pdf, report_html, write_report
-from libreoffice import inspect_book, requires_libreoffice
+from csp_status.refresh import refresh_book
+from csp_status.workbook.book_read import read_book
 
 REFS = [f"CNP PM{n}" for n in range(1, 10)]
 STATUSES = {

@@ -11,14 +11,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from csp_status.core.vocabulary import Polarity
 from csp_status.cli import main
 from csp_status.core.errors import BookError
-from csp_status.importer import write_new_book
 from csp_status.core.model import Indicator, Partnership, Settings, YearRecord
-from csp_status.core.vocabulary import Unit
-from csp_status.progress import ProgressBar
+from csp_status.core.vocabulary import Polarity, Unit
+from csp_status.importer import write_new_book
 from csp_status.outputs.rollup import COUNT_COLUMNS, INDICATOR_COLUMNS, find_books, rollup
+from csp_status.progress import ProgressBar
 
 L, H = Polarity.LOWER_IS_BETTER, Polarity.HIGHER_IS_BETTER
 

@@ -9,9 +9,9 @@ import pytest
 from lxml import etree
 
 from csp_status.core.errors import BookError
-from csp_status.workbook.sheet_rows import SheetRows
 from csp_status.workbook.cells import MAIN, iter_cells, row_cells
 from csp_status.workbook.package import Package
+from csp_status.workbook.sheet_rows import SheetRows
 
 PART = "xl/worksheets/sheet1.xml"
 M = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from csp_status.core.stats import Interval, byar_interval, compare_to_target, poisson_exact_interval, wilson_interval
+from csp_status.core.stats import (
+    Interval,
+    byar_interval,
+    compare_to_target,
+    poisson_exact_interval,
+    wilson_interval,
+)
 
 
 def rounded(interval: Interval, places: int) -> tuple[float, float, str]:

@@ -12,15 +12,15 @@ import csv
 import zipfile
 from pathlib import Path
 
+import bookedit
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-import bookedit
 from csp_status.core.judgement import evaluate
-from csp_status.workbook.layout import Style
-from csp_status.refresh import refresh_book
 from csp_status.outputs.summary import summary_merges, summary_rows
+from csp_status.refresh import refresh_book
+from csp_status.workbook.layout import Style
 
 ADDED_HEADERS = ["Status", "Gap to target", "Direction of travel", "Data notes"]
 # Columns R–U of each indicator row: status, gap to target, direction of travel, data notes.

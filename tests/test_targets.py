@@ -7,8 +7,7 @@ import pytest
 from csp_status.core.judgement import evaluate, resolve_target
 from csp_status.core.parse import parse_cell
 from csp_status.core.targets import TargetSense, strict_miss, target_sense, worded_target
-from csp_status.core.vocabulary import Status
-from csp_status.core.vocabulary import Polarity, Unit
+from csp_status.core.vocabulary import Polarity, Status, Unit
 
 LOWER, HIGHER = Polarity.LOWER_IS_BETTER, Polarity.HIGHER_IS_BETTER
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import bookedit
 from lxml import etree
 
-import bookedit
 from csp_status.workbook.colours import style_colours
 from csp_status.workbook.package import Package
 from csp_status.workbook.theme import THEME_XML

@@ -5,15 +5,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import bookedit
 import pytest
+from libreoffice import inspect_book, requires_libreoffice
 from lxml import etree
 
-import bookedit
 from csp_status.core.judgement import evaluate
-from csp_status.refresh import refresh_book
 from csp_status.outputs.report import chart_data
 from csp_status.outputs.trends import trend_series
-from libreoffice import inspect_book, requires_libreoffice
+from csp_status.refresh import refresh_book
 
 BUNDLED = Path(__file__).resolve().parents[1] / "csp_workbook.xlsm"
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"

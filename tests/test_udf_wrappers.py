@@ -19,7 +19,14 @@ import pytest
 
 import csp_status
 from csp_status.build import udf_wrappers
-from csp_status.build.udf_wrappers import VBA_SOURCES, find_udfs, generate_help_module, generate_info_module, generate_udf_module, write_vba_sources
+from csp_status.build.udf_wrappers import (
+    VBA_SOURCES,
+    find_udfs,
+    generate_help_module,
+    generate_info_module,
+    generate_udf_module,
+    write_vba_sources,
+)
 from csp_status.core.errors import BuildError
 
 UDFS = Path(__file__).resolve().parents[1] / "udfs"

@@ -20,7 +20,14 @@ import pytest
 from oletools.olevba import VBA_Parser
 
 from csp_status.build.ovba_compression import decompress
-from csp_status.build.vba_project import DEFAULT_REFERENCES, Reference, VbaModule, VbaProjectError, build_vba_project, read_module_source
+from csp_status.build.vba_project import (
+    DEFAULT_REFERENCES,
+    Reference,
+    VbaModule,
+    VbaProjectError,
+    build_vba_project,
+    read_module_source,
+)
 
 RIBBON = """Option Explicit
 

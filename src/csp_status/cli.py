@@ -123,8 +123,8 @@ def _refresh(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from csp_status.workbook.book_read import read_book
     from csp_status.core.judgement import evaluate
+    from csp_status.workbook.book_read import read_book
 
     evaluations = evaluate(read_book(Path(args.book)).partnership)
     if args.format == "json":
@@ -201,8 +201,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _rollup(args: argparse.Namespace) -> int:
-    from csp_status.progress import ProgressBar
     from csp_status.outputs.rollup import rollup
+    from csp_status.progress import ProgressBar
 
     bar = ProgressBar(sys.stderr, what="books")
     bar.enabled = bar.enabled and not args.quiet

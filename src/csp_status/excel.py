@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from csp_status.workbook.book_read import Cells, book_from_cells
-from csp_status.core.vocabulary import Status
 from csp_status.core.errors import BookError, CspError
 from csp_status.core.judgement import Evaluation, evaluate
-from csp_status.workbook.layout import DATA, INDICATORS, SETTINGS, STYLE_LABELS, SUMMARY, TRENDS
 from csp_status.core.parse import SheetNumber
+from csp_status.core.vocabulary import Status
 from csp_status.outputs.summary import ADDED_HEADERS, summary_merges, summary_rows, summary_widths
 from csp_status.outputs.trends import trend_series, trends_grid
+from csp_status.workbook.book_read import Cells, book_from_cells
+from csp_status.workbook.layout import DATA, INDICATORS, SETTINGS, STYLE_LABELS, SUMMARY, TRENDS
 
 __all__ = ["refresh_statuses", "check_data", "read_sheet_cells", "summary_plan", "apply_plan", "Plan",
            "CellFormat", "run_refresh"]

@@ -6,12 +6,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from csp_status.workbook.book_write import book_parts
 from csp_status.core.errors import BookError
-from csp_status.workbook.legacy import read_legacy
 from csp_status.core.model import Partnership
-from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
 from csp_status.refresh import RefreshResult, regenerate
+from csp_status.workbook.book_write import book_parts
+from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
+from csp_status.workbook.legacy import read_legacy
 
 __all__ = ["ImportResult", "import_legacy", "write_new_book"]
 

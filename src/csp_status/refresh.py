@@ -21,17 +21,21 @@ from pathlib import Path
 
 from lxml import etree
 
-from csp_status.workbook.book_read import BookStart, Cells, finish_book, read_book_start
 from csp_status.core.judgement import Evaluation, evaluate
-from csp_status.workbook.data_columns import RowContext, concat_text, shown_values
-from csp_status.workbook.layout import (
-    DATA, DATA_FORMULA_HEADERS, DATA_INPUT_HEADERS, INDICATOR_HEADERS, data_formulas,
-)
-from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically, zip_bytes
 from csp_status.core.parse import SheetNumber
 from csp_status.outputs.summary import summary_sheet
 from csp_status.outputs.trends import replace_trends, trend_series
+from csp_status.workbook.book_read import BookStart, Cells, finish_book, read_book_start
 from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value, xml_text
+from csp_status.workbook.data_columns import RowContext, concat_text, shown_values
+from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically, zip_bytes
+from csp_status.workbook.layout import (
+    DATA,
+    DATA_FORMULA_HEADERS,
+    DATA_INPUT_HEADERS,
+    INDICATOR_HEADERS,
+    data_formulas,
+)
 from csp_status.workbook.ownership import owned_parts
 from csp_status.workbook.package import Package
 from csp_status.workbook.related import carry_sheet_links, without_calc_chain

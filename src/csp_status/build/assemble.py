@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+from csp_status.build.vba_project import VbaModule, build_vba_project, read_module_source
 from csp_status.core.errors import BuildError
 from csp_status.workbook.layout import SHEETS
-from csp_status.build.vba_project import VbaModule, build_vba_project, read_module_source
 
 __all__ = ["SOURCE_MODULES", "vba_modules", "vba_project_bin", "ribbon_xml", "source_text"]
 

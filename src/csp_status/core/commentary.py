@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 
 from csp_status.core import stats
-from csp_status.core.vocabulary import Polarity, Status, ToleranceKind, Trend
-from csp_status.core.wording import format_value
 from csp_status.core.judgement import Evaluation
 from csp_status.core.model import Indicator
-from csp_status.core.vocabulary import Unit
 from csp_status.core.parse import read_cell
+from csp_status.core.vocabulary import Polarity, Status, ToleranceKind, Trend, Unit
+from csp_status.core.wording import format_value
 
 __all__ = ["draft_commentary", "commentary_for", "measure_of", "period_words"]
 

@@ -20,15 +20,26 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from csp_status.core import stats
-from csp_status.core.significance import significance, value_interval
-from csp_status.core.targets import reading_notes, resolve_target, strict_miss, target_sense
 from csp_status.core.errors import CellError
 from csp_status.core.model import QUARTERS, Indicator, Partnership, previous_year
 from csp_status.core.parse import Reading, in_row_unit, parse_fraction, read_cell
 from csp_status.core.rules import direction_of_travel, rag_status
+from csp_status.core.significance import significance, value_interval
+from csp_status.core.targets import reading_notes, resolve_target, strict_miss, target_sense
 from csp_status.core.vocabulary import (
-    DEFAULT_TOLERANCE, Placeholder, Polarity, Status, ToleranceKind, Trend, TrendBasis, Unit, parse_polarity,
-    parse_tolerance_kind, parse_trend_basis, parse_unit_word, same_kind,
+    DEFAULT_TOLERANCE,
+    Placeholder,
+    Polarity,
+    Status,
+    ToleranceKind,
+    Trend,
+    TrendBasis,
+    Unit,
+    parse_polarity,
+    parse_tolerance_kind,
+    parse_trend_basis,
+    parse_unit_word,
+    same_kind,
 )
 from csp_status.core.wording import format_gap, format_value
 

@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from csp_status.core.vocabulary import DEFAULT_TOLERANCE, Polarity, ToleranceKind, TrendBasis
 from csp_status.core.errors import CellError
-from csp_status.core.vocabulary import Unit
+from csp_status.core.vocabulary import DEFAULT_TOLERANCE, Polarity, ToleranceKind, TrendBasis, Unit
 
 __all__ = [
     "Indicator", "YearRecord", "Settings", "Partnership", "QUARTERS", "year_key", "year_label", "next_year",

@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from csp_status.core.errors import CellError, text_preview
-from csp_status.core.vocabulary import PLACEHOLDER_PATTERNS, Bound, Direction, Placeholder, Unit
-from csp_status.core.numfmt import format_general
-from csp_status.core.grammar.numbers import decimals_of as _decimals, has_marker, is_year_span, strip_markers
+from csp_status.core.grammar.numbers import decimals_of as _decimals
+from csp_status.core.grammar.numbers import has_marker, is_year_span, strip_markers
 from csp_status.core.grammar.numbers import to_float as _to_float
 from csp_status.core.grammar.sentences import read_words
+from csp_status.core.numfmt import format_general
+from csp_status.core.vocabulary import PLACEHOLDER_PATTERNS, Bound, Direction, Placeholder, Unit
 
 __all__ = [
     "Reading",
@@ -185,7 +186,7 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
 
 def _formatted_number(cell: SheetNumber) -> Reading:
     """A spreadsheet number: a percentage format makes it a percentage, shown as formatted."""
-    from csp_status.core.numfmt import format_number, format_decimals
+    from csp_status.core.numfmt import format_decimals, format_number
 
     reading = parse_cell(cell.value)
     shown = format_number(cell.value, cell.number_format)

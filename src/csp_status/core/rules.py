@@ -14,7 +14,13 @@ import numpy as np
 
 from csp_status.core.errors import CellError
 from csp_status.core.vocabulary import (
-    DEFAULT_TOLERANCE, Polarity, Status, ToleranceKind, Trend, parse_polarity, parse_tolerance_kind,
+    DEFAULT_TOLERANCE,
+    Polarity,
+    Status,
+    ToleranceKind,
+    Trend,
+    parse_polarity,
+    parse_tolerance_kind,
 )
 
 __all__ = [

@@ -17,17 +17,17 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from csp_status.workbook.book_read import cell_text, read_book
-from csp_status.core.vocabulary import Status
-from csp_status.workbook.colours import style_colours
 from csp_status.core.commentary import commentary_for, draft_commentary, period_words
-from csp_status.core.wording import format_value
 from csp_status.core.errors import ReportError
 from csp_status.core.judgement import Evaluation, evaluate
-from csp_status.workbook.layout import STATUS_COLOURS as NEW_BOOK_COLOURS
-from csp_status.core.model import Indicator, Partnership, QUARTERS, previous_year
+from csp_status.core.model import QUARTERS, Indicator, Partnership, previous_year
+from csp_status.core.vocabulary import Status
+from csp_status.core.wording import format_value
 from csp_status.outputs.report_chart import ChartData, trend_chart_svg
 from csp_status.outputs.trends import chart_points
+from csp_status.workbook.book_read import cell_text, read_book
+from csp_status.workbook.colours import style_colours
+from csp_status.workbook.layout import STATUS_COLOURS as NEW_BOOK_COLOURS
 from csp_status.workbook.package import Package
 
 __all__ = ["ReportResult", "write_report", "report_html", "chart_data", "print_pdf", "find_chromium",

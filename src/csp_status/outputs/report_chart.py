@@ -14,8 +14,8 @@ import math
 from dataclasses import dataclass, field
 from html import escape
 
-from csp_status.core.wording import format_value
 from csp_status.core.vocabulary import Unit
+from csp_status.core.wording import format_value
 
 __all__ = ["ChartData", "trend_chart_svg", "COLOURS"]
 

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from csp_status.core.errors import BookError, CspError
+from csp_status.core.vocabulary import Status
 from csp_status.workbook.book_write import SheetSpec, sheet_xml
 from csp_status.workbook.cells import HEADER
-from csp_status.workbook.styles import STYLES_XML
-from csp_status.core.vocabulary import Status
-from csp_status.core.errors import BookError, CspError
-from csp_status.workbook.layout import Style
 from csp_status.workbook.files import book_lock, refuse_output, write_atomically, zip_bytes
+from csp_status.workbook.layout import Style
+from csp_status.workbook.styles import STYLES_XML
 from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_PART, THEME_TYPE, THEME_XML
 
 __all__ = ["RollupResult", "BookRows", "rollup", "find_books", "read_partnership", "INDICATOR_COLUMNS",
@@ -94,8 +94,8 @@ def find_books(folder: Path, *, out: Path | None = None) -> list[Path]:
 
 def read_partnership(path: Path) -> BookRows:
     """Read and judge one book; a book that cannot be read gives its problem instead of rows."""
-    from csp_status.workbook.book_read import read_book
     from csp_status.core.judgement import evaluate
+    from csp_status.workbook.book_read import read_book
 
     path = Path(path)
     try:
@@ -183,8 +183,8 @@ def _read_alone(path: Path) -> BookRows:
 
 
 def _warm_up() -> None:
-    from csp_status.workbook import book_read  # noqa: F401
     from csp_status.core import judgement as evaluate  # noqa: F401
+    from csp_status.workbook import book_read  # noqa: F401
 
 
 def _without_path(message: str, path: Path) -> str:

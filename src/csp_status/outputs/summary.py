@@ -9,13 +9,13 @@ wrote it, never replaced by the draft.
 
 from __future__ import annotations
 
-from csp_status.workbook.book_read import cell_text
-from csp_status.workbook.book_write import SheetSpec, sheet_xml
-from csp_status.core.vocabulary import Status
 from csp_status.core.commentary import draft_commentary
 from csp_status.core.judgement import Evaluation
+from csp_status.core.model import QUARTERS, Partnership, year_key, year_label
+from csp_status.core.vocabulary import Status
+from csp_status.workbook.book_read import cell_text
+from csp_status.workbook.book_write import SheetSpec, sheet_xml
 from csp_status.workbook.layout import Style
-from csp_status.core.model import Partnership, QUARTERS, year_key, year_label
 
 __all__ = ["summary_rows", "summary_sheet", "summary_merges", "summary_widths", "GROUPS", "ADDED_HEADERS"]
 

@@ -11,16 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from csp_status.core.judgement import Evaluation, value_problems
+from csp_status.core.model import QUARTERS, Indicator, Partnership, year_key, year_label
+from csp_status.core.parse import in_row_unit, read_cell
+from csp_status.core.vocabulary import Unit
 from csp_status.workbook.book_write import SheetSpec, sheet_xml
 from csp_status.workbook.cells import HEADER
-from csp_status.core.judgement import Evaluation, value_problems
-from csp_status.workbook.layout import Style
 from csp_status.workbook.guard import parse_xml
+from csp_status.workbook.layout import Style
 from csp_status.workbook.ownership import CHART_TYPE, DRAWING_TYPE
-from csp_status.workbook.rels import CHART, DRAWING, read_relationships, relationships_xml, rels_name
-from csp_status.core.model import QUARTERS, Indicator, Partnership, year_key, year_label
-from csp_status.core.vocabulary import Unit
-from csp_status.core.parse import in_row_unit, read_cell
+from csp_status.workbook.rels import (
+    CHART,
+    DRAWING,
+    read_relationships,
+    relationships_xml,
+    rels_name,
+)
 
 __all__ = ["ChartPoints", "chart_points", "TrendSeries", "trend_series", "trends_grid", "trends_parts", "replace_trends", "TRENDS_DRAWING",
            "chart_part"]

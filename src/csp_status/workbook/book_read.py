@@ -12,16 +12,31 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from csp_status.core.vocabulary import parse_trend_basis, parse_polarity, parse_tolerance_kind
 from csp_status.core.errors import BookError, CellError, text_preview
-from csp_status.workbook.layout import DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DATA_INPUT_HEADERS, INDICATOR_HEADERS, INDICATORS, SETTING_LABELS, SETTINGS, STYLE_LABELS, SUMMARY
-from csp_status.core.vocabulary import parse_unit_word
 from csp_status.core.model import Indicator, Partnership, Settings, YearRecord, year_key, year_label
 from csp_status.core.numfmt import format_number
 from csp_status.core.parse import SheetNumber, parse_cell, parse_fraction
+from csp_status.core.vocabulary import (
+    parse_polarity,
+    parse_tolerance_kind,
+    parse_trend_basis,
+    parse_unit_word,
+)
 from csp_status.workbook.cells import Formula, col_letter, excel_length
-from csp_status.workbook.refs import ref_key, ref_problem
+from csp_status.workbook.layout import (
+    DATA,
+    DATA_FORMULA_HEADERS,
+    DATA_HEADERS,
+    DATA_INPUT_HEADERS,
+    INDICATOR_HEADERS,
+    INDICATORS,
+    SETTING_LABELS,
+    SETTINGS,
+    STYLE_LABELS,
+    SUMMARY,
+)
 from csp_status.workbook.package import Package
+from csp_status.workbook.refs import ref_key, ref_problem
 
 __all__ = ["MasterBook", "BookStart", "read_book", "read_book_start", "finish_book", "book_from_cells", "cell_text"]
 
@@ -71,8 +86,7 @@ def read_book(path: Path, package: Package | None = None) -> MasterBook:
         parts = _sheet_parts(path, package)
         settings_cells = package.cells(SETTINGS)
         indicator_cells = package.cells(INDICATORS)
-        # the inputs: the calculated columns' formula cells are the refresh's to work out, and nothing
-        # that reads a book (csp status, the board pack, the rollup) needs what they last showed
+        # inputs only: the calculated columns' formula cells are the refresh's to work out
         data_cells = package.cells(DATA, without_formulas_under=DATA_FORMULA_HEADERS)
         settings_styles = package.cell_styles(SETTINGS)
     finally:

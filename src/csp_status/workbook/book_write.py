@@ -8,12 +8,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from csp_status.workbook.layout import CONFIG, DATA, DATA_FORMULA_HEADERS, DATA_HEADERS, DEFINED_NAMES, INDICATOR_HEADERS, INDICATORS, SETTING_FIRST_ROW, SETTING_LABELS, SETTINGS, SHEET_NUMBERS, SHEETS, STYLE_LABELS, STYLE_LEGEND_HEADING, SUMMARY, TRENDS, XLWINGS_CONF, Style, data_formulas
-from csp_status.core.vocabulary import Polarity, ToleranceKind, TrendBasis, UNIT_WORDS
 from csp_status.core.model import Partnership, year_key
 from csp_status.core.parse import SheetNumber
+from csp_status.core.vocabulary import UNIT_WORDS, Polarity, ToleranceKind, TrendBasis
 from csp_status.workbook import data_columns
 from csp_status.workbook.cells import HEADER, Formula, cell_xml, col_letter
+from csp_status.workbook.layout import (
+    CONFIG,
+    DATA,
+    DATA_FORMULA_HEADERS,
+    DATA_HEADERS,
+    DEFINED_NAMES,
+    INDICATOR_HEADERS,
+    INDICATORS,
+    SETTING_FIRST_ROW,
+    SETTING_LABELS,
+    SETTINGS,
+    SHEET_NUMBERS,
+    SHEETS,
+    STYLE_LABELS,
+    STYLE_LEGEND_HEADING,
+    SUMMARY,
+    TRENDS,
+    XLWINGS_CONF,
+    Style,
+    data_formulas,
+)
 from csp_status.workbook.styles import STYLES_XML
 from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_PART, THEME_TYPE, THEME_XML
 

@@ -15,11 +15,19 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from csp_status.core.grammar.polarity import read_polarity
 from csp_status.core.errors import BookError
-from csp_status.core.model import Indicator, Partnership, Settings, YearRecord, next_year, year_key, year_label
-from csp_status.core.vocabulary import Unit
+from csp_status.core.grammar.polarity import read_polarity
+from csp_status.core.model import (
+    Indicator,
+    Partnership,
+    Settings,
+    YearRecord,
+    next_year,
+    year_key,
+    year_label,
+)
 from csp_status.core.parse import read_cell
+from csp_status.core.vocabulary import Unit
 from csp_status.workbook.cells import excel_length
 from csp_status.workbook.refs import ref_key, ref_problem
 

@@ -18,13 +18,25 @@ from pathlib import Path
 from lxml import etree
 
 from csp_status.core.errors import BookError
-from csp_status.workbook.cells import (
-    NS, R_ID, Formula,
-)
 from csp_status.core.parse import SheetNumber
+from csp_status.workbook.cells import (
+    NS,
+    R_ID,
+    Formula,
+)
 from csp_status.workbook.guard import (
-    MAX_TREE_BYTES, REFUSED as _REFUSED, REPAIR as _REPAIR, _too_large_for_a_tree, check_xml, open_regular,
-    parse_xml, said,
+    MAX_TREE_BYTES,
+    _too_large_for_a_tree,
+    check_xml,
+    open_regular,
+    parse_xml,
+    said,
+)
+from csp_status.workbook.guard import (
+    REFUSED as _REFUSED,
+)
+from csp_status.workbook.guard import (
+    REPAIR as _REPAIR,
 )
 from csp_status.workbook.rels import Relationship, read_relationships, rels_name
 from csp_status.workbook.sheets import MAX_STRINGS, MAX_STRINGS_BYTES, SheetReader

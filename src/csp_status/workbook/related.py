@@ -26,9 +26,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
+from csp_status.workbook.cells import NS, R_ID, XML_PARSER
 from csp_status.workbook.guard import parse_xml
 from csp_status.workbook.rels import rels_name
-from csp_status.workbook.cells import NS, R_ID, XML_PARSER
 
 __all__ = ["without_calc_chain", "carry_sheet_links", "rels_name"]
 

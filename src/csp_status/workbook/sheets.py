@@ -10,8 +10,20 @@ import io
 from lxml import etree
 
 from csp_status.core.errors import BookError
-from csp_status.workbook.cells import CELL, MAIN, NS, ROW, cell_key, cell_value, row_cells, split_ref, unescape_text
-from csp_status.workbook.guard import ITERPARSE, REFUSED as _REFUSED, REPAIR as _REPAIR, check_xml, said
+from csp_status.workbook.cells import (
+    CELL,
+    MAIN,
+    NS,
+    ROW,
+    cell_key,
+    cell_value,
+    row_cells,
+    split_ref,
+    unescape_text,
+)
+from csp_status.workbook.guard import ITERPARSE, check_xml, said
+from csp_status.workbook.guard import REFUSED as _REFUSED
+from csp_status.workbook.guard import REPAIR as _REPAIR
 from csp_status.workbook.sheet_rows import SheetRows
 
 __all__ = ["SheetReader", "MAX_STRINGS_BYTES", "MAX_STRINGS", "MAX_FORMAT_CHARS"]

@@ -11,7 +11,12 @@ import re
 
 from csp_status.core.grammar.tokens import FLAGS, Qty, Words, alt, mask
 from csp_status.core.vocabulary import Bound, Direction, Unit
-from csp_status.core.vocabulary.cells import BOUND_AFTER, BOUND_BEFORE, DIRECTION_WORDS, HALVING_WORDS
+from csp_status.core.vocabulary.cells import (
+    BOUND_AFTER,
+    BOUND_BEFORE,
+    DIRECTION_WORDS,
+    HALVING_WORDS,
+)
 
 __all__ = [
     "BOUND_AFTER_RE", "CHANGE_AFTER", "bound_of", "directions_in", "direction_word", "signed_reduction", "classify",

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from csp_status.core.vocabulary import Bound, Direction, Polarity
-from csp_status.core.vocabulary.cells import NEGATIONS, POLARITY_BAD_FIRST, POLARITY_NOT_VERBS, POLARITY_NOUNS, POLARITY_REPEAT, POLARITY_UNCLEAR, POLARITY_VERBS
+from csp_status.core.vocabulary.cells import (
+    NEGATIONS,
+    POLARITY_BAD_FIRST,
+    POLARITY_NOT_VERBS,
+    POLARITY_NOUNS,
+    POLARITY_REPEAT,
+    POLARITY_UNCLEAR,
+    POLARITY_VERBS,
+)
 
 __all__ = ["PolarityReading", "read_polarity", "polarity_of_target"]
 

@@ -14,11 +14,25 @@ from __future__ import annotations
 import re
 
 from csp_status.core.grammar.changes import (
-    CHANGE_AFTER, bound_of, classify, direction_word, directions_in, signed_reduction,
+    CHANGE_AFTER,
+    bound_of,
+    classify,
+    direction_word,
+    directions_in,
+    signed_reduction,
 )
 from csp_status.core.grammar.numbers import NUM, decimals_of, is_year_span, to_float
 from csp_status.core.grammar.placeholders import placeholder_in, suppressed
-from csp_status.core.grammar.tokens import ANY_MONTH, FLAGS, SEPARATORS, Qty, Words, alt, quantities, set_aside
+from csp_status.core.grammar.tokens import (
+    ANY_MONTH,
+    FLAGS,
+    SEPARATORS,
+    Qty,
+    Words,
+    alt,
+    quantities,
+    set_aside,
+)
 from csp_status.core.grammar.units import UNIT, unit_of
 from csp_status.core.vocabulary import SECONDS_IN, Bound, Direction, Placeholder, Unit
 from csp_status.core.vocabulary.cells import BOUND_AFTER, BOUND_BEFORE, DIRECTION_WORDS

@@ -12,7 +12,15 @@ import re
 from dataclasses import dataclass, field
 
 from csp_status.core.grammar.numbers import NUM, NUMBER_WORD, decimals_of, to_float, word_value
-from csp_status.core.grammar.units import CLOCK, MULTIPLIER, UNIT, clock_seconds, multiplier_of, seconds_of, unit_of
+from csp_status.core.grammar.units import (
+    CLOCK,
+    MULTIPLIER,
+    UNIT,
+    clock_seconds,
+    multiplier_of,
+    seconds_of,
+    unit_of,
+)
 from csp_status.core.vocabulary import SECONDS_IN, Bound, Direction, Placeholder, Unit
 from csp_status.core.vocabulary.cells import FRACTION_WORDS, MONTHS, QUALIFIER_PATTERNS
 

@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 
 from csp_status.core.vocabulary import SECONDS_IN, Unit
-from csp_status.core.vocabulary.cells import DURATION_WORDS, MONEY_MULTIPLIERS, PERCENT_WORDS, POINT_WORDS, RATE_BASES
+from csp_status.core.vocabulary.cells import (
+    DURATION_WORDS,
+    MONEY_MULTIPLIERS,
+    PERCENT_WORDS,
+    POINT_WORDS,
+    RATE_BASES,
+)
 
 __all__ = ["UNIT", "MULTIPLIER", "CLOCK", "unit_of", "clock_seconds", "multiplier_of"]
 
