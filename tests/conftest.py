@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+import bookedit
+
 from csp_status.core.model import Partnership
 from csp_status.importer import import_legacy
+from csp_status.refresh import refresh_book
 from csp_status.workbook.legacy import read_legacy
 
 SEED_NAME = "derby_indicator_summary_2011q1.tsv"
@@ -54,3 +57,16 @@ def book(imported: Path, tmp_path: Path) -> Path:
     path = tmp_path / "x.xlsm"
     shutil.copyfile(imported, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def edited(imported, tmp_path_factory) -> tuple[Path, bytes]:
+    """The adversarial tests' book: the seed with PM2's Q1 typed as 7.75% (a refresh must rewrite it), and the refreshed bytes."""
+    folder = tmp_path_factory.mktemp("edited")
+    book = folder / "x.xlsm"
+    shutil.copyfile(imported, book)
+    bookedit.set_cell(book, "Data", f"E{bookedit.find_row(book, 'Data', A='CNP PM2', B='2011/12')}", "7.75%")
+    done = folder / "done.xlsm"
+    shutil.copyfile(book, done)
+    refresh_book(done)
+    return book, done.read_bytes()

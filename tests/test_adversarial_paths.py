@@ -40,17 +40,6 @@ with book_lock(Path(sys.argv[1])):
 """
 
 
-@pytest.fixture(scope="module")
-def edited(imported, tmp_path_factory) -> tuple[Path, bytes]:
-    """The seed with PM2's Q1 typed as 7.75% (a refresh must rewrite it), and the refreshed bytes."""
-    folder = tmp_path_factory.mktemp("edited")
-    book = folder / "x.xlsm"
-    shutil.copyfile(imported, book)
-    bookedit.set_cell(book, "Data", f"E{bookedit.find_row(book, 'Data', A='CNP PM2', B='2011/12')}", "7.75%")
-    done = folder / "done.xlsm"
-    shutil.copyfile(book, done)
-    refresh_book(done)
-    return book, done.read_bytes()
 
 
 @pytest.fixture
