@@ -36,7 +36,7 @@ from csp_status.workbook.layout import (
     SUMMARY,
 )
 from csp_status.workbook.package import Package
-from csp_status.workbook.refs import ref_key, ref_problem
+from csp_status.workbook.refs import claim_ref
 
 __all__ = ["MasterBook", "BookStart", "read_book", "read_book_start", "finish_book", "book_from_cells", "cell_text"]
 
@@ -294,16 +294,8 @@ def _indicators(cells: Cells, where: _Where) -> tuple[list[Indicator], dict[str,
         ref = cell_text(values["Ref"]).strip()
         if not ref:
             continue
-        problem = ref_problem(ref)
-        if problem:
-            raise BookError(f"{where(INDICATORS, row, columns['Ref'])}: {problem}")
-        key = ref_key(ref)
-        if key in folded:
-            raise BookError(
-                f"{where(INDICATORS, row, columns['Ref'])}: indicator ref {ref!r} is already used on row "
-                f"{folded[key]}; give each indicator its own ref"
-            )
-        seen[ref] = folded[key] = row
+        claim_ref(ref, where(INDICATORS, row, columns["Ref"]), row, folded)
+        seen[ref] = row
         indicators.append(_indicator(ref, row, values, columns, where))
     return indicators, seen
 

@@ -29,7 +29,7 @@ from csp_status.core.model import (
 from csp_status.core.parse import read_cell
 from csp_status.core.vocabulary import Unit
 from csp_status.workbook.cells import excel_length
-from csp_status.workbook.refs import ref_key, ref_problem
+from csp_status.workbook.refs import claim_ref
 
 __all__ = ["LegacySheet", "read_legacy", "read_grid", "parse_legacy_rows", "MAX_LEGACY_ROWS"]
 
@@ -167,16 +167,7 @@ def parse_legacy_rows(rows: list[list[object]], source: str = "the sheet") -> Le
             if any(_text(c).strip() for c in row):
                 notices.append(f"{source} row {index + 1}: no Ref in column A; row skipped")
             continue
-        problem = ref_problem(ref)
-        if problem:
-            raise BookError(f"{source} row {index + 1}: {problem}")
-        key = ref_key(ref)
-        if key in seen:
-            raise BookError(
-                f"{source} row {index + 1}: indicator ref {ref!r} is already used on row {seen[key]}; "
-                "give each indicator its own ref"
-            )
-        seen[key] = index + 1
+        claim_ref(ref, f"{source} row {index + 1}", index + 1, seen)
         if len(seen) > MAX_INDICATORS:
             raise BookError(
                 f"{source}: more than {MAX_INDICATORS:,} indicator rows; a partnership's summary has a few dozen. "

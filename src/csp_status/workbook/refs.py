@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["ref_key", "ref_problem", "WILDCARDS"]
+from csp_status.core.errors import BookError
+
+__all__ = ["ref_key", "ref_problem", "claim_ref", "WILDCARDS"]
 
 WILDCARDS = "*?~"
 _SPACES = re.compile(r"\s+")
@@ -30,3 +32,16 @@ def ref_problem(ref: str) -> str | None:
         return (f"indicator ref {ref!r} has {shown}, which Excel's MATCH reads as a wildcard, so the Data "
                 "sheet's formulas would find another row; use letters, digits, spaces and - / . in refs")
     return None
+
+
+def claim_ref(ref: str, where: str, row: int, claimed: dict[str, int]) -> None:
+    """Take a ref for the indicator on ``row``, refusing (naming ``where``) one that cannot be a ref
+    or that an earlier row already holds, as compared (``claimed``: ref_key -> row, updated)."""
+    problem = ref_problem(ref)
+    if problem:
+        raise BookError(f"{where}: {problem}")
+    key = ref_key(ref)
+    if key in claimed:
+        raise BookError(f"{where}: indicator ref {ref!r} is already used on row {claimed[key]}; "
+                        "give each indicator its own ref")
+    claimed[key] = row
