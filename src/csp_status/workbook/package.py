@@ -50,6 +50,7 @@ MAX_RATIO = 200  # a part that claims to expand more than this is a zip bomb
 MAX_PARTS = 10_000
 MAX_FILE_BYTES = 256 * 1024 * 1024  # the file itself: a partnership's book is a few megabytes
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # an old .xls, or a workbook saved with a password
+_EXCEL_COMPRESSIONS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})  # all Excel writes
 
 
 class Package(SheetReader):
@@ -204,6 +205,8 @@ class Package(SheetReader):
         flags, method, _, _, crc, packed, size = struct.unpack("<HHHHIII", head[6:26])
         if method != info.compress_type:
             raise zipfile.BadZipFile("its local header and the directory give different compressions")
+        if method not in _EXCEL_COMPRESSIONS:
+            raise NotImplementedError(f"compression method {method}; Excel stores parts plain or deflated")
         if flags & 0x08 or 0xFFFFFFFF in (packed, size):
             return  # sizes in a data descriptor after the data, or in a zip64 field: checked on reading
         if (crc, packed, size) != (info.CRC, info.compress_size, info.file_size):
