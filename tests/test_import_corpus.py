@@ -49,14 +49,14 @@ ROWS = [
      "Indicators to be agreed in negotiations", "Data Not yet available", "AWAITED"),
     ("Increase the number of people exiting drug programmes with a successful outcome", "", "To be set", "NYA", "AWAITED"),
     ("All Crime", "50.30", "2016/17 Target: Reduction on last years figures", "53.18", "RED"),
-    ("Drug Offences", "7.37", "TBC", "0.32", "CHECK"),
+    ("Drug Offences", "7.37", "TBC", "0.32", "NO TARGET"),  # polarity unclear, but no target: nothing hinges on it
     ("Feeling safe in your community", "", "Target 90%", "87.4%", "AMBER"),
     ("Percentage of victims satisfied with ease of contact.", "", "Target 90%", "98.2% (+/-0.7%)", "GREEN"),
     ("The percentage point difference between satisfaction of White and Black and Minority Ethnic Victims of Crime", "",
      "no more than 5 per cent.", "4.0", "GREEN"),
     ("The average time for processing new benefit claims.", "", "48.5 days", "65 days", "RED"),
     ("The average time for processing new benefit claims.", "", "48.5 days", "31.02days", "GREEN"),
-    ("Number of cases heard at MARAC", "", "TBC", "454", "CHECK"),
+    ("Number of cases heard at MARAC", "", "TBC", "454", "NO TARGET"),  # polarity unclear; nothing hinges on it
     ("Repeat incidents of domestic abuse", "There were 25 repeat cases from the 183 referrals made.",
      "19(25%reduction on 25 repeat incidents)", "10", "GREEN"),
     ("Reduce the number of deliberate **secondary fires per 10,000 population", "7.08",

@@ -11,9 +11,12 @@ from csp_status.core.model import Partnership
 from csp_status.refresh import RefreshResult, regenerate
 from csp_status.workbook.book_write import book_parts
 from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
-from csp_status.workbook.legacy import read_legacy
+from csp_status.core.vocabulary.layouts import Role
+from csp_status.workbook.layout_import import partnership_from_layout
+from csp_status.workbook.legacy import fits_legacy_layout, parse_legacy_rows, read_grid
+from csp_status.workbook.recognise import recognise_file
 
-__all__ = ["ImportResult", "import_legacy", "write_new_book"]
+__all__ = ["ImportResult", "import_legacy", "read_summary", "write_new_book"]
 
 
 @dataclass
@@ -52,18 +55,30 @@ def _refuse_existing(out: Path, overwrite: bool) -> None:
         raise BookError(f"{out}: already exists; choose another name, or pass --force to replace it")
 
 
-def import_legacy(legacy: Path, out: Path, *, overwrite: bool = False) -> ImportResult:
-    """Read a legacy summary (.tsv, .csv, .xlsx) into a new master workbook, refreshed."""
+def import_legacy(legacy: Path, out: Path, *, overwrite: bool = False,
+                  corrections: dict[int, Role] | None = None) -> ImportResult:
+    """Read a partnership's summary (.tsv, .csv, .xlsx) into a new master workbook, refreshed;
+    ``corrections``: an officer's roles for its columns (see :func:`read_summary`)."""
     from csp_status.workbook.files import same_file
 
     if os.path.lexists(out) and same_file(Path(out), Path(legacy)):
         raise BookError(f"{out}: is also the legacy summary being imported, which would be replaced; "
                         "choose another name for the new master workbook")
-    sheet = read_legacy(Path(legacy))
-    book = sheet.partnership
+    book, notices = read_summary(Path(legacy), corrections)
     if not book.settings.partnership:
         book.settings.partnership = _partnership_name(Path(legacy))
-    return ImportResult(Path(out), write_new_book(book, Path(out), overwrite=overwrite), sheet.notices)
+    return ImportResult(Path(out), write_new_book(book, Path(out), overwrite=overwrite), notices)
+
+
+def read_summary(path: Path, corrections: dict[int, Role] | None = None) -> tuple[Partnership, list[str]]:
+    """A partnership's summary file read into a book: the Derby layout cell by cell, any other layout
+    through its recognised layout (``corrections``: an officer's roles by column number, 1 is A)."""
+    grid = read_grid(path)
+    if not corrections and fits_legacy_layout(grid):
+        sheet = parse_legacy_rows(grid, source=str(path))
+        return sheet.partnership, sheet.notices
+    layout = recognise_file(path, corrections, grid=grid)
+    return partnership_from_layout(grid, layout, str(path))
 
 
 def _partnership_name(legacy: Path) -> str:

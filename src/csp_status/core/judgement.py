@@ -169,10 +169,10 @@ def decide(cells: IndicatorCells) -> Decision:
     if cells.problems:
         problems = [*cells.problems, *problems]
     figure_wrong = bool(problems)
-    if polarity is None and not cells.problems:
-        problems.append(POLARITY_NOT_SET)
     if problems:
         notes.extend(problems)
+    elif polarity is None:
+        notes.append(POLARITY_NOT_SET)
     elif reading.numerator is not None:
         notes.extend(value_notes(reading))
     if reading.notes or reading.provisional:
@@ -195,9 +195,10 @@ def decide(cells: IndicatorCells) -> Decision:
 
     if problems or target_wrong:
         status = Status.CHECK
-    else:
-        status = strict_miss(rag_status(value, target, sense.polarity or polarity, tolerance, kind),
-                             value, target, sense.strict)
+    else:  # with no polarity known, the status both ways round where they agree (no target, on target)
+        ways = {strict_miss(rag_status(value, target, way, tolerance, kind), value, target, sense.strict)
+                for way in ((sense.polarity or polarity,) if sense.polarity or polarity else tuple(Polarity))}
+        status = ways.pop() if len(ways) == 1 else Status.CHECK
     gap = None if figure_wrong or target_wrong or value is None or target is None else value - target
     if gap is not None and not math.isfinite(gap):  # each figure fits in a cell; their difference does not
         status, gap, figure_wrong = Status.CHECK, None, True

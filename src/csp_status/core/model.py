@@ -14,7 +14,7 @@ from csp_status.core.errors import CellError
 from csp_status.core.vocabulary import DEFAULT_TOLERANCE, Polarity, ToleranceKind, TrendBasis, Unit
 
 __all__ = [
-    "Indicator", "YearRecord", "Settings", "Partnership", "QUARTERS", "year_key", "year_label", "next_year",
+    "Indicator", "YearRecord", "Settings", "Partnership", "LayoutColumn", "OwnLayout", "QUARTERS", "year_key", "year_label", "next_year",
     "previous_year",
 ]
 
@@ -93,12 +93,38 @@ class Settings:
 
 
 @dataclass
+class LayoutColumn:
+    """One column of a partnership's own summary, as the Layout sheet shows it: its number (1 is A),
+    header text, role (a ``Role`` word the officer may correct), period, and how it was recognised."""
+
+    column: int
+    header: str
+    role: str
+    period: str = ""
+    current: bool = False
+    confidence: float | None = None
+    reason: str = ""
+
+
+@dataclass
+class OwnLayout:
+    """A partnership's own summary layout: how each column is read, and the summary as imported (the
+    Source sheet: title rows, headers and rows as officers typed them), which the Summary follows."""
+
+    columns: list[LayoutColumn]
+    rows: list[list[object]]
+    widths: dict[int, float] = field(default_factory=dict)
+
+
+@dataclass
 class Partnership:
-    """Everything a book says: settings, indicators in sheet order, and their yearly records."""
+    """Everything a book says: settings, indicators in sheet order, their yearly records and, for a
+    partnership with its own summary layout, that layout."""
 
     settings: Settings
     indicators: list[Indicator]
     records: dict[tuple[str, str], YearRecord]
+    layout: OwnLayout | None = None
 
     def record(self, ref: str, year: str) -> YearRecord | None:
         return self.records.get((ref, year))

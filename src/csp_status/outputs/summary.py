@@ -72,6 +72,10 @@ def summary_sheet(book: Partnership, evaluations: list[Evaluation], styles: dict
     def style(label: str) -> int:
         return styles.get(label, Style.BY_LABEL[label])
 
+    if book.layout is not None:  # the partnership's own layout
+        from csp_status.outputs.own_summary import own_summary_sheet
+
+        return own_summary_sheet(book, evaluations, style, code_name)
     rows = summary_rows(book, evaluations)
     width = len(rows[0])
     status_col = width - len(ADDED_HEADERS) + 1

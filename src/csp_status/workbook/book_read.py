@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from csp_status.core.errors import BookError, CellError, text_preview
-from csp_status.core.model import Indicator, Partnership, Settings, YearRecord, year_key, year_label
+from csp_status.core.model import Indicator, OwnLayout, Partnership, Settings, YearRecord, year_key, year_label
 from csp_status.core.numfmt import format_number
 from csp_status.core.parse import SheetNumber, parse_cell, parse_fraction
 from csp_status.core.vocabulary import (
@@ -35,6 +35,7 @@ from csp_status.workbook.layout import (
     STYLE_LABELS,
     SUMMARY,
 )
+from csp_status.workbook.layout_sheets import read_own_layout
 from csp_status.workbook.package import Package
 from csp_status.workbook.refs import claim_ref
 
@@ -76,6 +77,7 @@ class BookStart:
     indicator_rows: dict[str, int]
     sheet_parts: dict[str, str] = field(default_factory=dict)
     styles: dict[str, int] = field(default_factory=dict)
+    own_layout: OwnLayout | None = None  # a partnership's own summary layout (Layout and Source sheets)
 
 
 def read_book(path: Path, package: Package | None = None) -> MasterBook:
@@ -89,10 +91,12 @@ def read_book(path: Path, package: Package | None = None) -> MasterBook:
         # inputs only: the calculated columns' formula cells are the refresh's to work out
         data_cells = package.cells(DATA, without_formulas_under=DATA_FORMULA_HEADERS)
         settings_styles = package.cell_styles(SETTINGS)
+        own_layout = read_own_layout(path, package, parts)
     finally:
         if own:
             package.close()
     book = book_from_cells(path, settings_cells, indicator_cells, data_cells)
+    book.partnership.layout = own_layout
     book.sheet_parts = dict(parts)
     book.styles = _legend_styles(settings_cells, settings_styles)
     return book
@@ -107,7 +111,9 @@ def read_book_start(path: Path, package: Package) -> BookStart:
     start = _start(path, settings_cells, indicator_cells)
     start.sheet_parts = dict(parts)
     start.styles = _legend_styles(settings_cells, settings_styles)
+    start.own_layout = read_own_layout(path, package, parts)
     return start
+
 
 
 def _sheet_parts(path: Path, package: Package) -> dict[str, str]:
@@ -150,7 +156,7 @@ def finish_book(start: BookStart, data_cells: Cells) -> MasterBook:
         if col:
             columns[name] = col
     records, rows = _records(data_cells, columns, {i.ref for i in start.indicators}, where)
-    book = Partnership(start.settings, start.indicators, records)
+    book = Partnership(start.settings, start.indicators, records, layout=start.own_layout)
     return MasterBook(start.path, book, dict(start.sheet_parts), data_cells, columns, rows, start.indicator_cells,
                       start.indicator_rows, start.settings_cells, dict(start.styles))
 

@@ -6,8 +6,6 @@ formulas), so that every book, built or imported, goes through the same regenera
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from csp_status.core.model import Partnership, year_key
 from csp_status.core.parse import SheetNumber
 from csp_status.core.vocabulary import UNIT_WORDS, Polarity, ToleranceKind, TrendBasis
@@ -34,6 +32,7 @@ from csp_status.workbook.layout import (
     Style,
     data_formulas,
 )
+from csp_status.workbook.sheet_spec import SheetSpec
 from csp_status.workbook.styles import STYLES_XML
 from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_PART, THEME_TYPE, THEME_XML
 
@@ -45,22 +44,6 @@ _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-@dataclass
-class SheetSpec:
-    """What one worksheet part holds: rows of (value, style) and its sheet-level settings."""
-
-    rows: list[list[tuple[object, int]]]
-    widths: dict[int, float] = field(default_factory=dict)
-    merges: list[str] = field(default_factory=list)
-    freeze: str | None = None  # top-left cell of the scrolling pane, e.g. "C4"
-    validations: list[tuple[str, str]] = field(default_factory=list)  # (range, list formula)
-    code_name: str = ""
-    landscape: bool = False
-    tab_color: str | None = None
-    fit_rows: bool = False  # give wrapped rows the height their text needs (Excel does not on open)
-    folded: frozenset[int] = frozenset()  # columns in one outline group, folded away (a + opens them)
 
 
 def sheet_xml(spec: SheetSpec) -> bytes:
@@ -172,16 +155,24 @@ def book_parts(book: Partnership, *, vba_project: bytes | None, ribbon: bytes | 
         TRENDS: SheetSpec([[("Press 'Refresh statuses' (or run csp refresh) to draw the trend charts.", Style.TEXT)]],
                           code_name="Sheet6"),
     }
+    numbers = dict(SHEET_NUMBERS)
+    if book.layout is not None:  # a partnership's own layout: its Layout and Source sheets follow
+        from csp_status.workbook.layout_sheets import LAYOUT_SHEET_NUMBERS, layout_specs
+
+        specs.update(layout_specs(book.layout))
+        numbers.update(LAYOUT_SHEET_NUMBERS)
+    sheets = [(name, numbers[name]) for name in SHEETS] + [(n, numbers[n]) for n in specs if n not in SHEETS]
     parts: dict[str, bytes] = {}
-    for name in SHEETS:
-        parts[f"xl/worksheets/sheet{SHEET_NUMBERS[name]}.xml"] = sheet_xml(specs[name])
+    for name, number in sheets:
+        parts[f"xl/worksheets/sheet{number}.xml"] = sheet_xml(specs[name])
     macro = vba_project is not None
-    parts["[Content_Types].xml"] = _content_types(macro)
+    extra = [number for name, number in sheets if name not in SHEETS]
+    parts["[Content_Types].xml"] = _content_types(macro, extra)
     parts["_rels/.rels"] = _root_rels(ribbon is not None)
     parts["docProps/app.xml"] = _app_xml()
     parts["docProps/core.xml"] = _core_xml(book)
-    parts["xl/workbook.xml"] = _workbook_xml(book)
-    parts["xl/_rels/workbook.xml.rels"] = _workbook_rels(macro)
+    parts["xl/workbook.xml"] = _workbook_xml(book, [s for s in sheets if s[0] not in SHEETS])
+    parts["xl/_rels/workbook.xml.rels"] = _workbook_rels(macro, extra)
     parts["xl/styles.xml"] = STYLES_XML
     parts[THEME_PART] = THEME_XML
     if vba_project is not None:
@@ -260,11 +251,12 @@ def _settings_sheet(book: Partnership) -> SheetSpec:
                      validations=[(f"B{quarter_row}", '"1,2,3,4"')])
 
 
-def _workbook_xml(book: Partnership) -> bytes:
+def _workbook_xml(book: Partnership, extra: list[tuple[str, int]] = ()) -> bytes:
     sheets = "".join(
         f'<sheet name="{_esc(name)}" sheetId="{SHEET_NUMBERS[name]}" r:id="rId{SHEET_NUMBERS[name]}"/>'
         for name in SHEETS
     )
+    sheets += "".join(f'<sheet name="{_esc(name)}" sheetId="{n}" r:id="rSheet{n}"/>' for name, n in extra)
     names = []
     for name, key in DEFINED_NAMES.items():
         row = SETTING_FIRST_ROW + list(SETTING_LABELS).index(key)
@@ -280,7 +272,7 @@ def _workbook_xml(book: Partnership) -> bytes:
     ).encode("utf-8")
 
 
-def _workbook_rels(macro: bool) -> bytes:
+def _workbook_rels(macro: bool, extra: list[int] = ()) -> bytes:
     rels = [f'<Relationship Id="rId{n}" Type="{_DOC_REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
             for n in range(1, len(SHEETS) + 1)]
     n = len(SHEETS)
@@ -289,6 +281,8 @@ def _workbook_rels(macro: bool) -> bytes:
         rels.append(f'<Relationship Id="rId{n + 2}" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
                     'Target="vbaProject.bin"/>')
     rels.append(f'<Relationship Id="rId{len(rels) + 1}" Type="{THEME_TYPE}" Target="{THEME_PART.removeprefix("xl/")}"/>')
+    rels += [f'<Relationship Id="rSheet{n}" Type="{_DOC_REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+             for n in extra]
     return f'{HEADER}<Relationships xmlns="{_PKG_REL}">{"".join(rels)}</Relationships>'.encode("utf-8")
 
 
@@ -304,14 +298,14 @@ def _root_rels(ribbon: bool) -> bytes:
     return f'{HEADER}<Relationships xmlns="{_PKG_REL}">{"".join(rels)}</Relationships>'.encode("utf-8")
 
 
-def _content_types(macro: bool) -> bytes:
+def _content_types(macro: bool, extra: list[int] = ()) -> bytes:
     main = ("application/vnd.ms-excel.sheet.macroEnabled.main+xml" if macro
             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
     overrides = [f'<Override PartName="/xl/workbook.xml" ContentType="{main}"/>']
     overrides += [
         f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        for n in range(1, len(SHEETS) + 1)
+        for n in [*range(1, len(SHEETS) + 1), *extra]
     ]
     overrides += [
         '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>',

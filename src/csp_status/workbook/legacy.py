@@ -31,7 +31,8 @@ from csp_status.core.vocabulary import Unit
 from csp_status.workbook.cells import excel_length
 from csp_status.workbook.refs import claim_ref
 
-__all__ = ["LegacySheet", "read_legacy", "read_grid", "parse_legacy_rows", "MAX_LEGACY_ROWS"]
+__all__ = ["LegacySheet", "read_legacy", "read_grid", "parse_legacy_rows", "fits_legacy_layout", "keep_cell", "row_unit",
+           "MAX_LEGACY_ROWS", "MAX_INDICATORS"]
 
 MAX_LEGACY_ROWS = 100_000
 MAX_INDICATORS = 5_000  # a partnership's summary has a few dozen; more is another kind of sheet
@@ -141,6 +142,19 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         raise BookError(f"{path}: not a workbook (not a zip package); choose the workbook itself") from None
 
 
+def fits_legacy_layout(rows: list[list[object]]) -> bool:
+    """Whether a grid is in the Derby layout this reader knows cell by cell ('Ref' in column A, then
+    Description, baseline years, Comparator, Targets, Q1–Q4 figures and Q1–Q4 commentary); any other
+    layout is recognised instead (``recognise``)."""
+    grid = [[("" if c is None else c) for c in row] for row in rows]
+    try:
+        at = _find_header(grid, "the sheet")
+        _Layout.from_header([_text(c) for c in grid[at]], grid, at, "the sheet")
+    except BookError:
+        return False
+    return True
+
+
 def parse_legacy_rows(rows: list[list[object]], source: str = "the sheet") -> LegacySheet:
     """Read the legacy layout from a grid of cells (row-major, as text or numbers)."""
     grid = [[("" if c is None else c) for c in row] for row in rows]
@@ -187,7 +201,7 @@ def parse_legacy_rows(rows: list[list[object]], source: str = "the sheet") -> Le
     for (ref, _), record in records.items():
         by_ref.setdefault(ref, []).append(record)
     for ind in book.indicators:
-        ind.unit = _row_unit(by_ref.get(ind.ref, []))
+        ind.unit = row_unit(by_ref.get(ind.ref, []))
     return LegacySheet(book, notices, [_text(c) for c in grid[header_at - 1]] if header_at else [])
 
 
@@ -261,17 +275,17 @@ def _indicator(ref: str, row: list[object], layout: _Layout) -> Indicator:
     first_target = row[layout.target_cols[0][0]] if layout.target_cols and layout.target_cols[0][0] < len(row) else None
     # a first guess, from the whole description and the target's words ("at least 500"); the
     # officer sees it on the Indicators sheet and can change it
-    polarity = read_polarity(description, read_cell(_keep(first_target))).polarity
-    return Indicator(ref=ref, description=description, polarity=polarity, comparator=_keep(comparator))
+    polarity = read_polarity(description, read_cell(keep_cell(first_target))).polarity
+    return Indicator(ref=ref, description=description, polarity=polarity, comparator=keep_cell(comparator))
 
 
 def _records(ref: str, row: list[object], layout: _Layout, notices: list[str], line: int,
              source: str) -> list[YearRecord]:
-    out = [YearRecord(ref, year, outturn=_keep(row[i])) for i, year in layout.baseline_cols]
+    out = [YearRecord(ref, year, outturn=keep_cell(row[i])) for i, year in layout.baseline_cols]
     for n, (i, year) in enumerate(layout.target_cols):
-        record = YearRecord(ref, year, target=_keep(row[i]))
+        record = YearRecord(ref, year, target=keep_cell(row[i]))
         if n == 0:
-            record.quarters = [_keep(row[i]) for i in layout.perf_cols]
+            record.quarters = [keep_cell(row[i]) for i in layout.perf_cols]
             record.commentary = [_text(row[i]) if i < len(row) else "" for i in layout.comment_cols]
             record.commentary += [""] * (4 - len(record.commentary))
             _move_misplaced_commentary(record, layout.current_quarter, notices, line, source)
@@ -293,7 +307,7 @@ def _move_misplaced_commentary(record: YearRecord, current: int, notices: list[s
     notices.append(f"{source} row {line}: commentary under Q{q} moved to Q{current}, the current quarter")
 
 
-def _row_unit(records: list[YearRecord]) -> Unit:
+def row_unit(records: list[YearRecord]) -> Unit:
     """The unit an indicator's cells are written in (the most common explicit one)."""
     counts: dict[Unit, int] = {}
     for rec in records:
@@ -314,7 +328,7 @@ def _norm_year(text: str) -> str:
     return year_label(year_key(text))
 
 
-def _keep(cell: object) -> object:
+def keep_cell(cell: object) -> object:
     """A cell as typed: text stays text (never a formula), numbers stay numbers, blanks are None."""
     if cell is None:
         return None

@@ -78,12 +78,14 @@ class Layout:
         return [c.role for c in self.columns]
 
 
-def recognise_file(path: Path, corrections: dict[int, Role] | None = None) -> Layout:
-    """Read a summary file with the legacy readers and recognise its layout (merged cells included)."""
+def recognise_file(path: Path, corrections: dict[int, Role] | None = None,
+                   grid: list[list[object]] | None = None) -> Layout:
+    """Read a summary file with the legacy readers and recognise its layout (merged cells included);
+    ``grid``: the file's cells, when already read."""
     from csp_status.workbook.legacy import read_grid
 
     path = Path(path)
-    grid = read_grid(path)
+    grid = read_grid(path) if grid is None else grid
     workbook = path.suffix.lower() in (".xlsx", ".xlsm")
     merges: list[tuple[int, int, int, int]] = []
     fills: dict[tuple[int, int], object] = {}

@@ -29,9 +29,10 @@ def placeholder_in(text: str) -> Placeholder | None:
 
 
 def suppressed(text: str) -> bool:
-    """'Under 5', '5 or under', 'fewer than 5', '< 5': a small count withheld, not a figure."""
+    """'Under 5', '5 or under', 'fewer than 5', '< 5': a small count withheld, not a figure (a band of
+    whole counts: '≤ 0.047' or '< 3.1' is a bound)."""
     found = _SMALL.match(text)
     if not found:
         return False
     limit = to_float(found["a"] or found["b"])
-    return 0 < limit <= SUPPRESSION_LIMIT
+    return 0 < limit <= SUPPRESSION_LIMIT and limit.is_integer()  # a band of whole counts; "< 3.1" is a bound

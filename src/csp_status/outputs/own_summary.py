@@ -1,0 +1,135 @@
+"""The Summary in a partnership's own layout: its title rows, headers, column order and rows as
+officers typed them (the Source sheet), then Status, Gap to target, Direction of travel and Data notes.
+
+The cells the book holds (figures, targets, baselines, commentary: the columns the import placed)
+are shown as the Data sheet now has them, so a figure corrected there shows here; every other
+column (the partnership's own RAG, direction, owner, rank, changes) is shown as typed.  Where the
+partnership's own RAG or direction says something else than the rule, the Data notes say so;
+what officers wrote is never overwritten.
+"""
+
+from __future__ import annotations
+
+from csp_status.core.judgement import Evaluation
+from csp_status.core.model import Partnership
+from csp_status.core.parse import SheetNumber
+from csp_status.core.vocabulary import Status, parse_rag_word, parse_trend_word
+from csp_status.core.vocabulary.layouts import Role
+from csp_status.workbook.book_read import cell_text
+from csp_status.workbook.book_write import SheetSpec, sheet_xml
+from csp_status.workbook.cells import col_letter
+from csp_status.workbook.layout import Style
+from csp_status.workbook.layout_import import Slot, layout_refs, place_columns
+from csp_status.workbook.layout_sheets import corrections_from_layout, source_widths
+from csp_status.workbook.recognise import recognise
+
+__all__ = ["own_summary_rows", "own_summary_sheet", "OWN_ADDED_HEADERS"]
+
+OWN_ADDED_HEADERS = ("Status", "Gap to target", "Direction of travel", "Data notes")
+_ADDED_WIDTHS = (12, 22, 18, 60)
+
+
+def _shown(book: Partnership, ref: str, role: Role, slot: Slot) -> object:
+    record = book.record(ref, slot.year)
+    if record is None:
+        return None
+    if role is Role.TARGET:
+        return record.target
+    if role in (Role.BASELINE, Role.PREVIOUS):
+        return record.outturn
+    if role is Role.COMMENTARY:
+        return record.commentary[slot.quarter - 1] if slot.quarter else None
+    return record.quarters[slot.quarter - 1] if slot.quarter else None
+
+
+def _disagreements(row: list[object], columns: dict[int, Role], ev: Evaluation) -> list[str]:
+    """What the partnership's own RAG and direction columns say, where the rule says otherwise."""
+    notes = []
+    for index, role in columns.items():
+        text = cell_text(row[index - 1]).strip() if index - 1 < len(row) else ""
+        if role is Role.OWN_RAG and text:
+            said = parse_rag_word(text)
+            if said is not None and said is not ev.status and ev.status in (Status.GREEN, Status.AMBER, Status.RED):
+                gap = f": {ev.gap_text}" if ev.gap_text else ""
+                notes.append(f"your sheet said {text} in column {col_letter(index)}; by the rule it is "
+                             f"{ev.status.value}{gap}")
+        elif role is Role.DIRECTION and text and ev.trend is not None:
+            said = parse_trend_word(text)
+            if said is not None and said is not ev.trend:
+                notes.append(f"your sheet's direction in column {col_letter(index)} said {text}; by the figures it is "
+                             f"{ev.trend.value} ({ev.trend.arrow})")
+    return notes
+
+
+def own_summary_rows(book: Partnership, evaluations: list[Evaluation]) -> tuple[list[list[object]], dict[int, str]]:
+    """The Summary's cells row by row, and what each row is ('title', 'header', 'data', 'other');
+    a data row's evaluation is the one whose ref the row has."""
+    own = book.layout
+    grid = [list(row) for row in own.rows]
+    width = max((len(r) for r in grid), default=0)
+    grid = [r + [None] * (width - len(r)) for r in grid]
+    layout = recognise(grid, source="the Source sheet", corrections=corrections_from_layout(own))
+    placement = place_columns(layout, grid)
+    roles = {c.index: c.role for c in layout.columns}
+    compared = {i: r for i, r in roles.items() if r in (Role.OWN_RAG, Role.DIRECTION)}
+    by_ref = {ev.ref: ev for ev in evaluations}
+    kinds = {r: "title" for r in layout.title_rows} | {r: "header" for r in layout.header_rows}
+    data = dict(zip((d.row for d in layout.data_rows), layout_refs(layout, "the Source sheet")))
+    out: list[list[object]] = []
+    for number, row in enumerate(grid, start=1):
+        cells: list[object] = list(row)
+        added: list[object] = [None] * len(OWN_ADDED_HEADERS)
+        if number == _main_header(layout):
+            added = list(OWN_ADDED_HEADERS)
+        ref = data.get(number)
+        if ref is not None:
+            kinds[number] = "data"
+            ev = by_ref.get(ref)
+            if ev is None:
+                added[-1] = f"{ref!r} is not on the Indicators sheet: no status"
+            else:
+                for index, slot in placement.slots.items():
+                    cells[index - 1] = _shown(book, ref, roles[index], slot)
+                trend = f"{ev.trend.arrow} {ev.trend.value}" if ev.trend else ""
+                notes = [*ev.notes, *_disagreements(row, compared, ev)]
+                added = [ev.status.value, ev.gap_text, trend, "; ".join(notes)]
+        kinds.setdefault(number, "other")
+        out.append([*cells, *added])
+    return out, kinds
+
+
+def _main_header(layout) -> int:
+    """The header row the added headers stand on: the last of the header block (the one nearest the figures)."""
+    first_data = min((d.row for d in layout.data_rows), default=layout.header_rows[-1] + 1)
+    return max((r for r in layout.header_rows if r < first_data), default=layout.header_rows[0])
+
+
+def own_summary_sheet(book: Partnership, evaluations: list[Evaluation], style, code_name: str) -> bytes:
+    """The Summary worksheet part in the partnership's own layout (``style``: label -> style index)."""
+    rows, kinds = own_summary_rows(book, evaluations)
+    width = max((len(r) for r in rows), default=len(OWN_ADDED_HEADERS))
+    status_col = width - len(OWN_ADDED_HEADERS) + 1
+    current = next((c.column for c in book.layout.columns if c.current), None)
+    labels = {"title": "Title", "header": "Column header", "other": "Group header", "data": "Text"}
+    styled = []
+    for number, row in enumerate(rows, start=1):
+        label = labels[kinds[number]]
+        cells = [(_value(v), style(label) if cell_text(v) or kinds[number] == "header" else style("Text")) for v in row]
+        if kinds[number] == "data" and row[status_col - 1] in {s.value for s in Status}:
+            rag = style(row[status_col - 1])
+            cells[status_col - 1] = (row[status_col - 1], rag)
+            if current is not None and current <= len(cells):
+                cells[current - 1] = (cells[current - 1][0], rag)
+        styled.append(cells)
+    widths = source_widths([r[:status_col - 1] for r in rows])
+    widths.update({status_col + k: w for k, w in enumerate(_ADDED_WIDTHS)})
+    last_header = max((n for n, k in kinds.items() if k == "header"), default=0)
+    spec = SheetSpec(styled, widths=widths, freeze=f"A{last_header + 1}" if last_header else None,
+                     code_name=code_name, landscape=True, tab_color="FF1F4E79", fit_rows=True)
+    return sheet_xml(spec)
+
+
+def _value(cell: object) -> object:
+    if isinstance(cell, SheetNumber):
+        return cell_text(cell)  # as the sheet showed it: "85.0%", not 0.85
+    return None if cell == "" else cell

@@ -1,0 +1,113 @@
+"""The Layout and Source sheets of a book imported from a partnership's own summary layout.
+
+``Source`` holds the summary as it was imported, cell for cell (title rows, header rows, section
+rows, figures and words as officers typed them): the Summary is regenerated in its layout.
+``Layout`` shows how each of its columns is read (header, role, period, whether it is the current
+figure, how sure the import was, and why); an officer corrects a role there, from a drop-down of
+the roles, and imports again with ``csp import FILE --layout BOOK`` (see docs/layouts.md).
+"""
+
+from __future__ import annotations
+
+from csp_status.core.errors import BookError, text_preview
+from csp_status.core.model import LayoutColumn, OwnLayout
+from csp_status.core.vocabulary.layouts import Role
+from csp_status.workbook.cells import col_index, col_letter
+from csp_status.workbook.layout import Style
+from csp_status.workbook.sheet_spec import SheetSpec
+
+__all__ = ["LAYOUT", "SOURCE", "LAYOUT_HEADERS", "LAYOUT_SHEET_NUMBERS", "layout_specs", "own_layout_from_cells",
+           "corrections_from_layout", "read_own_layout"]
+
+LAYOUT = "Layout"
+SOURCE = "Source"
+LAYOUT_SHEET_NUMBERS = {LAYOUT: 7, SOURCE: 8}  # after the six sheets every book has
+LAYOUT_HEADERS = ("Column", "Header", "Role", "Period", "Current", "Confidence", "Reason")
+_ROLE_COLUMN = LAYOUT_HEADERS.index("Role") + 1
+_MAX_WIDTH = 60
+
+
+def layout_specs(own: OwnLayout) -> list[tuple[str, SheetSpec]]:
+    """The (name, SheetSpec) of the Layout and Source sheets, in tab order."""
+    rows = [[(h, Style.HEADER) for h in LAYOUT_HEADERS]]
+    for c in own.columns:
+        rows.append([(col_letter(c.column), Style.INPUT), (c.header or None, Style.INPUT), (c.role, Style.INPUT),
+                     (c.period or None, Style.INPUT), ("yes" if c.current else None, Style.INPUT),
+                     (c.confidence, Style.INPUT), (c.reason or None, Style.INPUT)])
+    roles = '"' + ",".join(r.value for r in Role) + '"'
+    letter = col_letter(_ROLE_COLUMN)
+    layout = SheetSpec(rows, widths={1: 9, 2: 44, 3: 22, 4: 18, 5: 9, 6: 11, 7: 70}, freeze="A2",
+                       code_name="Sheet7", validations=[(f"{letter}2:{letter}{len(rows) + 50}", roles)])
+    source = SheetSpec([[(_kept(cell), Style.DEFAULT) for cell in row] for row in own.rows],
+                       widths=own.widths or source_widths(own.rows), code_name="Sheet8")
+    return [(LAYOUT, layout), (SOURCE, source)]
+
+
+def _kept(cell: object) -> object:
+    from csp_status.core.numfmt import format_number
+    from csp_status.core.parse import SheetNumber
+
+    if isinstance(cell, SheetNumber):
+        return format_number(cell.value, cell.number_format)  # as the summary showed it ("85.0%"), which is what the officers read
+    return None if cell is None or cell == "" else cell
+
+
+def source_widths(rows: list[list[object]]) -> dict[int, float]:
+    """Column widths (in characters) that show each column's usual text: its longest header or figure,
+    up to a limit beyond which the text wraps."""
+    from csp_status.workbook.cell_kinds import cell_text
+
+    widths: dict[int, float] = {}
+    for row in rows:
+        for c, cell in enumerate(row, start=1):
+            widths[c] = max(widths.get(c, 8.0), min(float(len(cell_text(cell)) + 2), _MAX_WIDTH))
+    return widths
+
+
+def own_layout_from_cells(layout_cells: dict[tuple[int, int], object], source_cells: dict[tuple[int, int], object],
+                          where: str) -> OwnLayout:
+    """The own layout a book keeps, from its Layout and Source sheets' cells (errors name the cell)."""
+    from csp_status.workbook.cell_kinds import cell_text
+
+    header = {cell_text(v).strip().lower(): c for (r, c), v in layout_cells.items() if r == 1}
+    missing = [h for h in LAYOUT_HEADERS[:3] if h.lower() not in header]
+    if missing:
+        raise BookError(f"{where} sheet '{LAYOUT}' row 1: no {' or '.join(map(repr, missing))} header; the sheet "
+                        f"heads its columns {' | '.join(LAYOUT_HEADERS)}: restore them")
+    columns = []
+    for r in sorted({r for r, _ in layout_cells if r > 1}):
+        def text(name: str) -> str:
+            col = header.get(name.lower())
+            return cell_text(layout_cells.get((r, col))).strip() if col else ""
+
+        letter = text("Column")
+        if not letter:
+            continue
+        if not (letter.isascii() and letter.isalpha() and len(letter) <= 3):
+            raise BookError(f"{where} sheet '{LAYOUT}' cell A{r}: {text_preview(letter)} is not a column letter; "
+                            "type the column's letter, such as 'C'")
+        column = col_index(letter.upper())
+        role = text("Role").lower()
+        if role not in {x.value for x in Role}:
+            raise BookError(f"{where} sheet '{LAYOUT}' cell {col_letter(_ROLE_COLUMN)}{r}: cannot read "
+                            f"{text_preview(role)} as a role; choose one from the cell's list "
+                            f"({', '.join(x.value for x in Role)})")
+        confidence = layout_cells.get((r, header.get("confidence", 0)))
+        columns.append(LayoutColumn(column, text("Header"), role, text("Period"), text("Current").lower() == "yes",
+                                    confidence if isinstance(confidence, float) else None, text("Reason")))
+    height = max((r for r, _ in source_cells), default=0)
+    width = max((c for _, c in source_cells), default=0)
+    rows = [[source_cells.get((r, c)) for c in range(1, width + 1)] for r in range(1, height + 1)]
+    return OwnLayout(columns, rows)
+
+
+def corrections_from_layout(own: OwnLayout) -> dict[int, Role]:
+    """The roles a Layout sheet gives, by column number: an import keeps them as the officer set them."""
+    return {c.column: Role(c.role) for c in own.columns}
+
+
+def read_own_layout(path: object, package, parts: dict[str, str]) -> OwnLayout | None:
+    """The partnership's own layout, when the book has its Layout and Source sheets."""
+    if LAYOUT not in parts or SOURCE not in parts:
+        return None
+    return own_layout_from_cells(package.cells(LAYOUT), package.cells(SOURCE), f"{path}:")
