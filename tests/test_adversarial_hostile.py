@@ -241,9 +241,9 @@ def test_relationship_target_outside_the_package_refused(imported, tmp_path, tar
 
 @pytest.mark.parametrize(("flags", "method", "message"), [
     (1, None, "part '{part}' is encrypted; save the workbook from Excel without a password"),
-    (0, 9, "part '{part}' cannot be unpacked (That compression method is not supported); " + REFUSED),
-    (0, 99, "part '{part}' cannot be unpacked (That compression method is not supported); " + REFUSED),
-], ids=["encrypted", "deflate64", "aes"])
+    *[(0, method, f"part '{{part}}' cannot be unpacked (compression method {method}; Excel stores parts plain or "
+                  "deflated); " + REFUSED) for method in (9, 12, 14, 93, 98, 99)],
+], ids=["encrypted", "deflate64", "bzip2", "lzma", "zstandard", "ppmd", "aes"])
 def test_zip_member_encrypted_or_strangely_compressed_refused(book, flags, method, message):
     patch_member(book, DATA_PART, flags=flags, method=method)
     got, _ = refused(book)

@@ -181,21 +181,6 @@ def test_crc_in_both_headers_wrong_refused(book, capsys):
     assert refuse_in_one_line(book, capsys).startswith(f"{book}: part 'xl/vbaProject.bin' is damaged (")
 
 
-@pytest.mark.parametrize("method", [12, 14, 93, 98, 99], ids=["bzip2", "lzma", "zstandard", "ppmd", "aes"])
-def test_compression_excel_never_writes_refused(book, capsys, method):
-    # the method set in both headers of the Data sheet, its bytes left deflated: zipfile would try bzip2
-    # or LZMA on them and fail in its own words, or not know the method at all
-    data = bytearray(book.read_bytes())
-    with zipfile.ZipFile(book) as zf:
-        offset = zf.getinfo(DATA_PART).header_offset
-    for at in (offset + 8, _central_entry(bytes(data), DATA_PART) + 10):
-        struct.pack_into("<H", data, at, method)
-    book.write_bytes(bytes(data))
-    message = refuse_in_one_line(book, capsys)
-    assert message.startswith(f"{book}: part {DATA_PART!r} cannot be unpacked (compression method {method}; ")
-    assert message.endswith(REFUSED)
-
-
 def test_part_names_differing_only_in_case_refused(imported, tmp_path, capsys):
     book = replace_parts(imported, tmp_path / "x.xlsm", added={"XL/Worksheets/Sheet3.xml": b"<worksheet/>"})
     assert refuse_in_one_line(book, capsys) == (

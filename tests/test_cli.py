@@ -248,7 +248,7 @@ def test_main_bad_book(imported, here, capsys, request, command, setup, message)
 
 
 def _legacy_without_headers(here: Path, seed_path: Path) -> None:
-    (here / "legacy.tsv").write_text("Indicator\tValue\nCNP PM1\t5\n", encoding="utf-8")
+    (here / "legacy.tsv").write_text("Name\tAddress\nAnn\t1 High St\n", encoding="utf-8")  # not a summary
 
 
 def _legacy_duplicated_ref(here: Path, seed_path: Path) -> None:
@@ -273,9 +273,10 @@ def _existing_output(here: Path, seed_path: Path) -> None:
     ("setup", "argv", "message"),
     [
         (_legacy_without_headers, ["legacy.tsv", "-o", "x.xlsm"],
-         "Error: legacy.tsv: no header row with 'Ref' in column A; make the header row read 'Ref | Description | "
-         "baseline years | Comparator | Targets | Q1–Q4 | Q1–Q4' (figures, then commentary), as in the "
-         "partnership's summary\n"),
+         "Error: legacy.tsv row 1: no column header names a period or an indicator's figures (headers found: "
+         "'Name' | 'Address'); head each column in one row above the figures: the indicators' names 'Description' "
+         "(and 'Ref'), the figures with their period ('Q1', '2013/14', 'Oct–Dec 2012', 'YTD') or a word such as "
+         "'Value', 'Target', 'Baseline', 'Comparator'\n"),
         (_legacy_duplicated_ref, ["legacy.tsv", "-o", "x.xlsm"],
          "Error: legacy.tsv row 14: indicator ref 'CNP PM8' is already used on row 13; give each indicator its "
          "own ref\n"),

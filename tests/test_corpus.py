@@ -36,7 +36,8 @@ NO_TARGET = {Placeholder.NOT_APPLICABLE, Placeholder.TO_BE_ANNOUNCED, Placeholde
              Placeholder.NOT_SET, Placeholder.BASELINE_YEAR}
 UNIT_SAID = re.compile(r"%|\bper\b|\xa3|cent|\d\s*(?:s|sec|secs|min|mins|hours?|hrs?|days?|weeks?|wks)\b|:\d\d", re.IGNORECASE)
 RULE = re.compile(
-    r"^(?P<kind>at least|at most|reduce|increase|maintain)(?: (?P<x>[-\d.]+)(?P<pct>%| points)?)?(?: to (?P<to>[\d.]+))?$"
+    r"^(?P<kind>at least|at most|reduce|increase|maintain|between)(?: (?P<x>[-\d.]+)(?P<pct>%| points)?)?"
+    r"(?: (?:to|and) (?P<to>[\d.]+))?$"
 )
 
 
@@ -91,6 +92,12 @@ def _target_ok(row: dict, reading: Reading) -> str:
     found = RULE.match(rule)
     assert found, rule
     kind = found["kind"]
+    if kind == "between":  # a band: "100,000 to 120,000"
+        unit = _unit(row["unit"])
+        if not (_close(_shown(reading, reading.value, unit), float(found["x"]))
+                and _close(_shown(reading, reading.upper, unit), float(found["to"]))):
+            return f"range {reading.value} to {reading.upper}"
+        return ""
     if kind in ("at least", "at most"):
         want = Bound.AT_LEAST if kind == "at least" else Bound.AT_MOST
         implied = (Bound.AT_LEAST if polarity is Polarity.HIGHER_IS_BETTER else Bound.AT_MOST) if polarity else None

@@ -2,7 +2,7 @@
 
 Each file is validated for Office 2016 and for Microsoft 365: the built workbook, a book imported
 and refreshed, a book after a quarter's figures were edited and refreshed, a book Excel saved and
-CSP Status refreshed, the rollup overview, and a 5,000-indicator book.  There must be no error,
+CSP Status refreshed, a book imported from a partnership's own layout, the rollup overview, and a 5,000-indicator book.  There must be no error,
 and every warning must be one docs/excel-smoke-test.md lists with the reason it is harmless.  A
 book with a defect put in on purpose must fail, so the check is known to be live.
 """
@@ -20,7 +20,7 @@ import excelsave
 import pytest
 from openxml import OFFICE_VERSIONS, audit, errors, warnings
 
-from csp_status.importer import write_new_book
+from csp_status.importer import import_legacy, write_new_book
 from csp_status.outputs.rollup import rollup
 from csp_status.refresh import refresh_book
 
@@ -74,6 +74,10 @@ def written(imported: Path, tmp_path_factory) -> dict[str, Path]:
     refresh_book(saved)
     files["saved by Excel and refreshed"] = saved
 
+    own = folder / "own_layout.xlsm"  # a partnership's own layout: Layout and Source sheets, its own Summary
+    import_legacy(REPO / "tests" / "data" / "layouts" / "mopac_challenge_mps_crime_figures_2013q4.tsv", own)
+    files["own layout imported"] = own
+
     books = folder / "books"
     books.mkdir()
     shutil.copyfile(edited, books / "derby.xlsm")
@@ -85,7 +89,7 @@ def written(imported: Path, tmp_path_factory) -> dict[str, Path]:
 
 
 KINDS = ["built workbook", "imported and refreshed", "quarter edited and refreshed", "saved by Excel",
-         "saved by Excel and refreshed", "rollup overview"]
+         "saved by Excel and refreshed", "own layout imported", "rollup overview"]
 
 
 @pytest.mark.parametrize("office", OFFICE_VERSIONS)

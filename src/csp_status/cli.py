@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-layout", action="store_true",
                    help="print how each column of the file is read (role, period, how sure, why); "
                    "write nothing")
+    p.add_argument("--layout", metavar="MAPPING",
+                   help="the roles of the file's columns as an officer set them: a master workbook made from this "
+                   "summary (its Layout sheet, corrected) or a .tsv/.csv headed Column and Role")
     p.set_defaults(run=_import, import_parser=p)
 
     p = sub.add_parser("report", help="write the board pack: one HTML file with charts (and a PDF)",
@@ -146,13 +149,18 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    corrections = None
+    if args.layout:
+        from csp_status.workbook.layout_sheets import read_corrections
+
+        corrections = read_corrections(Path(args.layout))
     if args.show_layout:
-        return _show_layout(Path(args.legacy))
+        return _show_layout(Path(args.legacy), corrections)
     if not args.output:
         args.import_parser.error("the following arguments are required: -o/--output")
     from csp_status.importer import import_legacy
 
-    result = import_legacy(Path(args.legacy), Path(args.output), overwrite=args.force)
+    result = import_legacy(Path(args.legacy), Path(args.output), overwrite=args.force, corrections=corrections)
     for notice in result.notices:
         print(f"Note: {notice}", file=sys.stderr)
     print(_table(result.refresh.evaluations))
@@ -160,10 +168,10 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _show_layout(path: Path) -> int:
+def _show_layout(path: Path, corrections=None) -> int:
     from csp_status.workbook.recognise import recognise_file
 
-    layout = recognise_file(path)
+    layout = recognise_file(path, corrections)
     headers = ("Column", "Header", "Role", "Period", "Confidence", "Reason")
     rows = [(c.letter, c.header, c.role.value + (" (current)" if c.current else ""),
              c.period.label if c.period else "", f"{c.confidence:.2f}", c.reason) for c in layout.columns]

@@ -12,8 +12,9 @@ from csp_status.refresh import RefreshResult, regenerate
 from csp_status.workbook.book_write import book_parts
 from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
 from csp_status.core.vocabulary.layouts import Role
+from csp_status.workbook.fills import rag_fills
 from csp_status.workbook.layout_import import partnership_from_layout
-from csp_status.workbook.legacy import fits_legacy_layout, parse_legacy_rows, read_grid
+from csp_status.workbook.legacy import fits_legacy_layout, parse_legacy_rows, read_grid, refuse_long_cells
 from csp_status.workbook.recognise import recognise_file
 
 __all__ = ["ImportResult", "import_legacy", "read_summary", "write_new_book"]
@@ -74,11 +75,13 @@ def read_summary(path: Path, corrections: dict[int, Role] | None = None) -> tupl
     """A partnership's summary file read into a book: the Derby layout cell by cell, any other layout
     through its recognised layout (``corrections``: an officer's roles by column number, 1 is A)."""
     grid = read_grid(path)
+    refuse_long_cells(grid, str(path))
     if not corrections and fits_legacy_layout(grid):
         sheet = parse_legacy_rows(grid, source=str(path))
         return sheet.partnership, sheet.notices
     layout = recognise_file(path, corrections, grid=grid)
-    return partnership_from_layout(grid, layout, str(path))
+    fills = rag_fills(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
+    return partnership_from_layout(grid, layout, str(path), fills)
 
 
 def _partnership_name(legacy: Path) -> str:

@@ -36,6 +36,7 @@ from csp_status.workbook.layout import (
     INDICATOR_HEADERS,
     data_formulas,
 )
+from csp_status.workbook.layout_sheets import layout_notices
 from csp_status.workbook.ownership import owned_parts
 from csp_status.workbook.package import Package
 from csp_status.workbook.related import carry_sheet_links, without_calc_chain
@@ -94,6 +95,7 @@ def _regenerate(path: Path, data: bytes | None = None
         data = shown.rewrite(package)  # in pieces, compressed as they are written
         master = finish_book(start, shown.cells)
         evaluations = evaluate(master.partnership)
+        shown.notices.extend(layout_notices(path, master.partnership.layout))
         master.data_cells.clear()  # all in the records now; tens of MB in a large book, not needed again
         summary_part = owned.summary
         old_summary = parts[summary_part]

@@ -25,7 +25,7 @@ from csp_status.core.model import QUARTERS, Indicator, Partnership, previous_yea
 from csp_status.core.parse import Reading, in_row_unit, parse_fraction, read_cell
 from csp_status.core.rules import direction_of_travel, rag_status
 from csp_status.core.significance import significance, value_interval
-from csp_status.core.targets import reading_notes, resolve_target, strict_miss, target_sense
+from csp_status.core.targets import range_upper, reading_notes, resolve_target, strict_miss, target_sense
 from csp_status.core.vocabulary import (
     DEFAULT_TOLERANCE,
     Placeholder,
@@ -193,13 +193,25 @@ def decide(cells: IndicatorCells) -> Decision:
         notes.append(sense.note)
     target_wrong = target_reading.placeholder is Placeholder.UNREADABLE
 
+    span: tuple[float, float] | None = None
     if problems or target_wrong:
         status = Status.CHECK
     else:  # with no polarity known, the status both ways round where they agree (no target, on target)
-        ways = {strict_miss(rag_status(value, target, way, tolerance, kind), value, target, sense.strict)
-                for way in ((sense.polarity or polarity,) if sense.polarity or polarity else tuple(Polarity))}
+        upper = range_upper(target_reading, target, unit)
+
+        def aim(way: Polarity) -> float | None:  # a range is met from its lower end up, or its upper end down
+            return upper if upper is not None and way is Polarity.LOWER_IS_BETTER else target
+
+        known = sense.polarity or polarity
+        ways = {strict_miss(rag_status(value, aim(way), way, tolerance, kind), value, aim(way), sense.strict)
+                for way in ((known,) if known else tuple(Polarity))}
         status = ways.pop() if len(ways) == 1 else Status.CHECK
+        if upper is not None and value is not None:  # the gap is to the range, whichever way is better
+            span = (target, upper)  # outside it, judged against its nearer end; inside, the one that applies
+            target = upper if value > upper else target if value < target else (aim(known) if known else target)
     gap = None if figure_wrong or target_wrong or value is None or target is None else value - target
+    if gap is not None and span:  # inside the range: on target; outside, the distance to its nearer end
+        gap = value - min(max(value, span[0]), span[1])
     if gap is not None and not math.isfinite(gap):  # each figure fits in a cell; their difference does not
         status, gap, figure_wrong = Status.CHECK, None, True
         notes.append(f"{reading.text.strip()!r} and the target {target_reading.text.strip()!r} are too large "

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from csp_status.core.errors import CellError
-from csp_status.core.vocabulary import DEFAULT_TOLERANCE, Polarity, ToleranceKind, TrendBasis, Unit
+from csp_status.core.vocabulary import DEFAULT_TOLERANCE, Polarity, Status, ToleranceKind, TrendBasis, Unit
 
 __all__ = [
     "Indicator", "YearRecord", "Settings", "Partnership", "LayoutColumn", "OwnLayout", "QUARTERS", "year_key", "year_label", "next_year",
@@ -104,6 +104,7 @@ class LayoutColumn:
     current: bool = False
     confidence: float | None = None
     reason: str = ""
+    read_as: str = ""  # the role the book's figures were imported with (an officer's change applies on re-import)
 
 
 @dataclass
@@ -114,6 +115,7 @@ class OwnLayout:
     columns: list[LayoutColumn]
     rows: list[list[object]]
     widths: dict[int, float] = field(default_factory=dict)
+    fills: dict[tuple[int, int], Status] = field(default_factory=dict)  # status boxes shown only by their colour
 
 
 @dataclass

@@ -84,6 +84,7 @@ class Reading:
     qualifiers: tuple[str, ...] = ()
     provisional: bool = False
     notes: tuple[str, ...] = ()
+    upper: float | None = None  # a range's upper end ("2,300 to 2,500": value 2,300); a target met within it
 
     @property
     def has_value(self) -> bool:
@@ -314,6 +315,7 @@ def _words_reading(raw: str, text: str) -> Reading | None:
         denominator=words.denominator, reduction=words.reduction, label=words.label, bracketed=words.bracketed,
         placeholder=words.placeholder, reason=reason, change=words.change, bound=words.bound,
         direction=words.direction, due=words.due, qualifiers=tuple(words.qualifiers), notes=tuple(words.notes),
+        upper=words.upper,
     )
 
 

@@ -9,7 +9,7 @@ judgement calls these; every inference comes back with its one-sentence note.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from csp_status.core.grammar.polarity import read_polarity
 from csp_status.core.parse import Reading, in_row_unit
@@ -17,6 +17,7 @@ from csp_status.core.vocabulary import Direction, Placeholder, Polarity, Status,
 from csp_status.core.wording import format_value
 
 __all__ = [
+    "range_upper",
     "resolve_target", "TargetSense", "worded_target", "target_sense", "is_worded_target", "indicator_polarity", "polarity_note",
     "strict_miss", "reading_notes",
 ]
@@ -173,3 +174,12 @@ def resolve_target(
             f"{format_value(computed, unit, (reading.decimals or 0) + 1)}"
         )
     return stated, notes
+
+
+def range_upper(reading: Reading, target: float | None, unit: Unit | None) -> float | None:
+    """The upper end of a target written as a range ("2,300 to 2,500"), in the row's unit; None for any
+    other target. A range is met from its lower end up when higher is better, from its upper end down
+    when lower is better."""
+    if reading.upper is None or target is None:
+        return None
+    return in_row_unit(replace(reading, value=reading.upper, upper=None), unit)[0]

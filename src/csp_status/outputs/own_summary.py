@@ -19,13 +19,19 @@ from csp_status.workbook.book_read import cell_text
 from csp_status.workbook.book_write import SheetSpec, sheet_xml
 from csp_status.workbook.cells import col_letter
 from csp_status.workbook.layout import Style
-from csp_status.workbook.layout_import import Slot, layout_refs, place_columns
-from csp_status.workbook.layout_sheets import corrections_from_layout, source_widths
+from csp_status.workbook.layout_import import Slot, layout_refs, period_slot, place_columns
+from csp_status.workbook.layout_sheets import imported_roles, source_widths
 from csp_status.workbook.recognise import recognise
 
-__all__ = ["own_summary_rows", "own_summary_sheet", "OWN_ADDED_HEADERS"]
+__all__ = ["own_summary_rows", "own_summary_sheet", "own_added_headers"]
 
 OWN_ADDED_HEADERS = ("Status", "Gap to target", "Direction of travel", "Data notes")
+
+
+def own_added_headers(period: str) -> list[str]:
+    """The headers of the columns the Summary adds; the status names its period ("Status (2019/20 Q2)"),
+    since the partnership's own headers name the periods of the summary as it was imported."""
+    return [f"{OWN_ADDED_HEADERS[0]} ({period})", *OWN_ADDED_HEADERS[1:]]
 _ADDED_WIDTHS = (12, 22, 18, 60)
 
 
@@ -42,13 +48,19 @@ def _shown(book: Partnership, ref: str, role: Role, slot: Slot) -> object:
     return record.quarters[slot.quarter - 1] if slot.quarter else None
 
 
-def _disagreements(row: list[object], columns: dict[int, Role], ev: Evaluation) -> list[str]:
-    """What the partnership's own RAG and direction columns say, where the rule says otherwise."""
+def _disagreements(row: list[object], number: int, columns: dict[int, Role], ev: Evaluation,
+                   fills: dict[tuple[int, int], Status]) -> list[str]:
+    """What the partnership's own RAG (a word, or a box's colour) and direction columns say, where the
+    rule says otherwise."""
     notes = []
     for index, role in columns.items():
         text = cell_text(row[index - 1]).strip() if index - 1 < len(row) else ""
+        if role is Role.OWN_RAG and not text and (number, index) in fills:
+            text = f"{fills[(number, index)].value.lower()} (the box's colour)"
+            said = fills[(number, index)]
+        else:
+            said = parse_rag_word(text) if role is Role.OWN_RAG else None
         if role is Role.OWN_RAG and text:
-            said = parse_rag_word(text)
             if said is not None and said is not ev.status and ev.status in (Status.GREEN, Status.AMBER, Status.RED):
                 gap = f": {ev.gap_text}" if ev.gap_text else ""
                 notes.append(f"your sheet said {text} in column {col_letter(index)}; by the rule it is "
@@ -68,10 +80,13 @@ def own_summary_rows(book: Partnership, evaluations: list[Evaluation]) -> tuple[
     grid = [list(row) for row in own.rows]
     width = max((len(r) for r in grid), default=0)
     grid = [r + [None] * (width - len(r)) for r in grid]
-    layout = recognise(grid, source="the Source sheet", corrections=corrections_from_layout(own))
+    layout = recognise(grid, source="the Source sheet", corrections=imported_roles(own), fills=own.fills)
     placement = place_columns(layout, grid)
     roles = {c.index: c.role for c in layout.columns}
-    compared = {i: r for i, r in roles.items() if r in (Role.OWN_RAG, Role.DIRECTION)}
+    periods = {c.index: period_slot(c.period, placement.reporting_year) for c in layout.columns}
+    current = Slot(placement.reporting_year, placement.current_quarter)
+    compared = {i: r for i, r in roles.items() if r in (Role.OWN_RAG, Role.DIRECTION)  # for the period judged
+                and (periods[i] is None or periods[i] == current or periods[i] == Slot(current.year))}
     by_ref = {ev.ref: ev for ev in evaluations}
     kinds = {r: "title" for r in layout.title_rows} | {r: "header" for r in layout.header_rows}
     data = dict(zip((d.row for d in layout.data_rows), layout_refs(layout, "the Source sheet")))
@@ -80,7 +95,7 @@ def own_summary_rows(book: Partnership, evaluations: list[Evaluation]) -> tuple[
         cells: list[object] = list(row)
         added: list[object] = [None] * len(OWN_ADDED_HEADERS)
         if number == _main_header(layout):
-            added = list(OWN_ADDED_HEADERS)
+            added = own_added_headers(book.settings.period)
         ref = data.get(number)
         if ref is not None:
             kinds[number] = "data"
@@ -91,7 +106,7 @@ def own_summary_rows(book: Partnership, evaluations: list[Evaluation]) -> tuple[
                 for index, slot in placement.slots.items():
                     cells[index - 1] = _shown(book, ref, roles[index], slot)
                 trend = f"{ev.trend.arrow} {ev.trend.value}" if ev.trend else ""
-                notes = [*ev.notes, *_disagreements(row, compared, ev)]
+                notes = [*ev.notes, *_disagreements(row, number, compared, ev, own.fills)]
                 added = [ev.status.value, ev.gap_text, trend, "; ".join(notes)]
         kinds.setdefault(number, "other")
         out.append([*cells, *added])
@@ -120,6 +135,9 @@ def own_summary_sheet(book: Partnership, evaluations: list[Evaluation], style, c
             cells[status_col - 1] = (row[status_col - 1], rag)
             if current is not None and current <= len(cells):
                 cells[current - 1] = (cells[current - 1][0], rag)
+        for (r, c), status in book.layout.fills.items():  # the partnership's status boxes keep their colours
+            if r == number and c <= status_col - 1:
+                cells[c - 1] = (cells[c - 1][0], style(status.value))
         styled.append(cells)
     widths = source_widths([r[:status_col - 1] for r in rows])
     widths.update({status_col + k: w for k, w in enumerate(_ADDED_WIDTHS)})

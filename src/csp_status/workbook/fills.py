@@ -10,7 +10,7 @@ from csp_status.core.vocabulary import Status
 from csp_status.workbook.colours import style_colours
 from csp_status.workbook.package import Package
 
-__all__ = ["rag_fills", "rag_of_colour"]
+__all__ = ["rag_fills", "rag_of_colour", "sheet_rag_fills"]
 
 
 def rag_of_colour(rgb: str | None) -> Status | None:
@@ -38,7 +38,12 @@ def rag_fills(path: Path, sheet: str | None = None) -> dict[tuple[int, int], Sta
         names = list(package.sheet_paths())
         if not names:
             return {}
-        styles = package.cell_styles(sheet or names[0])
-        by_style = style_colours(package, {str(s): s for s in set(styles.values())})
+        return sheet_rag_fills(package, sheet or names[0])
+
+
+def sheet_rag_fills(package: Package, sheet: str) -> dict[tuple[int, int], Status]:
+    """The RAG statuses a sheet's cells show by their fill colour, by (row, column)."""
+    styles = package.cell_styles(sheet)
+    by_style = style_colours(package, {str(s): s for s in set(styles.values())})
     rag = {int(label): rag_of_colour(fill) for label, (fill, _) in by_style.items()}
     return {cell: rag[style] for cell, style in styles.items() if rag.get(style) is not None}

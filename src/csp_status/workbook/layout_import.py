@@ -29,7 +29,7 @@ from csp_status.core.model import (
     year_label,
 )
 from csp_status.core.parse import read_cell
-from csp_status.core.vocabulary import Polarity, TrendBasis, Unit, parse_polarity, parse_unit_word
+from csp_status.core.vocabulary import Polarity, Status, TrendBasis, Unit, parse_polarity, parse_unit_word
 from csp_status.core.vocabulary.layouts import PeriodKind, RefSource, Role
 from csp_status.workbook.cell_kinds import cell_text
 from csp_status.workbook.legacy import MAX_INDICATORS, keep_cell, row_unit
@@ -37,7 +37,7 @@ from csp_status.workbook.periods import Period, parse_period
 from csp_status.workbook.recognise import Layout
 from csp_status.workbook.refs import WILDCARDS, claim_ref, ref_key
 
-__all__ = ["Placement", "Slot", "place_columns", "partnership_from_layout", "layout_columns", "layout_refs"]
+__all__ = ["Placement", "Slot", "place_columns", "partnership_from_layout", "layout_columns", "layout_refs", "period_slot"]
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def _end_slot(end: int) -> Slot:
     return Slot(year_label(start), (month - 4) % 12 // 3 + 1)
 
 
-def _period_slot(period: Period | None, fallback_year: str | None) -> Slot | None:
+def period_slot(period: Period | None, fallback_year: str | None) -> Slot | None:
     if period is None:
         return None
     if period.year and period.quarter:
@@ -104,11 +104,11 @@ def _unnamed_year(layout: Layout, grid: list[list[object]]) -> str | None:
     """The reporting year of periods that name none ("Q1*", "Apr–Jun"): the one the title names, else
     the year after the latest baseline (past years are baselines), else the first target year."""
     title = _title_period(layout, grid)
-    named = _period_slot(title, None) if title is not None else None
+    named = period_slot(title, None) if title is not None else None
     if named is not None:
         return named.year
     def years(*roles: Role) -> list[str]:
-        return [s.year for c in layout.columns if c.role in roles and (s := _period_slot(c.period, None))]
+        return [s.year for c in layout.columns if c.role in roles and (s := period_slot(c.period, None))]
 
     baselines = years(Role.BASELINE, Role.PREVIOUS)
     if baselines:
@@ -126,9 +126,9 @@ def place_columns(layout: Layout, grid: list[list[object]]) -> Placement:
     by_index = {c.index: c for c in layout.columns}
     fallback = _unnamed_year(layout, grid)
     current = by_index.get(layout.current_column) if layout.current_column else None
-    slot = _period_slot(current.period, fallback) if current is not None else None
+    slot = period_slot(current.period, fallback) if current is not None else None
     if slot is None:
-        targets = [s.year for c in layout.with_role(Role.TARGET) if (s := _period_slot(c.period, fallback))]
+        targets = [s.year for c in layout.with_role(Role.TARGET) if (s := period_slot(c.period, fallback))]
         year = min(targets, key=year_key) if targets else fallback
         if year is None:
             today = date.today()
@@ -139,7 +139,7 @@ def place_columns(layout: Layout, grid: list[list[object]]) -> Placement:
     quarter = slot.quarter
     title = _title_period(layout, grid)
     if quarter is None:
-        title_slot = _period_slot(title, slot.year) if title is not None else None
+        title_slot = period_slot(title, slot.year) if title is not None else None
         quarter = title_slot.quarter if title_slot and title_slot.year == slot.year and title_slot.quarter else 4
         if current is not None:
             notes.append(f"the current column {current.letter} ({current.header}) does not say which quarter it "
@@ -157,7 +157,7 @@ def place_columns(layout: Layout, grid: list[list[object]]) -> Placement:
         place(current.index, Role.VALUE, Slot(slot.year, quarter))
     last_year = previous_year(slot.year)
     for column in layout.columns:
-        where = _period_slot(column.period, slot.year)
+        where = period_slot(column.period, slot.year)
         if column.role is Role.VALUE and column is not current and where and where.quarter:
             place(column.index, Role.VALUE, where)
         elif column.role is Role.SAME_PERIOD_LAST_YEAR and (where is None or where == Slot(last_year, quarter)):
@@ -174,9 +174,10 @@ def place_columns(layout: Layout, grid: list[list[object]]) -> Placement:
     return placement
 
 
-def partnership_from_layout(grid: list[list[object]], layout: Layout, source: str
-                            ) -> tuple[Partnership, list[str]]:
-    """The partnership a summary describes, read through its layout, with what the import decided."""
+def partnership_from_layout(grid: list[list[object]], layout: Layout, source: str,
+                            fills: dict[tuple[int, int], Status] | None = None) -> tuple[Partnership, list[str]]:
+    """The partnership a summary describes, read through its layout, with what the import decided
+    (``fills``: the RAG statuses cells show only by their colour, by (row, column), kept with the layout)."""
     rows = [list(row) for row in grid]
     width = max((len(r) for r in rows), default=0)
     rows = [r + [None] * (width - len(r)) for r in rows]
@@ -213,7 +214,7 @@ def partnership_from_layout(grid: list[list[object]], layout: Layout, source: st
         raise BookError(f"{source}: no indicator rows under the header on row {layout.header_rows[-1]}; put one row "
                         "per indicator under it")
     settings = Settings(reporting_year=placement.reporting_year, current_quarter=placement.current_quarter)
-    own = OwnLayout(layout_columns(layout), rows)
+    own = OwnLayout(layout_columns(layout), rows, fills=dict(fills or {}))
     return Partnership(settings, indicators, records, layout=own), notices
 
 
@@ -268,4 +269,4 @@ def _unit_cell(cell: object) -> Unit | None:
 def layout_columns(layout: Layout) -> list[LayoutColumn]:
     """The Layout sheet's rows for a recognised layout."""
     return [LayoutColumn(c.index, c.header, c.role.value, c.period.label if c.period else "", c.current,
-                         round(c.confidence, 2), c.reason) for c in layout.columns]
+                         round(c.confidence, 2), c.reason, c.role.value) for c in layout.columns]

@@ -32,6 +32,7 @@ from csp_status.workbook.cells import excel_length
 from csp_status.workbook.refs import claim_ref
 
 __all__ = ["LegacySheet", "read_legacy", "read_grid", "parse_legacy_rows", "fits_legacy_layout", "keep_cell", "row_unit",
+           "refuse_long_cells",
            "MAX_LEGACY_ROWS", "MAX_INDICATORS"]
 
 MAX_LEGACY_ROWS = 100_000
@@ -142,6 +143,18 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         raise BookError(f"{path}: not a workbook (not a zip package); choose the workbook itself") from None
 
 
+def refuse_long_cells(grid: list[list[object]], source: str) -> None:
+    """Refuse a summary with a cell longer than an Excel cell holds, naming the cell (nothing is cut short)."""
+    for r, row in enumerate(grid, start=1):
+        for c, cell in enumerate(row, start=1):
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS // 2 and excel_length(cell) > MAX_CELL_CHARS:
+                raise BookError(
+                    f"{source} row {r} column {_col(c)}: the text is {excel_length(cell):,} characters long; an Excel "
+                    f"cell holds at most {MAX_CELL_CHARS:,}, so it cannot be imported without losing some of it. "
+                    "Shorten it, or keep the full text elsewhere and link to it"
+                )
+
+
 def fits_legacy_layout(rows: list[list[object]]) -> bool:
     """Whether a grid is in the Derby layout this reader knows cell by cell ('Ref' in column A, then
     Description, baseline years, Comparator, Targets, Q1–Q4 figures and Q1–Q4 commentary); any other
@@ -158,14 +171,7 @@ def fits_legacy_layout(rows: list[list[object]]) -> bool:
 def parse_legacy_rows(rows: list[list[object]], source: str = "the sheet") -> LegacySheet:
     """Read the legacy layout from a grid of cells (row-major, as text or numbers)."""
     grid = [[("" if c is None else c) for c in row] for row in rows]
-    for r, row in enumerate(grid, start=1):
-        for c, cell in enumerate(row, start=1):
-            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS // 2 and excel_length(cell) > MAX_CELL_CHARS:
-                raise BookError(
-                    f"{source} row {r} column {_col(c)}: the text is {excel_length(cell):,} characters long; an Excel "
-                    f"cell holds at most {MAX_CELL_CHARS:,}, so it cannot be imported without losing some of it. "
-                    "Shorten it, or keep the full text elsewhere and link to it"
-                )
+    refuse_long_cells(grid, source)
     header_at = _find_header(grid, source)
     header = [_text(c) for c in grid[header_at]]
     layout = _Layout.from_header(header, grid, header_at, source)

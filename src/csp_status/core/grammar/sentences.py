@@ -272,6 +272,22 @@ def _quantities_in_brackets(groups) -> list[Qty]:
 
 
 
+_RANGE_WORD = re.compile(r"\s*(?:to|-|\u2013|and)\s*", FLAGS)
+_BETWEEN = re.compile(r"\bbetween\s*$", FLAGS)
+
+
+def _range_end(main: str, first: Qty, rest: list[Qty]) -> Qty | None:
+    """The upper end of a range that starts at ``first``: the next figure, of the same unit and larger,
+    joined to it by 'to' or a dash ("and" only after "between")."""
+    after = next((q for q in rest if q.start >= first.end), None)
+    if after is None or after.unit is not first.unit or after.value <= first.value or not (first.strong and after.strong):
+        return None
+    joined = _RANGE_WORD.fullmatch(main[first.end:after.start])
+    if not joined or (joined[0].strip().lower() == "and" and not _BETWEEN.search(main[:first.start])):
+        return None
+    return after
+
+
 def _pick(rest: list[Qty], before: int | None, words: Words, text: str, main: str) -> Qty | None:
     """The figure among the quantities left: the first strong one (a rate before a count), else the first.
 
@@ -289,6 +305,11 @@ def _pick(rest: list[Qty], before: int | None, words: Words, text: str, main: st
     if not pool:
         return None
     first = pool[0]
+    upper = _range_end(main, first, rest)
+    if upper is not None:  # "2,300 to 2,500", "between 85% and 90%": a target met anywhere in the range
+        words.upper = upper.value
+        words.notes.append(f"{text!r} read as a range, {first.text} to {upper.text}")
+        return first
     if first.unit is Unit.NUMBER:
         rate = next((q for q in pool[1:] if q.unit in (Unit.PER_100, Unit.PER_1000, Unit.PER_10000, Unit.PER_100000)), None)
         if rate is not None:

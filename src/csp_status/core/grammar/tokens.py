@@ -55,6 +55,7 @@ class Words:
     notes: list[str] = field(default_factory=list)
     bracket_value: float | None = None  # a lone bracketed percentage, as written ("(-5.9%)" -> -0.059)
     bracket_decimals: int | None = None
+    upper: float | None = None  # the other end of a range ("2,300 to 2,500"), in stored units
 
 
 

@@ -1,0 +1,290 @@
+"""Any partnership's own summary imported, judged, and regenerated in its own layout.
+
+The ten published layouts of tests/data/layouts (and the Derby seed with its headers in other words)
+import with no mapping by hand; with the polarity an officer sets on the Indicators sheet, every
+row gets the status in the layout's notes. The
+master book keeps a Layout sheet (how each column is read) and a Source sheet (the summary as
+typed); its Summary has the partnership's own title rows, headers and rows, in order, then Status,
+Gap to target, Direction of travel and Data notes. A role corrected on the Layout sheet changes
+the result when the summary is imported again.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import bookedit
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from csp_status.cli import main
+from csp_status.core.errors import BookError
+from csp_status.core.judgement import evaluate
+from csp_status.core.vocabulary import Polarity, Status
+from csp_status.core.vocabulary.layouts import Role
+from csp_status.importer import import_legacy, read_summary
+from csp_status.outputs.own_summary import own_added_headers
+from csp_status.refresh import refresh_book
+from csp_status.workbook.book_read import cell_text, read_book
+from csp_status.workbook.legacy import read_grid
+from csp_status.workbook.recognise import recognise_file
+
+LAYOUTS = Path(__file__).parent / "data" / "layouts"
+NAMES = sorted(p.stem for p in LAYOUTS.glob("*.tsv"))
+OFFICER_POLARITY = {"lower": Polarity.LOWER_IS_BETTER, "higher": Polarity.HIGHER_IS_BETTER}
+
+
+def expected(name: str) -> dict:
+    return json.loads((LAYOUTS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def grid(name: str) -> list[list[str]]:
+    with (LAYOUTS / f"{name}.tsv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle, delimiter="\t"))
+
+
+def text(cell: object) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return "" if cell is None else " ".join(str(cell).split())
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("own")
+    out = {}
+    for name in NAMES:
+        out[name] = folder / f"{name}.xlsm"
+        import_legacy(LAYOUTS / f"{name}.tsv", out[name])
+    return out
+
+
+def test_corpus_is_the_ten_layouts():
+    assert len(NAMES) == 10
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_layout_imports_with_the_statuses_an_officer_gives(name):
+    book, _ = read_summary(LAYOUTS / f"{name}.tsv")
+    rows = expected(name)["rows"]
+    assert book.layout is not None and len(book.indicators) == len(rows)
+    for indicator, row in zip(book.indicators, rows):  # the officer sets the polarity on the Indicators sheet
+        indicator.polarity = OFFICER_POLARITY.get(row["polarity"], indicator.polarity if row["polarity"] else None)
+    got = [(ev.ref, ev.status.value) for ev in evaluate(book)]
+    want = [(ev_ref, row["status"]) for (ev_ref, _), row in zip(got, rows)]
+    assert got == want
+
+
+def test_layouts_as_imported_mostly_right_before_any_polarity_is_set():
+    # no officer edits at all: the polarity guessed from the wording, CHECK only where the status hinges on it
+    right = total = 0
+    for name in NAMES:
+        book, _ = read_summary(LAYOUTS / f"{name}.tsv")
+        for ev, row in zip(evaluate(book), expected(name)["rows"]):
+            total += 1
+            right += ev.status.value == row["status"]
+    assert total == 88 and right >= 86
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_summary_regenerated_in_the_partnerships_own_layout(books, name):
+    book = books[name]
+    summary = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Summary").to_python()
+    original = grid(name)
+    layout = recognise_file(LAYOUTS / f"{name}.tsv")
+    width = max(len(r) for r in original)
+    assert len(summary) >= len(original)
+    for number in layout.title_rows + layout.header_rows:  # title rows and headers as the partnership wrote them
+        row = original[number - 1] + [""] * (width - len(original[number - 1]))
+        assert [text(c) for c in summary[number - 1][:width]] == [text(c) for c in row], number
+    main_header = max(r for r in layout.header_rows if r < layout.data_rows[0].row)
+    period = read_book(book).partnership.settings.period
+    assert [text(c) for c in summary[main_header - 1][width:width + 4]] == own_added_headers(period)
+    statuses = {ev.ref: ev.status.value for ev in refresh_book(book, write=False).evaluations}
+    for data_row, ev in zip(layout.data_rows, read_book(book).partnership.indicators):
+        shown = summary[data_row.row - 1]
+        assert text(shown[width]) == statuses[ev.ref]
+        assert text(shown[0]) == text(original[data_row.row - 1][0])  # the row is the partnership's row
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_own_layout_book_keeps_layout_and_source_sheets(books, name):
+    workbook = openpyxl.load_workbook(books[name], read_only=True)
+    assert workbook.sheetnames == ["Summary", "Trends", "Indicators", "Data", "Settings", "xlwings.conf", "Layout",
+                                   "Source"]
+    source = [[text(c) for c in row] for row in workbook["Source"].iter_rows(values_only=True)]
+    original = [[text(c) for c in row] for row in grid(name)]
+    assert [r[:len(o)] + [""] * (len(o) - len(r)) for r, o in zip(source, original)] == original
+    layout = [row for row in workbook["Layout"].iter_rows(values_only=True)]
+    assert layout[0][:4] == ("Column", "Header", "Role", "Read as")
+    roles = [c["role"] for c in expected(name)["columns"]]
+    assert [row[2] for row in layout[1:]][:len(roles)] == roles
+
+
+def test_own_layout_refresh_is_stable_and_follows_the_data_sheet(books, tmp_path):
+    book = shutil.copyfile(books["council_scorecard_maidstone_2019q2"], tmp_path / "m.xlsm")
+    assert not refresh_book(book).changed  # imported books are refreshed already
+    row = bookedit.find_row(book, "Data", A="Percentage of successful relief duty outcomes", B="2019/20")
+    bookedit.set_cell(book, "Data", f"F{row}", "61.2%")  # Q2's figure corrected on the Data sheet
+    result = refresh_book(book)
+    assert result.changed
+    summary = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Summary").to_python()
+    line = next(r for r in summary if r[0] == "Percentage of successful relief duty outcomes")
+    assert (line[1], line[6]) == ("61.2%", "GREEN")  # the figure in the partnership's own column, and its status
+
+
+def test_own_rag_and_direction_that_disagree_are_noted_never_overwritten(tmp_path):
+    legacy = tmp_path / "dashboard.tsv"
+    legacy.write_text(
+        "Community Safety Dashboard Q2 2015/16\n"
+        "No.\tIndicator\tTarget\tQ1\tQ2*\tRAG\tDoT\tLead officer\n"
+        "1\tReduce all crime\t1000\t990\t1,040\tG\t\u2191\tJ. Smith\n"
+        "2\tIncrease victim satisfaction\t85%\t84%\t86%\tG\t\u2191\tA. Khan\n", encoding="utf-8")
+    book = tmp_path / "dashboard.xlsm"
+    import_legacy(legacy, book)
+    summary = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Summary").to_python()
+    assert summary[1][:12] == ["No.", "Indicator", "Target", "Q1", "Q2*", "RAG", "DoT", "Lead officer",
+                               "Status (2015/16 Q2)", "Gap to target", "Direction of travel", "Data notes"]
+    first, second = summary[2], summary[3]
+    assert first[5:8] == ["G", "\u2191", "J. Smith"]  # as officers typed them
+    assert first[8] == "AMBER"
+    assert "your sheet said G in column F; by the rule it is AMBER: +40 (4.0% above target)" in first[11]
+    assert "your sheet's direction in column G said \u2191; by the figures it is WORSENING (\u2193)" in first[11]
+    assert second[8] == "GREEN" and "your sheet" not in second[11]
+
+
+def test_layout_sheet_correction_changes_the_result_on_re_import(books, tmp_path, capsys):
+    summary = LAYOUTS / "police_output_measures_nz_2014_15.tsv"
+    book = shutil.copyfile(books["police_output_measures_nz_2014_15"], tmp_path / "nz.xlsm")
+    before = [ev.status.value for ev in refresh_book(book, write=False).evaluations]
+    assert before.count("NO TARGET") == 0
+    assert bookedit.cell_text(book, "Layout", "C4") == "target"  # column C, 'Performance Standard 2014/15'
+    bookedit.set_cell(book, "Layout", "C4", "comparator")  # the officer: it is a standard to compare with
+    result = refresh_book(book)  # the refresh says the change waits for a re-import, and keeps the figures
+    assert [ev.status.value for ev in result.evaluations] == before
+    assert any("gives column C the role 'comparator', but its figures were imported as 'target'" in n
+               for n in result.notices)
+    assert main(["import", str(summary), "--layout", str(book), "-o", str(tmp_path / "again.xlsm")]) == 0
+    after = read_book(tmp_path / "again.xlsm").partnership
+    assert [ev.status.value for ev in evaluate(after)] == ["NO TARGET"] * 4
+    assert after.indicators[0].comparator == "100,000 to 120,000"
+    layout = {c.column: c for c in after.layout.columns}
+    assert (layout[3].role, layout[3].read_as) == ("comparator", "comparator")
+    capsys.readouterr()
+
+
+def test_mapping_file_corrects_a_role(tmp_path, capsys):
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text("Column,Role\nC,comparator\n", encoding="utf-8")
+    summary = LAYOUTS / "police_output_measures_nz_2014_15.tsv"
+    assert main(["import", str(summary), "--layout", str(mapping), "--show-layout"]) == 0
+    out = capsys.readouterr().out
+    assert "Performance Standard 2014/15  comparator" in out and "set by hand" in out
+    book, _ = read_summary(summary, {3: Role.COMPARATOR})
+    assert all(ev.status.value == "NO TARGET" for ev in evaluate(book))
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("Column,Role\nC,comprator\n", "{m}: the mapping cell B2: cannot read 'comprator' as a role; choose one of ref, "),
+    ("Letter,Kind\nC,target\n", "{m}: the mapping row 1: no 'Column' or 'Role' header; head the columns "),
+    ("Column,Role\n3,target\n", "{m}: the mapping cell A2: '3' is not a column letter; type the column's letter"),
+    ("Column,Role\n", "{m}: no column roles: the mapping lists each column's letter under 'Column'"),
+])
+def test_mapping_file_that_cannot_be_read_refused_naming_the_cell(tmp_path, capsys, content, message):
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text(content, encoding="utf-8")
+    code = main(["import", str(LAYOUTS / "police_output_measures_nz_2014_15.tsv"), "--layout", str(mapping),
+                 "-o", str(tmp_path / "x.xlsm")])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("Error: " + message.format(m=mapping)), err
+    assert not (tmp_path / "x.xlsm").exists()
+
+
+def test_layout_sheet_role_that_is_not_a_role_refused_naming_the_cell(books, tmp_path):
+    book = shutil.copyfile(books["police_output_measures_nz_2014_15"], tmp_path / "nz.xlsm")
+    bookedit.set_cell(book, "Layout", "C4", "targett")
+    before = book.read_bytes()
+    with pytest.raises(BookError) as info:
+        refresh_book(book)
+    assert str(info.value).startswith(f"{book}: sheet 'Layout' cell C4: cannot read 'targett' as a role")
+    assert book.read_bytes() == before
+
+
+def test_refs_made_from_descriptions_avoid_match_wildcards(books):
+    refs = [i.ref for i in read_book(books["police_benchmarks_castle_rock_2019"]).partnership.indicators]
+    assert "Crashes (Non-Injury)" in refs and not any(ch in r for r in refs for ch in "*?~")
+
+
+def test_same_period_last_year_layouts_compare_with_it():
+    book, _ = read_summary(LAYOUTS / "mopac_challenge_mps_crime_figures_2013q4.tsv")
+    assert book.settings.period == "2012/13 Q4"
+    assert {i.trend_basis.value for i in book.indicators} == {"same quarter last year"}
+    robbery = next(ev for ev in evaluate(book) if ev.ref == "Robbery")
+    assert (robbery.value, robbery.previous, robbery.trend.value) == (7824, 9336, "IMPROVING")
+
+
+@pytest.mark.parametrize("name", ["mopac_challenge_mps_crime_figures_2013q4", "council_scorecard_maidstone_2019q2",
+                                  "frs_targets_measures_warwickshire_2019"])
+def test_workbook_with_merged_headers_and_typed_numbers_imports_like_the_text(tmp_path, name):
+    from test_recognise import WORKBOOKS, _workbook
+
+    path = _workbook(tmp_path, LAYOUTS / f"{name}.tsv", WORKBOOKS[name])
+    from_xlsx, _ = read_summary(path)
+    from_tsv, _ = read_summary(LAYOUTS / f"{name}.tsv")
+    judged = [(ev.ref, ev.status, ev.gap_text, ev.trend) for ev in evaluate(from_xlsx)]
+    assert judged == [(ev.ref, ev.status, ev.gap_text, ev.trend) for ev in evaluate(from_tsv)]
+    book = tmp_path / "x.xlsm"
+    import_legacy(path, book)
+    source = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Source").to_python()
+    shown = [[cell_text(c) for c in row] for row in read_grid(path)]  # as the workbook shows them: "85.0%", "1,161"
+    assert [[text(c) for c in row][:len(o)] for row, o in zip(source, shown)] == shown
+
+
+@pytest.mark.parametrize(("figure", "polarity", "status", "gap"), [
+    ("106,248", None, "GREEN", "on target"),  # inside the range: on target whichever way is better
+    ("139,987", "Higher is better", "GREEN", "+19,987 (16.7% above target)"),
+    ("139,987", "Lower is better", "RED", "+19,987 (16.7% above target)"),
+    ("139,987", None, "CHECK", "+19,987 (16.7% above target)"),  # above the range: it hinges on the polarity
+    ("98,000", "Higher is better", "AMBER", "−2,000 (2.0% below target)"),
+])
+def test_range_target_met_anywhere_within_it(figure, polarity, status, gap):
+    # "Performance Standard 2014/15: 100,000 to 120,000" (New Zealand Police): a band, not its first figure
+    from csp_status.core.judgement import IndicatorCells, judge
+
+    ev = judge(IndicatorCells(value=figure, target="100,000 to 120,000", polarity=polarity))
+    assert (ev.status.value, ev.gap_text) == (status, gap)
+
+
+def test_status_boxes_coloured_only_are_kept_and_compared(tmp_path):
+    """A year-to-date report whose Q1–Q4 status boxes carry the RAG only as their fill colour."""
+    from openpyxl.styles import PatternFill
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Community Safety Partnership – year to date, Q2 2013/14"])
+    sheet.append(["Indicator", "Target 2013/14", "YTD", "Q1", "Q2", "Q3", "Q4"])
+    rows = [("Reduce total crime", 11000, 11400, "00B050", "00B050"),  # 3.6% over: AMBER by the rule
+            ("Reduce burglary dwelling", 800, 950, "FF0000", "FF0000")]
+    for name, target, ytd, q1, q2 in rows:
+        sheet.append([name, target, ytd])
+        for column, colour in ((4, q1), (5, q2)):
+            sheet.cell(sheet.max_row, column).fill = PatternFill("solid", fgColor=colour)
+    workbook.save(tmp_path / "ytd.xlsx")
+    book = tmp_path / "ytd.xlsm"
+    import_legacy(tmp_path / "ytd.xlsx", book)
+    partnership = read_book(book).partnership
+    assert partnership.settings.period == "2013/14 Q2"
+    assert partnership.layout.fills == {(3, 4): Status.GREEN, (3, 5): Status.GREEN, (4, 4): Status.RED,
+                                        (4, 5): Status.RED}  # kept on the Source sheet as colours
+    summary = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Summary").to_python()
+    assert [summary[2][7], summary[3][7]] == ["AMBER", "RED"]
+    assert "your sheet said green (the box's colour) in column E; by the rule it is AMBER: +400" in summary[2][10]
+    assert "column D" not in summary[2][10]  # Q1's box is Q1's status, not the current quarter's
+    assert "your sheet" not in summary[3][10]
+    red = bookedit.cell_style(book, "Summary", "H4")  # the RED status cell's style
+    assert bookedit.cell_style(book, "Summary", "E4") == red  # the officers' red box, still red
+    assert bookedit.cell_style(book, "Summary", "E3") not in (red, bookedit.cell_style(book, "Summary", "H3"))
