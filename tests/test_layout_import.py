@@ -19,6 +19,8 @@ from pathlib import Path
 import bookedit
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from csp_status.cli import main
@@ -288,3 +290,45 @@ def test_status_boxes_coloured_only_are_kept_and_compared(tmp_path):
     red = bookedit.cell_style(book, "Summary", "H4")  # the RED status cell's style
     assert bookedit.cell_style(book, "Summary", "E4") == red  # the officers' red box, still red
     assert bookedit.cell_style(book, "Summary", "E3") not in (red, bookedit.cell_style(book, "Summary", "H3"))
+
+
+_CELLS = st.one_of(
+    st.sampled_from(["", "Ref", "Description", "Indicator", "Target", "Q1*", "Q2", "2012/13", "Baseline", "% change",
+                     "Trend", "RAG", "G", "A", "↑", "n/a", "Awaited", "13,102", "7.5%", "+1,161", "at least 500",
+                     "100 to 120", "Priority 1: Violence", "Oct–Dec 2012", "Same period last year", "YTD",
+                     "12 months to Dec 14", "Reduce burglary*", "=1+1", "Lead officer"]),
+    st.text(max_size=10), st.floats(allow_nan=False, allow_infinity=False, width=32), st.none())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_CELLS, min_size=1, max_size=7), min_size=1, max_size=8))
+def test_any_summary_imports_to_a_book_that_refreshes_or_is_refused_in_one_line(tmp_path_factory, rows):
+    folder = tmp_path_factory.mktemp("any")
+    legacy = folder / "summary.tsv"
+    with legacy.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter="\t").writerows([["" if c is None else c for c in row] for row in rows])
+    book = folder / "book.xlsm"
+    try:
+        import_legacy(legacy, book)
+    except BookError as err:
+        assert "\n" not in str(err) and str(err).startswith(str(legacy)), str(err)
+        assert sorted(p.name for p in folder.iterdir()) == ["summary.tsv"]
+        return
+    master = read_book(book)
+    assert not refresh_book(book).changed  # the imported book is refreshed, and a refresh finds nothing to do
+    summary = [list(r) for r in openpyxl.load_workbook(book, read_only=True)["Summary"].iter_rows(values_only=True)]
+    if master.partnership.layout is not None:  # every row of the summary is there, in order
+        assert len(summary) == len(master.partnership.layout.rows)
+        statuses = {ev.status.value for ev in evaluate(master.partnership)}
+        shown = {text(r[len(master.partnership.layout.rows[0])]) for r in summary}
+        assert statuses <= shown
+
+
+def test_typed_refs_lose_wildcards_with_a_note(tmp_path):
+    legacy = tmp_path / "s.tsv"
+    legacy.write_text("PI\tIndicator\tTarget\tQ3*\nNI 47*\tKilled or seriously injured casualties\t320\t301\n"
+                      "NI 16\tSerious acquisitive crime\t4,000\t4,210\n", encoding="utf-8")
+    book, notices = read_summary(legacy)
+    assert [i.ref for i in book.indicators] == ["NI 47", "NI 16"]
+    assert f"{legacy} row 2: ref 'NI 47*' read as 'NI 47' (Excel's MATCH reads * ? ~ as wildcards)" in notices
+    assert [ev.status.value for ev in evaluate(book)] == ["GREEN", "RED"]

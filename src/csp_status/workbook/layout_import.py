@@ -187,7 +187,7 @@ def partnership_from_layout(grid: list[list[object]], layout: Layout, source: st
     first = {role: next((i for i, r in roles.items() if r is role), None) for role in Role}
     indicators: list[Indicator] = []
     records: dict[tuple[str, str], YearRecord] = {}
-    for data_row, ref in zip(layout.data_rows, layout_refs(layout, source)):
+    for data_row, ref in zip(layout.data_rows, layout_refs(layout, source, notices)):
         row = rows[data_row.row - 1]
         if len(indicators) >= MAX_INDICATORS:
             raise BookError(f"{source}: more than {MAX_INDICATORS:,} indicator rows; a partnership's summary has a "
@@ -218,22 +218,31 @@ def partnership_from_layout(grid: list[list[object]], layout: Layout, source: st
     return Partnership(settings, indicators, records, layout=own), notices
 
 
-def layout_refs(layout: Layout, source: str) -> list[str]:
-    """Each data row's ref, in the layout's order: the ref column's as typed (refused, naming the cell,
-    if it cannot be one or repeats), else one made from the row (see :func:`_made_ref`)."""
+def layout_refs(layout: Layout, source: str, notes: list[str] | None = None) -> list[str]:
+    """Each data row's ref, in the layout's order: the ref column's as typed, else one made from the row
+    (see :func:`_made_ref`); without the characters Excel's MATCH reads as wildcards ("NI 47*": a footnote
+    star), said in ``notes``. A ref typed twice is refused, naming the row."""
     seen: dict[str, int] = {}
     refs = []
     for data_row in layout.data_rows:
-        ref = data_row.ref if layout.ref_source is RefSource.COLUMN else _made_ref(data_row, seen)
-        claim_ref(ref, f"{source} row {data_row.row}", data_row.row, seen)
-        refs.append(ref)
+        typed = layout.ref_source is RefSource.COLUMN
+        ref = _plain(data_row.ref) if typed else _made_ref(data_row, seen)
+        if typed and ref != data_row.ref.strip() and notes is not None:
+            notes.append(f"{source} row {data_row.row}: ref {data_row.ref.strip()!r} read as {ref!r} (Excel's MATCH "
+                         f"reads {' '.join(WILDCARDS)} as wildcards)")
+        claim_ref(ref or f"row {data_row.row}", f"{source} row {data_row.row}", data_row.row, seen)
+        refs.append(ref or f"row {data_row.row}")
     return refs
+
+
+def _plain(ref: str) -> str:
+    return " ".join(ref.translate({ord(ch): " " for ch in WILDCARDS}).split())
 
 
 def _made_ref(data_row, claimed: dict[str, int]) -> str:
     """A ref made from a description (a summary with no ref column): as the row says it, without the
-    characters MATCH reads as wildcards ("Crashes (Non-Injury)**"), and with its row if it repeats."""
-    ref = " ".join(data_row.ref.translate({ord(ch): " " for ch in WILDCARDS}).split()) or f"row {data_row.row}"
+    wildcard characters ("Crashes (Non-Injury)**"), and with its row if it repeats."""
+    ref = _plain(data_row.ref) or f"row {data_row.row}"
     return ref if ref_key(ref) not in claimed else f"{ref} (row {data_row.row})"
 
 
