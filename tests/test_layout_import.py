@@ -332,3 +332,30 @@ def test_typed_refs_lose_wildcards_with_a_note(tmp_path):
     assert [i.ref for i in book.indicators] == ["NI 47", "NI 16"]
     assert f"{legacy} row 2: ref 'NI 47*' read as 'NI 47' (Excel's MATCH reads * ? ~ as wildcards)" in notices
     assert [ev.status.value for ev in evaluate(book)] == ["GREEN", "RED"]
+
+
+def test_workbook_merged_headers_and_widths_carried_to_the_summary(tmp_path):
+    from test_recognise import WORKBOOKS, _workbook
+
+    name = "mopac_challenge_mps_crime_figures_2013q4"
+    path = _workbook(tmp_path, LAYOUTS / f"{name}.tsv", WORKBOOKS[name])
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.column_dimensions["A"].width = 31.5
+    workbook.save(path)
+    book = tmp_path / "x.xlsm"
+    import_legacy(path, book)
+    summary = openpyxl.load_workbook(book)["Summary"]
+    assert sorted(str(r) for r in summary.merged_cells.ranges) == ["B3:F3", "G3:K3"]
+    assert summary.column_dimensions["A"].width == 31.5
+    source = openpyxl.load_workbook(book)["Source"]
+    assert sorted(str(r) for r in source.merged_cells.ranges) == ["B3:F3", "G3:K3"]
+    assert not refresh_book(book).changed  # read back from the Source sheet: the same Summary
+
+
+def test_cumulative_report_compares_with_the_same_period_last_year(tmp_path):
+    legacy = tmp_path / "ytd.tsv"
+    legacy.write_text("Indicator\tTarget 2013/14\tYTD 2012/13\tYTD 2013/14\nReduce total crime\t11000\t5,900\t5,400\n",
+                      encoding="utf-8")
+    book, _ = read_summary(legacy)
+    assert book.indicators[0].trend_basis.value == "same quarter last year"
+    assert evaluate(book)[0].trend.value == "IMPROVING"

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from csp_status.core.errors import BookError
-from csp_status.core.model import Partnership
+from csp_status.core.model import OwnLayout, Partnership
 from csp_status.refresh import RefreshResult, regenerate
 from csp_status.workbook.book_write import book_parts
 from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
 from csp_status.core.vocabulary.layouts import Role
 from csp_status.workbook.fills import rag_fills
+from csp_status.workbook.merges import column_widths, merged_ranges
 from csp_status.workbook.layout_import import partnership_from_layout
 from csp_status.workbook.legacy import fits_legacy_layout, parse_legacy_rows, read_grid, refuse_long_cells
 from csp_status.workbook.recognise import recognise_file
@@ -80,8 +81,10 @@ def read_summary(path: Path, corrections: dict[int, Role] | None = None) -> tupl
         sheet = parse_legacy_rows(grid, source=str(path))
         return sheet.partnership, sheet.notices
     layout = recognise_file(path, corrections, grid=grid)
-    fills = rag_fills(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
-    return partnership_from_layout(grid, layout, str(path), fills)
+    sheet = None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):  # what a workbook shows beyond its cells
+        sheet = OwnLayout([], [], column_widths(path), rag_fills(path), merged_ranges(path))
+    return partnership_from_layout(grid, layout, str(path), sheet)
 
 
 def _partnership_name(legacy: Path) -> str:

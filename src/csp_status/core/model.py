@@ -116,6 +116,7 @@ class OwnLayout:
     rows: list[list[object]]
     widths: dict[int, float] = field(default_factory=dict)
     fills: dict[tuple[int, int], Status] = field(default_factory=dict)  # status boxes shown only by their colour
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (first row, column, last row, column)
 
 
 @dataclass

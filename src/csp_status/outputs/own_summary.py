@@ -21,6 +21,7 @@ from csp_status.workbook.cells import col_letter
 from csp_status.workbook.layout import Style
 from csp_status.workbook.layout_import import Slot, layout_refs, period_slot, place_columns
 from csp_status.workbook.layout_sheets import imported_roles, source_widths
+from csp_status.workbook.merges import merge_refs
 from csp_status.workbook.recognise import recognise
 
 __all__ = ["own_summary_rows", "own_summary_sheet", "own_added_headers"]
@@ -80,7 +81,8 @@ def own_summary_rows(book: Partnership, evaluations: list[Evaluation]) -> tuple[
     grid = [list(row) for row in own.rows]
     width = max((len(r) for r in grid), default=0)
     grid = [r + [None] * (width - len(r)) for r in grid]
-    layout = recognise(grid, source="the Source sheet", corrections=imported_roles(own), fills=own.fills)
+    layout = recognise(grid, source="the Source sheet", corrections=imported_roles(own), fills=own.fills,
+                       merges=own.merges)
     placement = place_columns(layout, grid)
     roles = {c.index: c.role for c in layout.columns}
     periods = {c.index: period_slot(c.period, placement.reporting_year) for c in layout.columns}
@@ -139,11 +141,14 @@ def own_summary_sheet(book: Partnership, evaluations: list[Evaluation], style, c
             if r == number and c <= status_col - 1:
                 cells[c - 1] = (cells[c - 1][0], style(status.value))
         styled.append(cells)
-    widths = source_widths([r[:status_col - 1] for r in rows])
+    own = book.layout
+    widths = {**source_widths([r[:status_col - 1] for r in rows]), **own.widths}  # the partnership's widths first
+    widths = {c: w for c, w in widths.items() if c < status_col}
     widths.update({status_col + k: w for k, w in enumerate(_ADDED_WIDTHS)})
     last_header = max((n for n, k in kinds.items() if k == "header"), default=0)
     spec = SheetSpec(styled, widths=widths, freeze=f"A{last_header + 1}" if last_header else None,
-                     code_name=code_name, landscape=True, tab_color="FF1F4E79", fit_rows=True)
+                     merges=merge_refs(own.merges, len(rows), status_col - 1), code_name=code_name, landscape=True,
+                     tab_color="FF1F4E79", fit_rows=True)
     return sheet_xml(spec)
 
 

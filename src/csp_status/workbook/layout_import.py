@@ -29,7 +29,7 @@ from csp_status.core.model import (
     year_label,
 )
 from csp_status.core.parse import read_cell
-from csp_status.core.vocabulary import Polarity, Status, TrendBasis, Unit, parse_polarity, parse_unit_word
+from csp_status.core.vocabulary import Polarity, TrendBasis, Unit, parse_polarity, parse_unit_word
 from csp_status.core.vocabulary.layouts import PeriodKind, RefSource, Role
 from csp_status.workbook.cell_kinds import cell_text
 from csp_status.workbook.legacy import MAX_INDICATORS, keep_cell, row_unit
@@ -145,6 +145,8 @@ def place_columns(layout: Layout, grid: list[list[object]]) -> Placement:
             notes.append(f"the current column {current.letter} ({current.header}) does not say which quarter it "
                          f"reaches: taken as Q{quarter}; correct it on the Settings sheet")
     placement = Placement(slot.year, quarter, {}, notes=notes)
+    if current is not None and current.period is not None and current.period.kind is PeriodKind.YEAR_TO_DATE:
+        placement.trend_basis = TrendBasis.SAME_QUARTER_LAST_YEAR  # a cumulative figure grows through the year
     taken: set[tuple[str, Role, int | None]] = set()
 
     def place(index: int, role: Role, where: Slot) -> None:
@@ -175,9 +177,9 @@ def place_columns(layout: Layout, grid: list[list[object]]) -> Placement:
 
 
 def partnership_from_layout(grid: list[list[object]], layout: Layout, source: str,
-                            fills: dict[tuple[int, int], Status] | None = None) -> tuple[Partnership, list[str]]:
+                            sheet: OwnLayout | None = None) -> tuple[Partnership, list[str]]:
     """The partnership a summary describes, read through its layout, with what the import decided
-    (``fills``: the RAG statuses cells show only by their colour, by (row, column), kept with the layout)."""
+    (``sheet``: a workbook's fills, merged ranges and column widths, kept with the layout)."""
     rows = [list(row) for row in grid]
     width = max((len(r) for r in rows), default=0)
     rows = [r + [None] * (width - len(r)) for r in rows]
@@ -214,7 +216,9 @@ def partnership_from_layout(grid: list[list[object]], layout: Layout, source: st
         raise BookError(f"{source}: no indicator rows under the header on row {layout.header_rows[-1]}; put one row "
                         "per indicator under it")
     settings = Settings(reporting_year=placement.reporting_year, current_quarter=placement.current_quarter)
-    own = OwnLayout(layout_columns(layout), rows, fills=dict(fills or {}))
+    own = OwnLayout(layout_columns(layout), rows)
+    if sheet is not None:
+        own.fills, own.merges, own.widths = sheet.fills, sheet.merges, sheet.widths
     return Partnership(settings, indicators, records, layout=own), notices
 
 

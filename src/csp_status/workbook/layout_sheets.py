@@ -14,6 +14,7 @@ from csp_status.core.model import LayoutColumn, OwnLayout
 from csp_status.core.vocabulary.layouts import Role
 from csp_status.workbook.cells import col_index, col_letter
 from csp_status.workbook.layout import Style
+from csp_status.workbook.merges import merge_refs
 from csp_status.workbook.sheet_spec import SheetSpec
 
 __all__ = ["LAYOUT", "SOURCE", "LAYOUT_HEADERS", "LAYOUT_SHEET_NUMBERS", "layout_specs", "own_layout_from_cells",
@@ -43,7 +44,8 @@ def layout_specs(own: OwnLayout) -> list[tuple[str, SheetSpec]]:
     fills = {cell: Style.BY_LABEL[status.value] for cell, status in own.fills.items()}  # the boxes' colours kept
     source = SheetSpec([[(_kept(cell), fills.get((r, c), Style.DEFAULT)) for c, cell in enumerate(row, start=1)]
                         for r, row in enumerate(own.rows, start=1)],
-                       widths=own.widths or source_widths(own.rows), code_name="Sheet8")
+                       widths=own.widths or source_widths(own.rows), code_name="Sheet8",
+                       merges=merge_refs(own.merges, len(own.rows), max((len(r) for r in own.rows), default=0)))
     return [(LAYOUT, layout), (SOURCE, source)]
 
 
@@ -129,11 +131,13 @@ def changed_roles(own: OwnLayout) -> list[LayoutColumn]:
 def read_own_layout(path: object, package, parts: dict[str, str]) -> OwnLayout | None:
     """The partnership's own layout, when the book has its Layout and Source sheets."""
     from csp_status.workbook.fills import sheet_rag_fills
+    from csp_status.workbook.merges import sheet_merges, sheet_widths
 
     if LAYOUT not in parts or SOURCE not in parts:
         return None
     own = own_layout_from_cells(package.cells(LAYOUT), package.cells(SOURCE), f"{path}:")
-    own.fills = sheet_rag_fills(package, SOURCE)
+    own.fills, own.merges, own.widths = (sheet_rag_fills(package, SOURCE), sheet_merges(package, SOURCE),
+                                         sheet_widths(package, SOURCE))
     return own
 
 
