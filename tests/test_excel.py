@@ -17,7 +17,8 @@ from csp_status import excel
 from csp_status.core.parse import SheetNumber
 from csp_status.core.vocabulary import Status
 from csp_status.refresh import refresh_book
-from csp_status.workbook.cells import Formula, col_index
+from csp_status.workbook.cells import Formula, col_index, col_letter
+from csp_status.workbook.merges import sheet_merges
 from csp_status.workbook.layout import DATA, INDICATORS, SETTINGS, SUMMARY
 from csp_status.workbook.package import Package
 
@@ -69,6 +70,18 @@ class FakeRange:
     row = 1
     column = 1
 
+    @property
+    def merge_cells(self) -> bool:
+        return self._merge_area() is not None
+
+    @property
+    def merge_area(self) -> "FakeRange":
+        return FakeRange(self.sheet, self._merge_area())
+
+    def _merge_area(self) -> str | None:
+        r, c = self.address
+        return next((m for m, (r1, c1, r2, c2) in self.sheet.merged.items() if r1 <= r <= r2 and c1 <= c <= c2), None)
+
     def merge(self) -> None:
         self.sheet.writes.append(("merge", self.address))
 
@@ -83,6 +96,7 @@ class FakeSheet:
         self.name, self.cells = name, cells
         self.formats = formats or {}
         self.fills = fills or {}
+        self.merged: dict[str, tuple[int, int, int, int]] = {}  # "$B$2:$F$2" -> (2, 2, 2, 6)
         self.writes: list[tuple[str, object]] = []
 
     def extent(self) -> tuple[int, int]:
@@ -127,6 +141,8 @@ def open_in_fake_excel(path: Path) -> FakeBook:
                     value = value.value
                 cells[(r, c)] = value
             sheets.append(FakeSheet(name, cells, formats))
+            for r1, c1, r2, c2 in sheet_merges(package, name):
+                sheets[-1].merged[f"${col_letter(c1)}${r1}:${col_letter(c2)}${r2}"] = (r1, c1, r2, c2)
     settings = next(s for s in sheets if s.name == SETTINGS)
     for (r, c), value in settings.cells.items():
         if value == "GREEN":
@@ -242,3 +258,24 @@ def test_run_refresh_writes_the_trends_figures_the_charts_are_drawn_from(book_co
         on_file = {k: (v.value if isinstance(v, SheetNumber) else v) for k, v in package.cells("Trends").items()}
     in_excel = {(r, c): v for (r, c), v in fake.sheets["Trends"].cells.items() if v not in (None, "")}
     assert (in_excel == on_file, 12950.0 in in_excel.values()) == (True, True)
+
+
+def test_run_refresh_of_an_own_layout_book_writes_the_same_summary_as_csp_refresh(tmp_path):
+    # the ribbon button on a book imported from a partnership's own layout: its layout, not Derby's
+    from test_recognise import WORKBOOKS, _workbook
+
+    from csp_status.importer import import_legacy
+
+    name = "council_scorecard_maidstone_2019q2"
+    source = Path(__file__).parent / "data" / "layouts" / f"{name}.tsv"
+    book = tmp_path / "own.xlsm"
+    import_legacy(_workbook(tmp_path, source, WORKBOOKS[name]), book)
+    fake = open_in_fake_excel(book)
+    evaluations = excel.run_refresh(fake)
+    summary = fake.sheets[SUMMARY]
+    rows, cols = summary.extent()
+    got = [[summary.cells.get((r, c)) or "" for c in range(1, cols + 1)] for r in range(1, rows + 1)]
+    assert got == summary_values_from_file(book)
+    assert got[2][:3] == ["", "Value", "Target"] and got[2][6] == "Status (2019/20 Q2)"
+    assert [e.status.value for e in evaluations] == ["GREEN", "RED", "GREEN", "RED", "RED"]
+    assert ("merge", "B2:F2") in summary.writes  # the scorecard's merged period header

@@ -16,10 +16,13 @@ from csp_status.core.errors import BookError, CspError
 from csp_status.core.judgement import Evaluation, evaluate
 from csp_status.core.parse import SheetNumber
 from csp_status.core.vocabulary import Status
+from csp_status.outputs.own_summary import OWN_ADDED_HEADERS, own_summary_rows
 from csp_status.outputs.summary import ADDED_HEADERS, summary_merges, summary_rows, summary_widths
 from csp_status.outputs.trends import trend_series, trends_grid
 from csp_status.workbook.book_read import Cells, book_from_cells
 from csp_status.workbook.layout import DATA, INDICATORS, SETTINGS, STYLE_LABELS, SUMMARY, TRENDS
+from csp_status.workbook.layout_sheets import LAYOUT, SOURCE, own_layout_from_cells, source_widths
+from csp_status.workbook.merges import merge_refs
 
 __all__ = ["refresh_statuses", "check_data", "read_sheet_cells", "summary_plan", "apply_plan", "Plan",
            "CellFormat", "run_refresh"]
@@ -106,7 +109,49 @@ def _read_open_book(book: Any) -> Any:
     if missing:
         raise BookError(f"{book.name}: not a CSP Status workbook: no sheet named {', '.join(map(repr, missing))}")
     cells = {name: read_sheet_cells(book.sheets[name]) for name in (SETTINGS, INDICATORS, DATA)}
-    return book_from_cells(book.name, cells[SETTINGS], cells[INDICATORS], cells[DATA])
+    master = book_from_cells(book.name, cells[SETTINGS], cells[INDICATORS], cells[DATA])
+    if LAYOUT in names and SOURCE in names:  # a partnership's own layout
+        source = book.sheets[SOURCE]
+        own = own_layout_from_cells(read_sheet_cells(book.sheets[LAYOUT]), read_sheet_cells(source), f"{book.name}:")
+        own.fills, own.merges = _box_fills(source, own), _header_merges(source, own)
+        master.partnership.layout = own
+    return master
+
+
+_MERGE_SEARCH_ROWS = 12  # merged group headers sit above the figures; below, each cell is read as it is
+
+
+def _header_merges(source: Any, own: Any) -> list[tuple[int, int, int, int]]:
+    """The merged ranges that start in the Source sheet's top rows (its titles and group headers)."""
+    from csp_status.workbook.cells import split_ref
+
+    found: list[tuple[int, int, int, int]] = []
+    for r, row in enumerate(own.rows[:_MERGE_SEARCH_ROWS], start=1):
+        for c, value in enumerate(row, start=1):
+            if value in (None, "") or any(m[0] <= r <= m[2] and m[1] <= c <= m[3] for m in found):
+                continue
+            cell = source.range((r, c))
+            if cell.merge_cells:
+                first, _, last = cell.merge_area.address.replace("$", "").partition(":")
+                (r1, c1), (r2, c2) = split_ref(first), split_ref(last or first)
+                found.append((r1, c1, r2, c2))
+    return found
+
+
+def _box_fills(source: Any, own: Any) -> dict[tuple[int, int], Status]:
+    """The status boxes of the own-RAG columns that show their RAG by colour alone (a call per empty cell)."""
+    from csp_status.workbook.fills import rag_of_colour
+
+    boxes = [c.column for c in own.columns if (c.read_as or c.role) == "own_rag"]
+    fills = {}
+    for r, row in enumerate(own.rows, start=1):
+        for c in boxes:
+            if c <= len(row) and row[c - 1] in (None, ""):
+                colour = source.range((r, c)).color
+                status = rag_of_colour("".join(f"{int(v):02X}" for v in colour)) if colour else None
+                if status is not None:
+                    fills[(r, c)] = status
+    return fills
 
 
 def read_sheet_cells(sheet: Any) -> Cells:
@@ -142,6 +187,8 @@ def _legend_formats(settings: Any) -> dict[str, CellFormat]:
 
 def summary_plan(book: Any, evaluations: list[Evaluation], legend: dict[str, CellFormat]) -> Plan:
     """What to write on the Summary: all values as one block, formats grouped by look."""
+    if book.layout is not None:
+        return _own_summary_plan(book, evaluations, legend)
     # Excel reads text written to a cell as if typed: "=1+1" would become a formula, "13,102" a
     # number, "2008/09" a date.  A leading apostrophe keeps each value as the text it is.
     rows = [[f"'{value}" if isinstance(value, str) and value else value for value in row]
@@ -165,6 +212,36 @@ def summary_plan(book: Any, evaluations: list[Evaluation], legend: dict[str, Cel
     for status, addresses in sorted(by_status.items()):
         for chunk in _chunks(addresses):
             plan.formats.append((chunk, fmt(status)))
+    return plan
+
+
+def _own_summary_plan(book: Any, evaluations: list[Evaluation], legend: dict[str, CellFormat]) -> Plan:
+    """The Summary in the partnership's own layout (``outputs.own_summary``), as values and formats."""
+    rows, kinds = own_summary_rows(book, evaluations)
+    width = max(len(r) for r in rows)
+    status_col = width - len(OWN_ADDED_HEADERS) + 1
+    values = [[f"'{v}" if isinstance(v, str) and v else v for v in row] for row in rows]
+    widths = {**source_widths([r[:status_col - 1] for r in rows]), **book.layout.widths}
+    plan = Plan(values=values, merges=merge_refs(book.layout.merges, len(rows), status_col - 1),
+                widths={_col(c): w for c, w in widths.items() if c < status_col})
+
+    def fmt(label: str) -> CellFormat:
+        return legend.get(label, CellFormat(bold=label in ("Title", "Group header", "Column header")))
+
+    labels = {"title": "Title", "header": "Column header", "other": "Group header", "data": "Text"}
+    by_look: dict[str, list[str]] = {}
+    current = next((c.column for c in book.layout.columns if c.current), None)
+    for n, row in enumerate(rows, start=1):
+        by_look.setdefault(labels[kinds[n]], []).append(f"A{n}:{_col(width)}{n}")
+        status = row[status_col - 1] if kinds[n] == "data" else None
+        if status in {s.value for s in Status}:
+            by_look.setdefault(status, []).extend(
+                [f"{_col(status_col)}{n}", *([f"{_col(current)}{n}"] if current else [])])
+    for (r, c), status in book.layout.fills.items():  # the partnership's status boxes keep their colours
+        by_look.setdefault(status.value, []).append(f"{_col(c)}{r}")
+    for label in [*labels.values(), *sorted(set(by_look) - set(labels.values()))]:
+        for chunk in _chunks(by_look.get(label, [])):
+            plan.formats.append((chunk, fmt(label)))
     return plan
 
 

@@ -8,14 +8,19 @@ from pathlib import Path
 
 from csp_status.core.errors import BookError
 from csp_status.core.model import OwnLayout, Partnership
+from csp_status.core.vocabulary.layouts import Role
 from csp_status.refresh import RefreshResult, regenerate
 from csp_status.workbook.book_write import book_parts
 from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
-from csp_status.core.vocabulary.layouts import Role
 from csp_status.workbook.fills import rag_fills
-from csp_status.workbook.merges import column_widths, merged_ranges
 from csp_status.workbook.layout_import import partnership_from_layout
-from csp_status.workbook.legacy import fits_legacy_layout, parse_legacy_rows, read_grid, refuse_long_cells
+from csp_status.workbook.legacy import (
+    fits_legacy_layout,
+    parse_legacy_rows,
+    read_grid,
+    refuse_long_cells,
+)
+from csp_status.workbook.merges import column_widths, merged_ranges
 from csp_status.workbook.recognise import recognise_file
 
 __all__ = ["ImportResult", "import_legacy", "read_summary", "write_new_book"]

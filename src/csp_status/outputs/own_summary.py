@@ -18,13 +18,12 @@ from csp_status.core.vocabulary.layouts import Role
 from csp_status.workbook.book_read import cell_text
 from csp_status.workbook.book_write import SheetSpec, sheet_xml
 from csp_status.workbook.cells import col_letter
-from csp_status.workbook.layout import Style
 from csp_status.workbook.layout_import import Slot, layout_refs, period_slot, place_columns
 from csp_status.workbook.layout_sheets import imported_roles, source_widths
 from csp_status.workbook.merges import merge_refs
 from csp_status.workbook.recognise import recognise
 
-__all__ = ["own_summary_rows", "own_summary_sheet", "own_added_headers"]
+__all__ = ["own_summary_rows", "own_summary_sheet", "own_added_headers", "OWN_ADDED_HEADERS"]
 
 OWN_ADDED_HEADERS = ("Status", "Gap to target", "Direction of travel", "Data notes")
 
@@ -111,7 +110,7 @@ def own_summary_rows(book: Partnership, evaluations: list[Evaluation]) -> tuple[
                 notes = [*ev.notes, *_disagreements(row, number, compared, ev, own.fills)]
                 added = [ev.status.value, ev.gap_text, trend, "; ".join(notes)]
         kinds.setdefault(number, "other")
-        out.append([*cells, *added])
+        out.append([_value(v) for v in [*cells, *added]])
     return out, kinds
 
 
@@ -131,7 +130,7 @@ def own_summary_sheet(book: Partnership, evaluations: list[Evaluation], style, c
     styled = []
     for number, row in enumerate(rows, start=1):
         label = labels[kinds[number]]
-        cells = [(_value(v), style(label) if cell_text(v) or kinds[number] == "header" else style("Text")) for v in row]
+        cells = [(v, style(label) if cell_text(v) or kinds[number] == "header" else style("Text")) for v in row]
         if kinds[number] == "data" and row[status_col - 1] in {s.value for s in Status}:
             rag = style(row[status_col - 1])
             cells[status_col - 1] = (row[status_col - 1], rag)

@@ -82,7 +82,7 @@ def own_layout_from_cells(layout_cells: dict[tuple[int, int], object], source_ce
                         f"{' | '.join(LAYOUT_HEADERS)} (a mapping needs Column and Role)")
     columns = []
     for r in sorted({r for r, _ in layout_cells if r > 1}):
-        def text(name: str) -> str:
+        def text(name: str, r: int = r) -> str:
             col = header.get(name.lower())
             return cell_text(layout_cells.get((r, col))).strip() if col else ""
 
