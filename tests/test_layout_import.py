@@ -359,3 +359,24 @@ def test_cumulative_report_compares_with_the_same_period_last_year(tmp_path):
     book, _ = read_summary(legacy)
     assert book.indicators[0].trend_basis.value == "same quarter last year"
     assert evaluate(book)[0].trend.value == "IMPROVING"
+
+
+def test_a_cell_far_to_the_right_is_refused_fast_naming_it(tmp_path):
+    # a stray entry in column XFD would make every row 16,384 columns wide
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Indicator", "Target", "Q1*"])
+    for i in range(300):
+        sheet.append([f"Reduce crime {i}", 100, 90])
+    sheet.cell(301, 16_384, "x")
+    workbook.save(tmp_path / "wide.xlsx")
+    with pytest.raises(BookError) as info:
+        read_summary(tmp_path / "wide.xlsx")
+    assert str(info.value) == (f"{tmp_path / 'wide.xlsx'} row 301 column XFD: 'x' lies 16,384 columns from the left, "
+                               "beyond any summary's 500 columns; delete it (or move it into the table), then import "
+                               "again")
+    sheet.cell(301, 16_384).value = None  # blank cells at the end of a row are no columns
+    sheet.cell(301, 40, " ")
+    workbook.save(tmp_path / "wide.xlsx")
+    book, _ = read_summary(tmp_path / "wide.xlsx")
+    assert len(book.indicators) == 300 and max(len(r) for r in book.layout.rows) == 3

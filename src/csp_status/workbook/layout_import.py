@@ -34,7 +34,7 @@ from csp_status.core.vocabulary.layouts import PeriodKind, RefSource, Role
 from csp_status.workbook.cell_kinds import cell_text
 from csp_status.workbook.legacy import MAX_INDICATORS, keep_cell, row_unit
 from csp_status.workbook.periods import Period, parse_period
-from csp_status.workbook.recognise import Layout
+from csp_status.workbook.recognise import Layout, summary_grid
 from csp_status.workbook.refs import WILDCARDS, claim_ref, ref_key
 
 __all__ = ["Placement", "Slot", "place_columns", "partnership_from_layout", "layout_columns", "layout_refs", "period_slot"]
@@ -180,9 +180,9 @@ def partnership_from_layout(grid: list[list[object]], layout: Layout, source: st
                             sheet: OwnLayout | None = None) -> tuple[Partnership, list[str]]:
     """The partnership a summary describes, read through its layout, with what the import decided
     (``sheet``: a workbook's fills, merged ranges and column widths, kept with the layout)."""
-    rows = [list(row) for row in grid]
+    rows = summary_grid(grid, source)
     width = max((len(r) for r in rows), default=0)
-    rows = [r + [None] * (width - len(r)) for r in rows]
+    rows = [r + [""] * (width - len(r)) for r in rows]
     placement = place_columns(layout, rows)
     notices = [f"{source}: {note}" for note in layout.notes + placement.notes]
     roles = {c.index: c.role for c in layout.columns}

@@ -27,14 +27,16 @@ from csp_status.workbook.cell_kinds import (
     column_stats,
     read_kind,
 )
+from csp_status.workbook.cells import col_letter
 from csp_status.workbook.header_words import role_phrase_hits
 from csp_status.workbook.periods import parse_period
 from csp_status.workbook.roles import ColumnRole, HeaderColumn, assign_roles
 
-__all__ = ["MARK_HEADERS", "ColumnRole", "DataRow", "Layout", "recognise", "recognise_file"]
+__all__ = ["MAX_COLUMNS", "MARK_HEADERS", "summary_grid", "ColumnRole", "DataRow", "Layout", "recognise", "recognise_file"]
 
 MAX_HEADER_SEARCH = 60  # the header sits near the top; below this many rows a sheet is data
 MAX_SAMPLE_ROWS = 500  # what a column holds is judged on at most this many of its rows, evenly spread
+MAX_COLUMNS = 500  # a partnership's summary has a few dozen columns; a few years of months, a few hundred
 MARK_HEADERS = ("head each column in one row above the figures: the indicators' names 'Description' "
                 "(and 'Ref'), the figures with their period ('Q1', '2013/14', 'Oct–Dec 2012', 'YTD') or a word "
                 "such as 'Value', 'Target', 'Baseline', 'Comparator'")
@@ -107,7 +109,7 @@ def recognise(grid: list[list[object]], *, source: str = "the sheet",
     spreadsheet date serials (months typed as dates, 41365) reads as the months they are;
     ``corrections`` (column number, 1 is A, to role) are an officer's, kept as given; ``fills`` are the
     RAG statuses cells show only as their fill colour, by (row, column) numbered from 1."""
-    rows = [[("" if c is None else c) for c in row] for row in grid]
+    rows = summary_grid(grid, source)
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
     if not any(cell_text(c) for row in rows for c in row):
@@ -150,6 +152,20 @@ def recognise(grid: list[list[object]], *, source: str = "the sheet",
     header_rows = sorted([r + 1 for r in block] + [r + 1 for r in header_repeats])
     return Layout(source, [r + 1 for r in titles], header_rows, assigned.columns, assigned.current_column,
                   assigned.current_period, data_rows, [r + 1 for r in sections], ref_source, notes)
+
+
+def summary_grid(grid: list[list[object]], source: str = "the sheet") -> list[list[object]]:
+    """The grid's rows with blanks as "" and no blank cells at their ends (they are no columns); a cell
+    far to the right of any summary is refused, naming it."""
+    rows = [[("" if c is None else c) for c in row] for row in grid]
+    for r, row in enumerate(rows):
+        while row and not cell_text(row[-1]):
+            row.pop()
+        if len(row) > MAX_COLUMNS:
+            raise BookError(f"{source} row {r + 1} column {col_letter(len(row))}: {text_preview(cell_text(row[-1]))} "
+                            f"lies {len(row):,} columns from the left, beyond any summary's {MAX_COLUMNS} columns; "
+                            "delete it (or move it into the table), then import again")
+    return rows
 
 
 def _with_dates(row: list[object]) -> list[object]:
