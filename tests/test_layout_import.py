@@ -380,3 +380,32 @@ def test_a_cell_far_to_the_right_is_refused_fast_naming_it(tmp_path):
     workbook.save(tmp_path / "wide.xlsx")
     book, _ = read_summary(tmp_path / "wide.xlsx")
     assert len(book.indicators) == 300 and max(len(r) for r in book.layout.rows) == 3
+
+
+def test_source_sheet_with_a_cell_far_away_refused_naming_it(books, tmp_path):
+    book = shutil.copyfile(books["police_output_measures_nz_2014_15"], tmp_path / "nz.xlsm")
+    bookedit.set_cell(book, "Source", "A1048576", "stray")
+    before = book.read_bytes()
+    with pytest.raises(BookError) as info:
+        refresh_book(book)
+    assert str(info.value) == (f"{book}: sheet 'Source' cell A1048576: beyond any summary's 20,000 rows and 500 "
+                               "columns; delete what is there, or restore the sheet")
+    assert book.read_bytes() == before
+
+
+def test_many_merged_ranges_import_in_bounded_time_and_valid(tmp_path):
+    from openxml import audit, errors
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Indicator", "Target", "Q1*"])
+    for i in range(3):
+        sheet.append([f"Reduce crime {i}", 100, 90])
+    for i in range(2_500):  # empty merged pairs below the table, as a damaged template leaves them (more than we read)
+        sheet.merge_cells(start_row=10 + i, start_column=5, end_row=10 + i, end_column=6)
+    sheet.merge_cells("A30000:C30001")
+    workbook.save(tmp_path / "merges.xlsx")
+    book = tmp_path / "merges.xlsm"
+    import_legacy(tmp_path / "merges.xlsx", book)
+    assert [ev.status.value for ev in evaluate(read_book(book).partnership)] == ["GREEN"] * 3
+    assert errors(audit(book, "Office 2016")) == []  # no merged range beyond the rows the Summary has

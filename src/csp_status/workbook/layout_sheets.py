@@ -28,6 +28,7 @@ LAYOUT_HEADERS = ("Column", "Header", "Role", "Read as", "Period", "Current", "C
 _ROLE_COLUMN = LAYOUT_HEADERS.index("Role") + 1
 _ROLES = tuple(r.value for r in Role)
 _MAX_WIDTH = 60
+MAX_SOURCE_ROWS = 20_000  # a summary of the most indicators a book holds, with its headers and sections
 
 
 def layout_specs(own: OwnLayout) -> list[tuple[str, SheetSpec]]:
@@ -99,8 +100,14 @@ def own_layout_from_cells(layout_cells: dict[tuple[int, int], object], source_ce
         columns.append(LayoutColumn(column, text("Header"), role, text("Period"), text("Current").lower() == "yes",
                                     confidence if isinstance(confidence, float) else None, text("Reason"),
                                     read_as if read_as in _ROLES else role))
+    from csp_status.workbook.recognise import MAX_COLUMNS
+
     height = max((r for r, _ in source_cells), default=0)
     width = max((c for _, c in source_cells), default=0)
+    if height > MAX_SOURCE_ROWS or width > MAX_COLUMNS:
+        r, c = max(source_cells, key=lambda rc: (rc[0] > MAX_SOURCE_ROWS, rc[1] > MAX_COLUMNS, rc))
+        raise BookError(f"{where} sheet '{SOURCE}' cell {col_letter(c)}{r}: beyond any summary's {MAX_SOURCE_ROWS:,} "
+                        f"rows and {MAX_COLUMNS} columns; delete what is there, or restore the sheet")
     rows = [[source_cells.get((r, c)) for c in range(1, width + 1)] for r in range(1, height + 1)]
     return OwnLayout(columns, rows)
 

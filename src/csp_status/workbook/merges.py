@@ -18,6 +18,7 @@ __all__ = ["merged_ranges", "sheet_merges", "sheet_widths", "column_widths", "me
 
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column, numbered from 1
 MAX_WIDTH = 255.0  # the widest column Excel allows, in characters
+MAX_MERGES = 2_000  # a summary merges a few dozen group headers
 
 
 def merged_ranges(path: Path, sheet: str | None = None) -> list[Merge]:
@@ -42,6 +43,8 @@ def sheet_merges(package: Package, sheet: str) -> list[Merge]:
     """A sheet's merged ranges, each overlapping none before it (Excel repairs a sheet whose merges overlap)."""
     out: list[Merge] = []
     for merge in _root(package, sheet).iterfind("m:mergeCells/m:mergeCell", NS):
+        if len(out) >= MAX_MERGES:
+            break  # more than a summary ever has: the rest are read cell by cell
         first, _, last = merge.get("ref", "").partition(":")
         try:
             (r1, c1), (r2, c2) = split_ref(first), split_ref(last or first)
