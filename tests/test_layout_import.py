@@ -409,3 +409,32 @@ def test_many_merged_ranges_import_in_bounded_time_and_valid(tmp_path):
     import_legacy(tmp_path / "merges.xlsx", book)
     assert [ev.status.value for ev in evaluate(read_book(book).partnership)] == ["GREEN"] * 3
     assert errors(audit(book, "Office 2016")) == []  # no merged range beyond the rows the Summary has
+
+
+def test_monthly_table_judges_the_year_to_date_against_the_years_target(tmp_path):
+    legacy = tmp_path / "monthly.tsv"
+    legacy.write_text("Monthly crime figures 2013/14\n"
+                      "Measure\tApr-13\tMay-13\tJun-13\tJul-13\tAug-13\tSep-13\tYTD\tTarget\n"
+                      "Burglary dwelling\t45\t52\t38\t41\t47\t50\t273\t600\n"
+                      "Vehicle crime\t80\t75\t92\t88\t71\t69\t475\t460\n", encoding="utf-8")
+    book, notices = read_summary(legacy)
+    assert book.settings.period == "2013/14 Q2"  # the year to date reaches September, the months say
+    judged = [(ev.value, ev.status.value) for ev in evaluate(book)]
+    assert judged == [(273, "GREEN"), (475, "AMBER")]  # not September's 50 and 69 against a year's target
+    assert any("column H (YTD) does not say which quarter it reaches: taken as Q2" in n for n in notices)
+    assert [r.quarters for r in book.records.values()] == [[None, "273", None, None], [None, "475", None, None]]
+    # a month's figure is not a quarter's: the months stay as typed, on the Source sheet and in the Summary
+
+
+def test_scorecard_comments_column_is_commentary_though_it_says_on_track(tmp_path):
+    legacy = tmp_path / "score.tsv"
+    legacy.write_text("PI\tDescription\tPolarity\t2012/13 Outturn\t2013/14 Target\tQ1\tQ2\tQ3\tQ4\tRAG\tComments\tLead\n"
+                      "SA01\tAll recorded crime\tLow\t12,400\t12,000\t3,050\t6,020\t9,150\t\tG\tOn track\tPolice\n"
+                      "SA02\tVictim satisfaction\tHigh\t84%\t85%\t83%\t84.5%\t82%\t\tA\tSurvey lag\tPolice\n",
+                      encoding="utf-8")
+    book, _ = read_summary(legacy)
+    roles = {c.header: c.role for c in book.layout.columns}
+    assert (roles["RAG"], roles["Comments"], roles["Lead"]) == ("own_rag", "commentary", "owner")
+    assert book.records[("SA01", "2013/14")].commentary == ["", "", "On track", ""]
+    assert [i.polarity for i in book.indicators] == [Polarity.LOWER_IS_BETTER, Polarity.HIGHER_IS_BETTER]
+    assert book.records[("SA02", "2012/13")].outturn == "84%"

@@ -120,6 +120,29 @@ def _unnamed_year(layout: Layout, grid: list[list[object]]) -> str | None:
     return max(others, key=year_key) if others else None
 
 
+def _alike(column, current) -> bool:
+    """Whether a figure column is of the current one's kind (quarters beside a quarter, year-to-date beside
+    year to date): only those are that quarter's figure; a month beside a quarter is kept as typed."""
+    if current is None or current.period is None or column.period is None:
+        return current is None
+    a, b = column.period, current.period
+    if PeriodKind.YEAR_TO_DATE in (a.kind, b.kind):
+        return a.kind is b.kind
+    return (a.months or 3) == (b.months or 3)
+
+
+def _latest_quarter(layout: Layout, grid: list[list[object]], year: str, current) -> int | None:
+    """The quarter the latest filled figure column of the year reaches ("YTD" beside Apr … Sep: Q2)."""
+    rows = [d.row - 1 for d in layout.data_rows]
+    quarters = []
+    for column in layout.with_role(Role.VALUE):
+        where = period_slot(column.period, year)
+        if column is not current and where and where.year == year and where.quarter and any(
+                cell_text(grid[r][column.index - 1]) for r in rows if column.index - 1 < len(grid[r])):
+            quarters.append(where.quarter)
+    return max(quarters, default=None)
+
+
 def place_columns(layout: Layout, grid: list[list[object]]) -> Placement:
     """Where each column of the layout goes in the book (see the module's docstring)."""
     notes: list[str] = []
@@ -139,8 +162,11 @@ def place_columns(layout: Layout, grid: list[list[object]]) -> Placement:
     quarter = slot.quarter
     title = _title_period(layout, grid)
     if quarter is None:
-        title_slot = period_slot(title, slot.year) if title is not None else None
-        quarter = title_slot.quarter if title_slot and title_slot.year == slot.year and title_slot.quarter else 4
+        title_slot = period_slot(title, slot.year) if title is not None and title.kind is not PeriodKind.YEAR else None
+        quarter = title_slot.quarter if title_slot and title_slot.year == slot.year and title_slot.quarter else (
+            _latest_quarter(layout, grid, slot.year, current))
+        if quarter is None:
+            quarter = 4
         if current is not None:
             notes.append(f"the current column {current.letter} ({current.header}) does not say which quarter it "
                          f"reaches: taken as Q{quarter}; correct it on the Settings sheet")
@@ -160,8 +186,8 @@ def place_columns(layout: Layout, grid: list[list[object]]) -> Placement:
     last_year = previous_year(slot.year)
     for column in layout.columns:
         where = period_slot(column.period, slot.year)
-        if column.role is Role.VALUE and column is not current and where and where.quarter:
-            place(column.index, Role.VALUE, where)
+        if column.role is Role.VALUE and column is not current and where and where.quarter and _alike(column, current):
+            place(column.index, Role.VALUE, where)  # a quarter's figure beside the current quarter's
         elif column.role is Role.SAME_PERIOD_LAST_YEAR and (where is None or where == Slot(last_year, quarter)):
             place(column.index, Role.SAME_PERIOD_LAST_YEAR, Slot(last_year, quarter))
             if column.index in placement.slots:

@@ -232,7 +232,7 @@ def _content(scores: dict[Role, float], reasons: dict[Role, str], st: ColumnStat
             add(Role.CHANGE_VOLUME, 3.0, "cells are signed figures: changes")
         if Role.RANK in scores and (st.integer < 0.9 or st.percent > 0.1):
             add(Role.RANK, -4 * w, "but its figures are not whole numbers")
-    if st.rag >= 0.5:
+    if st.rag >= (0.8 if any(r in scores for r in _TEXT_ROLES) else 0.5):  # "On track" is also commentary's
         add(Role.OWN_RAG, 6.0, "cells are RAG letters")
     if st.rag_fill >= 0.5 and st.figures < 0.5 and (st.rag_fill_kinds >= 2 or Role.OWN_RAG in scores):
         add(Role.OWN_RAG, 6.0, "cells are coloured red, amber or green")
@@ -322,6 +322,9 @@ def _periods(out: list[ColumnRole], columns: list[HeaderColumn], title: str, not
         current, why = worded, "its header says it is current"
     elif titled:
         current, why = titled[:1], f"the title names its period {title_period.label!r}"
+    elif len(ytd := [c for c in filled if c.period and c.period.kind is PeriodKind.YEAR_TO_DATE]) == 1 and any(
+            c.role is Role.TARGET for c in out):
+        current, why = ytd, "a year-to-date figure is what the year's target is judged against"
     else:
         current, why = _latest(filled), "the latest period with figures"
     if current[0].period is None and any(c.period for c in filled if c not in current):
