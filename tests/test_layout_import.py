@@ -438,3 +438,19 @@ def test_scorecard_comments_column_is_commentary_though_it_says_on_track(tmp_pat
     assert book.records[("SA01", "2013/14")].commentary == ["", "", "On track", ""]
     assert [i.polarity for i in book.indicators] == [Polarity.LOWER_IS_BETTER, Polarity.HIGHER_IS_BETTER]
     assert book.records[("SA02", "2012/13")].outturn == "84%"
+
+
+def test_previous_quarter_column_is_the_quarter_before_and_the_trend_compares_with_it(tmp_path):
+    legacy = tmp_path / "pq.tsv"
+    legacy.write_text("Quarterly report, Q3 2014/15\nIndicator\tPrevious quarter\tCurrent quarter\tTarget\tTrend\n"
+                      "Total crime\t1,300\t1,250\t1,275\tDeclining\nArson\t22\t30\t25\tImproving\n", encoding="utf-8")
+    book, _ = read_summary(legacy)
+    assert book.settings.period == "2014/15 Q3"
+    assert book.records[("Total crime", "2014/15")].quarters == [None, "1,300", "1,250", None]
+    judged = [(ev.status.value, ev.trend.value, ev.previous) for ev in evaluate(book)]
+    assert judged == [("GREEN", "IMPROVING", 1300), ("RED", "WORSENING", 22)]
+    book_path = tmp_path / "pq.xlsm"
+    import_legacy(legacy, book_path)
+    notes = [r[-1] for r in openpyxl.load_workbook(book_path)["Summary"].iter_rows(values_only=True)][2:]
+    assert "your sheet's direction in column E said Declining; by the figures it is IMPROVING" in notes[0]
+    assert "your sheet's direction in column E said Improving; by the figures it is WORSENING" in notes[1]

@@ -41,7 +41,7 @@ def _shown(book: Partnership, ref: str, role: Role, slot: Slot) -> object:
         return None
     if role is Role.TARGET:
         return record.target
-    if role in (Role.BASELINE, Role.PREVIOUS):
+    if role is Role.BASELINE or (role is Role.PREVIOUS and slot.quarter is None):
         return record.outturn
     if role is Role.COMMENTARY:
         return record.commentary[slot.quarter - 1] if slot.quarter else None

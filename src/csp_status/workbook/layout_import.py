@@ -12,6 +12,7 @@ the same placement, so the book and its Summary always agree about which cell is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,6 +37,8 @@ from csp_status.workbook.legacy import MAX_INDICATORS, keep_cell, row_unit
 from csp_status.workbook.periods import Period, parse_period
 from csp_status.workbook.recognise import Layout, summary_grid
 from csp_status.workbook.refs import WILDCARDS, claim_ref, ref_key
+
+_PREVIOUS_PERIOD = re.compile(r"\b(?:quarter|qtr|period|month)\b", re.IGNORECASE)
 
 __all__ = ["Placement", "Slot", "place_columns", "partnership_from_layout", "layout_columns", "layout_refs", "period_slot"]
 
@@ -192,6 +195,9 @@ def place_columns(layout: Layout, grid: list[list[object]]) -> Placement:
             place(column.index, Role.SAME_PERIOD_LAST_YEAR, Slot(last_year, quarter))
             if column.index in placement.slots:
                 placement.trend_basis = TrendBasis.SAME_QUARTER_LAST_YEAR
+        elif column.role is Role.PREVIOUS and where is None and _PREVIOUS_PERIOD.search(column.header):
+            before = Slot(slot.year, quarter - 1) if quarter > 1 else Slot(last_year, 4)
+            place(column.index, Role.VALUE, before)  # "Previous quarter": the quarter before the current one
         elif column.role in (Role.BASELINE, Role.PREVIOUS):
             place(column.index, Role.BASELINE, Slot(where.year if where else last_year))
         elif column.role is Role.TARGET:
@@ -227,7 +233,7 @@ def partnership_from_layout(grid: list[list[object]], layout: Layout, source: st
             role = roles[index]
             if role is Role.TARGET:
                 record.target = cell
-            elif role in (Role.BASELINE, Role.PREVIOUS):
+            elif role is Role.BASELINE or (role is Role.PREVIOUS and where.quarter is None):
                 record.outturn = cell
             elif role is Role.COMMENTARY:
                 record.commentary[where.quarter - 1] = cell_text(cell)

@@ -313,7 +313,8 @@ TREND_WORDS = {
     "\u2194": Trend.NO_CHANGE, "\u25ba": Trend.NO_CHANGE, "\u27a1": Trend.NO_CHANGE, "=": Trend.NO_CHANGE,
     "improving": Trend.IMPROVING, "improved": Trend.IMPROVING, "better": Trend.IMPROVING,
     "worsening": Trend.WORSENING, "worse": Trend.WORSENING, "declined": Trend.WORSENING,
-    "deteriorating": Trend.WORSENING,
+    "deteriorating": Trend.WORSENING, "declining": Trend.WORSENING, "deteriorated": Trend.WORSENING,
+    "getting worse": Trend.WORSENING, "getting better": Trend.IMPROVING, "improvement": Trend.IMPROVING,
     "no change": Trend.NO_CHANGE, "stable": Trend.NO_CHANGE, "same": Trend.NO_CHANGE,
     "sustained": Trend.NO_CHANGE, "unchanged": Trend.NO_CHANGE,
 }
