@@ -241,6 +241,8 @@ def test_workbook_with_merged_headers_and_typed_numbers_imports_like_the_text(tm
     assert judged == [(ev.ref, ev.status, ev.gap_text, ev.trend) for ev in evaluate(from_tsv)]
     book = tmp_path / "x.xlsm"
     import_legacy(path, book)
+    written = [(ev.ref, ev.status, ev.gap_text, ev.trend) for ev in evaluate(read_book(book).partnership)]
+    assert written == judged  # the typed numbers and their formats come through the Data sheet
     source = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Source").to_python()
     shown = [[cell_text(c) for c in row] for row in read_grid(path)]  # as the workbook shows them: "85.0%", "1,161"
     assert [[text(c) for c in row][:len(o)] for row, o in zip(source, shown)] == shown
