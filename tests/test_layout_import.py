@@ -456,3 +456,10 @@ def test_previous_quarter_column_is_the_quarter_before_and_the_trend_compares_wi
     notes = [r[-1] for r in openpyxl.load_workbook(book_path)["Summary"].iter_rows(values_only=True)][2:]
     assert "your sheet's direction in column E said Declining; by the figures it is IMPROVING" in notes[0]
     assert "your sheet's direction in column E said Improving; by the figures it is WORSENING" in notes[1]
+
+
+def test_a_repeated_header_block_gets_the_added_headers_too(books):
+    summary = openpyxl.load_workbook(books["council_scorecard_maidstone_2019q2"])["Summary"]
+    rows = [[text(c) for c in r] for r in summary.iter_rows(values_only=True)]
+    headed = [n for n, r in enumerate(rows, start=1) if r[6:8] == ["Status (2019/20 Q2)", "Gap to target"]]
+    assert headed == [3, 9]  # the scorecard's two blocks, each under its own header

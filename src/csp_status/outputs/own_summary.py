@@ -91,11 +91,13 @@ def own_summary_rows(book: Partnership, evaluations: list[Evaluation]) -> tuple[
     by_ref = {ev.ref: ev for ev in evaluations}
     kinds = {r: "title" for r in layout.title_rows} | {r: "header" for r in layout.header_rows}
     data = dict(zip((d.row for d in layout.data_rows), layout_refs(layout, "the Source sheet")))
+    main = _main_header(layout)
+    headed = {r for r in layout.header_rows if [cell_text(c) for c in grid[r - 1]] == [cell_text(c) for c in grid[main - 1]]}
     out: list[list[object]] = []
     for number, row in enumerate(grid, start=1):
         cells: list[object] = list(row)
         added: list[object] = [None] * len(OWN_ADDED_HEADERS)
-        if number == _main_header(layout):
+        if number in headed:  # the header row nearest the figures, and where a later block repeats it
             added = own_added_headers(book.settings.period)
         ref = data.get(number)
         if ref is not None:
