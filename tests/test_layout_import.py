@@ -463,3 +463,43 @@ def test_a_repeated_header_block_gets_the_added_headers_too(books):
     rows = [[text(c) for c in r] for r in summary.iter_rows(values_only=True)]
     headed = [n for n, r in enumerate(rows, start=1) if r[6:8] == ["Status (2019/20 Q2)", "Gap to target"]]
     assert headed == [3, 9]  # the scorecard's two blocks, each under its own header
+
+
+def _cover_and_summary(path: Path) -> Path:
+    workbook = openpyxl.Workbook()
+    cover = workbook.active
+    cover.title = "Cover"
+    cover.append(["Safer Anytown Partnership"])
+    cover.append(["Quarterly performance report"])
+    summary = workbook.create_sheet("Summary")
+    for row in (["Indicator", "Target", "Q3*"], ["Reduce total crime", 1000, 980], ["Reduce arson", 25, 30]):
+        summary.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_summary_found_on_a_later_sheet_of_the_workbook(tmp_path):
+    path = _cover_and_summary(tmp_path / "report.xlsx")
+    book, notices = read_summary(path)
+    assert notices[0] == (f"{path}: sheet 'Cover' is not a summary (no header row found: no row has two or more "
+                          "headed columns); sheet 'Summary' read")
+    assert book.settings.current_quarter == 3  # "Q3*" names its quarter, though no year is named anywhere
+    assert [ev.status.value for ev in evaluate(book)] == ["GREEN", "RED"]
+    with pytest.raises(BookError) as info:
+        read_summary(path, sheet="Cover")
+    assert str(info.value).startswith(f"{path}: no header row found")
+    with pytest.raises(BookError) as info:
+        read_summary(path, sheet="Summery")
+    assert str(info.value) == f"{path}: no sheet named 'Summery'; its sheets are 'Cover', 'Summary': choose one with --sheet"
+
+
+def test_workbook_with_no_summary_on_any_sheet_refused_naming_them(tmp_path, capsys):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Cover"
+    workbook.active.append(["Safer Anytown Partnership"])
+    workbook.create_sheet("Contacts").append(["Name", "Telephone"])
+    workbook.save(tmp_path / "letters.xlsx")
+    assert main(["import", str(tmp_path / "letters.xlsx"), "-o", str(tmp_path / "x.xlsm")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"Error: {tmp_path / 'letters.xlsx'}: no header row found") and err.count("\n") == 1
+    assert "; the workbook's other sheets ('Contacts') are not summaries either; choose the sheet with --sheet" in err

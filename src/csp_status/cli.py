@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-layout", action="store_true",
                    help="print how each column of the file is read (role, period, how sure, why); "
                    "write nothing")
+    p.add_argument("--sheet", help="the workbook's sheet that holds the summary (default: the first that is one)")
     p.add_argument("--layout", metavar="MAPPING",
                    help="the roles of the file's columns as an officer set them: a master workbook made from this "
                    "summary (its Layout sheet, corrected) or a .tsv/.csv headed Column and Role")
@@ -155,12 +156,13 @@ def _import(args: argparse.Namespace) -> int:
 
         corrections = read_corrections(Path(args.layout))
     if args.show_layout:
-        return _show_layout(Path(args.legacy), corrections)
+        return _show_layout(Path(args.legacy), corrections, args.sheet)
     if not args.output:
         args.import_parser.error("the following arguments are required: -o/--output")
     from csp_status.importer import import_legacy
 
-    result = import_legacy(Path(args.legacy), Path(args.output), overwrite=args.force, corrections=corrections)
+    result = import_legacy(Path(args.legacy), Path(args.output), overwrite=args.force, corrections=corrections,
+                           sheet=args.sheet)
     for notice in result.notices:
         print(f"Note: {notice}", file=sys.stderr)
     print(_table(result.refresh.evaluations))
@@ -168,10 +170,10 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _show_layout(path: Path, corrections=None) -> int:
-    from csp_status.workbook.recognise import recognise_file
+def _show_layout(path: Path, corrections=None, sheet: str | None = None) -> int:
+    from csp_status.importer import summary_layout
 
-    layout = recognise_file(path, corrections)
+    layout = summary_layout(path, corrections, sheet)
     headers = ("Column", "Header", "Role", "Period", "Confidence", "Reason")
     rows = [(c.letter, c.header, c.role.value + (" (current)" if c.current else ""),
              c.period.label if c.period else "", f"{c.confidence:.2f}", c.reason) for c in layout.columns]
@@ -183,7 +185,7 @@ def _show_layout(path: Path, corrections=None) -> int:
 
     print("\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]))
     current = next((c for c in layout.columns if c.index == layout.current_column), None)
-    print(f"\n{path}: header on row{'s' if len(layout.header_rows) > 1 else ''} "
+    print(f"\n{layout.source}: header on row{'s' if len(layout.header_rows) > 1 else ''} "
           f"{', '.join(map(str, layout.header_rows))}; {len(layout.data_rows)} indicator rows, "
           f"refs from the {layout.ref_source.value}.")
     if current is not None:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from csp_status.core.errors import BookError
+from csp_status.core.errors import BookError, NotASummaryError
 from csp_status.core.model import OwnLayout, Partnership
 from csp_status.core.vocabulary.layouts import Role
 from csp_status.refresh import RefreshResult, regenerate
@@ -23,7 +23,7 @@ from csp_status.workbook.legacy import (
 from csp_status.workbook.merges import column_widths, merged_ranges
 from csp_status.workbook.recognise import recognise_file
 
-__all__ = ["ImportResult", "import_legacy", "read_summary", "write_new_book"]
+__all__ = ["ImportResult", "import_legacy", "read_summary", "summary_layout", "write_new_book"]
 
 
 @dataclass
@@ -63,7 +63,7 @@ def _refuse_existing(out: Path, overwrite: bool) -> None:
 
 
 def import_legacy(legacy: Path, out: Path, *, overwrite: bool = False,
-                  corrections: dict[int, Role] | None = None) -> ImportResult:
+                  corrections: dict[int, Role] | None = None, sheet: str | None = None) -> ImportResult:
     """Read a partnership's summary (.tsv, .csv, .xlsx) into a new master workbook, refreshed;
     ``corrections``: an officer's roles for its columns (see :func:`read_summary`)."""
     from csp_status.workbook.files import same_file
@@ -71,25 +71,81 @@ def import_legacy(legacy: Path, out: Path, *, overwrite: bool = False,
     if os.path.lexists(out) and same_file(Path(out), Path(legacy)):
         raise BookError(f"{out}: is also the legacy summary being imported, which would be replaced; "
                         "choose another name for the new master workbook")
-    book, notices = read_summary(Path(legacy), corrections)
+    book, notices = read_summary(Path(legacy), corrections, sheet)
     if not book.settings.partnership:
         book.settings.partnership = _partnership_name(Path(legacy))
     return ImportResult(Path(out), write_new_book(book, Path(out), overwrite=overwrite), notices)
 
 
-def read_summary(path: Path, corrections: dict[int, Role] | None = None) -> tuple[Partnership, list[str]]:
+def read_summary(path: Path, corrections: dict[int, Role] | None = None, sheet: str | None = None
+                 ) -> tuple[Partnership, list[str]]:
     """A partnership's summary file read into a book: the Derby layout cell by cell, any other layout
-    through its recognised layout (``corrections``: an officer's roles by column number, 1 is A)."""
-    grid = read_grid(path)
-    refuse_long_cells(grid, str(path))
+    through its recognised layout (``corrections``: an officer's roles by column number, 1 is A).
+
+    From a workbook, ``sheet`` names the sheet; without it the first sheet whose layout is recognised
+    is read (a cover sheet or a chart sheet before the summary is passed over, and the notices say so).
+    """
+    path = Path(path)
+    names = [sheet] if sheet is not None or path.suffix.lower() not in (".xlsx", ".xlsm") else _sheets(path)
+    refused: list[tuple[str, BookError]] = []
+    for name in names:
+        source = str(path) if name is None or name == names[0] else f"{path} sheet {name!r}"
+        try:
+            book, notices = _read_sheet(path, name, source, corrections)
+        except NotASummaryError as err:
+            if len(names) == 1:
+                raise
+            refused.append((name, err))
+            continue
+        passed = [f"{path}: sheet {n!r} is not a summary ({_said(e)}); sheet {name!r} read" for n, e in refused]
+        return book, passed + notices
+    first = refused[0][1]
+    others = ", ".join(repr(n) for n, _ in refused[1:])
+    raise NotASummaryError(f"{first}; the workbook's other sheets ({others}) are not summaries either; choose the "
+                           "sheet with --sheet") from None
+
+
+def summary_layout(path: Path, corrections: dict[int, Role] | None = None, sheet: str | None = None):
+    """The recognised layout of a summary file (of ``sheet``, else of its first sheet that is a summary)."""
+    path = Path(path)
+    names = [sheet] if sheet is not None or path.suffix.lower() not in (".xlsx", ".xlsm") else _sheets(path)
+    for n, name in enumerate(names):
+        try:
+            return recognise_file(path, corrections, sheet=name,
+                                  source=str(path) if n == 0 else f"{path} sheet {name!r}")
+        except NotASummaryError:
+            if n == len(names) - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _read_sheet(path: Path, sheet: str | None, source: str, corrections: dict[int, Role] | None
+                ) -> tuple[Partnership, list[str]]:
+    grid = read_grid(path, sheet)
+    refuse_long_cells(grid, source)
     if not corrections and fits_legacy_layout(grid):
-        sheet = parse_legacy_rows(grid, source=str(path))
-        return sheet.partnership, sheet.notices
-    layout = recognise_file(path, corrections, grid=grid)
-    sheet = None
+        legacy = parse_legacy_rows(grid, source=source)
+        return legacy.partnership, legacy.notices
+    layout = recognise_file(path, corrections, grid=grid, sheet=sheet, source=source)
+    shown = None
     if path.suffix.lower() in (".xlsx", ".xlsm"):  # what a workbook shows beyond its cells
-        sheet = OwnLayout([], [], column_widths(path), rag_fills(path), merged_ranges(path))
-    return partnership_from_layout(grid, layout, str(path), sheet)
+        shown = OwnLayout([], [], column_widths(path, sheet), rag_fills(path, sheet), merged_ranges(path, sheet))
+    return partnership_from_layout(grid, layout, source, shown)
+
+
+def _sheets(path: Path) -> list[str | None]:
+    from csp_status.workbook.package import Package
+
+    try:
+        with Package(path) as package:
+            return list(package.sheet_paths()) or [None]
+    except BookError:
+        return [None]  # read_grid says what is wrong with the file
+
+
+def _said(err: BookError) -> str:
+    """What a refusal says of the sheet, without the file's name or the advice: 'no header row found'."""
+    return str(err).split(": ", 1)[-1].split(" (")[0].split(";")[0]
 
 
 def _partnership_name(legacy: Path) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["CspError", "CellError", "BookError", "BuildError", "ReportError"]
+__all__ = ["CspError", "CellError", "BookError", "NotASummaryError", "BuildError", "ReportError"]
 
 
 class CspError(Exception):
@@ -30,6 +30,11 @@ class CellError(CspError, ValueError):
 
 class BookError(CspError, OSError):
     """A workbook (or legacy sheet) cannot be read or written; the message names the file."""
+
+
+class NotASummaryError(BookError):
+    """A sheet that is readable but holds no performance table (a cover, a chart sheet, a letter):
+    another sheet of the same workbook may hold the summary."""
 
 
 class BuildError(CspError):

@@ -161,7 +161,7 @@ def place_columns(layout: Layout, grid: list[list[object]]) -> Placement:
             year = year_label(today.year if today.month >= 4 else today.year - 1)
             notes.append(f"no column or title names a year: the reporting year is taken as {year}; "
                          "correct it on the Settings sheet")
-        slot = Slot(year, None)
+        slot = (period_slot(current.period, year) if current is not None else None) or Slot(year, None)
     quarter = slot.quarter
     title = _title_period(layout, grid)
     if quarter is None:

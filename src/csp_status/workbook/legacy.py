@@ -61,8 +61,8 @@ def read_legacy(path: Path) -> LegacySheet:
     return parse_legacy_rows(read_grid(path), source=str(path))
 
 
-def read_grid(path: Path) -> list[list[object]]:
-    """A summary file (.tsv, .csv or .xlsx) as a grid of cells; errors name the file."""
+def read_grid(path: Path, sheet: str | None = None) -> list[list[object]]:
+    """A summary file (.tsv, .csv or .xlsx: its first sheet, or ``sheet``) as a grid of cells; errors name the file."""
     path = Path(path)
     if not path.exists():
         raise BookError(f"{path}: no such file; check the name and the folder")
@@ -75,7 +75,7 @@ def read_grid(path: Path) -> list[list[object]]:
         elif suffix == ".csv":
             rows = _read_delimited(path, ",")
         elif suffix in (".xlsx", ".xlsm"):
-            rows = _read_xlsx(path)
+            rows = _read_xlsx(path, sheet)
         else:
             raise BookError(f"{path}: cannot import a '{suffix}' file; use .tsv, .csv or .xlsx")
     except UnicodeDecodeError as err:
@@ -134,11 +134,11 @@ def _read_delimited(path: Path, delimiter: str) -> list[list[str]]:
     return rows
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
+def _read_xlsx(path: Path, sheet: str | None = None) -> list[list[str]]:
     from csp_status.workbook.package import read_sheet_rows
 
     try:
-        return read_sheet_rows(path, max_rows=MAX_LEGACY_ROWS)
+        return read_sheet_rows(path, sheet, max_rows=MAX_LEGACY_ROWS)
     except zipfile.BadZipFile:
         raise BookError(f"{path}: not a workbook (not a zip package); choose the workbook itself") from None
 

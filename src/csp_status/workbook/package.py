@@ -304,6 +304,9 @@ def read_sheet_rows(path: Path, sheet: str | None = None, max_rows: int = 100_00
         names = list(package.sheet_paths())
         if not names:
             raise BookError(f"{path}: the workbook has no sheets; choose the workbook with the indicator summary")
+        if sheet is not None and sheet not in names:
+            raise BookError(f"{path}: no sheet named {sheet!r}; its sheets are {', '.join(map(repr, names))}: "
+                            "choose one with --sheet")
         cells = package.cells(sheet or names[0])
     if not cells:
         return []

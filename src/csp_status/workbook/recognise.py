@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from csp_status.core.errors import BookError, text_preview
+from csp_status.core.errors import BookError, NotASummaryError, text_preview
 from csp_status.core.vocabulary.layouts import MEASURE_ROLES, SECTION_OPENINGS, RefSource, Role
 from csp_status.workbook.cell_kinds import (
     LONG_TEXT_CHARS,
@@ -81,13 +81,14 @@ class Layout:
 
 
 def recognise_file(path: Path, corrections: dict[int, Role] | None = None,
-                   grid: list[list[object]] | None = None) -> Layout:
+                   grid: list[list[object]] | None = None, sheet: str | None = None,
+                   source: str | None = None) -> Layout:
     """Read a summary file with the legacy readers and recognise its layout (merged cells included);
-    ``grid``: the file's cells, when already read."""
+    ``grid``: the file's cells, when already read; ``sheet``: a workbook's sheet (else its first)."""
     from csp_status.workbook.legacy import read_grid
 
     path = Path(path)
-    grid = read_grid(path) if grid is None else grid
+    grid = read_grid(path, sheet) if grid is None else grid
     workbook = path.suffix.lower() in (".xlsx", ".xlsm")
     merges: list[tuple[int, int, int, int]] = []
     fills: dict[tuple[int, int], object] = {}
@@ -95,9 +96,9 @@ def recognise_file(path: Path, corrections: dict[int, Role] | None = None,
         from csp_status.workbook.fills import rag_fills
         from csp_status.workbook.merges import merged_ranges
 
-        merges, fills = merged_ranges(path), rag_fills(path)
-    return recognise(grid, source=str(path), merges=merges, excel_dates=workbook, corrections=corrections,
-                     fills=fills)
+        merges, fills = merged_ranges(path, sheet), rag_fills(path, sheet)
+    return recognise(grid, source=source or str(path), merges=merges, excel_dates=workbook,
+                     corrections=corrections, fills=fills)
 
 
 def recognise(grid: list[list[object]], *, source: str = "the sheet",
@@ -113,7 +114,7 @@ def recognise(grid: list[list[object]], *, source: str = "the sheet",
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
     if not any(cell_text(c) for row in rows for c in row):
-        raise BookError(f"{source}: the sheet is empty: no header and no figures; choose the file that holds "
+        raise NotASummaryError(f"{source}: the sheet is empty: no header and no figures; choose the file that holds "
                         "the partnership's summary")
     search = [_with_dates(row) if excel_dates and r < MAX_HEADER_SEARCH else row for r, row in enumerate(rows)]
     main = _main_header(search, source)
@@ -221,10 +222,10 @@ def _main_header(rows: list[list[object]], source: str) -> int:
         top = next((r for r in rows[:MAX_HEADER_SEARCH] if sum(bool(cell_text(c)) for c in r) >= 2), None)
         if top is None:
             first = next(cell_text(c) for row in rows for c in row if cell_text(c))
-            raise BookError(f"{source}: no header row found: no row has two or more headed columns (the first "
+            raise NotASummaryError(f"{source}: no header row found: no row has two or more headed columns (the first "
                             f"text is {text_preview(first, 60)}); {MARK_HEADERS}")
         seen = " | ".join(text_preview(cell_text(c), 40) for c in top if cell_text(c))
-        raise BookError(f"{source}: no header row found: no heading names a period or what a column holds "
+        raise NotASummaryError(f"{source}: no header row found: no heading names a period or what a column holds "
                         f"(headers found: {seen}); {MARK_HEADERS}")
     return scores.index(best)
 
@@ -318,10 +319,10 @@ def _refuse_unless_table(columns: list[ColumnRole], parts: list[list[str]], sour
     found = " | ".join(text_preview(h, 40) for h in headers[:12]) or "none"
     where = f"{source} row {block[-1] + 1}"
     if not any(c.role in MEASURE_ROLES and c.from_header for c in columns):
-        raise BookError(f"{where}: no column header names a period or an indicator's figures (headers found: "
+        raise NotASummaryError(f"{where}: no column header names a period or an indicator's figures (headers found: "
                         f"{found}); {MARK_HEADERS}")
     if not any(c.role in (Role.REF, Role.DESCRIPTION) for c in columns):
-        raise BookError(f"{where}: no column holds the indicators' names or refs (headers found: {found}); "
+        raise NotASummaryError(f"{where}: no column holds the indicators' names or refs (headers found: {found}); "
                         f"{MARK_HEADERS}")
 
 
