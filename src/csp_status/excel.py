@@ -16,7 +16,7 @@ from csp_status.core.errors import BookError, CspError
 from csp_status.core.judgement import Evaluation, evaluate
 from csp_status.core.parse import SheetNumber
 from csp_status.core.vocabulary import Status
-from csp_status.outputs.own_summary import OWN_ADDED_HEADERS, own_summary_rows
+from csp_status.outputs.own_summary import OWN_ADDED_HEADERS, ROW_STYLES, own_summary_rows
 from csp_status.outputs.summary import ADDED_HEADERS, summary_merges, summary_rows, summary_widths
 from csp_status.outputs.trends import trend_series, trends_grid
 from csp_status.workbook.book_read import Cells, book_from_cells
@@ -228,7 +228,7 @@ def _own_summary_plan(book: Any, evaluations: list[Evaluation], legend: dict[str
     def fmt(label: str) -> CellFormat:
         return legend.get(label, CellFormat(bold=label in ("Title", "Group header", "Column header")))
 
-    labels = {"title": "Title", "header": "Column header", "other": "Group header", "data": "Text"}
+    labels = ROW_STYLES
     by_look: dict[str, list[str]] = {}
     current = next((c.column for c in book.layout.columns if c.current), None)
     for n, row in enumerate(rows, start=1):

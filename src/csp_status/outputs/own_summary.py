@@ -23,9 +23,11 @@ from csp_status.workbook.layout_sheets import imported_roles, source_widths
 from csp_status.workbook.merges import merge_refs
 from csp_status.workbook.recognise import recognise
 
-__all__ = ["own_summary_rows", "own_summary_sheet", "own_added_headers", "OWN_ADDED_HEADERS"]
+__all__ = ["own_summary_rows", "own_summary_sheet", "own_added_headers", "OWN_ADDED_HEADERS", "ROW_STYLES"]
 
 OWN_ADDED_HEADERS = ("Status", "Gap to target", "Direction of travel", "Data notes")
+# The Settings legend's style for each kind of row (title rows, the header block, section rows, indicators).
+ROW_STYLES = {"title": "Title", "header": "Column header", "other": "Group header", "data": "Text"}
 
 
 def own_added_headers(period: str) -> list[str]:
@@ -128,7 +130,7 @@ def own_summary_sheet(book: Partnership, evaluations: list[Evaluation], style, c
     width = max((len(r) for r in rows), default=len(OWN_ADDED_HEADERS))
     status_col = width - len(OWN_ADDED_HEADERS) + 1
     current = next((c.column for c in book.layout.columns if c.current), None)
-    labels = {"title": "Title", "header": "Column header", "other": "Group header", "data": "Text"}
+    labels = ROW_STYLES
     styled = []
     for number, row in enumerate(rows, start=1):
         label = labels[kinds[number]]
