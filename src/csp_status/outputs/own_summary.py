@@ -94,7 +94,8 @@ def own_summary_rows(book: Partnership, evaluations: list[Evaluation]) -> tuple[
     kinds = {r: "title" for r in layout.title_rows} | {r: "header" for r in layout.header_rows}
     data = dict(zip((d.row for d in layout.data_rows), layout_refs(layout, "the Source sheet")))
     main = _main_header(layout)
-    headed = {r for r in layout.header_rows if [cell_text(c) for c in grid[r - 1]] == [cell_text(c) for c in grid[main - 1]]}
+    main_text = [cell_text(c) for c in grid[main - 1]]
+    headed = {r for r in layout.header_rows if [cell_text(c) for c in grid[r - 1]] == main_text}
     out: list[list[object]] = []
     for number, row in enumerate(grid, start=1):
         cells: list[object] = list(row)
@@ -131,6 +132,9 @@ def own_summary_sheet(book: Partnership, evaluations: list[Evaluation], style, c
     status_col = width - len(OWN_ADDED_HEADERS) + 1
     current = next((c.column for c in book.layout.columns if c.current), None)
     labels = ROW_STYLES
+    boxes: dict[int, list[tuple[int, Status]]] = {}
+    for (r, c), status in book.layout.fills.items():
+        boxes.setdefault(r, []).append((c, status))
     styled = []
     for number, row in enumerate(rows, start=1):
         label = labels[kinds[number]]
@@ -140,16 +144,16 @@ def own_summary_sheet(book: Partnership, evaluations: list[Evaluation], style, c
             cells[status_col - 1] = (row[status_col - 1], rag)
             if current is not None and current <= len(cells):
                 cells[current - 1] = (cells[current - 1][0], rag)
-        for (r, c), status in book.layout.fills.items():  # the partnership's status boxes keep their colours
-            if r == number and c <= status_col - 1:
+        for c, status in boxes.get(number, ()):  # the partnership's status boxes keep their colours
+            if c <= status_col - 1:
                 cells[c - 1] = (cells[c - 1][0], style(status.value))
         styled.append(cells)
     own = book.layout
     widths = {**source_widths([r[:status_col - 1] for r in rows]), **own.widths}  # the partnership's widths first
     widths = {c: w for c, w in widths.items() if c < status_col}
     widths.update({status_col + k: w for k, w in enumerate(_ADDED_WIDTHS)})
-    last_header = max((n for n, k in kinds.items() if k == "header"), default=0)
-    spec = SheetSpec(styled, widths=widths, freeze=f"A{last_header + 1}" if last_header else None,
+    first_data = min((n for n, k in kinds.items() if k == "data"), default=0)  # the headers above it stay in view
+    spec = SheetSpec(styled, widths=widths, freeze=f"A{first_data}" if first_data > 1 else None,
                      merges=merge_refs(own.merges, len(rows), status_col - 1), code_name=code_name, landscape=True,
                      tab_color="FF1F4E79", fit_rows=True)
     return sheet_xml(spec)
