@@ -503,3 +503,12 @@ def test_workbook_with_no_summary_on_any_sheet_refused_naming_them(tmp_path, cap
     err = capsys.readouterr().err
     assert err.startswith(f"Error: {tmp_path / 'letters.xlsx'}: no header row found") and err.count("\n") == 1
     assert "; the workbook's other sheets ('Contacts') are not summaries either; choose the sheet with --sheet" in err
+
+
+def test_next_quarter_status_header_says_the_own_columns_are_as_imported(books, tmp_path):
+    book = shutil.copyfile(books["council_scorecard_maidstone_2019q2"], tmp_path / "m.xlsm")
+    bookedit.set_cell(book, "Settings", "B5", 3)  # the officer moves on to Q3
+    refresh_book(book)
+    summary = [[text(c) for c in r] for r in openpyxl.load_workbook(book)["Summary"].iter_rows(values_only=True)]
+    assert summary[2][6] == "Status (2019/20 Q3; own columns as of 2019/20 Q2)"
+    assert summary[3][6] == "AWAITED"  # no Q3 figure on the Data sheet yet

@@ -30,10 +30,12 @@ OWN_ADDED_HEADERS = ("Status", "Gap to target", "Direction of travel", "Data not
 ROW_STYLES = {"title": "Title", "header": "Column header", "other": "Group header", "data": "Text"}
 
 
-def own_added_headers(period: str) -> list[str]:
+def own_added_headers(period: str, imported: str | None = None) -> list[str]:
     """The headers of the columns the Summary adds; the status names its period ("Status (2019/20 Q2)"),
-    since the partnership's own headers name the periods of the summary as it was imported."""
-    return [f"{OWN_ADDED_HEADERS[0]} ({period})", *OWN_ADDED_HEADERS[1:]]
+    since the partnership's own headers name the periods of the summary as it was imported, and says
+    so once the Settings sheet has moved on ("Status (2019/20 Q3; own columns as of 2019/20 Q2)")."""
+    since = f"; own columns as of {imported}" if imported and imported != period else ""
+    return [f"{OWN_ADDED_HEADERS[0]} ({period}{since})", *OWN_ADDED_HEADERS[1:]]
 _ADDED_WIDTHS = (12, 22, 18, 60)
 
 
@@ -101,7 +103,8 @@ def own_summary_rows(book: Partnership, evaluations: list[Evaluation]) -> tuple[
         cells: list[object] = list(row)
         added: list[object] = [None] * len(OWN_ADDED_HEADERS)
         if number in headed:  # the header row nearest the figures, and where a later block repeats it
-            added = own_added_headers(book.settings.period)
+            added = own_added_headers(book.settings.period,
+                                      f"{placement.reporting_year} Q{placement.current_quarter}")
         ref = data.get(number)
         if ref is not None:
             kinds[number] = "data"
