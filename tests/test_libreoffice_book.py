@@ -146,3 +146,17 @@ def test_refresh_book_resaved_by_libreoffice(refreshed, tmp_path):
         [bookedit.sheet_part(saved, "Summary"), bookedit.sheet_part(saved, "Data")])
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
     assert convert_to_csv(saved, "Summary", tmp_path / "csv") == our_summary(saved)
+
+
+def test_own_layout_book_summary_in_libreoffice_as_we_read_it(tmp_path):
+    # a partnership's own layout (MOPAC's quarter and rolling-year crime table): LibreOffice shows its
+    # Summary, headers and all, as we wrote it, and the book still refreshes to itself after its save
+    source = Path(__file__).parent / "data" / "layouts" / "mopac_challenge_mps_crime_figures_2013q4.tsv"
+    book = tmp_path / "own.xlsm"
+    import_legacy(source, book)
+    got = convert_to_csv(book, "Summary", tmp_path)
+    exp = our_summary(book)
+    assert got == exp
+    assert got[3][11:15] == ["Status (2012/13 Q4)", "Gap to target", "Direction of travel", "Data notes"]
+    saved = resave(book, tmp_path / "resaved")
+    assert [e.status.value for e in refresh_book(saved).evaluations] == ["NO TARGET"] * 7
