@@ -14,10 +14,13 @@ byte.  A refresh whose result equals the book writes nothing.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from lxml import etree
 
@@ -28,7 +31,8 @@ from csp_status.outputs.trends import replace_trends, trend_series
 from csp_status.workbook.book_read import BookStart, Cells, finish_book, read_book_start
 from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value, xml_text
 from csp_status.workbook.data_columns import RowContext, concat_text, shown_values
-from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically, zip_bytes
+from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically
+from csp_status.workbook.zip_write import Compressed, deflated, zip_bytes
 from csp_status.workbook.layout import (
     DATA,
     DATA_FORMULA_HEADERS,
@@ -82,23 +86,24 @@ def regenerate(path: Path, data: bytes | None = None) -> tuple[bytes, list[Evalu
 
 def _regenerate(path: Path, data: bytes | None = None
                 ) -> tuple[bytes, list[Evaluation], list[str], bytes, FileStamp | None]:
-    with Package(path, data) as package:  # refuses a missing file, a folder, or a file that is not a workbook
+    with steady_garbage_collection(), Package(path, data) as package:  # refuses a missing file, a folder, or a file that is not a workbook
         original = package.raw()
         stamp = None if data is not None else file_stamp(package.stamp, original)
         start = read_book_start(path, package)
         owned = owned_parts(package, start.sheet_parts)
         order = package.names
         # every part checked (sizes, CRC-32) before any work: a damaged book is refused at once
-        parts: dict[str, bytes | list[bytes]] = {name: package.read(name) for name in order if name != owned.data}
+        parts: dict[str, bytes | Compressed] = {name: package.read(name) for name in order if name != owned.data}
+        read = dict(parts)  # the parts as they were: those still the same are copied compressed, as they are
         shown = _ShownValues(start, package.shared_strings(), package.number_formats())
-        data = shown.rewrite(package)  # in pieces, compressed as they are written
+        data = shown.rewrite(package)  # compressed a batch of rows at a time, as it is rewritten
         master = finish_book(start, shown.cells)
         evaluations = evaluate(master.partnership)
         master.data_cells.clear()  # all in the records now; tens of MB in a large book, not needed again
         summary_part = owned.summary
         old_summary = parts[summary_part]
         package.check_xml(summary_part, old_summary)
-        replaced: dict[str, bytes | list[bytes]] = {
+        replaced: dict[str, bytes | Compressed] = {
             summary_part: summary_sheet(master.partnership, evaluations, master.styles,
                                         code_name=_code_name(old_summary, "Sheet1")),
             owned.data: data,
@@ -114,7 +119,34 @@ def _regenerate(path: Path, data: bytes | None = None
                                           old_charts=owned.charts, path=path)
             parts, order = carry_sheet_links(parts, order, owned.trends, old_trends, path=path)
         parts, order = without_calc_chain(parts, order, path=path)  # it may list formulas the new Summary and Trends lack
-    return zip_bytes(parts, order=order), evaluations, shown.notices, original, stamp
+
+        def unchanged(name: str, now: bytes) -> Compressed | None:
+            was = read.get(name)
+            return package.compressed(name) if was is not None and (now is was or now == was) else None
+
+        out = zip_bytes(parts, order=order, copy=unchanged)
+    return out, evaluations, shown.notices, original, stamp
+
+
+@contextlib.contextmanager
+def steady_garbage_collection() -> Iterator[None]:
+    """Garbage collection kept out of the way of a refresh, and restored after it.
+
+    A refresh makes millions of small objects and frees them in batches (nothing it makes is a
+    cycle that needs collecting early): the collector's default thresholds would walk the
+    tens of megabytes it holds thousands of times.  What exists before is frozen (never walked),
+    and the youngest generation is collected rarely."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+
 
 
 def _code_name(sheet: bytes | list[bytes], default: str) -> str:
@@ -156,13 +188,13 @@ class _ShownValues:
         for key, row in start.indicator_rows.items():
             self._rows_by_ref.setdefault(key.lower(), row)
 
-    def rewrite(self, package: Package) -> list[bytes]:
-        pieces = package.sheet_rows(DATA).rewrite(self._batch)
+    def rewrite(self, package: Package) -> Compressed:
+        part = deflated(package.sheet_rows(DATA).rewritten(self._batch))
         if self._in_order and not (self._missed & self._keys.keys()):
-            return pieces
+            return part
         # rows out of order, or a last year's row below the row that looks it up (a sorted sheet):
         # every cell and every key is needed first, then the pass is made again
-        del pieces
+        del part
         keys = self._keys if self._in_order else {}
         self.cells = package.cells(DATA)
         self._reading, self._shared, self._columns, self.notices = False, {}, None, []
@@ -173,7 +205,7 @@ class _ShownValues:
                     year = _arg(self.cells.get((r, 2)))
                     keys.setdefault(f"{concat_text(_arg(value))}|{concat_text(year)}".lower(), r)
         self._keys = keys
-        return package.sheet_rows(DATA).rewrite(self._batch)
+        return deflated(package.sheet_rows(DATA).rewritten(self._batch))
 
     def _batch(self, rows: etree._Element) -> None:
         formulas = self._read(rows) if self._reading else self._formula_cells(rows)

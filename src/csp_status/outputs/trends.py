@@ -254,11 +254,15 @@ def replace_trends(parts: dict[str, bytes], order: list[str], sheet_part: str, s
     if old_drawing:
         removed.add(rels_of(old_drawing))
     taken = {name.casefold() for name in parts if name not in removed}
-    drawing = old_drawing or _free(taken, "xl/drawings/drawing{}.xml")
+    drawing = old_drawing or _free(taken, "xl/drawings/drawing{}.xml")[0]
     taken.add(drawing.casefold())
     charts = []
+    number = 1  # the free numbers are looked for from here on (names taken stay taken)
     for n in range(len(series)):
-        name = old_charts[n] if n < len(old_charts) else _free(taken, "xl/charts/chart{}.xml")
+        if n < len(old_charts):
+            name = old_charts[n]
+        else:
+            name, number = _free(taken, "xl/charts/chart{}.xml", number)
         taken.add(name.casefold())
         charts.append(name)
     made = trends_parts(series, code_name)
@@ -284,7 +288,8 @@ def replace_trends(parts: dict[str, bytes], order: list[str], sheet_part: str, s
     overrides.update({f"/{c}": CHART_TYPE for c in charts})
     types = spelled.get("[content_types].xml", "[Content_Types].xml")
     out[types] = _content_types(path, parts[types], {f"/{r}" for r in removed}, overrides)
-    new_order = [name for name in order if name in out] + sorted(n for n in out if n not in order)
+    listed = set(order)
+    new_order = [name for name in order if name in out] + sorted(n for n in out if n not in listed)
     return out, new_order
 
 
@@ -310,12 +315,13 @@ def _content_types(path: Path, data: bytes, removed: set[str], wanted: dict[str,
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _free(taken: set[str], pattern: str) -> str:
-    """The first numbered name not taken (``taken`` holds names case folded, as Excel compares them)."""
-    n = 1
+def _free(taken: set[str], pattern: str, start: int = 1) -> tuple[str, int]:
+    """The first numbered name from ``start`` on that is not taken, and its number (``taken`` holds
+    names case folded, as Excel compares them)."""
+    n = start
     while pattern.format(n).casefold() in taken:
         n += 1
-    return pattern.format(n)
+    return pattern.format(n), n
 
 
 def _relative(folder: str, path: str) -> str:

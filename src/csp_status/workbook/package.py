@@ -24,6 +24,7 @@ from csp_status.workbook.cells import (
     R_ID,
     Formula,
 )
+from csp_status.workbook.zip_write import Compressed
 from csp_status.workbook.guard import (
     MAX_TREE_BYTES,
     _too_large_for_a_tree,
@@ -196,6 +197,19 @@ class Package(SheetReader):
                 f"{info.file_size:,} with another CRC-32); {_REPAIR}"
             )
         return data
+
+    def compressed(self, name: str) -> Compressed:
+        """A part's bytes as the package stores them (compressed), to be copied into a package as they are.
+
+        Only for a part already read (``read`` checked its headers, its sizes and its CRC-32, which
+        hold for these bytes, taken from the same opening of the file)."""
+        info = self._zip.getinfo(self._folded.get(name.casefold(), name))
+        head = self._pread(info.header_offset, 30)
+        start = info.header_offset + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(head[28:30], "little")
+        data = self._pread(start, info.compress_size)
+        if len(data) != info.compress_size:
+            raise BookError(f"{self.path}: part {name!r} is damaged (it is cut short); {_REPAIR}")
+        return Compressed(info.compress_type, info.CRC, info.file_size, data)
 
     def _check_local_header(self, info: zipfile.ZipInfo) -> None:
         """The part's local header must agree with the central directory (other readers use either)."""

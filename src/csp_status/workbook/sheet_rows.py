@@ -89,20 +89,24 @@ class SheetRows:
             yield self._batch(self._pieces.pop(0))
 
     def rewrite(self, edit: Callable[[etree._Element], None]) -> list[bytes]:
+        return list(self.rewritten(edit))
+
+    def rewritten(self, edit: Callable[[etree._Element], None]) -> Iterator[bytes]:
+        """As ``rewrite``, the pieces given as each batch is done (to be compressed as they come)."""
         if self._pieces is None:
             root = self._whole()
             for holder in root.findall(_MAIN + "sheetData"):
                 with self.naming_bad_cells():
                     edit(holder)
-            return [etree.tostring(root, **SERIALISE)]
-        out = [self._head]
+            yield etree.tostring(root, **SERIALISE)
+            return
+        yield self._head
         while self._pieces:
             container = self._batch(self._pieces.pop(0))
             with self.naming_bad_cells():
                 edit(container)
-            out.append(_rows_bytes(container))
-        out.append(self._tail)
-        return out
+            yield _rows_bytes(container)
+        yield self._tail
 
     @contextlib.contextmanager
     def naming_bad_cells(self):
