@@ -241,8 +241,10 @@ def test_relationship_target_outside_the_package_refused(imported, tmp_path, tar
 
 @pytest.mark.parametrize(("flags", "method", "message"), [
     (1, None, "part '{part}' is encrypted; save the workbook from Excel without a password"),
-    (0, 9, "part '{part}' cannot be unpacked (That compression method is not supported); " + REFUSED),
-    (0, 99, "part '{part}' cannot be unpacked (That compression method is not supported); " + REFUSED),
+    (0, 9, "part '{part}' cannot be unpacked (compression method 9; Excel stores parts plain or deflated); "
+     + REFUSED),
+    (0, 99, "part '{part}' cannot be unpacked (compression method 99; Excel stores parts plain or deflated); "
+     + REFUSED),
 ], ids=["encrypted", "deflate64", "aes"])
 def test_zip_member_encrypted_or_strangely_compressed_refused(book, flags, method, message):
     patch_member(book, DATA_PART, flags=flags, method=method)
