@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from lxml import etree
 
@@ -29,7 +28,8 @@ from csp_status.core.parse import SheetNumber
 from csp_status.outputs.summary import summary_sheet
 from csp_status.outputs.trends import replace_trends, trend_series
 from csp_status.workbook.book_read import BookStart, Cells, finish_book, read_book_start
-from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value, xml_text
+from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value
+from csp_status.workbook import data_splice
 from csp_status.workbook.data_columns import RowContext, concat_text, shown_values
 from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically
 from csp_status.workbook.zip_write import Compressed, deflated, zip_bytes
@@ -189,7 +189,7 @@ class _ShownValues:
             self._rows_by_ref.setdefault(key.lower(), row)
 
     def rewrite(self, package: Package) -> Compressed:
-        part = deflated(package.sheet_rows(DATA).rewritten(self._batch))
+        part = deflated(package.sheet_rows(DATA).rewritten(self._batch, self._splice))
         if self._in_order and not (self._missed & self._keys.keys()):
             return part
         # rows out of order, or a last year's row below the row that looks it up (a sorted sheet):
@@ -215,6 +215,26 @@ class _ShownValues:
             return  # the values are worked out in the second pass, over every cell
         for cell, f, r, c in formulas:
             self._formula(cell, f, r, c)
+
+    def _splice(self, piece: bytes, parse: Callable[[bytes], etree._Element]) -> bytes | None:
+        """A batch whose rows' calculated cells are all in the refresh's own form: the officers' cells
+        read, and the new values written into the batch's bytes (see ``data_splice``); else None."""
+        if not (self._reading and self._in_order and self._columns == data_splice.COLUMNS):
+            return None  # the first batch (the headers are read there), or a sheet laid out otherwise
+        matches = data_splice.match_rows(piece)
+        if matches is None:
+            return None
+        for cell, f, r, c in self._read(parse(data_splice.read_part(piece, matches))):
+            if c not in self._columns:
+                self._formula(cell, f, r, c)  # a formula an officer typed among the inputs: left as it is
+        if not self._in_order:
+            return piece  # rows out of order: the second pass, over every cell, writes the values
+        return data_splice.spliced(piece, matches, self._values_in_order)
+
+    def _values_in_order(self, r: int) -> list[object]:
+        values = shown_values(self._context(r))
+        self._row_values = (r, values)
+        return [values[header] for header in DATA_FORMULA_HEADERS]
 
     def _find_columns(self) -> None:
         """The formula columns, by their headers in row 1 (read by now)."""
@@ -339,19 +359,11 @@ def _set_cached(cell: etree._Element, value: object) -> None:
         return  # already the blank it shows (every other year's row): nothing to write
     if v is None:
         v = etree.SubElement(cell, VALUE)
-    if isinstance(value, bool):
-        cell.set("t", "b")
-        v.text = "1" if value else "0"
-    elif isinstance(value, float) and not math.isfinite(value):
-        cell.set("t", "e")
-        v.text = "#NUM!"  # what Excel shows for a result too large to hold
-    elif isinstance(value, (int, float)):
-        if "t" in cell.attrib:
-            del cell.attrib["t"]
-        v.text = str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
-    else:
-        cell.set("t", "str")
-        v.text = xml_text(str(value)) if value not in (None, "") else None  # a blank is <v/>, always
+    kind, v.text = data_splice.cached_form(value)
+    if kind is not None:
+        cell.set("t", kind)
+    elif "t" in cell.attrib:
+        del cell.attrib["t"]
 
 
 def _arg(cell: object) -> object:

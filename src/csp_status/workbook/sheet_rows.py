@@ -91,8 +91,13 @@ class SheetRows:
     def rewrite(self, edit: Callable[[etree._Element], None]) -> list[bytes]:
         return list(self.rewritten(edit))
 
-    def rewritten(self, edit: Callable[[etree._Element], None]) -> Iterator[bytes]:
-        """As ``rewrite``, the pieces given as each batch is done (to be compressed as they come)."""
+    def rewritten(self, edit: Callable[[etree._Element], None],
+                  splice: Callable[[bytes, Callable[[bytes], etree._Element]], bytes | None] | None = None
+                  ) -> Iterator[bytes]:
+        """As ``rewrite``, the pieces given as each batch is done (to be compressed as they come).
+
+        ``splice``, when given, is offered each batch's bytes first, with the guarded parse of a
+        batch: it gives the batch's new bytes, or None to leave the batch to ``edit``."""
         if self._pieces is None:
             root = self._whole()
             for holder in root.findall(_MAIN + "sheetData"):
@@ -102,7 +107,14 @@ class SheetRows:
             return
         yield self._head
         while self._pieces:
-            container = self._batch(self._pieces.pop(0))
+            piece = self._pieces.pop(0)
+            if splice is not None:
+                with self.naming_bad_cells():
+                    done = splice(piece, self._batch)
+                if done is not None:
+                    yield done
+                    continue
+            container = self._batch(piece)
             with self.naming_bad_cells():
                 edit(container)
             yield _rows_bytes(container)
