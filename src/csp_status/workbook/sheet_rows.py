@@ -68,7 +68,7 @@ class SheetRows:
         self.sheet = sheet
         data = package.read(name)
         package.check_xml(name, data)
-        self._pieces: list[bytes] | None = None
+        self._pieces: list[memoryview] | None = None
         self._head = self._tail = b""
         self._wrapper_open = b""
         try:
@@ -86,7 +86,7 @@ class SheetRows:
             yield from self._whole().findall(_MAIN + "sheetData")
             return
         while self._pieces:
-            yield self._batch(self._pieces.pop(0))
+            yield self._batch(bytes(self._pieces.pop(0)))
 
     def rewrite(self, edit: Callable[[etree._Element], None]) -> list[bytes]:
         return list(self.rewritten(edit))
@@ -107,7 +107,7 @@ class SheetRows:
             return
         yield self._head
         while self._pieces:
-            piece = self._pieces.pop(0)
+            piece = bytes(self._pieces.pop(0))
             if splice is not None:
                 with self.naming_bad_cells():
                     done = splice(piece, self._batch)
@@ -203,8 +203,10 @@ def _wrapper_open(nsmap: dict[str | None, str]) -> bytes:
     return b"<" + _WRAPPER + "".join(declarations).encode("utf-8") + b">"
 
 
-def _cut_rows(data: bytes, start: int, end: int, row_end: bytes, per_batch: int) -> list[bytes]:
-    """The rows' XML in pieces of ``per_batch`` rows, each cut just after a ``</row>``."""
+def _cut_rows(data: bytes, start: int, end: int, row_end: bytes, per_batch: int) -> list[memoryview]:
+    """The rows' XML in pieces of ``per_batch`` rows, each cut just after a ``</row>`` (views of the
+    part's bytes, so that a large sheet is not held twice; each is copied when its batch is read)."""
+    view = memoryview(data)
     pieces = []
     at = start
     while at < end:
@@ -215,6 +217,6 @@ def _cut_rows(data: bytes, start: int, end: int, row_end: bytes, per_batch: int)
                 cut = end
                 break
             cut = found + len(row_end)
-        pieces.append(data[at:cut])
+        pieces.append(view[at:cut])
         at = cut
     return pieces
