@@ -98,6 +98,37 @@ def test_rows_in_another_form_are_left_to_the_cell_by_cell_path(book):
         assert data_splice.match_rows(other) is None
 
 
+def test_officers_cells_of_every_plain_kind_read_as_the_parser_reads_them(book, monkeypatch):
+    rows = [bookedit.find_row(book, "Data", A=f"CNP PM{n}", B="2011/12") for n in (3, 4, 5, 6)]
+    typed = ["  spaced  ", "tab\tand\nnew line", "escaped _x0041_ and &amp; < > \u00e9\u4e2d", 0.1559, 13102, -0.0]
+    for n, value in enumerate(typed):
+        bookedit.set_cell(book, "Data", f"{'EFGH'[n % 4]}{rows[n % 4]}", value)
+    part = bookedit.sheet_part(book, "Data")
+    data = zipfile.ZipFile(book).read(part)
+    piece = data[data.index(b'<row r="2"'):data.rindex(b"</sheetData>")]
+    assert data_splice.input_cells(piece, data_splice.match_rows(piece)) is not None  # all in the plain form
+    spliced, by_cell, _, _ = _both_ways(book, monkeypatch)
+    assert spliced == by_cell
+
+
+@pytest.mark.parametrize("change", [
+    lambda p: p.replace(b't="inlineStr"><is><t>', b't="inlineStr"><is><r><t>', 1).replace(b"</t></is>", b"</t></r></is>", 1),
+    lambda p: re.sub(rb'<c r="C(\d+)" s="(\d+)"/>', rb'<c r="C\1" s="\2"><f>1+1</f><v>2</v></c>', p, count=1),
+    lambda p: re.sub(rb'<c r="C(\d+)" s="(\d+)"/>', rb'<c r="C\1" s="\2" t="s"><v>0</v></c>', p, count=1),
+    lambda p: p.replace(b"<is><t>", b"<is><t>a\rb", 1),
+    lambda p: p.replace(b"<is><t>", b"<is><t>&#65;", 1),
+    lambda p: p.replace(b'<row r="', b'<row xmlns:x="urn:x" r="', 1),
+], ids=["rich text", "a formula", "a shared string", "a carriage return", "a character reference", "a namespace"])
+def test_officers_cells_in_another_form_are_read_by_the_parser(book, change):
+    data = zipfile.ZipFile(book).read(bookedit.sheet_part(book, "Data"))
+    piece = data[data.index(b'<row r="2"'):data.rindex(b"</sheetData>")]
+    other = change(piece)
+    assert other != piece
+    matches = data_splice.match_rows(other)
+    assert matches is not None
+    assert data_splice.input_cells(other, matches) is None
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     ("", ("str", None)),
     (None, ("str", None)),

@@ -28,7 +28,7 @@ from csp_status.core.parse import SheetNumber
 from csp_status.outputs.summary import summary_sheet
 from csp_status.outputs.trends import replace_trends, trend_series
 from csp_status.workbook.book_read import BookStart, Cells, finish_book, read_book_start
-from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value
+from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value, number_value, unescape_text
 from csp_status.workbook import data_splice
 from csp_status.workbook.data_columns import RowContext, concat_text, shown_values
 from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically
@@ -224,12 +224,37 @@ class _ShownValues:
         matches = data_splice.match_rows(piece)
         if matches is None:
             return None
-        for cell, f, r, c in self._read(parse(data_splice.read_part(piece, matches))):
-            if c not in self._columns:
-                self._formula(cell, f, r, c)  # a formula an officer typed among the inputs: left as it is
+        rows = parse(data_splice.read_part(piece, matches))  # the guarded parse: well formed, as ever
+        inputs = data_splice.input_cells(piece, matches)
+        if inputs is not None:
+            self._read_inputs(inputs, matches)  # the officers' cells, all in the refresh's own form
+        else:
+            for cell, f, r, c in self._read(rows):
+                if c not in self._columns:
+                    self._formula(cell, f, r, c)  # a formula an officer typed among the inputs: left as it is
         if not self._in_order:
             return piece  # rows out of order: the second pass, over every cell, writes the values
         return data_splice.spliced(piece, matches, self._values_in_order)
+
+    def _read_inputs(self, inputs: list[list[tuple[int, int, int, str | None, str | None]]], matches: list) -> None:
+        """As ``_read``, for rows whose input cells are plain text and numbers (``data_splice.input_cells``)."""
+        cells, formats, last = self.cells, self.formats, self._last
+        first, end = data_splice.FIRST_COLUMN, data_splice.FIRST_COLUMN + len(DATA_FORMULA_HEADERS) - 1
+        for found, match in zip(inputs, matches):
+            for r, c, style, text, number in found:
+                key = (r, c)
+                if key <= last:
+                    self._in_order = False
+                last = key
+                value = unescape_text(text) if text is not None else (
+                    number_value(number, style, formats) if number is not None else None)
+                if value is not None and value != "":
+                    cells[key] = value
+            r = int(match["r"])
+            if (r, first) <= last:  # the first and the last calculated cell, as _read meets them
+                self._in_order = False
+            last = (r, end)
+        self._last = last
 
     def _values_in_order(self, r: int) -> list[object]:
         values = shown_values(self._context(r))
@@ -349,10 +374,6 @@ def _formulas(r: int) -> dict[str, str]:
     return data_formulas(r)
 
 
-def blank(value: object) -> bool:
-    return value is None or value == ""
-
-
 def _set_cached(cell: etree._Element, value: object) -> None:
     v = cell.find(VALUE)
     if value == "" and v is not None and not v.text and cell.get("t") == "str":
@@ -375,8 +396,3 @@ def _arg(cell: object) -> object:
     if cell == "":
         return None
     return cell
-
-
-def _blank_if_none(value: float | None) -> object:
-    return "" if value is None else value
-

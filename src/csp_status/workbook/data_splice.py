@@ -20,10 +20,10 @@ import math
 import re
 from typing import Callable, Sequence
 
-from csp_status.workbook.cells import col_letter, xml_text
+from csp_status.workbook.cells import MAX_ROW, col_letter, xml_text
 from csp_status.workbook.data_columns import FORMULA_HEADERS, INPUTS, formula_parts
 
-__all__ = ["FIRST_COLUMN", "COLUMNS", "cached_form", "match_rows", "read_part", "spliced"]
+__all__ = ["FIRST_COLUMN", "COLUMNS", "cached_form", "match_rows", "input_cells", "read_part", "spliced"]
 
 FIRST_COLUMN = len(INPUTS) + 1  # M: the first calculated column
 COLUMNS = {FIRST_COLUMN + i: header for i, header in enumerate(FORMULA_HEADERS)}  # column -> header
@@ -71,13 +71,48 @@ def match_rows(piece: bytes) -> list[re.Match] | None:
     while (end := piece.find(_ROW_END, at)) >= 0:
         start = piece.rfind(_START, at, end)
         match = _SECTION.fullmatch(piece, start, end) if start >= 0 else None
-        if match is None:
+        if match is None or int(match["r"]) > MAX_ROW:
             return None
         found.append(match)
         at = end + len(_ROW_END)
     if not found or piece[at:].strip():
         return None
     return found
+
+
+_ROW_START = rb'<row(?: [A-Za-z]{1,20}="[0-9A-Za-z.: ]{0,40}")*>'
+_INPUT = (rb'<c r="([A-L])([1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?'
+          rb'(?:/>| t="inlineStr"/>| t="inlineStr"><is><t(?: xml:space="preserve")?>((?:[^<&\r]|&(?:amp|lt|gt|quot|apos);)*)'
+          rb"</t></is></c>|><v>([^<&\r]*)</v></c>)")
+_PREFIX = re.compile(_ROW_START + rb"((?:" + _INPUT + rb")*)")
+_INPUTS = re.compile(_INPUT)
+_ENTITY = re.compile(rb"&(amp|lt|gt|quot|apos);")
+_ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
+_INPUT_COLUMNS = {col_letter(n).encode(): n for n in range(1, FIRST_COLUMN)}
+
+
+def input_cells(piece: bytes, matches: list[re.Match]
+                ) -> list[list[tuple[int, int, int, str | None, str | None]]] | None:
+    """Each row's input cells (columns A to L, in front of its calculated cells) in the refresh's
+    own form: (row, column, style, inline text or None, number text or None), text unescaped; or
+    None when any row holds anything else (a shared string, rich text, a formula, another column).
+
+    Only for bytes the guarded parser has read (this reads values from XML known to be well formed).
+    """
+    out = []
+    at = 0
+    for match in matches:
+        prefix = _PREFIX.fullmatch(piece, at, match.start())
+        if prefix is None:
+            return None
+        cells = []
+        for letters, row, style, text, number in _INPUTS.findall(prefix[1]):
+            cells.append((int(row), _INPUT_COLUMNS[letters], int(style) if style else 0,
+                          _ENTITY.sub(lambda m: _ENTITIES[m[1]], text).decode("utf-8") if text else None,
+                          number.decode("ascii", "replace") if number else None))
+        out.append(cells)
+        at = match.end() + len(_ROW_END)
+    return out
 
 
 def read_part(piece: bytes, matches: list[re.Match]) -> bytes:
