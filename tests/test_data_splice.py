@@ -152,3 +152,22 @@ def _data(package: bytes, book) -> bytes:
     import io
 
     return zipfile.ZipFile(io.BytesIO(package)).read(bookedit.sheet_part(book, "Data"))
+
+
+def test_reading_the_inputs_only_gives_the_cells_the_parser_gives(book, monkeypatch):
+    from csp_status.workbook.layout import DATA_FORMULA_HEADERS
+    from csp_status.workbook.package import Package
+
+    row = bookedit.find_row(book, "Data", A="CNP PM3", B="2011/12")
+    bookedit.set_cell(book, "Data", f"E{row}", "about 5 <& > ünïcode _x0041_")
+    bookedit.set_cell(book, "Data", f"F{row}", 0.1559)
+
+    def inputs() -> dict:
+        with Package(book) as package:
+            return package.cells("Data", without_formulas_under=DATA_FORMULA_HEADERS)
+
+    fast = inputs()
+    monkeypatch.setattr(data_splice, "match_rows", lambda piece: None)
+    assert fast == inputs()
+    assert fast[(row, 5)] == "about 5 <& > ünïcode A" and fast[(row, 6)] == 0.1559
+    assert not any(c >= data_splice.FIRST_COLUMN for r, c in fast if r > 1)

@@ -28,7 +28,7 @@ from csp_status.core.parse import SheetNumber
 from csp_status.outputs.summary import summary_sheet
 from csp_status.outputs.trends import replace_trends, trend_series
 from csp_status.workbook.book_read import BookStart, Cells, finish_book, read_book_start
-from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value, number_value, unescape_text
+from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value
 from csp_status.workbook import data_splice
 from csp_status.workbook.data_columns import RowContext, concat_text, shown_values
 from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically
@@ -241,15 +241,11 @@ class _ShownValues:
         cells, formats, last = self.cells, self.formats, self._last
         first, end = data_splice.FIRST_COLUMN, data_splice.FIRST_COLUMN + len(DATA_FORMULA_HEADERS) - 1
         for found, match in zip(inputs, matches):
-            for r, c, style, text, number in found:
-                key = (r, c)
-                if key <= last:
+            for key in found:
+                if key[:2] <= last:
                     self._in_order = False
-                last = key
-                value = unescape_text(text) if text is not None else (
-                    number_value(number, style, formats) if number is not None else None)
-                if value is not None and value != "":
-                    cells[key] = value
+                last = key[:2]
+            cells.update(data_splice.input_values(found, formats))
             r = int(match["r"])
             if (r, first) <= last:  # the first and the last calculated cell, as _read meets them
                 self._in_order = False

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
-from csp_status.workbook.cells import MAX_ROW, col_letter, xml_text
+from csp_status.workbook.cells import MAX_ROW, col_letter, number_value, unescape_text, xml_text
 from csp_status.workbook.data_columns import FORMULA_HEADERS, INPUTS, formula_parts
 
-__all__ = ["FIRST_COLUMN", "COLUMNS", "cached_form", "match_rows", "input_cells", "read_part", "spliced"]
+__all__ = ["FIRST_COLUMN", "COLUMNS", "cached_form", "match_rows", "input_cells", "input_values", "read_inputs",
+           "read_part", "spliced"]
 
 FIRST_COLUMN = len(INPUTS) + 1  # M: the first calculated column
 COLUMNS = {FIRST_COLUMN + i: header for i, header in enumerate(FORMULA_HEADERS)}  # column -> header
@@ -113,6 +114,33 @@ def input_cells(piece: bytes, matches: list[re.Match]
         out.append(cells)
         at = match.end() + len(_ROW_END)
     return out
+
+
+def input_values(cells: list[tuple[int, int, int, str | None, str | None]], formats: list[str]
+                 ) -> Iterator[tuple[tuple[int, int], object]]:
+    """The values of a row's input cells (from ``input_cells``), as ``cells.cell_value`` reads them;
+    empty cells are left out."""
+    for r, c, style, text, number in cells:
+        value = unescape_text(text) if text is not None else (
+            number_value(number, style, formats) if number is not None else None)
+        if value is not None and value != "":
+            yield (r, c), value
+
+
+def read_inputs(piece: bytes, parse: Callable[[bytes], object], formats: list[str],
+                out: dict[tuple[int, int], object]) -> bool:
+    """A batch's input cells into ``out`` when all its rows are in the refresh's own form (the
+    calculated cells are left out, as a reader of the inputs only wants): True; else False."""
+    matches = match_rows(piece)
+    if matches is None:
+        return False
+    parse(read_part(piece, matches))  # the guarded parse: the batch must be well formed, as ever
+    inputs = input_cells(piece, matches)
+    if inputs is None:
+        return False
+    for cells in inputs:
+        out.update(input_values(cells, formats))
+    return True
 
 
 def read_part(piece: bytes, matches: list[re.Match]) -> bytes:

@@ -81,12 +81,20 @@ class SheetRows:
         """True when the rows are parsed in batches (False: the part is one tree)."""
         return self._pieces is not None
 
-    def batches(self) -> Iterator[etree._Element]:
+    def batches(self, take: Callable[[bytes, Callable[[bytes], etree._Element]], bool] | None = None
+                ) -> Iterator[etree._Element]:
+        """The batches, parsed; ``take``, when given, is offered each batch's bytes first (with the
+        guarded parse of a batch) and returns True when it has read the batch itself."""
         if self._pieces is None:
             yield from self._whole().findall(_MAIN + "sheetData")
             return
         while self._pieces:
-            yield self._batch(bytes(self._pieces.pop(0)))
+            piece = bytes(self._pieces.pop(0))
+            if take is not None:
+                with self.naming_bad_cells():
+                    if take(piece, self._batch):
+                        continue
+            yield self._batch(piece)
 
     def rewrite(self, edit: Callable[[etree._Element], None]) -> list[bytes]:
         return list(self.rewritten(edit))
