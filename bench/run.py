@@ -419,6 +419,11 @@ def write_doc(figures: list[Figure], facts: dict[str, str], command: str, second
           is `load_workbook(path, keep_vba=True)` then `save`, the plain round trip a script would
           otherwise make of the same book.  The ratio is the figure that matters.
         * **csp refresh -q (whole command)** adds Python's start-up and the imports.
+        * **floor prototype** (`bench/floor.py`) is the barest refresh of the same book, checked to write
+          the same bytes as `csp refresh`; both are timed as whole commands, turn about, and the ratio is
+          the target (at most 1.3 ×).
+        * **--large** adds a 50,000-indicator book: the whole command and its peak memory as multiples of
+          the 5,000-indicator figures (linear growth: at most 11 ×).
         * **CSP_STATUS** is called in-process as xlwings calls it (2-D lists).  One cell: `timeit`
           over many loops.  10,000 rows: one call with columns of floats, typed figures and
           placeholders; the median is of repeated calls (as Excel recalculates), and the note gives
