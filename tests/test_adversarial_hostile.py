@@ -187,14 +187,14 @@ def test_zip_part_expanding_a_thousandfold_refused(imported, tmp_path):
     assert (got["grew_mb"] < SMALL, got["seconds"] < FAST) == (True, True), got
 
 
-def test_zip_parts_declaring_more_than_a_gigabyte_refused(imported, tmp_path):
-    # five parts of 1.3 MB that do not compress, each declaring 250 MB: no part is a bomb, the sum is
-    added = {f"xl/media/image{n}.bin": os.urandom(1_300_000) for n in range(5)}
+def test_zip_parts_declaring_more_than_two_gigabytes_refused(imported, tmp_path):
+    # nine parts of 1.3 MB that do not compress, each declaring 250 MB: no part is a bomb, the sum is
+    added = {f"xl/media/image{n}.bin": os.urandom(1_300_000) for n in range(9)}
     book = replace_parts(imported, tmp_path / "x.xlsm", added=added)
     for name in added:
         patch_member(book, name, declared_size=250_000_000)
     got = measure("refresh_book('x.xlsm')", cwd=tmp_path)
-    assert got["outcome"].startswith("Error: x.xlsm: the package declares 1,25")
+    assert got["outcome"].startswith("Error: x.xlsm: the package declares 2,25")
     assert got["outcome"].endswith(f"bytes uncompressed; {REFUSED}")
     assert (got["grew_mb"] < SMALL, got["seconds"] < FAST) == (True, True), got
 

@@ -98,6 +98,34 @@ def test_refresh_draws_a_new_indicator_and_names_its_chart_part(book):
     assert refresh_book(book).changed is False  # and drawing it again changes nothing
 
 
+def test_trends_draws_at_most_max_charts_and_says_so(book, monkeypatch):
+    from csp_status.outputs import trends
+
+    monkeypatch.setattr(trends, "MAX_CHARTS", 4)
+    bookedit.set_cell(book, "Settings", "B5", 1)  # something to refresh
+    assert refresh_book(book).changed
+    parts = bookedit.parts(book)
+    charts = sorted(p for p in parts if p.startswith("xl/charts/"))
+    title = bookedit.cell_text(book, "Trends", "A1")
+    types = parts["[Content_Types].xml"].decode()
+    drawing = parts["xl/drawings/drawing1.xml"].decode()
+    got = (charts, drawing.count("<xdr:twoCellAnchor"), types.count("/xl/charts/"),
+           bookedit.cell_text(book, "Trends", "A56"), bookedit.cell_text(book, "Trends", "A74"))
+    assert got == ([f"xl/charts/chart{n}.xml" for n in range(1, 5)], 4, 4,
+                   "CNP PM4: " + bookedit.cell_text(book, "Indicators", "B5"), "")
+    assert title.endswith(". The first 4 of the 9 indicators are drawn here, in sheet order; the Summary and "
+                          "the Data sheet hold them all")
+    assert len(refresh_book(book).evaluations) == 9
+    assert refresh_book(book).changed is False
+
+
+def test_package_reader_takes_every_chart_the_trends_sheet_draws():
+    from csp_status.outputs.trends import MAX_CHARTS
+    from csp_status.workbook.package import MAX_PARTS
+
+    assert MAX_CHARTS + 1_000 <= MAX_PARTS  # room for the book's own parts and what officers attach
+
+
 @requires_libreoffice
 def test_libreoffice_opens_trends_with_one_chart_per_indicator(book):
     counter = (

@@ -14,10 +14,12 @@ byte.  A refresh whose result equals the book writes nothing.
 
 from __future__ import annotations
 
-import math
+import contextlib
+import gc
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, Iterator
 
 from lxml import etree
 
@@ -26,9 +28,11 @@ from csp_status.core.parse import SheetNumber
 from csp_status.outputs.summary import summary_sheet
 from csp_status.outputs.trends import replace_trends, trend_series
 from csp_status.workbook.book_read import BookStart, Cells, finish_book, read_book_start
-from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value, xml_text
+from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value
+from csp_status.workbook import data_splice
 from csp_status.workbook.data_columns import RowContext, concat_text, shown_values
-from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically, zip_bytes
+from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically
+from csp_status.workbook.zip_write import Compressed, deflated, zip_bytes
 from csp_status.workbook.layout import (
     DATA,
     DATA_FORMULA_HEADERS,
@@ -83,16 +87,17 @@ def regenerate(path: Path, data: bytes | None = None) -> tuple[bytes, list[Evalu
 
 def _regenerate(path: Path, data: bytes | None = None
                 ) -> tuple[bytes, list[Evaluation], list[str], bytes, FileStamp | None]:
-    with Package(path, data) as package:  # refuses a missing file, a folder, or a file that is not a workbook
+    with steady_garbage_collection(), Package(path, data) as package:  # refuses a missing file, a folder, or a file that is not a workbook
         original = package.raw()
         stamp = None if data is not None else file_stamp(package.stamp, original)
         start = read_book_start(path, package)
         owned = owned_parts(package, start.sheet_parts)
         order = package.names
         # every part checked (sizes, CRC-32) before any work: a damaged book is refused at once
-        parts: dict[str, bytes | list[bytes]] = {name: package.read(name) for name in order if name != owned.data}
+        parts: dict[str, bytes | Compressed] = {name: package.read(name) for name in order if name != owned.data}
+        read = dict(parts)  # the parts as they were: those still the same are copied compressed, as they are
         shown = _ShownValues(start, package.shared_strings(), package.number_formats())
-        data = shown.rewrite(package)  # in pieces, compressed as they are written
+        data = shown.rewrite(package)  # compressed a batch of rows at a time, as it is rewritten
         master = finish_book(start, shown.cells)
         evaluations = evaluate(master.partnership)
         shown.notices.extend(layout_notices(path, master.partnership.layout))
@@ -100,7 +105,7 @@ def _regenerate(path: Path, data: bytes | None = None
         summary_part = owned.summary
         old_summary = parts[summary_part]
         package.check_xml(summary_part, old_summary)
-        replaced: dict[str, bytes | list[bytes]] = {
+        replaced: dict[str, bytes | Compressed] = {
             summary_part: summary_sheet(master.partnership, evaluations, master.styles,
                                         code_name=_code_name(old_summary, "Sheet1")),
             owned.data: data,
@@ -116,7 +121,34 @@ def _regenerate(path: Path, data: bytes | None = None
                                           old_charts=owned.charts, path=path)
             parts, order = carry_sheet_links(parts, order, owned.trends, old_trends, path=path)
         parts, order = without_calc_chain(parts, order, path=path)  # it may list formulas the new Summary and Trends lack
-    return zip_bytes(parts, order=order), evaluations, shown.notices, original, stamp
+
+        def unchanged(name: str, now: bytes) -> Compressed | None:
+            was = read.get(name)
+            return package.compressed(name) if was is not None and (now is was or now == was) else None
+
+        out = zip_bytes(parts, order=order, copy=unchanged)
+    return out, evaluations, shown.notices, original, stamp
+
+
+@contextlib.contextmanager
+def steady_garbage_collection() -> Iterator[None]:
+    """Garbage collection kept out of the way of a refresh, and restored after it.
+
+    A refresh makes millions of small objects and frees them in batches (nothing it makes is a
+    cycle that needs collecting early): the collector's default thresholds would walk the
+    tens of megabytes it holds thousands of times.  What exists before is frozen (never walked),
+    and the youngest generation is collected rarely."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+
 
 
 def _code_name(sheet: bytes | list[bytes], default: str) -> str:
@@ -158,13 +190,13 @@ class _ShownValues:
         for key, row in start.indicator_rows.items():
             self._rows_by_ref.setdefault(key.lower(), row)
 
-    def rewrite(self, package: Package) -> list[bytes]:
-        pieces = package.sheet_rows(DATA).rewrite(self._batch)
+    def rewrite(self, package: Package) -> Compressed:
+        part = deflated(package.sheet_rows(DATA).rewritten(self._batch, self._splice))
         if self._in_order and not (self._missed & self._keys.keys()):
-            return pieces
+            return part
         # rows out of order, or a last year's row below the row that looks it up (a sorted sheet):
         # every cell and every key is needed first, then the pass is made again
-        del pieces
+        del part
         keys = self._keys if self._in_order else {}
         self.cells = package.cells(DATA)
         self._reading, self._shared, self._columns, self.notices = False, {}, None, []
@@ -175,7 +207,7 @@ class _ShownValues:
                     year = _arg(self.cells.get((r, 2)))
                     keys.setdefault(f"{concat_text(_arg(value))}|{concat_text(year)}".lower(), r)
         self._keys = keys
-        return package.sheet_rows(DATA).rewrite(self._batch)
+        return deflated(package.sheet_rows(DATA).rewritten(self._batch))
 
     def _batch(self, rows: etree._Element) -> None:
         formulas = self._read(rows) if self._reading else self._formula_cells(rows)
@@ -185,6 +217,47 @@ class _ShownValues:
             return  # the values are worked out in the second pass, over every cell
         for cell, f, r, c in formulas:
             self._formula(cell, f, r, c)
+
+    def _splice(self, piece: bytes, parse: Callable[[bytes], etree._Element]) -> bytes | None:
+        """A batch whose rows' calculated cells are all in the refresh's own form: the officers' cells
+        read, and the new values written into the batch's bytes (see ``data_splice``); else None."""
+        if not (self._reading and self._in_order and self._columns == data_splice.COLUMNS):
+            return None  # the first batch (the headers are read there), or a sheet laid out otherwise
+        matches = data_splice.match_rows(piece)
+        if matches is None:
+            return None
+        rows = parse(data_splice.read_part(piece, matches))  # the guarded parse: well formed, as ever
+        inputs = data_splice.input_cells(piece, matches)
+        if inputs is not None:
+            self._read_inputs(inputs, matches)  # the officers' cells, all in the refresh's own form
+        else:
+            for cell, f, r, c in self._read(rows):
+                if c not in self._columns:
+                    self._formula(cell, f, r, c)  # a formula an officer typed among the inputs: left as it is
+        if not self._in_order:
+            return piece  # rows out of order: the second pass, over every cell, writes the values
+        return data_splice.spliced(piece, matches, self._values_in_order)
+
+    def _read_inputs(self, inputs: list[list[tuple[int, int, int, str | None, str | None]]], matches: list) -> None:
+        """As ``_read``, for rows whose input cells are plain text and numbers (``data_splice.input_cells``)."""
+        cells, formats, last = self.cells, self.formats, self._last
+        first, end = data_splice.FIRST_COLUMN, data_splice.FIRST_COLUMN + len(DATA_FORMULA_HEADERS) - 1
+        for found, match in zip(inputs, matches):
+            for key in found:
+                if key[:2] <= last:
+                    self._in_order = False
+                last = key[:2]
+            cells.update(data_splice.input_values(found, formats))
+            r = int(match["r"])
+            if (r, first) <= last:  # the first and the last calculated cell, as _read meets them
+                self._in_order = False
+            last = (r, end)
+        self._last = last
+
+    def _values_in_order(self, r: int) -> list[object]:
+        values = shown_values(self._context(r))
+        self._row_values = (r, values)
+        return [values[header] for header in DATA_FORMULA_HEADERS]
 
     def _find_columns(self) -> None:
         """The formula columns, by their headers in row 1 (read by now)."""
@@ -299,29 +372,17 @@ def _formulas(r: int) -> dict[str, str]:
     return data_formulas(r)
 
 
-def blank(value: object) -> bool:
-    return value is None or value == ""
-
-
 def _set_cached(cell: etree._Element, value: object) -> None:
     v = cell.find(VALUE)
     if value == "" and v is not None and not v.text and cell.get("t") == "str":
         return  # already the blank it shows (every other year's row): nothing to write
     if v is None:
         v = etree.SubElement(cell, VALUE)
-    if isinstance(value, bool):
-        cell.set("t", "b")
-        v.text = "1" if value else "0"
-    elif isinstance(value, float) and not math.isfinite(value):
-        cell.set("t", "e")
-        v.text = "#NUM!"  # what Excel shows for a result too large to hold
-    elif isinstance(value, (int, float)):
-        if "t" in cell.attrib:
-            del cell.attrib["t"]
-        v.text = str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
-    else:
-        cell.set("t", "str")
-        v.text = xml_text(str(value)) if value not in (None, "") else None  # a blank is <v/>, always
+    kind, v.text = data_splice.cached_form(value)
+    if kind is not None:
+        cell.set("t", kind)
+    elif "t" in cell.attrib:
+        del cell.attrib["t"]
 
 
 def _arg(cell: object) -> object:
@@ -333,8 +394,3 @@ def _arg(cell: object) -> object:
     if cell == "":
         return None
     return cell
-
-
-def _blank_if_none(value: float | None) -> object:
-    return "" if value is None else value
-

@@ -8,9 +8,7 @@ share the arithmetic below; ``tests/test_calc.py`` checks that they agree on ran
 from __future__ import annotations
 
 import math
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from csp_status.core.errors import CellError
 from csp_status.core.vocabulary import (
@@ -22,6 +20,9 @@ from csp_status.core.vocabulary import (
     parse_polarity,
     parse_tolerance_kind,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "rate", "target_from_reduction", "gap", "rag_status", "rag_statuses", "direction_of_travel",
@@ -131,6 +132,8 @@ def rag_statuses(
 
     ``NaN`` marks a missing value or target; ``check`` marks rows whose data cannot be right.
     """
+    import numpy as np  # here, not at the top: every command imports the rules, few use whole tables
+
     actual = np.asarray(actual, dtype=float)
     target = np.asarray(target, dtype=float)
     sign = np.where(np.asarray(higher_is_better, dtype=bool), 1.0, -1.0)
@@ -153,6 +156,8 @@ def rag_statuses(
 
 def directions_of_travel(current: Any, previous: Any, higher_is_better: Any) -> np.ndarray:
     """Vectorised :func:`direction_of_travel`: trend words, or None where either figure is missing."""
+    import numpy as np
+
     current = np.asarray(current, dtype=float)
     previous = np.asarray(previous, dtype=float)
     sign = np.where(np.asarray(higher_is_better, dtype=bool), 1.0, -1.0)

@@ -19,7 +19,7 @@ from csp_status.core.parse import SheetNumber
 __all__ = [
     "NS", "MAIN", "HEADER", "REL_NS", "R_ID", "XML_PARSER", "ROW", "CELL", "Formula", "BadCell", "col_letter",
     "col_index", "split_ref", "cell_key", "excel_length", "MAX_COLUMN", "MAX_ROW", "xml_text", "unescape_text",
-    "cell_value", "row_cells", "iter_cells", "cell_xml",
+    "cell_value", "number_value", "row_cells", "iter_cells", "cell_xml",
 ]
 
 NS = {
@@ -202,19 +202,25 @@ def cell_value(cell: etree._Element, strings: list[str], formats: list[str]) -> 
     elif raw is None:
         value = None
     else:
-        try:
-            number = float(raw)
-        except ValueError:
-            number = None
-        if number is None or not abs(number) <= EXCEL_MAX or "_" in raw:
-            value = raw  # 'NaN', 'INF', '1.7e308', 'abc': not a number Excel holds; read as the text it is
-        else:
-            style = _style(cell)
-            fmt = formats[style] if style < len(formats) else "General"
-            value = number if fmt == "General" else SheetNumber(number, fmt)
+        value = number_value(raw, cell, formats)
     if formula is not None:
         return Formula(formula.text or "", value, formula.get("si") if formula.get("t") == "shared" else None)
     return value
+
+
+def number_value(raw: str, cell: etree._Element | int, formats: list[str]) -> object:
+    """A number cell's value from its ``<v>`` text and its style (the cell, or its style index):
+    a float, or a SheetNumber when its format is not General; text that is not a number Excel
+    holds ('NaN', 'INF', '1.7e308', 'abc') is read as the text it is."""
+    try:
+        number = float(raw)
+    except ValueError:
+        return raw
+    if not abs(number) <= EXCEL_MAX or "_" in raw:
+        return raw
+    style = cell if isinstance(cell, int) else _style(cell)
+    fmt = formats[style] if style < len(formats) else "General"
+    return number if fmt == "General" else SheetNumber(number, fmt)
 
 
 def _style(cell: etree._Element) -> int:

@@ -24,7 +24,7 @@ from csp_status.core.model import QUARTERS, year_label
 from csp_status.workbook.cells import col_letter
 
 __all__ = ["Column", "COLUMNS", "FORMULA_HEADERS", "SHOWN_HEADERS", "RowContext", "formulas", "shown_values",
-           "concat_text", "ADD_IN_MISSING", "ADD_IN_MISSING_FORMULA"]
+           "concat_text", "formula_parts", "ADD_IN_MISSING", "ADD_IN_MISSING_FORMULA"]
 
 INPUTS = ("Ref", "Year", "Outturn", "Target", *QUARTERS, *(f"{q} commentary" for q in QUARTERS))
 _QUARTER_RANGE = (INPUTS.index("Q1") + 1, INPUTS.index("Q4") + 1)
@@ -212,6 +212,7 @@ COLUMNS: tuple[Column, ...] = (
 FORMULA_HEADERS = tuple(column.header for column in COLUMNS)
 SHOWN_HEADERS = tuple(column.header for column in COLUMNS if not column.helper)
 _BY_HEADER = {column.header: column for column in COLUMNS}
+_OTHER_YEARS = {column.header: "" for column in COLUMNS if not column.every_row}  # what they show on other rows
 _LETTERS = {header: col_letter(i + 1) for i, header in enumerate(INPUTS + FORMULA_HEADERS)}
 
 
@@ -242,10 +243,15 @@ def formulas(r: int) -> dict[str, str]:
     return {header: template.replace(_ROW, row) for header, template in _TEMPLATES.items()}
 
 
+def formula_parts(header: str) -> list[str]:
+    """A calculated column's formula cut where the row number goes (joined with a row's number: its formula)."""
+    return _TEMPLATES[header].split(_ROW)
+
+
 def shown_values(ctx: RowContext) -> dict[str, object]:
     """Each calculated column's value on the context's row, as Excel will calculate it."""
     on_reporting_year = concat_text(ctx.cell("Year")).lower() == ctx.reporting_year.lower()
-    values: dict[str, object] = {}
+    values: dict[str, object] = {} if on_reporting_year else dict(_OTHER_YEARS)
 
     def value_of(header: str) -> object:
         if header in values:

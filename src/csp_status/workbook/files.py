@@ -18,18 +18,16 @@ import socket
 import stat
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Sequence
 
 from csp_status.core.errors import BookError
+from csp_status.workbook.zip_write import Compressed, deflated, zip_bytes
 
-__all__ = ["zip_bytes", "write_atomically", "book_lock", "excel_owner_file", "leftover_temporaries", "FileStamp",
+__all__ = ["zip_bytes", "Compressed", "deflated", "write_atomically", "book_lock", "excel_owner_file", "leftover_temporaries", "FileStamp",
            "file_stamp", "real_path", "refuse_output", "same_file"]
 
-_EPOCH = (1980, 1, 1, 0, 0, 0)
-_FIRST = ("[Content_Types].xml", "_rels/.rels")
 _WINDOWS = os.name == "nt"
 _EMPTY_LOCK_GRACE = 10.0  # seconds: a run writes its process number into its lock at once
 _WRITE_ADVICE = "Free some space on the disk, or copy the book to a folder you can write to"
@@ -98,32 +96,6 @@ def refuse_output(out: Path, inputs: Sequence[Path], *, force: bool, ours: Calla
         article = "an" if what[:1] in "aeiou" else "a"
         raise BookError(f"{out}: already exists and is not {article} {what} made by CSP Status (it may be a workbook "
                         f"or another file of value); choose another name, or pass --force to replace it")
-
-
-def zip_bytes(parts: Mapping[str, bytes | Sequence[bytes]], order: list[str] | None = None) -> bytes:
-    """The package as zip bytes: fixed timestamps and member order, so equal parts give equal bytes.
-
-    A part may be given in pieces (a large sheet rewritten a batch of rows at a time): it is
-    compressed as it is written, to the same bytes as in one piece, without joining them first.
-    """
-    import io
-
-    names = order if order is not None else sorted(parts, key=lambda n: (n not in _FIRST, _FIRST.index(n) if n in _FIRST else 0, n))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            info.create_system = 0
-            data = parts[name]
-            if isinstance(data, (bytes, bytearray)):
-                archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-            else:
-                with archive.open(info, "w") as out:  # level 6, zlib's default; deflate ignores the cuts
-                    for piece in data:
-                        out.write(piece)
-    return buffer.getvalue()
 
 
 def excel_owner_file(book: Path) -> Path:

@@ -64,9 +64,11 @@ def owned_parts(package: Package, sheets: dict[str, str]) -> OwnedParts:
         _expect(package, owned.drawing, DRAWING_TYPE, "the Trends sheet's drawing points at")
         _only_from(package, references, owned.drawing, {owned.trends}, "the Trends sheet's drawing points at")
         charts = [r for r in package.relationships(owned.drawing) if r.kind == "chart" and not r.external]
+        seen: set[str] = set()
         for rel in sorted(charts, key=lambda r: _rid_number(r.id)):
-            if not package.has(rel.target) or rel.target in owned.charts:
+            if not package.has(rel.target) or rel.target in seen:
                 continue
+            seen.add(rel.target)
             _expect(package, rel.target, CHART_TYPE, "a chart of the Trends sheet points at")
             _only_from(package, references, rel.target, {owned.drawing}, "a chart of the Trends sheet points at")
             owned.charts.append(rel.target)

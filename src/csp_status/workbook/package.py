@@ -24,6 +24,7 @@ from csp_status.workbook.cells import (
     R_ID,
     Formula,
 )
+from csp_status.workbook.zip_write import Compressed
 from csp_status.workbook.guard import (
     MAX_TREE_BYTES,
     _too_large_for_a_tree,
@@ -44,11 +45,16 @@ from csp_status.workbook.sheets import MAX_STRINGS, MAX_STRINGS_BYTES, SheetRead
 __all__ = ["Package", "Relationship", "open_regular", "parse_xml", "check_xml", "read_sheet_rows", "MAX_PART_BYTES",
            "MAX_TOTAL_BYTES", "MAX_RATIO", "MAX_PARTS", "MAX_FILE_BYTES", "MAX_STRINGS_BYTES", "MAX_STRINGS"]
 
-MAX_PART_BYTES = 256 * 1024 * 1024  # declared uncompressed size of one part
-MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # declared uncompressed size of the whole package
+# Sized to the master book's format: its Data sheet takes about 16 KB of XML per indicator (five
+# years of rows of 29 cells), so 50,000 indicators are some 800 MB in one part, and the whole package
+# a little more (the Summary about 1.6 KB per indicator); it compresses about tenfold.  The Trends
+# sheet draws at most 5,000 charts (outputs.trends.MAX_CHARTS), so the parts of a book number a few
+# dozen plus its charts.
+MAX_PART_BYTES = 1024 * 1024 * 1024  # declared uncompressed size of one part
+MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024  # declared uncompressed size of the whole package
 MAX_RATIO = 200  # a part that claims to expand more than this is a zip bomb
 MAX_PARTS = 10_000
-MAX_FILE_BYTES = 256 * 1024 * 1024  # the file itself: a partnership's book is a few megabytes
+MAX_FILE_BYTES = 256 * 1024 * 1024  # the file itself: a partnership's book is a few megabytes (50,000 indicators: 150)
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # an old .xls, or a workbook saved with a password
 _EXCEL_COMPRESSIONS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})  # all Excel writes
 
@@ -196,6 +202,19 @@ class Package(SheetReader):
                 f"{info.file_size:,} with another CRC-32); {_REPAIR}"
             )
         return data
+
+    def compressed(self, name: str) -> Compressed:
+        """A part's bytes as the package stores them (compressed), to be copied into a package as they are.
+
+        Only for a part already read (``read`` checked its headers, its sizes and its CRC-32, which
+        hold for these bytes, taken from the same opening of the file)."""
+        info = self._zip.getinfo(self._folded.get(name.casefold(), name))
+        head = self._pread(info.header_offset, 30)
+        start = info.header_offset + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(head[28:30], "little")
+        data = self._pread(start, info.compress_size)
+        if len(data) != info.compress_size:
+            raise BookError(f"{self.path}: part {name!r} is damaged (it is cut short); {_REPAIR}")
+        return Compressed(info.compress_type, info.CRC, info.file_size, data)
 
     def _check_local_header(self, info: zipfile.ZipInfo) -> None:
         """The part's local header must agree with the central directory (other readers use either)."""

@@ -68,7 +68,7 @@ class SheetRows:
         self.sheet = sheet
         data = package.read(name)
         package.check_xml(name, data)
-        self._pieces: list[bytes] | None = None
+        self._pieces: list[memoryview] | None = None
         self._head = self._tail = b""
         self._wrapper_open = b""
         try:
@@ -81,28 +81,52 @@ class SheetRows:
         """True when the rows are parsed in batches (False: the part is one tree)."""
         return self._pieces is not None
 
-    def batches(self) -> Iterator[etree._Element]:
+    def batches(self, take: Callable[[bytes, Callable[[bytes], etree._Element]], bool] | None = None
+                ) -> Iterator[etree._Element]:
+        """The batches, parsed; ``take``, when given, is offered each batch's bytes first (with the
+        guarded parse of a batch) and returns True when it has read the batch itself."""
         if self._pieces is None:
             yield from self._whole().findall(_MAIN + "sheetData")
             return
         while self._pieces:
-            yield self._batch(self._pieces.pop(0))
+            piece = bytes(self._pieces.pop(0))
+            if take is not None:
+                with self.naming_bad_cells():
+                    if take(piece, self._batch):
+                        continue
+            yield self._batch(piece)
 
     def rewrite(self, edit: Callable[[etree._Element], None]) -> list[bytes]:
+        return list(self.rewritten(edit))
+
+    def rewritten(self, edit: Callable[[etree._Element], None],
+                  splice: Callable[[bytes, Callable[[bytes], etree._Element]], bytes | None] | None = None
+                  ) -> Iterator[bytes]:
+        """As ``rewrite``, the pieces given as each batch is done (to be compressed as they come).
+
+        ``splice``, when given, is offered each batch's bytes first, with the guarded parse of a
+        batch: it gives the batch's new bytes, or None to leave the batch to ``edit``."""
         if self._pieces is None:
             root = self._whole()
             for holder in root.findall(_MAIN + "sheetData"):
                 with self.naming_bad_cells():
                     edit(holder)
-            return [etree.tostring(root, **SERIALISE)]
-        out = [self._head]
+            yield etree.tostring(root, **SERIALISE)
+            return
+        yield self._head
         while self._pieces:
-            container = self._batch(self._pieces.pop(0))
+            piece = bytes(self._pieces.pop(0))
+            if splice is not None:
+                with self.naming_bad_cells():
+                    done = splice(piece, self._batch)
+                if done is not None:
+                    yield done
+                    continue
+            container = self._batch(piece)
             with self.naming_bad_cells():
                 edit(container)
-            out.append(_rows_bytes(container))
-        out.append(self._tail)
-        return out
+            yield _rows_bytes(container)
+        yield self._tail
 
     @contextlib.contextmanager
     def naming_bad_cells(self):
@@ -187,8 +211,10 @@ def _wrapper_open(nsmap: dict[str | None, str]) -> bytes:
     return b"<" + _WRAPPER + "".join(declarations).encode("utf-8") + b">"
 
 
-def _cut_rows(data: bytes, start: int, end: int, row_end: bytes, per_batch: int) -> list[bytes]:
-    """The rows' XML in pieces of ``per_batch`` rows, each cut just after a ``</row>``."""
+def _cut_rows(data: bytes, start: int, end: int, row_end: bytes, per_batch: int) -> list[memoryview]:
+    """The rows' XML in pieces of ``per_batch`` rows, each cut just after a ``</row>`` (views of the
+    part's bytes, so that a large sheet is not held twice; each is copied when its batch is read)."""
+    view = memoryview(data)
     pieces = []
     at = start
     while at < end:
@@ -199,6 +225,6 @@ def _cut_rows(data: bytes, start: int, end: int, row_end: bytes, per_batch: int)
                 cut = end
                 break
             cut = found + len(row_end)
-        pieces.append(data[at:cut])
+        pieces.append(view[at:cut])
         at = cut
     return pieces

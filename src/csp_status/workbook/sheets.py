@@ -10,6 +10,7 @@ import io
 from lxml import etree
 
 from csp_status.core.errors import BookError
+from csp_status.workbook import data_splice
 from csp_status.workbook.cells import (
     CELL,
     MAIN,
@@ -32,6 +33,7 @@ MAX_STRINGS_BYTES = 64 * 1024 * 1024  # the shared-strings part, inflated (5,000
 MAX_STRINGS = 1_000_000  # entries in the shared-strings table
 MAX_FORMAT_CHARS = 255  # Excel's own limit for a number format code
 
+_CALCULATED = frozenset(data_splice.COLUMNS)  # the Data sheet's calculated columns, where the refresh puts them
 _BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
                     11: "0.00E+00", 14: "mm-dd-yy", 49: "@"}
 
@@ -140,7 +142,9 @@ class SheetReader:
         names = {name.lower() for name in without_formulas_under}
         skip: frozenset[int] = frozenset()
         rows = self.sheet_rows(sheet)
-        for batch in rows.batches():
+
+        def read(batch: etree._Element) -> None:
+            nonlocal skip
             with rows.naming_bad_cells():
                 if names and not skip and len(batch) and batch[0].get("r") == "1":  # the headers, in row 1
                     skip = frozenset(
@@ -149,6 +153,19 @@ class SheetReader:
                         and text.strip().lower() in names
                     )
                 row_cells(batch, strings, formats, out, skip)
+
+        def inputs_only(piece: bytes, parse) -> bool:
+            """Rows in the refresh's own form read from their bytes (row 1, the headers, first as ever)."""
+            if not skip and piece.startswith(b'<row r="1"') and (cut := piece.find(b"</row>")) > 0:
+                read(parse(piece[:cut + len(b"</row>")]))
+                piece = piece[cut + len(b"</row>"):]
+                if not (skip == _CALCULATED and data_splice.read_inputs(piece, parse, formats, out)):
+                    read(parse(piece))
+                return True
+            return skip == _CALCULATED and data_splice.read_inputs(piece, parse, formats, out)
+
+        for batch in rows.batches(inputs_only if names else None):
+            read(batch)
         return out
 
     def cell_styles(self, sheet: str) -> dict[tuple[int, int], int]:

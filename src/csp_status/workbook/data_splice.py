@@ -1,0 +1,186 @@
+"""The Data sheet's calculated cells given their new cached values in the sheet's own bytes.
+
+A refresh gives each calculated cell of the Data sheet (columns M to AC) the value Excel will
+show.  In a book the refresh wrote, every row's calculated cells are in one form: the 17 cells in
+column order, each ``<c r="M5" s="12" t="str"><f>its column's formula for the row</f><v>…</v></c>``,
+and they end the row.  Such a row is recognised whole by one pattern, which checks each formula
+against the row's own (as the cell-by-cell path checks it: a formula changed by hand does not
+match), and the new values are written into the row's bytes, in the same bytes lxml writes for
+the cell-by-cell path (``tests/test_data_splice.py`` compares the two).  The officers' cells in
+front of them are still read through the guarded parser, with the first and last calculated cell
+of each row kept in place so that the order of the cells is checked as before.
+
+A batch of rows with any row in another form (a formula changed by hand, a shared formula, other
+attributes, a cell beyond AC, another spelling of the XML) is left to the cell-by-cell path.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Callable, Iterator, Sequence
+
+from csp_status.workbook.cells import MAX_ROW, col_letter, number_value, unescape_text, xml_text
+from csp_status.workbook.data_columns import FORMULA_HEADERS, INPUTS, formula_parts
+
+__all__ = ["FIRST_COLUMN", "COLUMNS", "cached_form", "match_rows", "input_cells", "input_values", "read_inputs",
+           "read_part", "spliced"]
+
+FIRST_COLUMN = len(INPUTS) + 1  # M: the first calculated column
+COLUMNS = {FIRST_COLUMN + i: header for i, header in enumerate(FORMULA_HEADERS)}  # column -> header
+
+
+def _text(text: str) -> str:
+    """Text as lxml writes it in an element."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cell_pattern(i: int, header: str) -> bytes:
+    row = rb"(?P<r>[1-9][0-9]{0,6})" if i == 0 else rb"(?P=r)"
+    formula = rb"(?P=r)".join(re.escape(_text(part).encode("utf-8")) for part in formula_parts(header))
+    return (rb'(<c r="' + col_letter(FIRST_COLUMN + i).encode() + row + rb'"(?: s="[0-9]{1,9}")?)'
+            rb'(?: t="(str|n|b|e)")?(><f>' + formula + rb"</f>)"
+            rb"(?:<v>((?:[^<&]|&(?:amp|lt|gt|quot|apos);)+)</v>|(<v/>))</c>")
+
+
+_SECTION = re.compile(b"".join(_cell_pattern(i, h) for i, h in enumerate(FORMULA_HEADERS)))
+_START = b'<c r="' + col_letter(FIRST_COLUMN).encode()
+_ROW_END = b"</row>"
+# each cell's groups: its start tag up to its style, its type, its formula, its value's text, an empty value
+# (the first cell's start tag holds one more, the row number)
+_CELLS = [(1, 3, 4, 5, 6)] + [tuple(range(7 + 5 * i, 12 + 5 * i)) for i in range(len(FORMULA_HEADERS) - 1)]
+assert _SECTION.groups == _CELLS[-1][-1]
+
+
+def cached_form(value: object) -> tuple[str | None, str | None]:
+    """A calculated cell's type attribute and value text for the value it shows (None: no attribute,
+    or an empty ``<v/>``): numbers plain, text as ``str``, TRUE/FALSE as ``b``, a number too large
+    to hold as Excel's ``#NUM!``."""
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "e", "#NUM!"  # what Excel shows for a result too large to hold
+    if isinstance(value, (int, float)):
+        return None, str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+    return "str", xml_text(str(value)) if value not in (None, "") else None  # a blank is <v/>, always
+
+
+def match_rows(piece: bytes) -> list[re.Match] | None:
+    """Each row's calculated cells in a batch of rows, or None when a row is in another form."""
+    found = []
+    at = 0
+    while (end := piece.find(_ROW_END, at)) >= 0:
+        start = piece.rfind(_START, at, end)
+        match = _SECTION.fullmatch(piece, start, end) if start >= 0 else None
+        if match is None or int(match["r"]) > MAX_ROW:
+            return None
+        found.append(match)
+        at = end + len(_ROW_END)
+    if not found or piece[at:].strip():
+        return None
+    return found
+
+
+_ROW_START = rb'<row(?: [A-Za-z]{1,20}="[0-9A-Za-z.: ]{0,40}")*>'
+_INPUT = (rb'<c r="([A-L])([1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?'
+          rb'(?:/>| t="inlineStr"/>| t="inlineStr"><is><t(?: xml:space="preserve")?>((?:[^<&\r]|&(?:amp|lt|gt|quot|apos);)*)'
+          rb"</t></is></c>|><v>([^<&\r]*)</v></c>)")
+_PREFIX = re.compile(_ROW_START + rb"((?:" + _INPUT + rb")*)")
+_INPUTS = re.compile(_INPUT)
+_ENTITY = re.compile(rb"&(amp|lt|gt|quot|apos);")
+_ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
+_INPUT_COLUMNS = {col_letter(n).encode(): n for n in range(1, FIRST_COLUMN)}
+
+
+def input_cells(piece: bytes, matches: list[re.Match]
+                ) -> list[list[tuple[int, int, int, str | None, str | None]]] | None:
+    """Each row's input cells (columns A to L, in front of its calculated cells) in the refresh's
+    own form: (row, column, style, inline text or None, number text or None), text unescaped; or
+    None when any row holds anything else (a shared string, rich text, a formula, another column).
+
+    Only for bytes the guarded parser has read (this reads values from XML known to be well formed).
+    """
+    out = []
+    at = 0
+    for match in matches:
+        prefix = _PREFIX.fullmatch(piece, at, match.start())
+        if prefix is None:
+            return None
+        cells = []
+        for letters, row, style, text, number in _INPUTS.findall(prefix[1]):
+            cells.append((int(row), _INPUT_COLUMNS[letters], int(style) if style else 0,
+                          _ENTITY.sub(lambda m: _ENTITIES[m[1]], text).decode("utf-8") if text else None,
+                          number.decode("ascii", "replace") if number else None))
+        out.append(cells)
+        at = match.end() + len(_ROW_END)
+    return out
+
+
+def input_values(cells: list[tuple[int, int, int, str | None, str | None]], formats: list[str]
+                 ) -> Iterator[tuple[tuple[int, int], object]]:
+    """The values of a row's input cells (from ``input_cells``), as ``cells.cell_value`` reads them;
+    empty cells are left out."""
+    for r, c, style, text, number in cells:
+        value = unescape_text(text) if text is not None else (
+            number_value(number, style, formats) if number is not None else None)
+        if value is not None and value != "":
+            yield (r, c), value
+
+
+def read_inputs(piece: bytes, parse: Callable[[bytes], object], formats: list[str],
+                out: dict[tuple[int, int], object]) -> bool:
+    """A batch's input cells into ``out`` when all its rows are in the refresh's own form (the
+    calculated cells are left out, as a reader of the inputs only wants): True; else False."""
+    matches = match_rows(piece)
+    if matches is None:
+        return False
+    parse(read_part(piece, matches))  # the guarded parse: the batch must be well formed, as ever
+    inputs = input_cells(piece, matches)
+    if inputs is None:
+        return False
+    for cells in inputs:
+        out.update(input_values(cells, formats))
+    return True
+
+
+def read_part(piece: bytes, matches: list[re.Match]) -> bytes:
+    """The rows without their calculated cells but the first and the last (to be read through the parser)."""
+    out, at = [], 0
+    for match in matches:
+        out.append(piece[at:match.start(_CELLS[1][0])])
+        at = match.start(_CELLS[-1][0])
+    out.append(piece[at:])
+    return b"".join(out)
+
+
+def spliced(piece: bytes, matches: list[re.Match], values_of: Callable[[int], Sequence[object]]) -> bytes:
+    """The rows with each calculated cell's value (``values_of(row)``, in column order) written in."""
+    out, at = [], 0
+    for match in matches:
+        values = values_of(int(match["r"]))
+        new = [_BLANK if value is None or value == "" else _written(value) for value in values]
+        old = [match.group(kind_at, text_at) for _, kind_at, _, text_at, _ in _CELLS]
+        if any((n is _BLANK and o != _OLD_BLANK) or (n is not _BLANK and _as_written(o) != n)
+               for n, o in zip(new, old)):
+            out.append(piece[at:match.start()])
+            out.append(b"".join(match.group(head) + t + match.group(formula_at) + v + b"</c>"
+                                for (head, _, formula_at, _, _), (t, v) in zip(_CELLS, new)))
+            at = match.end()
+    out.append(piece[at:])
+    return b"".join(out)
+
+
+def _written(value: object) -> tuple[bytes, bytes]:
+    """A value's type attribute and ``<v>`` element, as lxml writes them."""
+    kind, text = cached_form(value)
+    return (b"" if kind is None else b' t="' + kind.encode() + b'"',
+            b"<v/>" if text is None else b"<v>" + _text(text).encode("utf-8") + b"</v>")
+
+
+def _as_written(old: tuple[bytes | None, bytes | None]) -> tuple[bytes, bytes]:
+    kind, text = old
+    return b"" if kind is None else b' t="' + kind + b'"', b"<v/>" if text is None else b"<v>" + text + b"</v>"
+
+
+_BLANK = _written("")
+_OLD_BLANK = (b"str", None)
