@@ -110,6 +110,7 @@ def _unnamed_year(layout: Layout, grid: list[list[object]]) -> str | None:
     named = period_slot(title, None) if title is not None else None
     if named is not None:
         return named.year
+
     def years(*roles: Role) -> list[str]:
         return [s.year for c in layout.columns if c.role in roles and (s := period_slot(c.period, None))]
 
