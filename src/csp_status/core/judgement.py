@@ -194,15 +194,16 @@ def decide(cells: IndicatorCells) -> Decision:
     target_wrong = target_reading.placeholder is Placeholder.UNREADABLE
 
     span: tuple[float, float] | None = None
+    known = sense.polarity or polarity
+    upper = None if target_reading.upper is None else range_upper(target_reading, target, unit)
     if problems or target_wrong:
         status = Status.CHECK
-    else:  # with no polarity known, the status both ways round where they agree (no target, on target)
-        upper = range_upper(target_reading, target, unit)
-
+    elif known is not None and upper is None:  # the usual case: one polarity, one target
+        status = strict_miss(rag_status(value, target, known, tolerance, kind), value, target, sense.strict)
+    else:  # a range, or no polarity: the status both ways round where they agree (no target, on target)
         def aim(way: Polarity) -> float | None:  # a range is met from its lower end up, or its upper end down
             return upper if upper is not None and way is Polarity.LOWER_IS_BETTER else target
 
-        known = sense.polarity or polarity
         ways = {strict_miss(rag_status(value, aim(way), way, tolerance, kind), value, aim(way), sense.strict)
                 for way in ((known,) if known else tuple(Polarity))}
         status = ways.pop() if len(ways) == 1 else Status.CHECK
