@@ -21,7 +21,7 @@ from csp_status.workbook.legacy import (
     refuse_long_cells,
 )
 from csp_status.workbook.merges import column_widths, merged_ranges
-from csp_status.workbook.recognise import recognise_file
+from csp_status.workbook.recognise import recognise, recognise_file
 
 __all__ = ["ImportResult", "import_legacy", "read_summary", "summary_layout", "write_new_book"]
 
@@ -126,10 +126,12 @@ def _read_sheet(path: Path, sheet: str | None, source: str, corrections: dict[in
     if not corrections and fits_legacy_layout(grid):
         legacy = parse_legacy_rows(grid, source=source)
         return legacy.partnership, legacy.notices
-    layout = recognise_file(path, corrections, grid=grid, sheet=sheet, source=source)
-    shown = None
-    if path.suffix.lower() in (".xlsx", ".xlsm"):  # what a workbook shows beyond its cells
-        shown = OwnLayout([], [], column_widths(path, sheet), rag_fills(path, sheet), merged_ranges(path, sheet))
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return partnership_from_layout(grid, recognise_file(path, corrections, grid=grid, source=source), source)
+    # what a workbook shows beyond its cells, read once for the recogniser and the book
+    shown = OwnLayout([], [], column_widths(path, sheet), rag_fills(path, sheet), merged_ranges(path, sheet))
+    layout = recognise(grid, source=source, merges=shown.merges, excel_dates=True, corrections=corrections,
+                       fills=shown.fills)
     return partnership_from_layout(grid, layout, source, shown)
 
 
