@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -378,7 +377,7 @@ def _outcome(text: str):
         reading = parse_cell(text)
     except CellError:
         return "unreadable"
-    return replace(reading, text="")
+    return reading._replace(text="")
 
 
 # ---- the grammar, piece by piece (issue 12): real cells from published reports ----------------

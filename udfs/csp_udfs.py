@@ -238,6 +238,8 @@ def _each(rule: Callable[..., Any], **arguments: Any) -> Any:
     cells = [_stretched(grid, height, width) for grid in grids]
     if any(_may_hold_a_message(grid) for grid in grids):
         results = [_one(rule, names, list(values)) for values in zip(*cells)]
+    elif hasattr(rule, "column"):  # the usual case for a judgement: the whole range decided at once
+        results = _apply_column(rule, cells, height * width)
     else:  # the usual case: no argument holds an error or a message, so the rule is called directly
         results = _apply(rule, zip(*cells))
     if width == 1:
@@ -260,6 +262,15 @@ def _apply(rule: Callable[..., Any], arguments: Any) -> list[Any]:
         else:
             append(_to_excel(result))
     return results
+
+
+def _apply_column(rule: Callable[..., Any], cells: list[list[Any]], count: int) -> list[Any]:
+    """A judgement's column form over every cell of a range, in Excel's terms (see ``_apply``)."""
+    try:
+        found = rule.column(count, *cells)
+    except Exception:  # a bug on the column road: each cell as it would be alone, a message where it fails
+        return _apply(rule, zip(*cells))
+    return [functions.error_text(value) if isinstance(value, CspError) else _to_excel(value) for value in found]
 
 
 def _stretched(grid: Sequence[Sequence[Any]], height: int, width: int) -> list[Any]:

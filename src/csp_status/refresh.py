@@ -14,25 +14,23 @@ byte.  A refresh whose result equals the book writes nothing.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from lxml import etree
 
+from csp_status.core.garbage import steady_garbage_collection
 from csp_status.core.judgement import Evaluation, evaluate
 from csp_status.core.parse import SheetNumber
 from csp_status.outputs.summary import summary_sheet
 from csp_status.outputs.trends import replace_trends, trend_series
+from csp_status.workbook import data_splice
 from csp_status.workbook.book_read import BookStart, Cells, finish_book, read_book_start
 from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value
-from csp_status.workbook import data_splice
 from csp_status.workbook.data_columns import RowContext, concat_text, shown_values
 from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically
-from csp_status.workbook.zip_write import Compressed, deflated, zip_bytes
 from csp_status.workbook.layout import (
     DATA,
     DATA_FORMULA_HEADERS,
@@ -44,6 +42,7 @@ from csp_status.workbook.layout_sheets import layout_notices
 from csp_status.workbook.ownership import owned_parts
 from csp_status.workbook.package import Package
 from csp_status.workbook.related import carry_sheet_links, without_calc_chain
+from csp_status.workbook.zip_write import Compressed, deflated, zip_bytes
 
 __all__ = ["RefreshResult", "refresh_book", "regenerate"]
 
@@ -128,27 +127,6 @@ def _regenerate(path: Path, data: bytes | None = None
 
         out = zip_bytes(parts, order=order, copy=unchanged)
     return out, evaluations, shown.notices, original, stamp
-
-
-@contextlib.contextmanager
-def steady_garbage_collection() -> Iterator[None]:
-    """Garbage collection kept out of the way of a refresh, and restored after it.
-
-    A refresh makes millions of small objects and frees them in batches (nothing it makes is a
-    cycle that needs collecting early): the collector's default thresholds would walk the
-    tens of megabytes it holds thousands of times.  What exists before is frozen (never walked),
-    and the youngest generation is collected rarely."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
-
-
-
 
 
 def _code_name(sheet: bytes | list[bytes], default: str) -> str:

@@ -10,6 +10,7 @@ messy text, or blank (None).
 
 from __future__ import annotations
 
+from csp_status.core.columns import decide_columns
 from csp_status.core.errors import CellError, text_preview
 from csp_status.core.judgement import IndicatorCells, choose_previous, decide, judge
 from csp_status.core.parse import in_row_unit, parse_cell, parse_fraction
@@ -102,6 +103,25 @@ def csp_status(
 def csp_trend(current: object, previous: object, polarity: object, unit: object = None) -> Trend | None:
     """IMPROVING, WORSENING or NO CHANGE against the previous figure; None when either is missing."""
     return decide(IndicatorCells(value=current, previous=previous, polarity=polarity, unit=unit)).trend
+
+
+def _by_column(rule, field: str, **names: str) -> None:
+    """Give a rule its column form (``rule.column(rows, *columns)``, one list per argument in order): the
+    one judgement over whole columns (:func:`~csp_status.core.columns.decide_columns`), which a spilling
+    worksheet function calls instead of the rule once a cell. A row's value is what the rule gives for
+    that row, or the :class:`CellError` it would raise."""
+    order = list(rule.__code__.co_varnames[:rule.__code__.co_argcount])
+
+    def column(rows: int, *cells: object) -> list[object]:
+        arguments = {names.get(name, name): cells[i] for i, name in enumerate(order) if i < len(cells)}
+        return decide_columns(rows, fields=(field,), **arguments)[field]
+
+    rule.column = column
+
+
+_by_column(csp_status, "status", actual="value", last_outturn="baseline")
+_by_column(csp_gap, "gap", actual="value", last_outturn="baseline")
+_by_column(csp_trend, "trend", current="value")
 
 
 def csp_previous(

@@ -21,11 +21,18 @@ from typing import TYPE_CHECKING, Any
 
 from csp_status.core import stats
 from csp_status.core.errors import CellError
+from csp_status.core.figures import checked_value, stated_unit, value_notes, value_problems
 from csp_status.core.model import QUARTERS, Indicator, Partnership, previous_year
 from csp_status.core.parse import Reading, in_row_unit, parse_fraction, read_cell
 from csp_status.core.rules import direction_of_travel, rag_status
 from csp_status.core.significance import significance, value_interval
-from csp_status.core.targets import range_upper, reading_notes, resolve_target, strict_miss, target_sense
+from csp_status.core.targets import (
+    range_upper,
+    reading_notes,
+    resolve_target,
+    strict_miss,
+    target_sense,
+)
 from csp_status.core.vocabulary import (
     DEFAULT_TOLERANCE,
     Placeholder,
@@ -39,16 +46,15 @@ from csp_status.core.vocabulary import (
     parse_tolerance_kind,
     parse_trend_basis,
     parse_unit_word,
-    same_kind,
 )
-from csp_status.core.wording import format_gap, format_value
+from csp_status.core.wording import format_gap
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "IndicatorCells", "Decision", "Evaluation", "decide", "judge", "choose_previous", "evaluate", "evaluations_frame",
-    "resolve_target", "value_problems", "value_notes", "value_interval", "POLARITY_NOT_SET",
+    "IndicatorCells", "Decision", "Evaluation", "decide", "judge", "read_settings", "choose_previous", "evaluate",
+    "evaluations_frame", "resolve_target", "value_problems", "value_notes", "value_interval", "POLARITY_NOT_SET",
 ]
 
 POLARITY_NOT_SET = "polarity not set: choose 'Lower is better' or 'Higher is better' in Indicators"
@@ -151,15 +157,11 @@ def decide(cells: IndicatorCells) -> Decision:
     read (a worksheet function shows it in its cell; a book reports it as a problem of the row).
     Text that cannot be read in the value, the target or the previous figure is CHECK, with a note.
     """
-    polarity = None if _blank(cells.polarity) else parse_polarity(cells.polarity)
-    unit = cells.unit if cells.unit is None or cells.unit.__class__ is Unit else parse_unit_word(cells.unit)
-    tolerance = _tolerance(cells.tolerance)
-    kind = parse_tolerance_kind(cells.tolerance_kind)
-
+    polarity, unit, tolerance, kind = read_settings(cells.polarity, cells.unit, cells.tolerance, cells.tolerance_kind)
     reading, target_reading = read_cell(cells.value), read_cell(cells.target)
     # the row's unit, else the one the figure itself states: every shell sees the figure, so every
     # shell reads its target, baseline and previous figure in the same unit
-    unit = unit or _stated_unit(reading)
+    unit = unit or stated_unit(reading)
     notes: list[str] = []
 
     value, unit_note = in_row_unit(reading, unit)
@@ -182,7 +184,7 @@ def decide(cells: IndicatorCells) -> Decision:
         if reading.placeholder is not Placeholder.BLANK and reading.placeholder is not Placeholder.UNREADABLE:
             notes.append(f"value: {reading.reason}")
 
-    baseline = None if cells.baseline is None else _checked_value(read_cell(cells.baseline), unit)
+    baseline = None if cells.baseline is None else checked_value(read_cell(cells.baseline), unit)
     target, target_notes = resolve_target(target_reading, baseline, cells.baseline_label, unit, polarity=polarity)
     if target_notes:
         notes.extend(target_notes)
@@ -221,13 +223,21 @@ def decide(cells: IndicatorCells) -> Decision:
     previous = trend = None
     if cells.previous is not None:
         previous_reading = read_cell(cells.previous)
-        previous = _checked_value(previous_reading, unit)
+        previous = checked_value(previous_reading, unit)
         if previous is None and previous_reading.placeholder is Placeholder.UNREADABLE:
             notes.append(f"previous figure {previous_reading.text.strip()!r} cannot be read: no direction of travel")
         if polarity is not None and not figure_wrong and value is not None and previous is not None:
             trend = direction_of_travel(value, previous, polarity)
     return Decision(status, value, target, gap, trend, previous, unit, polarity, tolerance, kind, reading,
                     target_reading, notes)
+
+
+def read_settings(polarity: object, unit: object, tolerance: object, kind: object
+                  ) -> tuple[Polarity | None, Unit | None, float, ToleranceKind]:
+    """An indicator's polarity, unit, tolerance and tolerance kind read from their cells (CellError if not)."""
+    return (None if _blank(polarity) else parse_polarity(polarity),
+            unit if unit is None or unit.__class__ is Unit else parse_unit_word(unit),
+            _tolerance(tolerance), parse_tolerance_kind(kind))
 
 
 def judge(cells: IndicatorCells, *, ref: str = "", description: str = "", period: str = "") -> Evaluation:
@@ -314,64 +324,6 @@ def evaluations_frame(evaluations: list[Evaluation]) -> "pd.DataFrame":
     import pandas as pd
 
     return pd.DataFrame([e.as_row() for e in evaluations])
-
-
-def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> list[str]:
-    """Why a value cannot be right (the CHECK rule), in words that name the text; empty when fine."""
-    if reading.placeholder is Placeholder.UNREADABLE:
-        return [reading.reason or f"cannot read {reading.text.strip()!r}"]
-    if value is None:
-        return []
-    written, num, den = reading.unit, reading.numerator, reading.denominator
-    row_unit = unit or written
-    if value >= 0 and (row_unit is not Unit.PERCENT or value <= 1 + 1e-12) and num is None and (
-            unit is None or written is None or written is Unit.NUMBER or same_kind(written, unit)):
-        return []  # the usual case, answered without building any text
-    shown = repr(reading.text.strip())
-    problems = []
-    if unit is not None and written is not None and written is not Unit.NUMBER and not same_kind(written, unit):
-        problems.append(f"{shown} is written {written.value} but the row is {unit.value}")
-    if value < 0:
-        kind = {Unit.PERCENT: "proportion", Unit.PER_1000: "rate"}.get(row_unit, "count")
-        problems.append(f"{shown} is a negative {kind}")
-    if row_unit is Unit.PERCENT and value > 1 + 1e-12:
-        problems.append(f"{shown} is a proportion over 100%")
-    if num is not None and den is not None:
-        if den <= 0:
-            problems.append(f"{shown} has a denominator of {den:g}")
-        elif num > den and row_unit is Unit.PERCENT:
-            problems.append(f"{shown}: numerator {num:g} is more than denominator {den:g}")
-        elif num < 0:
-            problems.append(f"{shown} has a negative numerator")
-    return problems
-
-
-def value_notes(reading: Reading) -> list[str]:
-    """Remarks on a readable value that do not make it wrong: a percentage that its counts do not give."""
-    num, den, value = reading.numerator, reading.denominator, reading.value
-    if num is None or not den or den <= 0 or value is None or reading.unit is not Unit.PERCENT:
-        return []
-    step = 10.0 ** -(reading.decimals or 0) / 100
-    if abs(num / den - value) <= step + 1e-12:
-        return []
-    return [
-        f"{reading.text.strip()!r}: {num:g}/{den:g} is {format_value(num / den, Unit.PERCENT, 2)}, "
-        f"not {format_value(value, Unit.PERCENT, reading.decimals)}"
-    ]
-
-
-def _stated_unit(reading: Reading) -> Unit | None:
-    """The unit a figure states ('15.59%', '53.7 per 1,000'), when the Indicators sheet gives none."""
-    unit = reading.unit
-    return None if unit is None or unit is Unit.NUMBER else unit
-
-
-def _checked_value(reading: Reading, unit: Unit | None) -> float | None:
-    """A figure's value in the row's unit; None when it holds none or cannot be right."""
-    value, _ = in_row_unit(reading, unit)
-    if value is None or value_problems(reading, value, unit):
-        return None
-    return value
 
 
 def _tolerance(cell: object) -> float:

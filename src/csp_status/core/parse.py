@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from csp_status.core.errors import CellError, text_preview
@@ -20,13 +19,15 @@ from csp_status.core.grammar.numbers import has_marker, is_year_span, strip_mark
 from csp_status.core.grammar.numbers import to_float as _to_float
 from csp_status.core.grammar.sentences import read_words
 from csp_status.core.numfmt import format_general
-from csp_status.core.vocabulary import PLACEHOLDER_PATTERNS, Bound, Direction, Placeholder, Unit
+from csp_status.core.reading import Reading, SheetNumber
+from csp_status.core.vocabulary import PLACEHOLDER_PATTERNS, Placeholder, Unit
 
 __all__ = [
     "Reading",
     "SheetNumber",
     "parse_cell",
     "read_cell",
+    "forget_readings",
     "parse_fraction",
     "in_row_unit",
     "EXPECTED",
@@ -39,73 +40,20 @@ EXPECTED = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class SheetNumber:
-    """A number as a spreadsheet stores it, with the number format officers see it in."""
-
-    value: float
-    number_format: str = "General"
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """What one cell says.
-
-    ``unit`` is None for a spreadsheet number, whose unit comes from its format or its row.
-    ``value`` is in stored units (a percentage as a fraction, 7.75% -> 0.0775); ``decimals`` is how
-    many decimal places the text showed, in its own display units; ``reduction`` is the planned
-    reduction written beside a target ("7.1% (1.5%)" -> 0.015; "(+2%)" is an increase, -0.02).
-    ``bracketed`` marks a lone figure in brackets, "(1.5%)": in a target cell that is a reduction.
-    With no value, ``placeholder`` says why and ``reason`` says it in words.
-
-    Targets written in words keep what they say: ``bound`` ("at least 500", "no more than 30%"),
-    ``direction`` ("reduce", "maintain": with no figure, on the previous year's outturn), ``due``
-    (the year a reduction is due: "by 2008"), ``change`` (an absolute change: "a decrease of eight
-    seconds" -> -8).  ``qualifiers`` are the words beside the figure that do not change it ("YTD",
-    "12m to Sept 12"); ``provisional`` marks "(p)", "provisional"; ``notes`` say, one short
-    sentence each, what was inferred from the words (for the Data notes).
-    """
-
-    text: str
-    value: float | None = None
-    unit: Unit | None = None
-    decimals: int | None = None
-    numerator: float | None = None
-    denominator: float | None = None
-    reduction: float | None = None
-    label: str | None = None
-    bracketed: bool = False
-    placeholder: Placeholder | None = None
-    reason: str | None = None
-    change: float | None = None
-    bound: Bound | None = None
-    direction: Direction | None = None
-    due: str | None = None
-    qualifiers: tuple[str, ...] = ()
-    provisional: bool = False
-    notes: tuple[str, ...] = ()
-    upper: float | None = None  # a range's upper end ("2,300 to 2,500": value 2,300); a target met within it
-
-    @property
-    def has_value(self) -> bool:
-        return self.value is not None
-
-    @property
-    def unreadable(self) -> bool:
-        return self.placeholder is Placeholder.UNREADABLE
-
-
 _NUM = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
 _PER = r"per\s+(?P<per>1,?000)(?:\s+[a-z][a-z ]*)?"
 _MAIN = re.compile(
     rf"(?P<num>{_NUM})\s*(?:(?P<pct>%)|{_PER})?",
     re.ASCII | re.IGNORECASE,
 )
+_ONE_BRACKET = re.compile(
+    rf"(?P<num>{_NUM})\s*(?:(?P<pct>%)|{_PER})?(?:\s*\(\s*(?:(?P<n>{_NUM})\s*/\s*(?P<d>{_NUM})|(?P<red>{_NUM})\s*%)\s*\))?",
+    re.ASCII | re.IGNORECASE,
+)
 _BRACKET = re.compile(r"\(([^()]*)\)", re.ASCII)
 _FRACTION = re.compile(rf"^\s*(?P<n>{_NUM})\s*/\s*(?P<d>{_NUM})\s*$", re.ASCII)
 _PERCENT_ONLY = re.compile(rf"^\s*(?P<num>{_NUM})\s*%\s*$", re.ASCII)
 _TWO_PERCENTS = re.compile(rf"^\s*(?P<a>{_NUM})\s*%\s+(?P<b>{_NUM})\s*%\s*$", re.ASCII)
-_SPACES = re.compile(r"\s+")
 _LABEL = re.compile(r"[A-Za-z]{2}", re.ASCII)  # a bracketed label has words: "(care-planned exits/total exits)"
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00a0": " ", "\u2019": "'", "\u2018": "'",
                          "\u2026": "...", "\u2264": "<=", "\u2265": ">="})
@@ -120,6 +68,8 @@ def parse_cell(cell: object) -> Reading:
         return _BLANK
     if type(cell) is float and cell:  # the commonest cell from a spreadsheet: checked first, read once
         return _BLANK if math.isnan(cell) else _number_reading(cell)  # (not 0.0: -0.0 is equal to it)
+    if type(cell) is str:  # the next commonest: before the checks for numbers of other kinds
+        return _parse_text(cell)
     if isinstance(cell, bool):
         raise CellError(str(cell), EXPECTED)
     if isinstance(cell, SheetNumber):
@@ -146,6 +96,12 @@ def read_cell(cell: object) -> Reading:
             placeholder=Placeholder.UNREADABLE,
             reason=str(err),
         )
+
+
+def forget_readings() -> None:
+    """Empty the caches of cells already read (for measuring, and for a long session's memory)."""
+    _parse_text.cache_clear()
+    _number_reading.cache_clear()
 
 
 def parse_fraction(cell: object, *, what: str = "a fraction") -> float | None:
@@ -200,8 +156,8 @@ def _formatted_number(cell: SheetNumber) -> Reading:
                  else f"{whole // 60:02d}:{whole % 60:02d}")
         return Reading(("-" if seconds < 0 else "") + clock, value=seconds, unit=Unit.SECONDS, decimals=0)
     if "%" in cell.number_format.split(";")[0]:
-        return replace(reading, text=shown, unit=Unit.PERCENT, decimals=format_decimals(cell.number_format))
-    return replace(reading, text=shown, decimals=format_decimals(cell.number_format))
+        return reading._replace(text=shown, unit=Unit.PERCENT, decimals=format_decimals(cell.number_format))
+    return reading._replace(text=shown, decimals=format_decimals(cell.number_format))
 
 
 _BLANK = Reading("", placeholder=Placeholder.BLANK, reason="blank")
@@ -224,7 +180,7 @@ _EXCEL_MAX = 9.99999999999999e307  # the largest number an Excel cell holds
 
 @lru_cache(maxsize=65536)
 def _parse_text(raw: str) -> Reading:
-    text = _SPACES.sub(" ", raw.translate(_DASHES)).strip()
+    text = " ".join((raw if raw.isascii() else raw.translate(_DASHES)).split())  # one space between words
     if not text:
         return Reading(raw, placeholder=Placeholder.BLANK, reason="blank")
     if text[0].isalpha() or text == "-":  # every placeholder is words, or a lone dash
@@ -268,13 +224,24 @@ def _marked(raw: str, text: str) -> Reading:
     except CellError as err:
         raise CellError(raw, err.expected) from None
     notes = reading.notes + ((f"{text_preview(text.strip())} is provisional",) if provisional else ())
-    return replace(reading, text=raw, provisional=reading.provisional or provisional, notes=notes)
+    return reading._replace(text=raw, provisional=reading.provisional or provisional, notes=notes)
 
 
 def _parse_figure(raw: str, text: str) -> Reading:
     """The compact forms: '13,102', '7.75%', '53.7 per 1,000 residents', '50% (62/124)', '7.1% (1.5%)'."""
     if text.startswith("(") and text.endswith(")") and _BRACKET.fullmatch(text):
         return _parse_wholly_bracketed(raw, text[1:-1].strip())
+    one = _ONE_BRACKET.fullmatch(text)  # a figure and at most one bracket of counts or a reduction: one match
+    if one is not None and not (one["n"] and is_year_span(one["n"], one["d"])):
+        value, unit, decimals = _main_value(raw, one)
+        if one["n"]:
+            return Reading(raw, value, unit, decimals, _to_float(one["n"]), _to_float(one["d"]))
+        return Reading(raw, value, unit, decimals, reduction=_reduction(one["red"]) if one["red"] else None)
+    return _parse_figure_in_parts(raw, text)
+
+
+def _parse_figure_in_parts(raw: str, text: str) -> Reading:
+    """The compact forms read piece by piece: the figure, then each bracket after it."""
     main = _MAIN.match(text)
     if not main:
         raise CellError(raw, EXPECTED)
@@ -353,11 +320,10 @@ def _main_value(raw: str, main: re.Match[str]) -> tuple[float, Unit, int]:
     value = _to_float(number)
     if not math.isfinite(value):
         raise CellError(raw, "a number of ordinary size")
+    decimals = _decimals(number)
     if main["pct"]:
-        return _hundredth(value, _decimals(number)), Unit.PERCENT, _decimals(number)
-    if main["per"]:
-        return value, Unit.PER_1000, _decimals(number)
-    return value, Unit.NUMBER, _decimals(number)
+        return _hundredth(value, decimals), Unit.PERCENT, decimals
+    return value, Unit.PER_1000 if main["per"] else Unit.NUMBER, decimals
 
 
 def _brackets(raw: str, rest: str) -> dict[str, object]:
@@ -377,10 +343,7 @@ def _brackets(raw: str, rest: str) -> dict[str, object]:
         if fraction and "numerator" not in found:
             found["numerator"], found["denominator"] = _to_float(fraction["n"]), _to_float(fraction["d"])
         elif percent and "reduction" not in found:
-            written = percent["num"]
-            change = _percent(written)
-            # "(1.5%)" and "(-1.5%)" both mean a 1.5% reduction; "(+2%)" is an increase.
-            found["reduction"] = -abs(change) if written.startswith("+") else abs(change)
+            found["reduction"] = _reduction(percent["num"])
         elif inner and _LABEL.search(inner):
             labels.append(inner)
         else:
@@ -388,6 +351,12 @@ def _brackets(raw: str, rest: str) -> dict[str, object]:
     if labels:
         found["label"] = "; ".join(labels)
     return found
+
+
+def _reduction(written: str) -> float:
+    """A bracketed reduction: "(1.5%)" and "(-1.5%)" both mean a 1.5% reduction; "(+2%)" is an increase."""
+    change = _percent(written)
+    return -abs(change) if written.startswith("+") else abs(change)
 
 
 def _percent(number: str) -> float:

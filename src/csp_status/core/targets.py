@@ -9,7 +9,7 @@ judgement calls these; every inference comes back with its one-sentence note.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from csp_status.core.grammar.polarity import read_polarity
 from csp_status.core.parse import Reading, in_row_unit
@@ -182,4 +182,4 @@ def range_upper(reading: Reading, target: float | None, unit: Unit | None) -> fl
     when lower is better."""
     if reading.upper is None or target is None:
         return None
-    return in_row_unit(replace(reading, value=reading.upper, upper=None), unit)[0]
+    return in_row_unit(reading._replace(value=reading.upper, upper=None), unit)[0]
