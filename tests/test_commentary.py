@@ -316,3 +316,15 @@ def test_refresh_writes_the_draft_and_leaves_officers_commentary_alone(imported,
     assert rows["CNP PM9"][13].startswith("This is a slight increase on the rate in March 2011")
     book_read = read_book(book).partnership
     assert book_read.record("CNP PM9", "2011/12").commentary[0].startswith("This is a slight increase")
+
+
+def test_CSP_COMMENTARY_with_the_population_says_what_the_summary_says_of_a_rate(seed_book):
+    seed_book.settings.population = 248_700  # the Settings sheet's population: the rates' 95% interval
+    summary = {row[0]: row[21] for row in summary_rows(seed_book, evaluate(seed_book))[3:]}
+    this, last = seed_book.record("CNP PM4", "2011/12"), seed_book.record("CNP PM4", "2010/11")
+    got = CSP_COMMENTARY([[this.quarters[0]]], [[this.target]], [["lower"]], [[last.outturn]], None, None,
+                         None, [["Q1 2011/12"]], [["2010/11"]], [["offences"]], None, [[248_700]])
+    assert "95% interval" in summary["CNP PM4"] and got == summary["CNP PM4"]
+    without = CSP_COMMENTARY([[this.quarters[0]]], [[this.target]], [["lower"]], [[last.outturn]], None, None,
+                             None, [["Q1 2011/12"]], [["2010/11"]], [["offences"]])
+    assert "95% interval" not in without

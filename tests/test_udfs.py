@@ -431,7 +431,7 @@ def test_exactly_the_designed_functions():
         "CSP_TREND": ["current", "previous", "polarity", "unit"],
         "CSP_PREVIOUS": ["previous_quarter", "last_outturn", "same_quarter_last_year", "trend_basis"],
         "CSP_COMMENTARY": ["actual", "target", "polarity", "previous", "tolerance", "tolerance_kind",
-                           "unit", "period", "previous_period", "measure", "last_outturn"],
+                           "unit", "period", "previous_period", "measure", "last_outturn", "population"],
     }
 
 

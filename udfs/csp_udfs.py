@@ -71,6 +71,8 @@ ARGUMENT_HELP = {
     "last_outturn": "Last year's outturn as typed, e.g. 13485 (optional, but a target typed only as a "
     "reduction, such as (1.5%), applies to it).",
     "same_quarter_last_year": "Last year's figure for this quarter as typed.",
+    "population": "Optional. The population a rate per 1,000 is of, e.g. 248700: with it the draft says whether "
+    "the gap to the target is statistically significant.",
     "trend_basis": f"Optional. {TrendBasis.PREVIOUS_PERIOD} (default: the previous quarter, else last year's "
     f"outturn) or {TrendBasis.SAME_QUARTER_LAST_YEAR}.",
 }
@@ -194,8 +196,9 @@ def CSP_PREVIOUS(previous_quarter, last_outturn, same_quarter_last_year, trend_b
 @xw.arg("previous_period", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["previous_period"])
 @xw.arg("measure", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["measure"])
 @xw.arg("last_outturn", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["last_outturn"])
+@xw.arg("population", ndim=2, err_to_str=True, doc=ARGUMENT_HELP["population"])
 def CSP_COMMENTARY(actual, target, polarity, previous, tolerance=None, tolerance_kind=None,
-                   unit=None, period=None, previous_period=None, measure=None, last_outturn=None):
+                   unit=None, period=None, previous_period=None, measure=None, last_outturn=None, population=None):
     """A first draft of the commentary: the position, the change on the previous figure, the
     target and whether it is ahead or behind, the status and significance. A draft to edit;
     it never replaces officers' own commentary."""
@@ -212,6 +215,7 @@ def CSP_COMMENTARY(actual, target, polarity, previous, tolerance=None, tolerance
         previous_period=previous_period,
         measure=measure,
         last_outturn=last_outturn,
+        population=population,
     )
 
 

@@ -144,20 +144,22 @@ def csp_commentary(
     previous_period: object = None,
     measure: object = None,
     last_outturn: object = None,
+    population: object = None,
 ) -> str:
     """A first draft of the commentary for one figure: position, change, target, status, significance.
 
     ``unit`` ('percent', 'number', 'per 1000') says how to read plain spreadsheet numbers (a cell
     formatted 15.59% reaches a worksheet function as 0.1559); blank reads the unit from the cells.
     ``period`` ('Q1 2011/12') and ``previous_period`` ('2010/11') name the periods in the text;
-    ``measure`` ('crimes') names what is counted.
+    ``measure`` ('crimes') names what is counted; ``population`` (for a rate per 1,000) lets the draft
+    say whether the gap to the target is statistically significant, as the Summary's draft does.
     """
     from csp_status.core.commentary import draft_commentary
     from csp_status.core.model import Indicator
 
     cells = IndicatorCells(value=actual, target=target, polarity=polarity, tolerance=tolerance,
                            tolerance_kind=tolerance_kind, unit=unit, baseline=last_outturn,
-                           previous=previous, previous_label=_words(previous_period) or None)
+                           previous=previous, previous_label=_words(previous_period) or None, population=population)
     evaluation = judge(cells, period=_words(period))
     indicator = Indicator(ref="", description="", polarity=evaluation.polarity, unit=evaluation.unit,
                           tolerance=evaluation.tolerance, tolerance_kind=evaluation.tolerance_kind)

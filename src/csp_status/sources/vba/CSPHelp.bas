@@ -74,7 +74,7 @@ Public Function ArgumentHelp(ByVal fn As String) As Variant
     Dim help() As Variant
     Select Case fn
     Case "CSP_COMMENTARY"
-        ReDim help(0 To 10)
+        ReDim help(0 To 11)
         help(0) = "The figure for the period as typed, e.g. 15.59%, 13,102 or Awaited."
         help(1) = "The target as typed, e.g. 15.2% or 7.1% (1.5%); TBC, TBA or Baseline year mean no target."
         help(2) = "Lower is better or Higher is better (also lower/higher, low/high)."
@@ -86,6 +86,7 @@ Public Function ArgumentHelp(ByVal fn As String) As Variant
         help(8) = "Optional. The period of the previous figure, e.g. 2010/11."
         help(9) = "Optional. What is counted, e.g. crimes."
         help(10) = "Last year's outturn as typed, e.g. 13485 (optional, but a target typed only as a reduction, such as (1.5%), applies to it)."
+        help(11) = "Optional. The population a rate per 1,000 is of, e.g. 248700: with it the draft says whether the gap to the target is statistically significant."
     Case "CSP_GAP"
         ReDim help(0 To 3)
         help(0) = "The figure for the period as typed, e.g. 15.59%, 13,102 or Awaited."
