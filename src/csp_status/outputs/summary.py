@@ -12,7 +12,6 @@ from __future__ import annotations
 from csp_status.core.commentary import draft_commentary
 from csp_status.core.judgement import Evaluation
 from csp_status.core.model import QUARTERS, Partnership, year_key, year_label
-from csp_status.core.vocabulary import Status
 from csp_status.workbook.book_read import cell_text
 from csp_status.workbook.book_write import SheetSpec, sheet_xml
 from csp_status.workbook.layout import Style
@@ -28,10 +27,6 @@ GROUPS = (
     (18, "Status"),
 )
 ADDED_HEADERS = ("Status", "Gap to target", "Direction of travel", "Data notes", "Draft commentary")
-_STATUS_STYLE = {
-    Status.GREEN: "GREEN", Status.AMBER: "AMBER", Status.RED: "RED",
-    Status.NO_TARGET: "NO TARGET", Status.AWAITED: "AWAITED", Status.CHECK: "CHECK",
-}
 
 
 def _years(start: str, offsets: range) -> list[str]:
@@ -86,7 +81,7 @@ def summary_sheet(book: Partnership, evaluations: list[Evaluation], styles: dict
         [(text, style("Column header")) for text in rows[2]],
     ]
     for text_row, ev in zip(rows[3:], evaluations):
-        rag = style(_STATUS_STYLE[ev.status])
+        rag = style(ev.status.value)  # the legend cell labelled with the status
         cells = [(text, style("Text")) for text in text_row]
         cells[status_col - 1] = (text_row[status_col - 1], rag)
         cells[current_col - 1] = (text_row[current_col - 1], rag)

@@ -100,7 +100,16 @@ def _last_year_key(ref: object, year: object) -> str | None:
     return f"{concat_text(ref)}|{year_label(start - 1)}"
 
 
-def _indicator_column(header: str, letter: str) -> _Expression:
+# The Indicators sheet's columns, in sheet order (the layout's): its cells are read by column letter.
+INDICATOR_HEADERS = (
+    "Ref", "Description", "Polarity", "Unit", "Tolerance", "Tolerance kind", "Trend basis",
+    "Comparator", "Population", "Notes",
+)
+
+
+def _indicator_column(header: str) -> _Expression:
+    """The Indicators sheet's cell in the column ``header`` of a row, as text ("" for row 0: no such ref)."""
+    letter = col_letter(INDICATOR_HEADERS.index(header) + 1)
     return _Expression(
         text=lambda row: f'IF({row}=0,"",INDEX(Indicators!${letter}:${letter},{row})&"")',
         value=lambda ctx, row: "" if not row else concat_text(ctx.indicator(int(row), header)),
@@ -175,11 +184,11 @@ EXPRESSIONS: Mapping[str, _Expression] = {
         ),
         value=lambda ctx, row: "" if not row else _pick(ctx.cell_at(int(row), QUARTERS[ctx.quarter - 1])),
     ),
-    "polarity": _indicator_column("Polarity", "C"),
-    "unit": _indicator_column("Unit", "D"),
-    "tolerance": _indicator_column("Tolerance", "E"),
-    "tolerance kind": _indicator_column("Tolerance kind", "F"),
-    "trend basis": _indicator_column("Trend basis", "G"),
+    "polarity": _indicator_column("Polarity"),
+    "unit": _indicator_column("Unit"),
+    "tolerance": _indicator_column("Tolerance"),
+    "tolerance kind": _indicator_column("Tolerance kind"),
+    "trend basis": _indicator_column("Trend basis"),
     "CSP_PREVIOUS": _udf("CSP_PREVIOUS", functions.csp_previous),
     "CSP_VALUE": _udf("CSP_VALUE", functions.csp_value),
     "CSP_STATUS": _udf("CSP_STATUS", functions.csp_status),

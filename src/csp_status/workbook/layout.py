@@ -5,6 +5,9 @@ One place for the layout, shared by the writer (new books), the reader and the r
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from csp_status.core.vocabulary import Status
 from csp_status.workbook import data_columns
 
 __all__ = [
@@ -24,10 +27,7 @@ SHEETS = (SUMMARY, TRENDS, INDICATORS, DATA, SETTINGS, CONFIG)  # in tab order
 # Each sheet's part number (xl/worksheets/sheetN.xml) and VBA code name (SheetN).
 SHEET_NUMBERS = {SUMMARY: 1, INDICATORS: 2, DATA: 3, SETTINGS: 4, CONFIG: 5, TRENDS: 6}
 
-INDICATOR_HEADERS = (
-    "Ref", "Description", "Polarity", "Unit", "Tolerance", "Tolerance kind", "Trend basis",
-    "Comparator", "Population", "Notes",
-)
+INDICATOR_HEADERS = data_columns.INDICATOR_HEADERS  # the Indicators sheet's columns (the Data formulas read them)
 DATA_INPUT_HEADERS = data_columns.INPUTS
 DATA_FORMULA_HEADERS = data_columns.FORMULA_HEADERS  # the calculated columns (see data_columns)
 DATA_HEADERS = DATA_INPUT_HEADERS + DATA_FORMULA_HEADERS
@@ -46,20 +46,16 @@ DEFINED_NAMES = {
     "Population": "population",
 }
 
-# The Summary is styled like these labelled cells of the Settings sheet: officers restyle the
-# Summary by formatting them (a fill per status, fonts for the headers).
-STYLE_LABELS = ("Title", "Group header", "Column header", "Text", "GREEN", "AMBER", "RED",
-                "NO TARGET", "AWAITED", "CHECK")
 STYLE_LEGEND_HEADING = "Summary styles (format these cells to restyle the Summary)"
 # A new book's status colours (fill, font) as "RRGGBB": its Settings legend, and so its Summary,
 # starts with these; the board pack shows whatever the legend cells are formatted with since.
-STATUS_COLOURS = {
-    "GREEN": ("C6EFCE", "006100"),
-    "AMBER": ("FFEB9C", "9C5700"),
-    "RED": ("FFC7CE", "9C0006"),
-    "NO TARGET": ("D9D9D9", "000000"),
-    "AWAITED": ("DDEBF7", "000000"),
-    "CHECK": ("E4DFEC", "000000"),
+STATUS_COLOURS: dict[Status, tuple[str, str]] = {
+    Status.GREEN: ("C6EFCE", "006100"),
+    Status.AMBER: ("FFEB9C", "9C5700"),
+    Status.RED: ("FFC7CE", "9C0006"),
+    Status.NO_TARGET: ("D9D9D9", "000000"),
+    Status.AWAITED: ("DDEBF7", "000000"),
+    Status.CHECK: ("E4DFEC", "000000"),
 }
 
 
@@ -83,9 +79,19 @@ class Style:
     LABEL = 14
     PERCENT_FINE = 15
 
-    BY_LABEL = {"Title": TITLE, "Group header": GROUP, "Column header": HEADER, "Text": TEXT,
-                "GREEN": GREEN, "AMBER": AMBER, "RED": RED, "NO TARGET": NO_TARGET,
-                "AWAITED": AWAITED, "CHECK": CHECK}
+    # each label of the Settings legend and its style in a new book; the statuses' are added below
+    BY_LABEL: ClassVar[dict[str, int]] = {"Title": TITLE, "Group header": GROUP, "Column header": HEADER, "Text": TEXT}
+
+    @classmethod
+    def of(cls, status: Status) -> int:
+        """A status's style in a new book: the one of its own name (``Style.NO_TARGET`` for NO TARGET)."""
+        return getattr(cls, status.name)
+
+
+Style.BY_LABEL.update({status.value: Style.of(status) for status in Status})
+# The Summary is styled like these labelled cells of the Settings sheet: officers restyle the
+# Summary by formatting them (a fill per status, fonts for the headers).
+STYLE_LABELS = tuple(Style.BY_LABEL)
 
 
 def data_formulas(r: int) -> dict[str, str]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from csp_status.core.vocabulary import Status
 from csp_status.workbook.cells import HEADER, NS
 from csp_status.workbook.layout import STATUS_COLOURS, Style
 
@@ -12,8 +13,8 @@ _MAIN_NS = NS["m"]
 
 
 def _styles_xml() -> bytes:
-    statuses = ("GREEN", "AMBER", "RED", "NO TARGET", "AWAITED", "CHECK")
-    inks = list(dict.fromkeys(STATUS_COLOURS[label][1] for label in statuses))  # one font per colour
+    statuses = tuple(Status)
+    inks = list(dict.fromkeys(STATUS_COLOURS[status][1] for status in statuses))  # one font per colour
 
     def bold(rgb: str) -> str:
         return f'<font><b/><sz val="11"/><color rgb="FF{rgb}"/><name val="Calibri"/><family val="2"/></font>'
@@ -27,14 +28,14 @@ def _styles_xml() -> bytes:
         bold("FFFFFF"),
     ]
     white_bold = len(fonts) - 1
-    status_font = {label: 4 + inks.index(STATUS_COLOURS[label][1]) for label in statuses}
-    status_fill = {label: 2 + n for n, label in enumerate(statuses)}
+    status_font = {status: 4 + inks.index(STATUS_COLOURS[status][1]) for status in statuses}
+    status_fill = {status: 2 + n for n, status in enumerate(statuses)}
 
     def solid(rgb: str) -> str:
         return f'<fill><patternFill patternType="solid"><fgColor rgb="{rgb}"/><bgColor indexed="64"/></patternFill></fill>'
 
     fills = ['<fill><patternFill patternType="none"/></fill>', '<fill><patternFill patternType="gray125"/></fill>',
-             *(solid("FF" + STATUS_COLOURS[label][0]) for label in statuses),
+             *(solid("FF" + STATUS_COLOURS[status][0]) for status in statuses),
              solid("FFD9E1F2"), solid("FF1F4E79"), solid("FFF2F2F2")]
     thin = '<left style="thin"><color rgb="FFA6A6A6"/></left><right style="thin"><color rgb="FFA6A6A6"/></right>' \
            '<top style="thin"><color rgb="FFA6A6A6"/></top><bottom style="thin"><color rgb="FFA6A6A6"/></bottom><diagonal/>'
@@ -56,8 +57,8 @@ def _styles_xml() -> bytes:
         Style.GROUP: xf(font=white_bold, fill=9, border=1, align=centre_wrap),
         Style.HEADER: xf(font=1, fill=8, border=1, align=centre_wrap),
         Style.TEXT: xf(border=1, align=top_wrap),
-        **{getattr(Style, label.replace(" ", "_")): xf(font=status_font[label], fill=status_fill[label], border=1,
-                                                       align=top_wrap) for label in statuses},
+        **{Style.of(status): xf(font=status_font[status], fill=status_fill[status], border=1, align=top_wrap)
+           for status in statuses},
         Style.INPUT: xf(align=top_wrap),
         Style.CALCULATED: xf(font=3, fill=10, align=top_wrap),
         Style.PERCENT: xf(numfmt=9, align=top_wrap),
