@@ -43,6 +43,15 @@ def test_parse_period(header, label, kind, starred):
     assert (period.label, period.kind, period.starred) == (label, kind, starred)
 
 
+@pytest.mark.parametrize("header, year", [
+    ("2012/13", "2012/13"), ("Q2 2019/20", "2019/20"), ("Target 08/09 (2008)", "2008/09"),
+    ("99/00", "1999/00"), ("Apr 99 – Mar 00", "1999/00"), ("Apr 12 – Mar 13", "2012/13"),
+    ("YTD 13/14", "2013/14"), ("Q2", None), ("Jan 12 – Mar 12", None), ("2019", None),
+])
+def test_parse_period_year(header, year):
+    assert parse_period(header).year == year
+
+
 @pytest.mark.parametrize("header", ["", "Value", "Target", "Crime Type", "(per 1,000)", "Ratio**", "% change",
                                     "Rates per 100,000 population", "Distance from average", "Ranking"])
 def test_parse_period_none(header):

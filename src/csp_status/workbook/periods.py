@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from csp_status.core.model import year_label
 from csp_status.core.vocabulary.layouts import MONTHS, PeriodKind
 
 __all__ = ["Period", "parse_period"]
@@ -76,7 +77,7 @@ def _fiscal(text: str) -> tuple[str, int] | None:
     first, second = _year4(match[1]), _year4(match[2])
     if first is None or second is None or second != first + 1:
         return None
-    return f"{first}/{str(second)[2:]}", first
+    return year_label(first), first
 
 
 _SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -120,7 +121,7 @@ def parse_period(header: str) -> Period | None:
             if months == 12 and m1 == 4:
                 kind = PeriodKind.YEAR
             return Period(f"{_name(m1, y1)}–{_name(m2, y2)}", kind, y2 * 12 + m2, months,
-                          year=f"{y1}/{str(y1 + 1)[2:]}" if months == 12 and m1 == 4 else None)
+                          year=year_label(y1) if months == 12 and m1 == 4 else None)
         if y1 is None and y2 is None:
             months = (m2 - m1) % 12 + 1
             return Period(f"{_SHORT[m1 - 1]}–{_SHORT[m2 - 1]}", PeriodKind.MONTHS, None, months,
