@@ -125,3 +125,30 @@ def test_the_compact_forms_read_in_one_match_as_they_do_piece_by_piece(text):
             return err.expected
 
     assert in_one() == piece_by_piece()
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(FIGURES, FIGURES, st.sampled_from(["lower", "Higher is better", None]), FIGURES),
+                     min_size=1, max_size=30))
+def test_a_table_judged_as_columns_is_the_table_judged_row_by_row(rows):
+    import pandas as pd
+
+    import csp_status as csp
+
+    frame = pd.DataFrame(rows, columns=["figure", "target", "polarity", "last"], dtype=object)
+    kwargs = dict(value="figure", target="target", polarity="polarity", last_outturn="last", previous="last")
+    by_rows = csp.evaluate_table(frame, **kwargs)
+    by_columns = csp.evaluate_table(frame, notes=False, **kwargs)
+    assert list(by_columns.columns) == ["value", "target", "status", "gap", "trend"]
+    pd.testing.assert_frame_equal(by_columns, by_rows.drop(columns="notes"))
+
+
+def test_a_table_judged_as_columns_names_the_row_whose_polarity_cannot_be_read():
+    import pandas as pd
+
+    import csp_status as csp
+
+    frame = pd.DataFrame({"value": ["1", "2"], "target": ["1", "1"], "polarity": ["lower", "sideways"]},
+                         index=["a", "b"])
+    with pytest.raises(CellError, match=r"row 'b'"):
+        csp.evaluate_table(frame, notes=False)

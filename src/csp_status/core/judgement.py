@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from csp_status.core import stats
 from csp_status.core.errors import CellError
@@ -60,8 +60,7 @@ __all__ = [
 POLARITY_NOT_SET = "polarity not set: choose 'Lower is better' or 'Higher is better' in Indicators"
 
 
-@dataclass(frozen=True)
-class IndicatorCells:
+class IndicatorCells(NamedTuple):
     """The cells one indicator's judgement rests on, as typed (text, a spreadsheet number, or None).
 
     ``polarity``, ``unit``, ``tolerance`` and ``tolerance_kind`` may be their words or already read
