@@ -583,7 +583,17 @@ LOWER, HIGHER = Polarity.LOWER_IS_BETTER, Polarity.HIGHER_IS_BETTER
         ("Lost Rental Income", (LOWER, "Lost")),  # 'lost' outweighs 'income'
         ("Average customer wait time to corporate contact centre", (LOWER, "wait time")),
         ("Percentage of victims satisfied with ease of contact.", (HIGHER, "satisfied")),
-        ("% life risk and property emergency calls handled within 90 seconds", (HIGHER, "within 9")),
+        ("% life risk and property emergency calls handled within 90 seconds", (HIGHER, "within 90 seconds")),
+        ("Proportion of offenders who reoffend within 12 months", (LOWER, "reoffend")),  # a period, not a time limit
+        ("Percentage of calls not answered within 30 seconds", (LOWER, "not \u2026 within 30 seconds")),
+        ("We will not tolerate an increase in knife crime", (LOWER, "not \u2026 increase")),  # negated in its clause
+        ("Number of victims who did not feel supported", (LOWER, "not \u2026 supported")),  # a good word negated
+        ("Offenders who didn't reoffend within 6 months", (HIGHER, "n't \u2026 reoffend")),
+        ("No. of domestic burglaries", (LOWER, "burglaries")),  # 'No.' is the number, not a negation
+        ("Where no crime was recorded, the victim was satisfied", (HIGHER, "satisfied")),  # a negation ends with its clause
+        ("Number of Prevent referrals", (None, "referrals")),  # 'Prevent' is a programme's name
+        ("Prevent fires in the home", (LOWER, "Prevent")),  # at the start, the verb
+        ("Number Of Incidents Reduced", (LOWER, "Reduced")),  # Title Case: still the verb
         ("The number of violent crimes detected per 100 officers;", (HIGHER, "detected")),
         ("Accidental dwelling fires", (LOWER, "fires")),
         ("Repeat incidences of domestic violence.", (LOWER, "Repeat")),

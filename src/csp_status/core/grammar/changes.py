@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import re
 
-from csp_status.core.grammar.tokens import FLAGS, Qty, Words, alt, mask
+from csp_status.core.grammar.tokens import FLAGS, Qty, Words, alt, mask, phrases
 from csp_status.core.vocabulary import Bound, Direction, Unit
 from csp_status.core.vocabulary.cells import (
     BOUND_AFTER,
     BOUND_BEFORE,
+    BOUND_FILLERS,
+    CHANGE_BY,
+    CHANGE_BY_FILLERS,
+    CHANGE_TO_FILLERS,
     DIRECTION_WORDS,
     HALVING_WORDS,
+    LEAD_WORDS,
+    NOT_DIRECTION_PAIRS,
 )
 
 __all__ = [
@@ -23,9 +29,10 @@ __all__ = [
     "is_verb_led",
 ]
 
+
 _BOUND_BEFORE = {
     bound: re.compile(
-        rf"(?:^|[\s(=:])(?:{alt(words)})\s*(?:(?:an?|the|average|of|total|level|rate|figure|target|value|budget|and)\s+){{0,3}}$",
+        rf"(?:^|[\s(=:])(?:{alt(words)})\.?\s*(?:(?:{phrases(BOUND_FILLERS)})\s+){{0,3}}$",
         FLAGS,
     )
     for bound, words in BOUND_BEFORE.items()
@@ -35,20 +42,14 @@ DIRECTION_RE = re.compile(
     r"\b(?:" + "|".join(f"(?P<{d.name}>{alt(ws)})" for d, ws in DIRECTION_WORDS.items()) + r")\b", FLAGS
 )
 _NOT_DIRECTION = re.compile(
-    r"\b(?:more|less|fewer|lower|higher|greater|up|down)\s+(?:than|to)\b|\bor\s+(?:more|less|lower|higher|fewer|greater|better)\b"
-    r"|\b(?:at|no|not)\s+(?:more|less|lower|higher)\b|\bend\s+of\b",
-    FLAGS,
+    "|".join(rf"\b(?:{phrases(first)})[\s-]+(?:{phrases(second)})\b" for first, second in NOT_DIRECTION_PAIRS), FLAGS
 )
-_BY = re.compile(
-    r"\b(?:by|of)\s+(?:a\s+further\s+|an?\s+additional\s+|around\s+|some\s+|about\s+|a\s+|at\s+least\s+|nearly\s+|"
-    r"almost\s+|approximately\s+|over\s+|more\s+than\s+|up\s+to\s+)?$",
-    FLAGS,
-)
-_TO = re.compile(r"\bto\s+(?:(?:an?|the|average|of|level|rate|total|figure|target|just|under|below|around|about)\s+){0,3}$", FLAGS)
+_BY = re.compile(rf"\b(?:{phrases(CHANGE_BY)})\s+(?:(?:{phrases(CHANGE_BY_FILLERS)})\s+)?$", FLAGS)
+_TO = re.compile(rf"\bto\s+(?:(?:{phrases(CHANGE_TO_FILLERS)})\s+){{0,3}}$", FLAGS)
 _FROM = re.compile(r"\bfrom\s+$", FLAGS)
 CHANGE_AFTER = re.compile(r"^\s*(?P<w>" + "|".join(alt(ws) for ws in DIRECTION_WORDS.values()) + r")\b", FLAGS)
 # What may come before a sentence's leading verb: a label ("Aim 2:", "Target -") and "to" or "we will".
-_LEAD = re.compile(r"^(?:[#\w .'/&]{0,40}?[:\-]\s*)?(?:(?:to|we will|will|aim to|seek to|we aim to)\s+)?$", FLAGS)
+_LEAD = re.compile(rf"^(?:[#\w .'/&]{{0,40}}?[:\-]\s*)?(?:(?:{phrases(LEAD_WORDS)})\s+)?$", FLAGS)
 
 
 def bound_of(text: str, q: Qty) -> Bound | None:

@@ -7,14 +7,15 @@ from __future__ import annotations
 import re
 
 from csp_status.core.grammar.numbers import NUM, to_float
+from csp_status.core.grammar.tokens import phrases
 from csp_status.core.vocabulary import PLACEHOLDER_PHRASES, Placeholder
+from csp_status.core.vocabulary.cells import SMALL_AFTER, SMALL_BEFORE
 
 __all__ = ["placeholder_in", "suppressed"]
 
 _PHRASES = tuple((re.compile(p, re.ASCII | re.IGNORECASE), kind) for p, kind in PLACEHOLDER_PHRASES)
 _SMALL = re.compile(
-    rf"^(?:(?:under|fewer than|less than|below|<|<=|\u2264)\s*(?P<a>{NUM})|(?P<b>{NUM})\s*or\s+(?:under|fewer|less|below))"
-    r"(?:\s+[a-z]+)?$",
+    rf"^(?:(?:{phrases(SMALL_BEFORE)})\s*(?P<a>{NUM})|(?P<b>{NUM})\s*(?:{phrases(SMALL_AFTER)}))(?:\s+[a-z]+)?$",
     re.ASCII | re.IGNORECASE,
 )
 SUPPRESSION_LIMIT = 10  # published small-number bands: "under 5", "fewer than 10"

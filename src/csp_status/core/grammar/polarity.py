@@ -13,15 +13,23 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from csp_status.core.grammar.numbers import NUM, NUMBER_WORD
 from csp_status.core.vocabulary import Bound, Direction, Polarity
 from csp_status.core.vocabulary.cells import (
+    CLAUSE_BREAKS,
+    CLAUSE_NEGATIONS,
+    DURATION_WORDS,
+    EXCLUDING_WORDS,
     NEGATIONS,
+    PERIOD_WORDS,
     POLARITY_BAD_FIRST,
     POLARITY_NOT_VERBS,
     POLARITY_NOUNS,
     POLARITY_REPEAT,
     POLARITY_UNCLEAR,
     POLARITY_VERBS,
+    WITHIN_FILLERS,
+    WITHIN_LIMITS,
 )
 
 __all__ = ["PolarityReading", "read_polarity", "polarity_of_target"]
@@ -39,33 +47,74 @@ class PolarityReading:
 
 
 def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
+_FLAGS = re.ASCII | re.IGNORECASE
 _VERB = re.compile(
     r"\b(?:(?P<neg>" + _alternation(NEGATIONS) + r")\s+(?:(?:an?|any|the|further)\s+)?)?(?P<verb>"
     + "|".join(f"(?P<{'low' if p is Polarity.LOWER_IS_BETTER else 'high'}>{_alternation(ws)})"
                for p, ws in POLARITY_VERBS.items())
     + r")\b",
-    re.ASCII | re.IGNORECASE,
+    _FLAGS,
 )
-_NOT_VERB = re.compile(r"\b(?:" + _alternation(POLARITY_NOT_VERBS) + r")\b", re.ASCII | re.IGNORECASE)
-_PERIOD = re.compile(r"\bwithin\s+(?:a|the|any)\s+(?:\d+|twelve|12)[ -]?months?\s+period\b", re.ASCII | re.IGNORECASE)
-_EXCLUDING = re.compile(r"\b(?:excluding|excl\.?|except|other than|not including|apart from)\b[^,;()]*", re.ASCII | re.IGNORECASE)
-_BAD_FIRST = re.compile(r"\b(?:" + _alternation(POLARITY_BAD_FIRST) + r")\b", re.ASCII | re.IGNORECASE)
-_UNCLEAR = re.compile(r"(?<!\bnot )(?<!\bno )\b(?:" + _alternation(POLARITY_UNCLEAR) + r")", re.ASCII | re.IGNORECASE)
+_NOT_VERB = re.compile(r"\b(?:" + _alternation(POLARITY_NOT_VERBS) + r")\b", _FLAGS)
+_QUANTITY = rf"(?:{NUM}|{NUMBER_WORD})[\s-]?"
+_FILLER = rf"(?:(?:{_alternation(WITHIN_FILLERS)})\s+)?"
+# "within 12 months", "within a 12 month period": the period counted, not a time limit
+_PERIOD = re.compile(rf"\bwithin\s+{_FILLER}{_QUANTITY}(?:{_alternation(PERIOD_WORDS)})\b(?:\s+period\b)?", _FLAGS)
+_EXCLUDING = re.compile(rf"\b(?:{_alternation(EXCLUDING_WORDS)})(?![a-z])[^,;()]*", _FLAGS)
+_BAD_FIRST = re.compile(r"\b(?:" + _alternation(POLARITY_BAD_FIRST) + r")\b", _FLAGS)
+_UNCLEAR = re.compile(r"(?<!\bnot )(?<!\bno )\b(?:" + _alternation(POLARITY_UNCLEAR) + r")", _FLAGS)
+# a share done within a time limit ("within 30 seconds", "within timescales"): more is better
 _WITHIN = re.compile(
-    r"\bwithin\s+(?:the\s+|their\s+|its\s+)?(?:\d|one|two|three|four|five|ten|local|target|agreed|required|set|response|"
-    r"standard|time\b|timescales?|deadline|statutory)",
-    re.ASCII | re.IGNORECASE,
+    rf"\bwithin\s+{_FILLER}(?:{_QUANTITY}(?:{_alternation(DURATION_WORDS)})(?![a-z])|(?:{_alternation(WITHIN_LIMITS)})\b)",
+    _FLAGS,
 )
 _NOUN = {  # a noun with its plural and verb endings: "alarm(s)", "re-offend(ed)"
-    polarity: re.compile(r"\b(?:" + _alternation(words) + r")(?:s|es|ed|d|ing)?\b", re.ASCII | re.IGNORECASE)
+    polarity: re.compile(r"\b(?:" + _alternation(words) + r")(?:s|es|ed|d|ing)?\b", _FLAGS)
     for polarity, words in POLARITY_NOUNS.items()
 }
-_REPEAT = re.compile(POLARITY_REPEAT, re.ASCII | re.IGNORECASE)
+_REPEAT = re.compile(POLARITY_REPEAT, _FLAGS)
+
+
+def _negation_word(word: str) -> str:
+    """A negation as a pattern: a whole word; "n't" at a word's end ("didn't"); "no", but not "No." (the number)."""
+    if word == "no":
+        return r"\bno\b(?!\s*\.|\s+of\b)"
+    return ("" if word.startswith("n'") else r"\b") + _alternation([word]) + r"\b"
+
+
+_NEGATION = re.compile("|".join(_negation_word(w) for w in CLAUSE_NEGATIONS), _FLAGS)  # earlier in the clause
+_BREAK = re.compile(rf"[,;:.()!?]|\s-\s|\b(?:{_alternation(CLAUSE_BREAKS)})\b", _FLAGS)
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2013": "-", "\u2014": "-", "*": ""})
 _FLIP = {Polarity.LOWER_IS_BETTER: Polarity.HIGHER_IS_BETTER, Polarity.HIGHER_IS_BETTER: Polarity.LOWER_IS_BETTER}
+
+
+def _negation_before(text: str, at: int) -> str | None:
+    """The negation earlier in the clause that ends at ``at`` ("… who did not feel supported"), if any."""
+    clause = text[:at]
+    breaks = [m.end() for m in _BREAK.finditer(clause)]
+    found = _NEGATION.search(clause, breaks[-1] if breaks else 0)
+    return found[0] if found else None
+
+
+def _is_name(text: str, start: int, word: str) -> bool:
+    """A capitalised verb inside a lower-case sentence names something ("Number of Prevent referrals")."""
+    if not word[0].isupper() or word.isupper():
+        return False
+    before, after = text[:start].split(), text[start + len(word):].split()
+    if not before or before[-1][-1] in ":;,.-(" or before[-1][0].isupper():
+        return False  # the start of the sentence or of a clause, or Title Case throughout
+    return not after or not after[0][0].isupper()
+
+
+def _decided(polarity: Polarity, words: str, how: str, text: str, at: int) -> tuple[Polarity, str, str]:
+    """A decision, turned round by a negation earlier in its clause."""
+    negation = _negation_before(text, at)
+    if negation is None:
+        return polarity, words, how
+    return _FLIP[polarity], f"{negation} … {words}", "negated verb" if how == "verb" else how
 
 
 @lru_cache(maxsize=4096)
@@ -76,27 +125,29 @@ def _from_description(description: str) -> tuple[Polarity | None, str, str]:
         return None, "", ""
     masked = _NOT_VERB.sub(lambda m: "#" * len(m[0]), text)
     for verb in _VERB.finditer(masked):
+        if _is_name(text, verb.start("verb"), verb["verb"]):
+            continue  # "Prevent" (a programme), not "prevent"
         polarity = Polarity.LOWER_IS_BETTER if verb["low"] else Polarity.HIGHER_IS_BETTER
         if verb["neg"]:
             return _FLIP[polarity], text[verb.start():verb.end()], "negated verb"
-        return polarity, verb["verb"], "verb"
-    body = _EXCLUDING.sub(" ", _PERIOD.sub(" ", text))  # "…, excluding domestic abuse": not what is counted
-    bad = _BAD_FIRST.search(body)
+        return _decided(polarity, verb["verb"], "verb", text, verb.start())
+    body = _EXCLUDING.sub(lambda m: " " * len(m[0]), _PERIOD.sub(lambda m: " " * len(m[0]), text))
+    bad = _BAD_FIRST.search(body)  # "…, excluding domestic abuse": not what is counted
     if bad:
-        return Polarity.LOWER_IS_BETTER, bad[0], "noun"
+        return _decided(Polarity.LOWER_IS_BETTER, bad[0], "noun", body, bad.start())
     repeat = _REPEAT.search(body)  # "repeat victims", "repeat incidents of domestic abuse"
     if repeat:
-        return Polarity.LOWER_IS_BETTER, repeat[0][:-1].strip(" -"), "noun"
+        return _decided(Polarity.LOWER_IS_BETTER, repeat[0][:-1].strip(" -"), "noun", body, repeat.start())
     within = _WITHIN.search(body)  # a share done within a time limit: more is better
     if within:
-        return Polarity.HIGHER_IS_BETTER, within[0], "noun"
+        return _decided(Polarity.HIGHER_IS_BETTER, within[0], "noun", body, within.start())
     unclear = _UNCLEAR.search(body)
     if unclear:
         return None, unclear[0], "unclear"
     for polarity in (Polarity.HIGHER_IS_BETTER, Polarity.LOWER_IS_BETTER):
         found = _NOUN[polarity].search(body)
         if found:
-            return polarity, found[0], "noun"
+            return _decided(polarity, found[0], "noun", body, found.start())
     return None, "", ""
 
 

@@ -35,7 +35,7 @@ from csp_status.core.grammar.tokens import (
 )
 from csp_status.core.grammar.units import UNIT, unit_of
 from csp_status.core.vocabulary import SECONDS_IN, Bound, Direction, Placeholder, Unit
-from csp_status.core.vocabulary.cells import BOUND_AFTER, BOUND_BEFORE, DIRECTION_WORDS
+from csp_status.core.vocabulary.cells import BOUND_AFTER, BOUND_BEFORE, DIRECTION_WORDS, NOT_LABEL_WORDS
 
 __all__ = ["Words", "read_words"]
 
@@ -77,7 +77,7 @@ def _simple(text: str) -> Words | None:
 _LABELLED = re.compile(rf"^(?P<label>[A-Za-z][A-Za-z'&/ ]{{0,40}}?)\s*[:=-]?\s+(?P<figure>[-+]?(?:{NUM})(?:\s?%)?)$", FLAGS)
 _NOT_A_LABEL = re.compile(
     "|".join([alt(w for ws in BOUND_BEFORE.values() for w in ws if w[0].isalpha()), alt(w for ws in DIRECTION_WORDS.values() for w in ws),
-              r"per|by|to|from|of|within|in|on|at|or|and|due|than|ytd|q[1-4]|rolling|average|total|change|" + ANY_MONTH]),
+              alt(NOT_LABEL_WORDS), ANY_MONTH]),
     FLAGS,
 )
 

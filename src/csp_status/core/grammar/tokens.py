@@ -24,13 +24,18 @@ from csp_status.core.grammar.units import (
 from csp_status.core.vocabulary import SECONDS_IN, Bound, Direction, Placeholder, Unit
 from csp_status.core.vocabulary.cells import FRACTION_WORDS, MONTHS, QUALIFIER_PATTERNS
 
-__all__ = ["ANY_MONTH", "FLAGS", "Words", "Qty", "alt", "mask", "set_aside", "quantities", "SEPARATORS"]
+__all__ = ["ANY_MONTH", "FLAGS", "Words", "Qty", "alt", "phrases", "mask", "set_aside", "quantities", "SEPARATORS"]
 
 FLAGS = re.ASCII | re.IGNORECASE
 
 
 def alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def phrases(words) -> str:
+    """An alternation of phrases, longest first, any run of spaces between their words."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
 

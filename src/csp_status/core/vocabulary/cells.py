@@ -62,6 +62,11 @@ BOUND_AFTER = {
     Bound.AT_LEAST: ("or more", "or above", "or higher", "or greater", "or over", "or better", "+", "plus"),
     Bound.AT_MOST: ("or less", "or lower", "or fewer", "or below", "or under", "or better than"),
 }
+# Words that may sit between a bound and its figure ("at least an average of 9.2 days").
+BOUND_FILLERS = ("a", "an", "the", "average", "of", "total", "level", "rate", "figure", "target", "value", "budget", "and")
+# A small number withheld: a whole count of ten or less below a bound ("Under 5", "5 or under").
+SMALL_BEFORE = ("under", "fewer than", "less than", "below", "<", "<=", "\u2264")
+SMALL_AFTER = ("or under", "or fewer", "or less", "or below")
 # Targets written as a direction ("reduce", "maintain"), with or without a figure.
 DIRECTION_WORDS = {
     Direction.MAINTAIN: ("maintain", "maintained", "maintaining", "sustain", "sustained", "keep", "kept",
@@ -77,8 +82,32 @@ DIRECTION_WORDS = {
                          "encourage", "promote", "enhance", "strengthen", "build"),
     Direction.IMPROVE: ("improve", "improved", "improves", "improving", "improvement", "improvements", "better"),
 }
+# Comparisons that use a direction's word but are not a direction: a first word, then a second
+# ("more than", "or lower", "not less", "end of", "year end").
+NOT_DIRECTION_PAIRS = (
+    (("more", "less", "fewer", "lower", "higher", "greater", "up", "down"), ("than", "to")),
+    (("or",), ("more", "less", "lower", "higher", "fewer", "greater", "better")),
+    (("at", "no", "not"), ("more", "less", "lower", "higher")),
+    (("end",), ("of",)),
+    (("year", "financial year", "quarter", "month", "period"), ("end",)),
+)
+# A change is the quantity after "by" or "of" ("reduce … by 6%", "a reduction of 40%"), with these between.
+CHANGE_BY = ("by", "of")
+CHANGE_BY_FILLERS = ("a further", "an additional", "a additional", "around", "some", "about", "a", "at least",
+                     "nearly", "almost", "approximately", "over", "more than", "up to")
+# The figure a change leads to follows "to" ("… to 9,704"), with up to three of these between.
+CHANGE_TO_FILLERS = ("a", "an", "the", "average", "of", "level", "rate", "total", "figure", "target", "just", "under",
+                     "below", "around", "about")
+# What may open a sentence before its leading verb, after any label ("Aim 2: To reduce …").
+LEAD_WORDS = ("to", "we will", "will", "aim to", "seek to", "we aim to")
 HALVING_WORDS = {"halve": 0.5, "halved": 0.5, "halving": 0.5, "double": -1.0, "doubled": -1.0, "doubling": -1.0}
 NEGATIONS = ("not", "no", "never", "without", "nor", "avoid", "prevent", "preventing", "stop", "stopping", "zero")
+# A negation anywhere earlier in the same clause turns what it says round ("We will not tolerate an
+# increase in …", "victims who did not feel supported", "calls not answered within 30 seconds").
+CLAUSE_NEGATIONS = ("not", "never", "without", "nor", "n't", "cannot", "no longer", "unable to", "fail to", "failed to",
+                    "failing to", "no")
+# Words that end a clause: a negation before them says nothing of what follows.
+CLAUSE_BREAKS = ("and", "but", "or", "while", "whilst", "who", "which", "that", "where", "whose", "whereas")
 POLARITY_VERBS = {
     Polarity.LOWER_IS_BETTER: ("reduce", "reduced", "reduces", "reducing", "reduction", "reductions",
                                "decrease", "decreased", "decreasing", "fewer", "less", "lower", "lowering",
@@ -103,7 +132,8 @@ POLARITY_BAD_FIRST = ("lost", "loss", "losses", "difference", "gap", "disparity"
                       "wait time", "wait times", "waiting time", "waiting times", "average wait", "average waiting",
                       "time to answer", "time to respond", "length of time", "time taken to", "days taken",
                       "temporary accommodation", "rough sleepers", "rough sleeping", "homeless", "homelessness",
-                      "empty")
+                      "empty", "reoffend", "re-offend", "reoffends", "re-offends", "reoffended", "re-offended",
+                      "reoffending", "re-offending", "reoffenders", "re-offenders")
 # Measures where more may be good or bad (under-reported or police-generated): the wording does not say.
 POLARITY_UNCLEAR = ("hate", "racially", "religiously", "drug offences", "drugs offences", "possession of",
                     "arrests", "stop and search", "stop search", "marac", "referrals",
@@ -141,3 +171,14 @@ POLARITY_NOUNS = {
 }
 # "repeat" is bad when it names a repeated thing ("repeat victims", "repeat incidents"), not "repeats" alone.
 POLARITY_REPEAT = r"\brepeat(?:ed)?[ -]+[a-z]"
+# Words after which what follows is not what is counted ("…, excluding domestic abuse").
+EXCLUDING_WORDS = ("excluding", "excl.", "excl", "except", "other than", "not including", "apart from")
+# "within" a time limit: a share done in time, more is better ("answered within 30 seconds").  The
+# limit is a duration (DURATION_WORDS) or one of these words; "within 12 months" is a period instead.
+WITHIN_FILLERS = ("the", "their", "its", "a", "an", "any")
+WITHIN_LIMITS = ("local", "target", "targets", "agreed", "required", "set", "response", "standard", "standards",
+                 "time", "timescale", "timescales", "deadline", "deadlines", "statutory")
+PERIOD_WORDS = ("month", "months", "year", "years", "yr", "yrs")
+# Words that are not a label before a figure ("Target 4341" has one; "per 1000", "by 2008" do not).
+NOT_LABEL_WORDS = ("per", "by", "to", "from", "of", "within", "in", "on", "at", "or", "and", "due", "than", "ytd",
+                   "q1", "q2", "q3", "q4", "rolling", "average", "total", "change")
