@@ -110,3 +110,23 @@ def test_without_calc_chain_of_a_book_without_one_is_the_book_itself():
     parts, order = package()
     parts, order = without_calc_chain(parts, order)
     assert without_calc_chain(parts, order) == (parts, order)
+
+
+def test_without_calc_chain_finds_a_chain_named_from_the_package_root():
+    parts, order = package()
+    parts["xl/_rels/workbook.xml.rels"] = relationships(("rId1", "worksheet", "worksheets/sheet1.xml", False),
+                                                        ("rId2", "calcChain", "/xl/calcChain.xml", False))
+    got, got_order = without_calc_chain(parts, order)
+    assert "xl/calcChain.xml" not in got and "xl/calcChain.xml" not in got_order
+    assert got["xl/_rels/workbook.xml.rels"] == relationships(("rId1", "worksheet", "worksheets/sheet1.xml", False))
+
+
+def test_carry_sheet_links_keeps_a_part_another_relationship_still_names():
+    # the table is also named by the workbook's relationships: the sheet lets it go, the part stays
+    parts, order = package()
+    parts["xl/_rels/workbook.xml.rels"] = relationships(("rId1", "worksheet", "worksheets/sheet1.xml", False),
+                                                        ("rId2", "calcChain", "calcChain.xml", False),
+                                                        ("rId3", "table", "tables/table1.xml", False))
+    got, got_order = carry_sheet_links(parts, order, SHEET, OLD_SHEET)
+    assert b"table1" not in got[RELS]
+    assert got_order == order and got["xl/tables/table1.xml"] == b"<table/>"

@@ -32,6 +32,7 @@ from csp_status.workbook.layout import (
     Style,
     data_formulas,
 )
+from csp_status.workbook.rels import relationships_xml, relative_target
 from csp_status.workbook.sheet_spec import SheetSpec
 from csp_status.workbook.styles import STYLES_XML
 from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_PART, THEME_TYPE, THEME_XML
@@ -42,7 +43,6 @@ RIBBON_PART = "customUI/customUI14.xml"
 VBA_PART = "xl/vbaProject.bin"
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -273,29 +273,31 @@ def _workbook_xml(book: Partnership, extra: list[tuple[str, int]] = ()) -> bytes
 
 
 def _workbook_rels(macro: bool, extra: list[int] = ()) -> bytes:
-    rels = [f'<Relationship Id="rId{n}" Type="{_DOC_REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+    def target(part: str) -> str:
+        return relative_target("xl/workbook.xml", part)
+
+    rels = [(f"rId{n}", f"{_DOC_REL}/worksheet", target(f"xl/worksheets/sheet{n}.xml"))
             for n in range(1, len(SHEETS) + 1)]
     n = len(SHEETS)
-    rels.append(f'<Relationship Id="rId{n + 1}" Type="{_DOC_REL}/styles" Target="styles.xml"/>')
+    rels.append((f"rId{n + 1}", f"{_DOC_REL}/styles", target("xl/styles.xml")))
     if macro:
-        rels.append(f'<Relationship Id="rId{n + 2}" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
-                    'Target="vbaProject.bin"/>')
-    rels.append(f'<Relationship Id="rId{len(rels) + 1}" Type="{THEME_TYPE}" Target="{THEME_PART.removeprefix("xl/")}"/>')
-    rels += [f'<Relationship Id="rSheet{n}" Type="{_DOC_REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
-             for n in extra]
-    return f'{HEADER}<Relationships xmlns="{_PKG_REL}">{"".join(rels)}</Relationships>'.encode("utf-8")
+        rels.append((f"rId{n + 2}", "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
+                     target(VBA_PART)))
+    rels.append((f"rId{len(rels) + 1}", THEME_TYPE, target(THEME_PART)))
+    rels += [(f"rSheet{n}", f"{_DOC_REL}/worksheet", target(f"xl/worksheets/sheet{n}.xml")) for n in extra]
+    return relationships_xml(rels)
 
 
 def _root_rels(ribbon: bool) -> bytes:
     rels = [
-        f'<Relationship Id="rId1" Type="{_DOC_REL}/officeDocument" Target="xl/workbook.xml"/>',
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>',
-        f'<Relationship Id="rId3" Type="{_DOC_REL}/extended-properties" Target="docProps/app.xml"/>',
+        ("rId1", f"{_DOC_REL}/officeDocument", "xl/workbook.xml"),
+        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+         "docProps/core.xml"),
+        ("rId3", f"{_DOC_REL}/extended-properties", "docProps/app.xml"),
     ]
     if ribbon:
-        rels.append('<Relationship Id="rId4" Type="http://schemas.microsoft.com/office/2007/relationships/ui/extensibility" '
-                    f'Target="{RIBBON_PART}"/>')
-    return f'{HEADER}<Relationships xmlns="{_PKG_REL}">{"".join(rels)}</Relationships>'.encode("utf-8")
+        rels.append(("rId4", "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility", RIBBON_PART))
+    return relationships_xml(rels)
 
 
 def _content_types(macro: bool, extra: list[int] = ()) -> bytes:

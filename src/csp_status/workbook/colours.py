@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import colorsys
 import math
-import posixpath
 
 from lxml import etree
 
@@ -113,14 +112,9 @@ class _Resolver:
         return found
 
     def _theme_part(self) -> str | None:
-        rels = "xl/_rels/workbook.xml.rels"
-        if not self._package.has(rels):
-            return None
-        for rel in self._package.xml(rels).iterfind("rel:Relationship", NS):
-            if rel.get("Type") == THEME_TYPE and rel.get("TargetMode") != "External":
-                target = rel.get("Target", "")
-                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-                return part if self._package.has(part) else None
+        for rel in self._package.relationships("xl/workbook.xml"):
+            if rel.type == THEME_TYPE and not rel.external:
+                return rel.target if self._package.has(rel.target) else None
         return None
 
     def _indexed_colour(self, n: int | None) -> str | None:

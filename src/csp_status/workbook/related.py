@@ -19,7 +19,6 @@ parts not named here keep their bytes.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -28,13 +27,12 @@ from lxml import etree
 
 from csp_status.workbook.cells import NS, R_ID, XML_PARSER
 from csp_status.workbook.guard import parse_xml
-from csp_status.workbook.rels import rels_name
+from csp_status.workbook.rels import parse_relationships, relationships_xml, rels_name
 
 __all__ = ["without_calc_chain", "carry_sheet_links", "rels_name"]
 
 _MAIN_NS, _R_NS = NS["m"], NS["r"]
 _MAIN = "{%s}" % _MAIN_NS
-_PKG_REL = "{%s}" % NS["rel"]
 _CT = "{%s}" % NS["ct"]
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CALC_CHAIN = _DOC_REL + "calcChain"
@@ -44,16 +42,6 @@ _PRINT = ("printOptions", "pageMargins", "pageSetup", "headerFooter")
 # Elements that refer to related parts without depending on the cells, in the schema's order.
 _LINKS = ("drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture")
 _TAIL = re.compile(rb"<(?:printOptions|pageMargins)\b")
-
-
-def _target(source: str, rel: etree._Element) -> str | None:
-    """The part a relationship points at (None for an external one)."""
-    if rel.get("TargetMode") == "External":
-        return None
-    target = rel.get("Target", "")
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
 def _xml(data: bytes, path: Path | str = "the book", name: str = "a part") -> etree._Element:
@@ -106,17 +94,15 @@ def without_calc_chain(parts: dict[str, bytes], order: list[str], *, path: Path 
 
     A package without one comes back as it was.
     """
-    rels_part = "xl/_rels/workbook.xml.rels"
+    rels_part = rels_name("xl/workbook.xml")
     if rels_part not in parts:
         return parts, order
-    rels = _xml(parts[rels_part], path, rels_part)
-    chains = [rel for rel in rels.iterfind(f"{_PKG_REL}Relationship") if rel.get("Type") == _CALC_CHAIN]
+    rels = parse_relationships(path, rels_part, parts[rels_part])
+    chains = [rel for rel in rels if rel.type == _CALC_CHAIN]
     if not chains:
         return parts, order
-    gone = {target for rel in chains if (target := _target("xl/workbook.xml", rel))}
-    for rel in chains:
-        rels.remove(rel)
-    parts = {**parts, rels_part: _bytes(rels)}
+    gone = {rel.target for rel in chains if not rel.external}
+    parts = {**parts, rels_part: relationships_xml(rel for rel in rels if rel.type != _CALC_CHAIN)}
     return _without_parts(parts, order, gone & set(parts), path)
 
 
@@ -167,31 +153,23 @@ def _prune_rels(parts: dict[str, bytes], order: list[str], sheet_part: str, path
     sheet = _after_rows(parts[sheet_part], path, sheet_part)
     used = {el.get(R_ID) for el in sheet.iter() if el.get(R_ID)}
     has_notes = sheet.find(f"{_MAIN}legacyDrawing") is not None
-    rels = _xml(parts[rels_part], path, rels_part)
-    dropped = [rel for rel in rels.iterfind(f"{_PKG_REL}Relationship")
-               if rel.get("Id") not in used and not (has_notes and rel.get("Type") == _COMMENTS)]
+    rels = parse_relationships(path, rels_part, parts[rels_part])
+    dropped = [rel for rel in rels if rel.id not in used and not (has_notes and rel.type == _COMMENTS)]
     if not dropped:
         return parts, order
-    for rel in dropped:
-        rels.remove(rel)
-    parts = {**parts, rels_part: _bytes(rels)}
-    if not len(rels):
+    gone_ids = {rel.id for rel in dropped}
+    kept = [rel for rel in rels if rel.id not in gone_ids]
+    parts = {**parts, rels_part: relationships_xml(kept)}
+    if not kept:
         parts.pop(rels_part)
     # only a part that belongs to this one sheet goes with it (a table, notes, printer settings); a
     # relationship of any other kind is let go, and the part it pointed at is left as it was
-    targets = {t for rel in dropped if rel.get("Type", "").rsplit("/", 1)[-1] in _SHEET_PRIVATE
-               and (t := _target(sheet_part, rel))} & set(parts)
+    targets = {rel.target for rel in dropped if rel.kind in _SHEET_PRIVATE and not rel.external} & set(parts)
     still = set()
     for name, data in parts.items():
         if name.endswith(".rels") and isinstance(data, bytes):
-            source = _rels_source(name)
-            still |= {t for rel in _xml(data, path, name).iterfind(f"{_PKG_REL}Relationship") if (t := _target(source, rel))}
+            still |= {rel.target for rel in parse_relationships(path, name, data) if not rel.external}
     return _without_parts(parts, [n for n in order if n in parts], targets - still, path)
-
-
-def _rels_source(rels_part: str) -> str:
-    folder, base = posixpath.split(rels_part)
-    return posixpath.join(posixpath.dirname(folder), base[:-len(".rels")])
 
 
 def _plain(el: etree._Element) -> str:

@@ -2,7 +2,8 @@
 
 A relationship's target is resolved to a part name once, here; a target that climbs out of the
 package (``../../x``) is refused, so nothing outside the package is ever read or written.  The
-writer gives each relationship back with the target as it was written.
+writer gives each relationship back with the target as it was written; a new relationship's target
+is written relative to the part it is of (``relative_target``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from lxml import etree
 
 from csp_status.core.errors import BookError
 from csp_status.workbook.cells import HEADER, NS
-from csp_status.workbook.guard import REFUSED, REPAIR, resolve_target
+from csp_status.workbook.guard import REFUSED, REPAIR, parse_xml, resolve_target
 
-__all__ = ["Relationship", "rels_name", "read_relationships", "relationships_xml", "DRAWING", "CHART"]
+__all__ = ["Relationship", "rels_name", "read_relationships", "parse_relationships", "relationships_xml",
+           "relative_target", "DRAWING", "CHART"]
 
 _OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 DRAWING = _OFFICE + "drawing"
@@ -72,6 +74,19 @@ def read_relationships(path: Path | str, rels_part: str, root: etree._Element,
             resolved = spelling(resolved) or resolved
         out.append(Relationship(rid, rel.get("Type", ""), resolved, external, rels_part, written))
     return out
+
+
+def parse_relationships(path: Path | str, rels_part: str, data: bytes) -> list[Relationship]:
+    """The relationships in a relationships part's bytes, parsed through the one guarded parser."""
+    return read_relationships(path, rels_part, parse_xml(Path(path), rels_part, data))
+
+
+def relative_target(source: str, part: str) -> str:
+    """How a relationship of ``source`` ('' for the package's own) names ``part``: relative to its folder.
+
+    ``relative_target("xl/workbook.xml", "xl/theme/theme1.xml")`` is ``'theme/theme1.xml'``.
+    """
+    return posixpath.relpath(part, posixpath.dirname(source) or ".")
 
 
 def relationships_xml(relationships: Iterable[Relationship | tuple[str, str, str]]) -> bytes:
