@@ -124,18 +124,20 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
     (days, hours…) a plain number is in that unit.
     """
     value = reading.value
-    if value is not None and row_unit is not None and reading.unit is None:  # a number as a sheet stores it
+    if value is None or row_unit is None or (reading.unit is not None and reading.unit is not Unit.NUMBER):
+        return value, None  # the usual case: nothing to supply
+    if reading.unit is None:  # a number as a sheet stores it
         shown = reading.text.strip()
         if row_unit is Unit.PERCENT and abs(value) > 1:
             return value / 100.0, f"{text_preview(shown)} read as {shown}% (the row is in percentages)"
         if row_unit is not Unit.PERCENT and row_unit.scale != 1.0:
             return value / row_unit.scale, f"{text_preview(shown)} read as {shown} {row_unit.value}"
         return value, None
-    if value is not None and row_unit is Unit.PERCENT and reading.unit is Unit.NUMBER:
+    if row_unit is Unit.PERCENT:  # typed text with no unit, in a percentage row
         shown = reading.text.strip()
         typed = f"{value:,.{reading.decimals or 0}f}%"
         return _hundredth(value, reading.decimals), f"{text_preview(shown)} read as {typed} (the row is in percentages)"
-    if value is not None and row_unit is not None and row_unit.scale != 1.0 and reading.unit is Unit.NUMBER:
+    if row_unit.scale != 1.0:
         shown = reading.text.strip()  # "10.8" in a row of minutes is 10.8 minutes (stored in seconds)
         return value / row_unit.scale, f"{text_preview(shown)} read as {value:,.{reading.decimals or 0}f} {row_unit.value}"
     return value, None
