@@ -240,3 +240,41 @@ def _data_column(book: Path, header: str) -> str:
         if bookedit.cell_text(book, "Data", f"{col}1").strip() == header:
             return col
     raise LookupError(header)
+
+
+BIGGEST = 9.99999999999999e307  # the largest number Excel holds
+
+
+@pytest.mark.parametrize("figure, target, chart", [
+    (9e307, -9e307, "too large"),  # the gap is too large to hold
+    (5e307, -5e307, "drawn"),  # the gap holds, and so does a scale around it
+    (BIGGEST, None, "drawn"),  # alone, the largest Excel holds
+    (BIGGEST, BIGGEST, "drawn"),  # on its target: a range of no width
+    (BIGGEST, -BIGGEST, "too large"),
+    (-BIGGEST, -5e307, "check"),  # negative only: a count below zero is a figure to check
+    (1e308, None, "check"),  # more than Excel holds: a figure to check, marked and not drawn
+])
+def test_board_pack_of_huge_figures_shows_them_with_no_traceback(book, tmp_path, capsys, figure, target, chart):
+    from lxml import html as lxml_html
+
+    row = bookedit.find_row(book, "Data", A="CNP PM3", B="2011/12")
+    bookedit.set_cell(book, "Data", f"E{row}", figure)
+    if target is not None:
+        bookedit.set_cell(book, "Data", f"D{row}", target)
+    refresh_book(book)
+    capsys.readouterr()
+    pack = tmp_path / "pack.html"
+    assert main(["report", str(book), "-o", str(pack)]) == 0
+    assert capsys.readouterr().out == f"{pack}: board pack for 2011/12 Q1, 9 indicators.\n"
+    text = pack.read_text(encoding="utf-8")
+    assert not re.search(r'="[^"]*\b(inf|nan|infinity)\b', text, re.IGNORECASE)
+    page = lxml_html.fromstring(text)
+    shown = page.xpath('//tr[@data-ref="CNP PM3"]/td[contains(@class, "current")]')[0].text_content()
+    assert float(shown.replace(",", "")) == pytest.approx(figure, rel=1e-14)  # the figure is in the table, whatever the chart could draw
+    svg = page.xpath('//article[@data-ref="CNP PM3"]//*[local-name()="svg"]')[0]
+    for name in ("x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "width", "height"):
+        assert all(abs(float(v)) < 1e4 for v in svg.xpath(f".//@{name}")), name
+    got = (int(svg.get("data-points")), svg.xpath('.//*[@class="no-data"]/text()'),
+           svg.xpath('.//*[@class="check"]/text()'))
+    assert got == {"drawn": (4, [], []), "check": (3, [], ["? check"]),
+                   "too large": (0, ["Figures too large to draw on one scale"], [])}[chart]

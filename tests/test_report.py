@@ -368,3 +368,44 @@ def test_report_colours_are_the_summarys_as_libreoffice_shows_them(master, tmp_p
     pack = {ref: css(card, "header .status")[0].get("style") for ref, card in cards(page).items()}
     assert pack == {ref: f"background:{fill};color:{ink}" for ref, (fill, ink) in shown.items()}
     assert shown["CNP PM3"] == (GREEN_60, "#375623")
+
+
+# ---- the chart of extreme figures ----------------------------------------------------------------
+
+BIGGEST = 9.99999999999999e307  # the largest number Excel holds
+
+
+@pytest.mark.parametrize("values, target, unit, drawn", [
+    ([9e307], -9e307, None, False),  # room above and below is beyond the largest number
+    ([5e307], -4e307, None, True),  # the span is near the largest number: worked out from halves
+    ([5e307], -5e307, None, True),
+    ([BIGGEST], -BIGGEST, None, False),  # no round level holds both
+    ([1.7976931348623157e308], None, None, False),  # no room above it
+    ([BIGGEST], None, None, True),
+    ([BIGGEST, BIGGEST], BIGGEST, None, True),  # a range of no width
+    ([-BIGGEST, -5e307], None, None, True),  # negative only
+    ([-3.0, -7.0, -1.0], -2.0, None, True),
+    ([5e-324], -5e-324, None, True),  # as near zero as a number goes
+    ([1e-300, 2e-300], None, None, True),
+    ([0.0, 0.0], 0.0, None, True),
+    ([9e305], None, "percent", True),
+    ([9e307], None, "percent", False),  # as a percentage (times 100), beyond the largest number
+])
+def test_trend_chart_of_extreme_figures(values, target, unit, drawn):
+    from csp_status.core.vocabulary import Unit
+    from csp_status.outputs.report_chart import ChartData, trend_chart_svg
+
+    chart = ChartData("R1", "R1: extreme", Unit(unit) if unit else None, ["2010/11", "Q1", "Q2", "Q3", "Q4"],
+                      values + [None] * (5 - len(values)), 1, "2011/12", current=len(values) - 1, target=target)
+    svg = lxml_html.fromstring(trend_chart_svg(chart))
+    for name in ("x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "width", "height"):
+        assert all(abs(float(v)) < 1e4 for v in svg.xpath(f".//@{name}")), name
+    labels = svg.xpath("./*[local-name()='text']/text()")  # the scale, the periods, the last figure
+    assert labels and not re.search(r"\b(inf|nan)\b", " ".join(labels), re.IGNORECASE)
+    points = css(svg, "circle.point")
+    assert len(points) == int(svg.get("data-points")) == (len(values) if drawn else 0)
+    assert [float(p.get("data-value")) for p in points] == pytest.approx(values if drawn else [], rel=1e-9)
+    assert [t.text for t in css(svg, "text.no-data")] == ([] if drawn else ["Figures too large to draw on one scale"])
+    assert bool(css(svg, "line.target")) == (drawn and target is not None)
+    ys = [float(p.get("cy")) for p in points]
+    assert all(12 <= y <= 150 for y in ys)  # inside the plot

@@ -26,6 +26,8 @@ _KEY_TOP, _KEY_ROW = 208, 17  # the key's first line of text, and each further l
 _CHAR_WIDTH = 7.0  # a generous width of one character of the key, at 12 units
 _LEFT, _RIGHT, _TOP = 58, 14, 12
 _PLOT_BOTTOM = 150  # the x axis; below it: period labels, the year's label, the key
+_EMPTY_SCALE = (0.0, 0.25, 0.5, 0.75, 1.0)
+_FLAT = 1e-300  # figures closer than this are drawn as one level (a step this small still has a logarithm)
 
 
 @dataclass
@@ -50,7 +52,9 @@ def trend_chart_svg(chart: ChartData) -> str:
     """The chart as an ``<svg>`` element for inline use in HTML."""
     points = [(i, v) for i, v in enumerate(chart.values) if v is not None]
     levels = [v for _, v in points] + [x for x in (chart.target, chart.comparator) if x is not None]
-    ticks = _ticks(levels)
+    scale = _ticks(levels, chart.unit)
+    drawn = scale is not None  # else no scale holds the figures: the chart is empty, its key and text name them
+    ticks = scale if scale is not None else _EMPTY_SCALE
     low, high = ticks[0], ticks[-1]
     n = len(chart.labels)
     plot_width = _WIDTH - _LEFT - _RIGHT
@@ -60,14 +64,14 @@ def trend_chart_svg(chart: ChartData) -> str:
         return _LEFT + step * (i + 0.5)
 
     def y(v: float) -> float:
-        return _PLOT_BOTTOM - (v - low) / (high - low) * (_PLOT_BOTTOM - _TOP)
+        return _PLOT_BOTTOM - (v / 2 - low / 2) / (high / 2 - low / 2) * (_PLOT_BOTTOM - _TOP)  # halves: see _ticks
 
     uid = _slug(chart.ref)
     key, key_rows = _key(chart)
     height = _KEY_TOP + (key_rows - 1) * _KEY_ROW + 8
     parts = [
         f'<svg class="chart" viewBox="0 0 {_WIDTH} {height}" role="img" aria-labelledby="t-{uid} d-{uid}" '
-        f'data-ref="{escape(chart.ref)}" data-points="{len(points)}" preserveAspectRatio="xMidYMid meet">',
+        f'data-ref="{escape(chart.ref)}" data-points="{len(points) if drawn else 0}" preserveAspectRatio="xMidYMid meet">',
         f'<title id="t-{uid}">{escape(chart.title)}</title>',
         f'<desc id="d-{uid}">{escape(_description(chart, points))}</desc>',
     ]
@@ -76,7 +80,7 @@ def trend_chart_svg(chart: ChartData) -> str:
         ty = y(tick)
         parts.append(f'<line x1="{_LEFT}" y1="{ty:.1f}" x2="{_WIDTH - _RIGHT}" y2="{ty:.1f}" '
                      f'stroke="{COLOURS["grid"]}" stroke-width="1"/>')
-        if levels:  # an empty chart has no scale to show
+        if levels and drawn:  # an empty chart has no scale to show
             parts.append(f'<text x="{_LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end" font-size="12" '
                          f'fill="{COLOURS["text"]}">{escape(_tick_text(tick, ticks, chart.unit))}</text>')
     parts.append(f'<line x1="{_LEFT}" y1="{_PLOT_BOTTOM}" x2="{_WIDTH - _RIGHT}" y2="{_PLOT_BOTTOM}" '
@@ -97,15 +101,17 @@ def trend_chart_svg(chart: ChartData) -> str:
     parts.append(f'<text x="{(split + _WIDTH - _RIGHT) / 2:.1f}" y="{_PLOT_BOTTOM + 29}" text-anchor="middle" '
                  f'font-size="10" fill="{COLOURS["axis"]}">{escape(chart.year_label)} quarters</text>')
     # comparator and target lines
-    if chart.comparator is not None:
+    if chart.comparator is not None and drawn:
         cy = y(chart.comparator)
         parts.append(f'<line class="comparator" x1="{_LEFT}" y1="{cy:.1f}" x2="{_WIDTH - _RIGHT}" y2="{cy:.1f}" '
                      f'stroke="{COLOURS["comparator"]}" stroke-width="2" stroke-dasharray="2 3"/>')
-    if chart.target is not None:
+    if chart.target is not None and drawn:
         ty = y(chart.target)
         parts.append(f'<line class="target" x1="{split:.1f}" y1="{ty:.1f}" x2="{_WIDTH - _RIGHT}" y2="{ty:.1f}" '
                      f'stroke="{COLOURS["target"]}" stroke-width="2" stroke-dasharray="7 4"/>')
     # the figures: a line through consecutive periods, a point for each
+    if not drawn:
+        points = []
     for run in _runs(points):
         if len(run) > 1:
             path = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in run)
@@ -131,9 +137,10 @@ def trend_chart_svg(chart: ChartData) -> str:
         parts.append(f'<text class="check" x="{x(i):.1f}" y="{_PLOT_BOTTOM - 6}" text-anchor="middle" '
                      f'font-size="10" fill="#5B2C6F">? check</text>')
     if not points:
+        said = "No figures yet" if drawn else "Figures too large to draw on one scale"
         parts.append(f'<text class="no-data" x="{(_LEFT + _WIDTH - _RIGHT) / 2:.1f}" '
                      f'y="{(_TOP + _PLOT_BOTTOM) / 2:.1f}" text-anchor="middle" font-size="13" '
-                     f'fill="{COLOURS["axis"]}">No figures yet</text>')
+                     f'fill="{COLOURS["axis"]}">{said}</text>')
     parts.append(key)
     parts.append("</svg>")
     return "".join(parts)
@@ -190,30 +197,48 @@ def _runs(points: list[tuple[int, float]]) -> list[list[tuple[int, float]]]:
     return runs
 
 
-def _ticks(levels: list[float]) -> list[float]:
-    """Four or five round levels spanning the figures, with some room above and below."""
+def _ticks(levels: list[float], unit: Unit | None = None) -> list[float] | None:
+    """Four or five round levels spanning the figures, with some room above and below.
+
+    Distances are worked out from halves (``high / 2 - low / 2``), which are the same numbers for
+    ordinary figures and never overflow, so figures near the largest number Excel holds, on both
+    sides of zero, still get a scale.  None when no scale holds them: a level would be beyond the
+    largest number (or, for a percentage, the level times 100 would).
+    """
     if not levels:
-        return [0.0, 0.25, 0.5, 0.75, 1.0]
+        return list(_EMPTY_SCALE)
     low, high = min(levels), max(levels)
-    span = high - low
-    if span == 0:
-        span = abs(high) * 0.2 or 1.0
-    low, high = low - span * 0.15, high + span * 0.15
+    half = high / 2 - low / 2  # half the span
+    if half < _FLAT:  # one level (or as good as): a band around it
+        size = max(abs(low), abs(high)) * 0.2
+        half = size / 2 if size >= _FLAT else 0.5
+    pad = half * 0.3  # 15% of the span
+    low, high = low - pad, high + pad
     if min(levels) >= 0 and low < 0:
         low = 0.0
-    raw = (high - low) / 4
-    magnitude = 10 ** math.floor(math.log10(raw))
+    raw = (high / 2 - low / 2) / 2  # a quarter of the span
+    if not math.isfinite(raw):
+        return None
+    magnitude = 10.0 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    first = math.floor(low / step) * step
-    count = math.ceil((high - first) / step - 1e-9)
-    return [round(first + k * step, 12) for k in range(count + 1)]
+    below = math.floor(low / step)  # the first level, in steps
+    reach = high / step - below  # how many steps from the first level to the top
+    digits = max(12, 3 - math.floor(math.log10(step)))  # round levels for tiny steps too
+    ticks = [round((below + k) * step, digits) for k in range(math.ceil(reach - 1e-9) + 1)]
+    scale = 100.0 if unit is Unit.PERCENT else 1.0
+    if not all(math.isfinite(t * scale) for t in ticks):
+        return None
+    return ticks
 
 
 def _tick_text(tick: float, ticks: list[float], unit: Unit | None) -> str:
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     scale = 100.0 if unit is Unit.PERCENT else 1.0
+    if not 1e-9 <= step * scale < 1e15:  # digits beyond a label's room: shown as Excel does, 1.5E+308
+        text = f"{tick * scale:.3G}"
+        return text + "%" if unit is Unit.PERCENT else text
     decimals = max(0, -math.floor(math.log10(step * scale) + 1e-9)) if step * scale < 1 else 0
-    shifted = step * scale * 10 ** decimals
+    shifted = step * scale * 10.0 ** decimals
     if abs(shifted - round(shifted)) > 1e-6:
         decimals += 1
     text = f"{tick * scale:,.{decimals}f}"
