@@ -321,6 +321,48 @@ def test_rollup_output_over_a_password_protected_book_refused(imported, tmp_path
     assert main(["rollup", str(folder), "-o", str(out), "-q"]) == 0  # an earlier overview: replaced
 
 
+
+@pytest.fixture
+def books(imported, tmp_path) -> Path:
+    """A folder of master books to roll up: two .xlsm and one saved as .xlsx."""
+    folder = tmp_path / "books"
+    folder.mkdir()
+    for name in ("a.xlsm", "b.xlsm", "d.xlsx"):
+        shutil.copyfile(imported, folder / name)
+    return folder
+
+
+@pytest.mark.parametrize("extra", [[], ["--force"]])
+def test_rollup_output_that_is_a_book_in_the_folder_refused_even_with_force(books, capsys, extra):
+    out = books / "d.xlsx"
+    before = listing(books), out.read_bytes()
+    message = one_line(["rollup", str(books), "-o", str(out), "-q", *extra], capsys)
+    assert message == (f"{out}: is also the input, which would be replaced by the overview; choose another name "
+                       "for the overview")
+    assert (listing(books), out.read_bytes()) == before
+
+
+@pytest.mark.parametrize("extra", [[], ["--force"]])
+def test_rollup_output_linked_to_a_book_in_the_folder_refused_even_with_force(books, tmp_path, capsys, extra):
+    out = tmp_path / "ov.xlsx"
+    out.symlink_to(books / "a.xlsm")
+    before = (books / "a.xlsm").read_bytes()
+    message = one_line(["rollup", str(books), "-o", str(out), "-q", *extra], capsys)
+    assert message == (f"{out}: is also the input {books / 'a.xlsm'}, which would be replaced by the overview; "
+                       "choose another name for the overview")
+    assert (books / "a.xlsm").read_bytes() == before and out.is_symlink()
+
+
+def test_rollup_overview_kept_in_the_folder_is_replaced_not_read(books, capsys):
+    out = books / "overview.xlsx"
+    assert main(["rollup", str(books), "-o", str(out), "-q"]) == 0
+    assert main(["rollup", str(books), "-o", str(out), "-q"]) == 0  # an earlier overview: replaced, not rolled up
+    capsys.readouterr()
+    from csp_status.outputs.rollup import find_books
+
+    assert [p.name for p in find_books(books, out=out)] == ["a.xlsm", "b.xlsm", "d.xlsx"]
+
+
 def test_import_output_that_is_the_legacy_summary_refused(seed_path, tmp_path, capsys):
     from openpyxl import Workbook
 

@@ -145,8 +145,14 @@ def test_find_books_leaves_out_owner_and_temporary_files(folder):
 
 
 def test_find_books_leaves_out_the_overview_itself(folder):
-    shutil.copyfile(folder / "eastmoor.xlsm", folder / "overview.xlsx")
+    rollup(folder, folder / "overview.xlsx", workers=1)
     assert "overview.xlsx" not in [p.name for p in find_books(folder, out=folder / "overview.xlsx")]
+
+
+def test_find_books_lists_a_partnerships_book_named_as_the_output(folder):
+    # a book in the folder is read, never taken for the overview (rollup then refuses to write over it)
+    shutil.copyfile(folder / "eastmoor.xlsm", folder / "overview.xlsx")
+    assert "overview.xlsx" in [p.name for p in find_books(folder, out=folder / "overview.xlsx")]
 
 
 def test_rollup_other_workbook_is_a_problem(folder, tmp_path):

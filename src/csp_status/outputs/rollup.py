@@ -27,7 +27,7 @@ from csp_status.core.errors import BookError, CspError
 from csp_status.core.vocabulary import Status
 from csp_status.workbook.book_write import SheetSpec, sheet_xml
 from csp_status.workbook.cells import HEADER
-from csp_status.workbook.files import book_lock, refuse_output, write_atomically, zip_bytes
+from csp_status.workbook.files import book_lock, refuse_output, same_file, write_atomically, zip_bytes
 from csp_status.workbook.layout import Style
 from csp_status.workbook.styles import STYLES_XML
 from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_PART, THEME_TYPE, THEME_XML
@@ -74,19 +74,21 @@ class RollupResult:
 
 def find_books(folder: Path, *, out: Path | None = None) -> list[Path]:
     """The workbooks in a folder (not its subfolders), by name: Excel's owner files (``~$…``),
-    hidden and temporary files, and the overview itself are left out."""
+    hidden and temporary files, and ``out`` when it is an overview made before, are left out.
+
+    Any other workbook at ``out`` is listed: it is a book the rollup reads, never one to replace.
+    """
     folder = Path(folder)
     if not folder.exists():
         raise BookError(f"{folder}: no such folder")
     if not folder.is_dir():
         raise BookError(f"{folder}: not a folder; give the folder that holds the partnerships' workbooks")
-    skip = out.resolve() if out is not None else None
     found = []
     for path in folder.iterdir():
         name = path.name
         if name.startswith(("~$", ".")) or path.suffix.lower() not in _SUFFIXES or not path.is_file():
             continue
-        if skip is not None and path.resolve() == skip:
+        if out is not None and same_file(path, out) and is_overview(path):
             continue
         found.append(path)
     return sorted(found, key=lambda p: (p.name.lower(), p.name))
@@ -121,13 +123,14 @@ def rollup(folder: Path, out: Path, *, workers: int | None = None, progress: Pro
     ``workers`` is the number of processes (default: one per core; 1 reads in this process).
     ``progress(done, total, path)`` is called after each book.  An existing ``out`` is replaced
     only when it is an overview made earlier (or with ``force``): it may be a partnership's book.
+    An ``out`` that is (or links to) one of the books read is refused, even with ``force``.
     """
     started = time.perf_counter()
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise BookError(f"{out}: the overview is an Excel workbook without macros; give a name ending in .xlsx")
-    refuse_output(out, [], force=force, ours=is_overview, what="overview")
     paths = find_books(folder, out=out)
+    refuse_output(out, paths, force=force, ours=is_overview, what="overview")
     if not paths:
         raise BookError(f"{folder}: no workbooks (.xlsm or .xlsx) to roll up in this folder")
     results = _read_all(paths, workers, progress)
@@ -135,7 +138,7 @@ def rollup(folder: Path, out: Path, *, workers: int | None = None, progress: Pro
     problems = sorted((b for b in results if b.problem is not None), key=lambda b: b.path.name)
     data = zip_bytes(overview_parts(books, problems))
     with book_lock(out):
-        refuse_output(out, [], force=force, ours=is_overview, what="overview")  # made meanwhile
+        refuse_output(out, paths, force=force, ours=is_overview, what="overview")  # made meanwhile
         write_atomically(out, data)
     return RollupResult(out, books, problems, time.perf_counter() - started)
 

@@ -86,8 +86,9 @@ def refuse_output(out: Path, inputs: Sequence[Path], *, force: bool, ours: Calla
     out = Path(out)
     for source in inputs:
         if same_file(out, source):
-            raise BookError(f"{out}: is also the {'input' if len(inputs) == 1 else 'input ' + str(source)}, which "
-                            f"would be replaced by the {what}; choose another name for the {what}")
+            named = Path(source) != out  # the same file under another name (a link): say which
+            raise BookError(f"{out}: is also the input{' ' + str(source) if named else ''}, which would be "
+                            f"replaced by the {what}; choose another name for the {what}")
     if force or not os.path.lexists(out):
         return
     if os.path.isdir(out):
