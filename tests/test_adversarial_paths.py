@@ -372,9 +372,33 @@ def test_import_output_that_is_the_legacy_summary_refused(seed_path, tmp_path, c
     workbook.save(legacy)
     before = legacy.read_bytes()
     message = one_line(["import", str(legacy), "-o", str(legacy), "--force"], capsys)
-    assert message == (f"{legacy}: is also the legacy summary being imported, which would be replaced; choose "
-                       "another name for the new master workbook")
+    assert message == (f"{legacy}: is also the legacy summary being imported, which would be replaced by the new "
+                       "master workbook; choose another name for the new master workbook")
     assert legacy.read_bytes() == before
+
+
+@pytest.mark.parametrize("linked", [False, True])
+def test_import_output_that_is_the_layout_book_refused_even_with_force(tmp_path, linked):
+    # an officer corrects a role on the Layout sheet and imports again, naming the same book as the output
+    from csp_status.importer import import_legacy
+    from csp_status.workbook.layout_sheets import read_corrections
+
+    summary = shutil.copyfile(Path(__file__).parent / "data" / "layouts" / "police_output_measures_nz_2014_15.tsv",
+                              tmp_path / "own.tsv")
+    layout = tmp_path / "own.xlsm"
+    import_legacy(summary, layout)
+    out = layout
+    if linked:
+        out = tmp_path / "again.xlsm"
+        out.symlink_to(layout)
+    before = layout.read_bytes()
+    with pytest.raises(BookError) as info:
+        import_legacy(summary, out, overwrite=True, corrections=read_corrections(layout), layout=layout)
+    said = f" ({layout})" if linked else ""
+    assert str(info.value) == (f"{out}: is also the layout its columns' roles are read from (--layout){said}, which "
+                               "would be replaced by the new master workbook; choose another name for the new "
+                               "master workbook")
+    assert layout.read_bytes() == before and says_what_to_do(str(info.value))
 
 
 def test_board_pack_written_through_the_guarded_write_path(book, tmp_path, capsys):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from csp_status.core.model import OwnLayout, Partnership
 from csp_status.core.vocabulary.layouts import Role
 from csp_status.refresh import RefreshResult, regenerate
 from csp_status.workbook.book_write import book_parts
-from csp_status.workbook.files import book_lock, write_atomically, zip_bytes
+from csp_status.workbook.files import book_lock, refuse_output, write_atomically, zip_bytes
 from csp_status.workbook.fills import rag_fills
 from csp_status.workbook.layout_import import partnership_from_layout
 from csp_status.workbook.legacy import (
@@ -63,14 +62,19 @@ def _refuse_existing(out: Path, overwrite: bool) -> None:
 
 
 def import_legacy(legacy: Path, out: Path, *, overwrite: bool = False,
-                  corrections: dict[int, Role] | None = None, sheet: str | None = None) -> ImportResult:
+                  corrections: dict[int, Role] | None = None, sheet: str | None = None,
+                  layout: Path | None = None) -> ImportResult:
     """Read a partnership's summary (.tsv, .csv, .xlsx) into a new master workbook, refreshed;
-    ``corrections``: an officer's roles for its columns (see :func:`read_summary`)."""
-    from csp_status.workbook.files import same_file
+    ``corrections``: an officer's roles for its columns (see :func:`read_summary`), read from the
+    file ``layout`` (a mapping, or a master book's Layout sheet).
 
-    if os.path.lexists(out) and same_file(Path(out), Path(legacy)):
-        raise BookError(f"{out}: is also the legacy summary being imported, which would be replaced; "
-                        "choose another name for the new master workbook")
+    ``out`` is never the summary or the layout, even with ``overwrite``: both are read, not replaced.
+    """
+    inputs = {Path(legacy): "the legacy summary being imported"}
+    if layout is not None:
+        inputs[Path(layout)] = "the layout its columns' roles are read from (--layout)"
+    # only the inputs here: an existing book is write_new_book's to refuse, with or without overwrite
+    refuse_output(Path(out), inputs, force=True, ours=lambda path: False, what="new master workbook")
     book, notices = read_summary(Path(legacy), corrections, sheet)
     if not book.settings.partnership:
         book.settings.partnership = _partnership_name(Path(legacy))

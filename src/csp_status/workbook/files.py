@@ -20,7 +20,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from csp_status.core.errors import BookError
 from csp_status.workbook.zip_write import Compressed, deflated, zip_bytes
@@ -80,15 +80,21 @@ def same_file(a: Path, b: Path) -> bool:
         return real_path(a) == real_path(b)
 
 
-def refuse_output(out: Path, inputs: Sequence[Path], *, force: bool, ours: Callable[[Path], bool], what: str) -> None:
+def refuse_output(out: Path, inputs: Sequence[Path] | Mapping[Path, str], *, force: bool,
+                  ours: Callable[[Path], bool], what: str) -> None:
     """Refuse to write ``out`` over an input (always), or over a file that is not recognisably an
-    earlier output of this command (``ours``), unless ``force``: it may be a master workbook."""
+    earlier output of this command (``ours``), unless ``force``: it may be a master workbook.
+
+    ``inputs`` may say what each input is, for the message: ``{path: "the legacy summary being imported"}``.
+    """
     out = Path(out)
-    for source in inputs:
+    labels = inputs if isinstance(inputs, Mapping) else dict.fromkeys(inputs, "")
+    for source, label in labels.items():
         if same_file(out, source):
-            named = Path(source) != out  # the same file under another name (a link): say which
-            raise BookError(f"{out}: is also the input{' ' + str(source) if named else ''}, which would be "
-                            f"replaced by the {what}; choose another name for the {what}")
+            other = Path(source) != out  # the same file under another name (a link): say which
+            said = f"{label} ({source})" if label and other else label or f"the input{f' {source}' if other else ''}"
+            raise BookError(f"{out}: is also {said}, which would be replaced by the {what}; choose another name "
+                            f"for the {what}")
     if force or not os.path.lexists(out):
         return
     if os.path.isdir(out):
