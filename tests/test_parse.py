@@ -404,6 +404,11 @@ def said(cell):
         ("+ 11.6%", (0.116, PCT)),
         ("-23.81%", (-0.2381, PCT)),
         ("12.0", (12.0, NUM)),
+        # a space between thousands, in groups of exactly three; digits spaced otherwise are not a figure
+        ("1 038", (1038.0, NUM)),
+        ("12 345 678", (12345678.0, NUM)),
+        ("-1 038.5", (-1038.5, NUM)),
+        ("1 038 crimes", (1038.0, NUM)),
         # markers beside a figure
         ("1,234*", (1234.0, NUM)),
         ("1,234 (p)", (1234.0, NUM)),
@@ -411,6 +416,9 @@ def said(cell):
         ("3,115\u00b9", (3115.0, NUM)),
         ("1420 crimes this year to date\u00b9", (1420.0, NUM)),
         ("17.5% [2]", (0.175, PCT)),
+        ("5,678 (provisional figure)", (5678.0, NUM)),
+        ("1,234p", (1234.0, NUM)),
+        ("1,234r", (1234.0, NUM)),
         # qualifiers and periods
         ("YTD \u2013 10904 Oct \u2013 Dec -3584", (10904.0, NUM)),
         ("8.77% (12m to Sept 12)", (0.0877, PCT)),
@@ -424,6 +432,14 @@ def said(cell):
         # number words, with a unit
         ("average waiting times of three minutes", (180.0, MIN)),
         ("a two percent decrease", (None, None)),
+        ("twenty-five minutes", (1500.0, MIN)),
+        # number words as counts: a word for none alone, or a number word with the nouns it counts
+        ("Nil", (0.0, NUM)),
+        ("Zero", (0.0, NUM)),
+        ("None recorded", (0.0, NUM)),
+        ("Three deaths", (3.0, NUM)),
+        ("twelve incidents", (12.0, NUM)),
+        ("Twenty-one serious violent incidents", (21.0, NUM)),
         # several figures: the first, a rate before a count
         ("Opiate = 7.3% Non-Opiate = 41.1% (Q2 Data \u2013data lag)", (0.073, PCT)),
         ("2015/16: 17,428 offences (+8%), 87.89 per 1,000 residents (21of32/8of15)", (87.89, PER)),
@@ -467,6 +483,15 @@ def test_grammar_numbers(cell, exp):
         ("1,420 crimes", (1420.0, NUM)),
         ("504,685 patients", (504685.0, NUM)),
         ("1253 hours of Operation Servator", (4510800.0, HR)),
+        ("210 per 100k", (210.0, Unit.PER_100000)),
+        ("4.2 per 10k population", (4.2, Unit.PER_10000)),
+        ("41.5 per 100 000", (41.5, Unit.PER_100000)),
+        ("12.3 (per 1,000)", (12.3, PER)),  # the unit in brackets after the figure
+        ("12.3 (per 1,000 population)", (12.3, PER)),
+        ("45 (%)", (0.45, PCT)),
+        ("7m 30s", (450.0, SEC)),  # letters for units, read together
+        ("1h 30m", (5400.0, MIN)),
+        ("2h 5m 10s", (7510.0, SEC)),
     ],
 )
 def test_grammar_units(cell, exp):
@@ -490,6 +515,11 @@ def target(cell):
         ("Minimum 75%", (0.75, Bound.AT_LEAST, None, None, None)),
         ("a minimum of 1,500 audits", (1500.0, Bound.AT_LEAST, None, None, None)),
         ("Maximum of 10 days", (864000.0, Bound.AT_MOST, None, None, None)),
+        ("Max. 10 days", (864000.0, Bound.AT_MOST, None, None, None)),
+        ("Min. 75%", (0.75, Bound.AT_LEAST, None, None, None)),
+        # a limit with a unit is a bound, never a small number withheld
+        ("Under 10 minutes", (600.0, Bound.LESS_THAN, None, None, None)),
+        ("Fewer than 5 days", (432000.0, Bound.LESS_THAN, None, None, None)),
         ("< 5%", (0.05, Bound.LESS_THAN, None, None, None)),
         ("\u2264 5%", (0.05, Bound.AT_MOST, None, None, None)),
         (">75% within 8 minutes", (0.75, Bound.MORE_THAN, None, None, None)),
@@ -508,6 +538,13 @@ def target(cell):
          (None, None, Direction.MAINTAIN, None, None)),
         ("Respondents feeling very or quite unsafe after dark will be reduced", (None, None, Direction.REDUCE, None, None)),
         ("Attainment: Improvement in performance is expected", (None, None, Direction.IMPROVE, None, None)),
+        # a direction said against last year
+        ("Lower than last year", (None, None, Direction.REDUCE, None, None)),
+        ("Fewer than last year", (None, None, Direction.REDUCE, None, None)),
+        ("Keep below last year's level", (None, None, Direction.REDUCE, None, None)),  # below it, not level with it
+        ("Above the previous year's figure", (None, None, Direction.INCREASE, None, None)),
+        ("No worse than last year", (None, None, Direction.MAINTAIN, None, None)),
+        ("Better than the baseline", (None, None, Direction.IMPROVE, None, None)),
         # reductions, with the figure they lead to and the year
         ("15% reduction", (None, None, Direction.REDUCE, 0.15, None)),
         ("Reduce domestic burglary 20% by 2008", (None, None, Direction.REDUCE, 0.2, "2008")),
@@ -547,6 +584,20 @@ def test_grammar_targets(cell, exp):
         ("-", Placeholder.AWAITED),
         ("\u2013", Placeholder.AWAITED),
         ("Reporting cycle to be confirmed", Placeholder.TO_BE_CONFIRMED),
+        # put together: publishing and when, a frequency before a measure, a next publication
+        ("Data due October", Placeholder.AWAITED),
+        ("Figures will be available in March", Placeholder.AWAITED),
+        ("Data to be published in July 2024", Placeholder.AWAITED),
+        ("Available in Q3", Placeholder.AWAITED),
+        ("Year end figure available June", Placeholder.AWAITED),  # 'end' is no direction here
+        ("Next update: Nov 2024", Placeholder.AWAITED),
+        ("Reported annually", Placeholder.AWAITED),
+        ("Annual measure", Placeholder.AWAITED),
+        ("Annual indicator - reported in Q4", Placeholder.AWAITED),
+        ("Reported in Q4", Placeholder.AWAITED),
+        ("Data published quarterly in arrears", Placeholder.AWAITED),
+        ("Results expected in the autumn", Placeholder.AWAITED),
+        ("Quarterly figures", Placeholder.AWAITED),
         # never a figure here
         ("Not monitored.", Placeholder.NOT_APPLICABLE),
         ("Longest Response \u2013 Not monitored", Placeholder.NOT_APPLICABLE),
@@ -557,17 +608,39 @@ def test_grammar_targets(cell, exp):
         ("Indicators to be agreed in negotiations", Placeholder.NOT_SET),
         ("No target", Placeholder.NOT_SET),
         ("Target not set", Placeholder.NOT_SET),
+        ("Monitoring only", Placeholder.NOT_SET),
+        ("Monitor only", Placeholder.NOT_SET),
+        ("Targets being developed", Placeholder.NOT_SET),
+        ("Target still to be defined", Placeholder.NOT_SET),
+        ("Contextual indicator", Placeholder.NOT_SET),
+        ("For information", Placeholder.NOT_SET),
+        ("Measure being developed", Placeholder.NOT_APPLICABLE),  # no target, and no figure either
         # a small number withheld
         ("Under 5", Placeholder.SUPPRESSED),
         ("5 or under", Placeholder.SUPPRESSED),
         ("Fewer than 5", Placeholder.SUPPRESSED),
         ("<5", Placeholder.SUPPRESSED),
+        ("<10", Placeholder.SUPPRESSED),
+        ("Fewer than 10 deaths", Placeholder.SUPPRESSED),  # a count noun: withheld in a figure cell
         ("*", Placeholder.SUPPRESSED),
     ],
 )
 def test_grammar_placeholders(cell, exp):
     got = parse_cell(cell)
     assert (got.placeholder, got.value) == (exp, None)
+
+
+@pytest.mark.parametrize("cell", ["1 03", "1 0385", "12 3456", "12 34 567"])
+def test_parse_cell_spaced_digits_are_not_the_first_group(cell):
+    """Digits spaced as no thousands are ('1 0385') cannot be read: never the first group alone (1)."""
+    with pytest.raises(CellError):
+        parse_cell(cell)
+
+
+@pytest.mark.parametrize("cell", ["seven", "One year", "Zero tolerance", "Two thirds", "three more"])
+def test_parse_cell_number_words_that_are_not_counts(cell):
+    got = read_cell(cell)
+    assert got.value is None
 
 
 LOWER, HIGHER = Polarity.LOWER_IS_BETTER, Polarity.HIGHER_IS_BETTER

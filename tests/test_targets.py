@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from csp_status.core.judgement import evaluate, resolve_target
+from csp_status.core.judgement import IndicatorCells, evaluate, judge, resolve_target
 from csp_status.core.parse import parse_cell
 from csp_status.core.targets import TargetSense, strict_miss, target_sense, worded_target
 from csp_status.core.vocabulary import Polarity, Status, Unit
@@ -120,3 +120,45 @@ def test_resolve_target_keeps_stated_targets():
 ])
 def test_strict_miss_only_on_the_figure(status, value, strict, exp):
     assert strict_miss(status, value, 75, strict) is exp
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "unit", "exp"),
+    [
+        # a target is never a small number withheld: '<10', 'Fewer than 10 deaths' there are bounds
+        (8, "<10", None, ("GREEN", 10.0, ["target: '<10' read as less than 10 (a target, not a small number withheld)"])),
+        (10, "<10", None, ("AMBER", 10.0, ["target: '<10' read as less than 10 (a target, not a small number withheld)"])),
+        (12, "Fewer than 10 deaths", None, ("RED", 10.0, [
+            "target: 'Fewer than 10 deaths' read as less than 10 (a target, not a small number withheld)"])),
+        (4, "5 or under", None, ("GREEN", 5.0, [
+            "target: '5 or under' read as at most 5 (a target, not a small number withheld)"])),
+        # with a unit it was never withheld: a bound in that unit
+        ("9 minutes", "Under 10 minutes", None, ("GREEN", 600.0, [])),
+        ("7m 30s", "Under 10 minutes", None, ("GREEN", 600.0, [])),
+        ("12 days", "Fewer than 5 days", None, ("RED", 432000.0, [])),
+    ],
+)
+def test_judge_small_number_targets_are_bounds(value, target, unit, exp):
+    found = judge(IndicatorCells(value=value, target=target, unit=unit))
+    got = (found.status.value, found.target, [n for n in found.notes if n.startswith("target")])
+    assert got == exp
+
+
+@pytest.mark.parametrize(
+    ("cell", "exp"),
+    [
+        ("<10", TargetSense(LOWER, True, None)),
+        ("Fewer than 10 deaths", TargetSense(LOWER, True, None)),
+        ("Lower than last year", TargetSense(LOWER, True, None)),
+        ("Keep below last year's level", TargetSense(LOWER, True, None)),  # strict: last year's level misses
+    ],
+)
+def test_target_sense_of_worded_bounds(cell, exp):
+    got = target_sense(parse_cell(cell), None)
+    assert got == exp
+
+
+def test_evaluate_keep_below_last_year_at_last_year_is_not_met(seed_book):
+    got = judged(seed_book, "CNP PM3", "Keep below last year's level", value="13,485")
+    assert got == ("AMBER", 13485.0, [
+        "target \"Keep below last year's level\" read as below the 2010/11 outturn, 13,485"])

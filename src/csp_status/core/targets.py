@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from csp_status.core.grammar.placeholders import small_number
 from csp_status.core.grammar.polarity import read_polarity
 from csp_status.core.parse import Reading, in_row_unit
 from csp_status.core.vocabulary import Direction, Placeholder, Polarity, Status, Unit
@@ -19,7 +20,7 @@ from csp_status.core.wording import format_value
 __all__ = [
     "range_upper",
     "resolve_target", "TargetSense", "worded_target", "target_sense", "is_worded_target", "indicator_polarity", "polarity_note",
-    "strict_miss", "reading_notes",
+    "strict_miss", "reading_notes", "as_target",
 ]
 
 
@@ -30,6 +31,20 @@ class TargetSense:
     polarity: Polarity | None
     strict: bool = False
     note: str | None = None
+
+
+def as_target(reading: Reading) -> Reading:
+    """A cell read as a target: a target is never a small count withheld, so '<10' and 'Fewer than 10
+    deaths' there are bounds (less than 10), noted; any other reading as it is."""
+    if reading.placeholder is not Placeholder.SUPPRESSED:
+        return reading
+    found = small_number(reading.text)
+    if found is None:
+        return reading
+    limit, bound = found
+    said = reading.text.strip()
+    return reading._replace(value=limit, unit=Unit.NUMBER, decimals=0, bound=bound, placeholder=None, reason=None,
+                            notes=(f"{said!r} read as {bound} {limit:g} (a target, not a small number withheld)",))
 
 
 def is_worded_target(reading: Reading) -> bool:
@@ -80,6 +95,7 @@ def target_sense(reading: Reading | None, polarity: Polarity | None) -> TargetSe
     """
     if reading is None:
         return TargetSense(polarity)
+    reading = as_target(reading)
     bound, direction = reading.bound, reading.direction
     if bound is not None and reading.value is not None:
         implied = Polarity.HIGHER_IS_BETTER if bound.higher_is_better else Polarity.LOWER_IS_BETTER
@@ -102,11 +118,13 @@ def target_sense(reading: Reading | None, polarity: Polarity | None) -> TargetSe
 def indicator_polarity(
     polarity: Polarity | None, description: str, target: Reading | None
 ) -> tuple[Polarity | None, str | None]:
-    """The indicator's polarity: as set on the Indicators sheet, else from its wording (with a note)."""
+    """The indicator's polarity: as set on the Indicators sheet, else from its wording, with the note
+    that names the words that decided it ("polarity: lower is better, from 'reduce' in the description"),
+    or, when the wording does not say, what to choose (:func:`polarity_note`)."""
     if polarity is not None:
         return polarity, None
     found = read_polarity(description, target)
-    return found.polarity, found.note
+    return found.polarity, found.note if found.polarity is not None else polarity_note(description, target)
 
 
 def strict_miss(status: Status, value: float | None, target: float | None, strict: bool) -> Status:
@@ -131,6 +149,8 @@ def reading_notes(reading: Reading, what: str) -> list[str]:
     """What the grammar inferred from a cell's words, as Data notes ("value: '…' holds 2 figures; read the first")."""
     if is_worded_target(reading):
         return []  # worded_target says what it made of them, quoting the words
+    if what == "target":
+        reading = as_target(reading)
     notes = [f"{what}: {note}" for note in reading.notes]
     if reading.provisional and not any("provisional" in n for n in reading.notes):
         notes.append(f"{what}: {reading.text.strip()!r} is provisional")
@@ -143,6 +163,7 @@ def resolve_target(
 ) -> tuple[float | None, list[str]]:
     """The target a cell sets, and notes: the stated target wins; a lone reduction applies to the baseline."""
     notes: list[str] = []
+    reading = as_target(reading)
     if is_worded_target(reading):  # "reduce", "maintain", "Reduce burglary by 20% by 2008" (core.targets)
         return worded_target(reading, baseline, baseline_year, unit, polarity)
     if reading.unreadable:

@@ -18,15 +18,19 @@ from csp_status.core.vocabulary.cells import (
     CHANGE_BY,
     CHANGE_BY_FILLERS,
     CHANGE_TO_FILLERS,
+    COMPARED_LEAD,
+    COMPARED_WITH,
     DIRECTION_WORDS,
     HALVING_WORDS,
     LEAD_WORDS,
     NOT_DIRECTION_PAIRS,
+    PREVIOUS_NOUNS,
+    PREVIOUS_WORDS,
 )
 
 __all__ = [
     "BOUND_AFTER_RE", "CHANGE_AFTER", "bound_of", "directions_in", "direction_word", "signed_reduction", "classify",
-    "is_verb_led",
+    "is_verb_led", "compared_direction",
 ]
 
 
@@ -50,6 +54,22 @@ _FROM = re.compile(r"\bfrom\s+$", FLAGS)
 CHANGE_AFTER = re.compile(r"^\s*(?P<w>" + "|".join(alt(ws) for ws in DIRECTION_WORDS.values()) + r")\b", FLAGS)
 # What may come before a sentence's leading verb: a label ("Aim 2:", "Target -") and "to" or "we will".
 _LEAD = re.compile(rf"^(?:[#\w .'/&]{{0,40}}?[:\-]\s*)?(?:(?:{phrases(LEAD_WORDS)})\s+)?$", FLAGS)
+
+
+# "Lower than last year", "Keep below last year's level", "No worse than the previous year": a direction
+# against the previous year's outturn, with no figure (a verb of keeping before it says nothing more).
+_COMPARED = re.compile(
+    rf"(?:\b(?:{phrases(COMPARED_LEAD)})\s+)?\b(?:"
+    + "|".join(f"(?P<{d.name}>{phrases(ws)})" for d, ws in COMPARED_WITH.items())
+    + rf")\s+(?:that\s+of\s+)?(?:{phrases(PREVIOUS_WORDS)})(?:'?s)?'?(?:\s+(?:{phrases(PREVIOUS_NOUNS)}))?\b",
+    FLAGS,
+)
+
+
+def compared_direction(text: str) -> tuple[Direction, str] | None:
+    """The direction a target says against the previous year, and its words ("lower than last year")."""
+    found = _COMPARED.search(text)
+    return (Direction[found.lastgroup], " ".join(found[0].split())) if found and found.lastgroup else None
 
 
 def bound_of(text: str, q: Qty) -> Bound | None:

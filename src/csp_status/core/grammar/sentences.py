@@ -17,12 +17,13 @@ from csp_status.core.grammar.changes import (
     CHANGE_AFTER,
     bound_of,
     classify,
+    compared_direction,
     direction_word,
     directions_in,
     signed_reduction,
 )
-from csp_status.core.grammar.numbers import NUM, decimals_of, is_year_span, to_float
-from csp_status.core.grammar.placeholders import placeholder_in, suppressed
+from csp_status.core.grammar.numbers import NUM, decimals_of, is_year_span, to_float, worded_count
+from csp_status.core.grammar.placeholders import placeholder_in, small_number
 from csp_status.core.grammar.tokens import (
     ANY_MONTH,
     FLAGS,
@@ -35,7 +36,12 @@ from csp_status.core.grammar.tokens import (
 )
 from csp_status.core.grammar.units import UNIT, unit_of
 from csp_status.core.vocabulary import SECONDS_IN, Bound, Direction, Placeholder, Unit
-from csp_status.core.vocabulary.cells import BOUND_AFTER, BOUND_BEFORE, DIRECTION_WORDS, NOT_LABEL_WORDS
+from csp_status.core.vocabulary.cells import (
+    BOUND_AFTER,
+    BOUND_BEFORE,
+    DIRECTION_WORDS,
+    NOT_LABEL_WORDS,
+)
 
 __all__ = ["Words", "read_words"]
 
@@ -52,6 +58,8 @@ _OF = re.compile(
     rf"(?<![\w.,])(?P<n>{NUM})(?:\s+[a-z]+){{0,3}}?\s+(?:out\s+of|of|from)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<d>{NUM})(?![\w.%])",
     FLAGS,
 )
+_UNIT_ALONE = re.compile(rf"(?:{UNIT})(?:\s+[a-z][a-z ]*)?", FLAGS)
+_SPACED = re.compile(r"^[-+]?\d+(?: \d+)+(?:\.\d+)?\s?%?$", re.ASCII)
 _PLUS_MINUS = re.compile(r"^\s*(?:\+/-|\+-|\u00b1)\s*" + f"(?:{NUM})" + r"\s*(?:%|pts?|pp)?\s*$", FLAGS)
 _FRACTION = re.compile(rf"^\s*(?P<n>{NUM})\s*/\s*(?P<d>{NUM})\s*$", re.ASCII)
 _TRAIL = re.compile(r"(?:[;:,]\s*(?:and|or)?|(?<=[^\d\s.])\.|\s+(?:and|or))+\s*$", FLAGS)
@@ -123,8 +131,12 @@ def read_words(text: str) -> Words | None:
     text = _TRAIL.sub("", text).strip()
     if not text:
         return None
-    if suppressed(text):
-        return Words(placeholder=Placeholder.SUPPRESSED, notes=[f"{text!r} is a small number withheld"])
+    small = small_number(text)
+    if small is not None:  # a bound, kept for a target, where it is never a count withheld
+        return Words(placeholder=Placeholder.SUPPRESSED, bound=small[1], notes=[f"{text!r} is a small number withheld"])
+    count = worded_count(text)
+    if count is not None:  # "Three deaths", "Nil"
+        return Words(value=count, unit=Unit.NUMBER, decimals=0, notes=[f"{text!r} read as {count:g}"])
     split = _brackets(text)
     if split is None:
         return None
@@ -132,6 +144,8 @@ def read_words(text: str) -> Words | None:
     simple = (_simple(text) or _labelled(text)) if not groups else None
     if simple is not None:
         return simple
+    if _SPACED.match(text):
+        return None  # "1 0385", "12 3456": digits spaced as no thousands are, not a figure and another
     words = Words()
     if "by" in main.lower():
         due = _DUE.search(main)
@@ -161,6 +175,8 @@ def read_words(text: str) -> Words | None:
             return Words(placeholder=kind, qualifiers=words.qualifiers)
     if chosen is not None:
         words.value, words.unit, words.decimals = chosen.value, chosen.unit, chosen.decimals
+        if words.bracket_unit is not None and chosen.unit is Unit.NUMBER:
+            _bracket_unit(words, text)
         words.bound = bound_of(main, chosen) or words.bound
         if chosen.ordinal:
             words.notes.append(f"{chosen.text!r} read as a rank, {chosen.value:g}")
@@ -179,6 +195,11 @@ def read_words(text: str) -> Words | None:
     kind = placeholder_in(text)
     if kind is not None:
         return Words(placeholder=kind, qualifiers=words.qualifiers)
+    compared = compared_direction(main)
+    if compared is not None:  # "Keep below last year's level": below it, not level with it
+        words.direction = compared[0]
+        words.notes.append(f"{text!r} read as '{words.direction}' on the previous year's outturn (from {compared[1]!r})")
+        return words
     if directions:
         found = [d for _, d, _ in directions]
         words.direction = Direction.MAINTAIN if Direction.MAINTAIN in found else found[0]
@@ -204,6 +225,10 @@ def _read_brackets(groups: list[tuple[int, str]], words: Words) -> bool:
             continue
         if _PLUS_MINUS.match(inner):
             words.qualifiers.append(inner)
+            continue
+        unit = _UNIT_ALONE.fullmatch(inner)
+        if unit is not None:  # "12.3 (per 1,000)", "45 (%)": the unit of the figure before it
+            words.bracket_unit = unit_of(unit)
             continue
         masked = set_aside(inner, [])
         inside = quantities(masked)
@@ -238,6 +263,17 @@ def _read_brackets(groups: list[tuple[int, str]], words: Words) -> bool:
     if labels:
         words.label = "; ".join(labels)
     return True
+
+
+def _bracket_unit(words: Words, text: str) -> None:
+    """A bare figure with its unit in brackets after it ("12.3 (per 1,000)") is in that unit."""
+    unit, value = words.bracket_unit, words.value
+    if unit is Unit.PERCENT:
+        value = round(value / 100.0, (words.decimals or 0) + 2)
+    elif unit in SECONDS_IN:
+        value *= SECONDS_IN[unit]
+    words.value, words.unit = value, unit
+    words.notes.append(f"{text!r} read as {unit.value}, from the brackets")
 
 
 def _bracket_only(words: Words, groups) -> bool:

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from csp_status.core.grammar.numbers import NUM, NUMBER_WORD, decimals_of, to_float, word_value
 from csp_status.core.grammar.units import (
     CLOCK,
+    COMPACT,
     MULTIPLIER,
     UNIT,
     clock_seconds,
+    compact_seconds,
     multiplier_of,
     seconds_of,
     unit_of,
@@ -61,6 +63,7 @@ class Words:
     bracket_value: float | None = None  # a lone bracketed percentage, as written ("(-5.9%)" -> -0.059)
     bracket_decimals: int | None = None
     upper: float | None = None  # the other end of a range ("2,300 to 2,500"), in stored units
+    bracket_unit: Unit | None = None  # a unit alone in brackets after the figure: "12.3 (per 1,000)"
 
 
 
@@ -108,6 +111,7 @@ _QTY = re.compile(
     FLAGS,
 )
 _CLOCK = re.compile(CLOCK, re.ASCII)
+_COMPACT = re.compile(COMPACT, FLAGS)
 _FRACTIONS = re.compile(
     r"\b(?:" + "|".join(w.replace(" ", "[ -]") for w in sorted(FRACTION_WORDS, key=len, reverse=True)) + r")\b", FLAGS
 )
@@ -139,6 +143,11 @@ def set_aside(text: str, qualifiers: list[str], years: list[tuple[int, int]] | N
 def quantities(text: str) -> list[Qty]:
     """The quantities in (masked) text, compound durations joined ('8 minutes 07 seconds')."""
     found: list[Qty] = []
+    if "m" in text or "M" in text:
+        for compact in _COMPACT.finditer(text):  # "7m 30s", "1h 30m"
+            seconds, unit = compact_seconds(compact)
+            found.append(Qty(compact.start(), compact.end(), seconds, unit, 0, compact[0], True))
+        text = _COMPACT.sub(lambda m: "#" * len(m[0]), text)
     if ":" in text:
         for clock in _CLOCK.finditer(text):
             seconds, how = clock_seconds(clock)

@@ -11,6 +11,7 @@ import re
 
 from csp_status.core.vocabulary import SECONDS_IN, Unit
 from csp_status.core.vocabulary.cells import (
+    COMPACT_DURATIONS,
     DURATION_WORDS,
     MONEY_MULTIPLIERS,
     PERCENT_WORDS,
@@ -18,7 +19,7 @@ from csp_status.core.vocabulary.cells import (
     RATE_BASES,
 )
 
-__all__ = ["UNIT", "MULTIPLIER", "CLOCK", "unit_of", "clock_seconds", "multiplier_of"]
+__all__ = ["UNIT", "MULTIPLIER", "CLOCK", "COMPACT", "unit_of", "clock_seconds", "compact_seconds", "multiplier_of"]
 
 
 def _alt(words) -> str:
@@ -28,12 +29,27 @@ def _alt(words) -> str:
 _POINTS = _alt(POINT_WORDS)
 _PERCENTS = _alt(w for w in PERCENT_WORDS if w != "%")
 _DURATIONS = _alt(DURATION_WORDS)
-_RATE = r"(?:[a-z'\u2019]+\s+){0,3}?per\s+(?P<base>1\s?,?\s?000|10\s?,?\s?000|100\s?,?\s?000|100|thousand)\b"
+
+
+def _base(word: str) -> str:
+    """A rate's base as written: '100000' also as '100,000', '100 000' or '1, 000'; words with any spaces."""
+    if word.isdigit() and len(word) > 3:
+        return word[:-3] + r"\s?,?\s?" + word[-3:]
+    return re.escape(word).replace(r"\ ", r"\s+")
+
+
+_RATE = (r"(?:[a-z'\u2019]+\s+){0,3}?per\s+(?P<base>"
+         + "|".join(_base(w) for w in sorted(RATE_BASES, key=len, reverse=True)) + r")\b")
 UNIT = (
     rf"(?P<points>{_POINTS})(?![a-z])|(?P<pct>%|(?:{_PERCENTS})(?![a-z])\.?)|{_RATE}"
     rf"|(?P<dur>{_DURATIONS})(?![a-z])"
 )
 MULTIPLIER = _alt(MONEY_MULTIPLIERS)
+_H, _M, _S = (_alt(COMPACT_DURATIONS[u]) for u in (Unit.HOURS, Unit.MINUTES, Unit.SECONDS))
+# "7m 30s", "1h 30m", "2h 5m 10s": letters for units, read only together ("7m" alone is not minutes)
+COMPACT = (rf"(?<![\w.,])(?:(?P<dh>\d{{1,3}})\s?(?:{_H})\s*(?P<dhm>\d{{1,2}})\s?(?:{_M})(?![a-z])"
+           rf"(?:\s*(?P<dhs>\d{{1,2}})\s?(?:{_S})(?![a-z]))?"
+           rf"|(?P<dm>\d{{1,3}})\s?(?:{_M})\s*(?P<dms>\d{{1,2}})\s?(?:{_S})(?![a-z]))")
 CLOCK = r"(?<![\d:.])(?P<c1>\d{1,3}):(?P<c2>[0-5]\d)(?::(?P<c3>[0-5]\d))?(?![\d:])"
 
 
@@ -42,7 +58,7 @@ def unit_of(match: re.Match[str]) -> Unit | None:
     if match["points"] or match["pct"]:
         return Unit.PERCENT
     if match["base"]:
-        return RATE_BASES[re.sub(r"[\s,]", "", match["base"]).lower()]
+        return RATE_BASES[" ".join(re.sub(r"(?<=\d)[\s,]+(?=\d)", "", match["base"]).lower().split())]
     if match["dur"]:
         return DURATION_WORDS[" ".join(match["dur"].lower().split())]
     return None
@@ -55,6 +71,14 @@ def multiplier_of(word: str | None) -> float:
 def seconds_of(value: float, unit: Unit) -> float:
     """A duration in its unit as stored, in seconds."""
     return value * SECONDS_IN[unit]
+
+
+def compact_seconds(match: re.Match[str]) -> tuple[float, Unit]:
+    """'7m 30s' -> 450 s; '1h 30m' -> 5,400 s, with the smallest unit written."""
+    if match["dh"] is not None:
+        seconds = int(match["dh"]) * 3600 + int(match["dhm"]) * 60 + int(match["dhs"] or 0)
+        return float(seconds), Unit.SECONDS if match["dhs"] is not None else Unit.MINUTES
+    return float(int(match["dm"]) * 60 + int(match["dms"])), Unit.SECONDS
 
 
 def clock_seconds(match: re.Match[str]) -> tuple[float, str]:

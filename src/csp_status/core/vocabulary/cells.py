@@ -12,7 +12,9 @@ from csp_status.core.vocabulary import Bound, Direction, Polarity, Unit
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "one hundred": 100,
+    "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "one hundred": 100, "thirteen": 13, "fourteen": 14,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "a dozen": 12,
 }
 # Fractions in words, read only as a change ("reduce casualties by one third"), never as the figure.
 FRACTION_WORDS = {
@@ -27,8 +29,9 @@ MONTHS = (
 )
 PERCENT_WORDS = ("%", "per cent", "percent", "per-cent", "pc")
 POINT_WORDS = ("percentage points", "percentage point", "per cent points", "per cent point", "percent points", "percent point", "%pts", "%pt", "% pts", "% pt", "pts", "pp", "ppt")
-RATE_BASES = {"100": Unit.PER_100, "1000": Unit.PER_1000, "thousand": Unit.PER_1000,
-              "10000": Unit.PER_10000, "100000": Unit.PER_100000}
+RATE_BASES = {"100": Unit.PER_100, "1000": Unit.PER_1000, "thousand": Unit.PER_1000, "1k": Unit.PER_1000,
+              "10000": Unit.PER_10000, "10k": Unit.PER_10000, "100000": Unit.PER_100000, "100k": Unit.PER_100000,
+              "hundred thousand": Unit.PER_100000}
 DURATION_WORDS = {
     "seconds": Unit.SECONDS, "second": Unit.SECONDS, "secs": Unit.SECONDS, "sec": Unit.SECONDS, "s": Unit.SECONDS,
     "minutes": Unit.MINUTES, "minute": Unit.MINUTES, "mins": Unit.MINUTES, "min": Unit.MINUTES,
@@ -36,9 +39,14 @@ DURATION_WORDS = {
     "days": Unit.DAYS, "day": Unit.DAYS, "working days": Unit.DAYS, "calendar days": Unit.DAYS,
     "weeks": Unit.WEEKS, "week": Unit.WEEKS, "wks": Unit.WEEKS,
 }
+# Durations written with letters, read only in a compound ("7m 30s", "1h 30m"): "m" alone is months or metres.
+COMPACT_DURATIONS = {Unit.HOURS: ("h", "hr", "hrs"), Unit.MINUTES: ("m", "min", "mins"), Unit.SECONDS: ("s", "sec", "secs")}
 MONEY_MULTIPLIERS = {"k": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 # Markers beside a figure that do not change it.
 PROVISIONAL_WORDS = ("p", "provisional", "prov", "r", "revised", "e", "est", "estimate", "estimated", "unvalidated")
+PROVISIONAL_SAID = ("provisional", "revised", "unvalidated")  # in words beside the figure: "5,678 provisional"
+PROVISIONAL_NOUNS = ("figure", "figures", "data", "outturn", "estimate", "result", "results")  # "(provisional figure)"
+PROVISIONAL_GLUED = ("p", "r")  # glued to the figure: "1,234p", "1,234r"
 QUALIFIER_PATTERNS = (
     r"\bytd\b", r"\byear[- ]to[- ]date\b", r"\bfinancial year to date\b", r"\bfytd\b", r"\bto date\b",
     r"\brolling(?: \d{1,2}| twelve)?(?:[- ]months?|m)?\b", r"\b\d{1,2} ?(?:months?|m)(?: rolling)?\b(?= to| ending| up to)",
@@ -182,3 +190,55 @@ PERIOD_WORDS = ("month", "months", "year", "years", "yr", "yrs")
 # Words that are not a label before a figure ("Target 4341" has one; "per 1000", "by 2008" do not).
 NOT_LABEL_WORDS = ("per", "by", "to", "from", "of", "within", "in", "on", "at", "or", "and", "due", "than", "ytd",
                    "q1", "q2", "q3", "q4", "rolling", "average", "total", "change")
+
+# ---- no figure yet, no target: the pieces of their wordings ---------------------------------------
+# "Data due October", "Figures will be available in March", "Reported annually", "Next update: Nov 2024":
+# a verb of publishing, then when (a month, a quarter, a year, a frequency); a frequency before a measure
+# ("Annual measure"); a next publication.
+NO_FIGURE_VERBS = ("due", "available", "published", "reported", "released", "updated", "expected", "produced",
+                   "provided", "collected", "measured", "issued", "calculated", "collated", "reportable")
+NO_FIGURE_LINKS = ("in", "by", "from", "on", "at", "for", "during", "after", "until", "around", "early", "late", "mid",
+                   "the", "end", "of", "next", "each", "every", "once")
+NO_FIGURE_WHEN = ("quarter", "year", "year end", "year-end", "financial year", "month", "spring", "summer", "autumn",
+                  "winter", "arrears", "q1", "q2", "q3", "q4")
+FREQUENCIES = ("annually", "yearly", "quarterly", "monthly", "biannually", "bi-annually", "six-monthly", "six monthly",
+               "half-yearly", "half yearly", "once a year", "each year", "every year", "per year", "a year")
+FREQUENCY_ADJECTIVES = ("annual", "yearly", "quarterly", "monthly", "biannual", "bi-annual", "six-monthly",
+                        "half-yearly", "end of year", "end-of-year", "year end", "year-end")
+MEASURE_NOUNS = ("measure", "indicator", "figure", "figures", "data", "survey", "return", "report", "result", "results",
+                 "outturn", "count", "only", "reporting", "update", "publication", "statistics")
+NEXT_WORDS = ("next update", "next publication", "next release", "next report", "next data", "next figures",
+              "next available", "next set of data", "next return", "next refresh")
+# No target: "Monitoring only", "Contextual indicator", "For information", "Targets being developed".
+NO_TARGET_KINDS = ("monitor", "monitoring", "tracking", "context", "contextual", "information", "info", "trend",
+                   "awareness", "benchmarking")
+NO_TARGET_AS = ("only", "indicator", "measure", "purposes", "data")
+TARGET_WORDS = ("target", "targets", "target level", "targets and thresholds")
+MEASURE_WORDS = ("measure", "measures", "indicator", "indicators", "definition", "definitions", "baseline", "data")
+IN_HAND = ("being", "still being", "yet to be", "still to be", "under", "in", "in the process of being", "currently being")
+IN_HAND_DONE = ("developed", "development", "set", "agreed", "defined", "finalised", "finalized", "determined",
+                "reviewed", "review", "discussed", "discussion", "consultation", "considered", "established", "designed")
+# A direction said against last year, with no figure: "Lower than last year", "Keep below last year's level".
+COMPARED_WITH = {
+    Direction.REDUCE: ("lower than", "less than", "fewer than", "below", "under", "beneath", "down on", "reduction on",
+                       "a reduction on", "reduce on", "decrease on", "a decrease on"),
+    Direction.INCREASE: ("higher than", "more than", "greater than", "above", "over", "up on", "an increase on",
+                         "increase on", "exceed", "to exceed"),
+    Direction.IMPROVE: ("better than", "improve on", "an improvement on", "improvement on"),
+    Direction.MAINTAIN: ("same as", "the same as", "in line with", "no worse than", "at least the same as", "equal to",
+                         "similar to", "level with"),
+}
+COMPARED_LEAD = ("keep", "stay", "remain", "be", "to be", "to keep", "to stay", "to remain", "to come in", "come in", "hold",
+                 "is", "are", "will be", "should be", "maintain", "to maintain", "kept")
+PREVIOUS_WORDS = ("last year", "previous year", "the previous year", "prior year", "the prior year", "the year before",
+                  "last years", "previous years", "the baseline", "baseline", "last quarter", "previous quarter",
+                  "the previous quarter", "same period last year", "the same period last year", "last period",
+                  "the previous period", "previous period", "the last year", "2 years ago", "the year prior")
+PREVIOUS_NOUNS = ("level", "levels", "figure", "figures", "outturn", "total", "totals", "rate", "performance", "result",
+                  "results", "number", "position", "value")
+# Number words as a count: "Three deaths", "twelve incidents", "Nil".  The words after may be nouns, but
+# not these (a period, a share, a policy: "One year", "Two thirds", "Zero tolerance").
+ZERO_WORDS = ("nil", "zero", "nought", "none recorded", "none reported")
+NOT_COUNT_WORDS = ("tolerance", "times", "time", "year", "years", "month", "months", "quarter", "quarters", "third",
+                   "thirds", "fifth", "fifths", "tenth", "tenths", "half", "off", "in", "out", "of", "or", "and", "to",
+                   "per", "from", "by", "at", "percent", "cent", "point", "points", "more", "fewer", "less", "a", "the")
