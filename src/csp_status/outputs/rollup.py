@@ -29,6 +29,7 @@ from csp_status.workbook.book_write import SheetSpec, sheet_xml
 from csp_status.workbook.cells import HEADER
 from csp_status.workbook.files import book_lock, refuse_output, same_file, write_atomically, zip_bytes
 from csp_status.workbook.layout import Style
+from csp_status.workbook.rels import relationships_xml, rels_name
 from csp_status.workbook.styles import STYLES_XML
 from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_PART, THEME_TYPE, THEME_XML
 
@@ -240,28 +241,26 @@ def _workbook_parts(sheets: dict[str, SheetSpec]) -> dict[str, bytes]:
     """A plain .xlsx package holding the given sheets, with the project's styles and theme."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
     sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
     parts: dict[str, bytes] = {}
-    entries, rels, overrides = [], [], []
+    entries: list[str] = []
+    overrides: list[str] = []
+    rels: list[tuple[str, str, str]] = []  # (id, type, target as written)
     for n, (name, spec) in enumerate(sheets.items(), start=1):
         parts[f"xl/worksheets/sheet{n}.xml"] = sheet_xml(spec)
         entries.append(f'<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>')
-        rels.append(f'<Relationship Id="rId{n}" Type="{rel}/worksheet" Target="worksheets/sheet{n}.xml"/>')
+        rels.append((f"rId{n}", f"{rel}/worksheet", f"worksheets/sheet{n}.xml"))
         overrides.append(f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{sheet_type}"/>')
-    rels.append(f'<Relationship Id="rId{len(sheets) + 1}" Type="{rel}/styles" Target="styles.xml"/>')
-    rels.append(f'<Relationship Id="rId{len(sheets) + 2}" Type="{THEME_TYPE}" Target="{THEME_PART.removeprefix("xl/")}"/>')
+    rels.append((f"rId{len(sheets) + 1}", f"{rel}/styles", "styles.xml"))
+    rels.append((f"rId{len(sheets) + 2}", THEME_TYPE, THEME_PART.removeprefix("xl/")))
     parts["xl/workbook.xml"] = (
         f'{HEADER}<workbook xmlns="{main}" xmlns:r="{rel}"><bookViews><workbookView/></bookViews>'
         f'<sheets>{"".join(entries)}</sheets></workbook>'
     ).encode("utf-8")
-    parts["xl/_rels/workbook.xml.rels"] = f'{HEADER}<Relationships xmlns="{pkg}">{"".join(rels)}</Relationships>'.encode()
+    parts[rels_name("xl/workbook.xml")] = relationships_xml(rels)
     parts["xl/styles.xml"] = STYLES_XML
     parts[THEME_PART] = THEME_XML
-    parts["_rels/.rels"] = (
-        f'{HEADER}<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument" '
-        'Target="xl/workbook.xml"/></Relationships>'
-    ).encode("utf-8")
+    parts[rels_name("")] = relationships_xml([("rId1", f"{rel}/officeDocument", "xl/workbook.xml")])
     parts["[Content_Types].xml"] = (
         f'{HEADER}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
