@@ -28,7 +28,7 @@ from csp_status.outputs.summary import summary_sheet
 from csp_status.outputs.trends import replace_trends, trend_series
 from csp_status.workbook import data_splice
 from csp_status.workbook.book_read import BookStart, Cells, finish_book, read_book_start
-from csp_status.workbook.cells import MAIN, Formula, cell_key, cell_value
+from csp_status.workbook.cells import MAIN, Formula, cell_value, keyed_cells
 from csp_status.workbook.data_columns import RowContext, concat_text, shown_values
 from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically
 from csp_status.workbook.layout import (
@@ -46,7 +46,7 @@ from csp_status.workbook.zip_write import Compressed, deflated, zip_bytes
 
 __all__ = ["RefreshResult", "refresh_book", "regenerate"]
 
-ROW, CELL, FORMULA, VALUE = MAIN + "row", MAIN + "c", MAIN + "f", MAIN + "v"
+FORMULA, VALUE = MAIN + "f", MAIN + "v"
 
 
 @dataclass
@@ -251,43 +251,37 @@ class _ShownValues:
         cells, strings, formats = self.cells, self.strings, self.formats
         formulas = []
         last, not_kept = self._last, self._not_kept
-        for row in rows.iterchildren(ROW):
-            for cell in row.iterchildren(CELL):
-                ref = cell.get("r")
-                if not ref:
+        for key, cell in keyed_cells(rows):
+            if key <= last:
+                self._in_order = False
+            last = key
+            if not_kept is None and key[0] > 1:
+                self._last = last
+                self._find_columns()  # row 1 is done
+                not_kept = self._not_kept
+            if not len(cell) and cell.get("t") != "b":
+                continue  # an empty cell, only styled (a childless boolean reads as FALSE)
+            if not_kept and key[1] in not_kept:
+                f = cell.find(FORMULA)
+                if f is not None:
+                    formulas.append((cell, f, *key))
                     continue
-                key = cell_key(ref)
-                if key <= last:
-                    self._in_order = False
-                last = key
-                if not_kept is None and key[0] > 1:
-                    self._last = last
-                    self._find_columns()  # row 1 is done
-                    not_kept = self._not_kept
-                if not len(cell) and cell.get("t") != "b":
-                    continue  # an empty cell, only styled (a childless boolean reads as FALSE)
-                if not_kept and key[1] in not_kept:
-                    f = cell.find(FORMULA)
-                    if f is not None:
-                        formulas.append((cell, f, *key))
-                        continue
-                value = cell_value(cell, strings, formats)
-                if value is None or value == "":
-                    continue
-                cells[key] = value
-                if isinstance(value, Formula):
-                    formulas.append((cell, cell.find(FORMULA), *key))
+            value = cell_value(cell, strings, formats)
+            if value is None or value == "":
+                continue
+            cells[key] = value
+            if isinstance(value, Formula):
+                formulas.append((cell, cell.find(FORMULA), *key))
         self._last = last
         return formulas
 
     def _formula_cells(self, rows: etree._Element) -> list[tuple[etree._Element, etree._Element, int, int]]:
         """The batch's formula cells, in document order (the cells are read already)."""
         formulas = []
-        for row in rows.iterchildren(ROW):
-            for cell in row.iterchildren(CELL):
-                ref, f = cell.get("r"), cell.find(FORMULA)
-                if ref and f is not None:
-                    formulas.append((cell, f, *cell_key(ref)))
+        for key, cell in keyed_cells(rows):
+            f = cell.find(FORMULA)
+            if f is not None:
+                formulas.append((cell, f, *key))
         return formulas
 
     def _formula(self, cell: etree._Element, f: etree._Element, r: int, c: int) -> None:

@@ -19,7 +19,7 @@ from csp_status.core.parse import SheetNumber
 __all__ = [
     "NS", "MAIN", "HEADER", "REL_NS", "R_ID", "XML_PARSER", "ROW", "CELL", "Formula", "BadCell", "col_letter",
     "col_index", "split_ref", "cell_key", "excel_length", "MAX_COLUMN", "MAX_ROW", "xml_text", "unescape_text",
-    "cell_value", "number_value", "row_cells", "iter_cells", "cell_xml",
+    "cell_value", "number_value", "keyed_cells", "row_cells", "iter_cells", "cell_xml",
 ]
 
 NS = {
@@ -125,28 +125,36 @@ def iter_cells(root: etree._Element, strings: list[str], formats: list[str]) -> 
         yield from row_cells(holder, strings, formats).items()
 
 
+def keyed_cells(rows: etree._Element) -> Iterator[tuple[tuple[int, int], etree._Element]]:
+    """The ``<c>`` elements of the ``<row>`` children of ``rows`` that have a reference, each with its
+    (row, column), in document order.
+
+    Every reader of a sheet's cells walks them so: children are matched by tag rather than found by
+    path, and column letters are looked up rather than worked out for every cell.
+    """
+    for row in rows.iterchildren(_ROW):
+        for cell in row.iterchildren(_C):
+            ref = cell.get("r")
+            if ref:
+                yield cell_key(ref), cell
+
+
 def row_cells(rows: etree._Element, strings: list[str], formats: list[str],
               out: dict[tuple[int, int], object] | None = None,
               skip_formulas_in: frozenset[int] = frozenset()) -> dict[tuple[int, int], object]:
     """The non-empty cells of the ``<row>`` children of ``rows``, added to ``out`` (document order).
 
     Formula cells in the columns ``skip_formulas_in`` (below row 1) are left out.  This is the hot
-    loop of reading a large book: children are matched by tag rather than found by path, and
-    column letters are looked up rather than worked out for every cell.
+    loop of reading a large book (see ``keyed_cells``).
     """
     out = {} if out is None else out
-    for row in rows.iterchildren(_ROW):
-        for cell in row.iterchildren(_C):
-            ref = cell.get("r")
-            if not ref:
-                continue
-            key = cell_key(ref)
-            if skip_formulas_in and key[1] in skip_formulas_in and key[0] > 1 and cell.find(_F) is not None:
-                continue
-            value = cell_value(cell, strings, formats)
-            if value is None or value == "":
-                continue
-            out[key] = value
+    for key, cell in keyed_cells(rows):
+        if skip_formulas_in and key[1] in skip_formulas_in and key[0] > 1 and cell.find(_F) is not None:
+            continue
+        value = cell_value(cell, strings, formats)
+        if value is None or value == "":
+            continue
+        out[key] = value
     return out
 
 
