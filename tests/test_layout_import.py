@@ -512,3 +512,20 @@ def test_next_quarter_status_header_says_the_own_columns_are_as_imported(books, 
     summary = [[text(c) for c in r] for r in openpyxl.load_workbook(book)["Summary"].iter_rows(values_only=True)]
     assert summary[2][6] == "Status (2019/20 Q3; own columns as of 2019/20 Q2)"
     assert summary[3][6] == "AWAITED"  # no Q3 figure on the Data sheet yet
+
+
+def test_polarity_guessed_from_wording_names_its_words_in_the_indicators_notes(tmp_path):
+    legacy = tmp_path / "score.tsv"
+    legacy.write_text("PI\tDescription\tPolarity\t2012/13 Outturn\t2013/14 Target\tQ1\tQ2\tQ3\tQ4\n"
+                      "SA01\tAll recorded crime\tLow\t12,400\t12,000\t3,050\t6,020\t\t\n"
+                      "SA02\tPercentage of calls not answered within 30 seconds\t\t8%\t7%\t6%\t9%\t\t\n"
+                      "SA03\tNumber of Prevent referrals\t\t40\t\t12\t9\t\t\n",
+                      encoding="utf-8")
+    book, _ = read_summary(legacy)
+    got = [(i.ref, i.polarity, i.notes) for i in book.indicators]
+    assert got == [
+        ("SA01", Polarity.LOWER_IS_BETTER, ""),  # typed in the sheet's own Polarity column: nothing inferred
+        ("SA02", Polarity.LOWER_IS_BETTER, "polarity: lower is better, from 'not \u2026 within 30 seconds' in the description"),
+        ("SA03", None, "polarity not set: 'referrals' may be good or bad to see more of; choose 'Lower is better' or "
+                       "'Higher is better' in Indicators"),
+    ]

@@ -293,3 +293,32 @@ def test_parse_legacy_rows_minimal_layout_with_numbers():
     got = (book.settings.period, book.indicators[0].polarity, book.record("R1", "2010/11").outturn,
            record.target, record.quarters)
     assert got == ("2011/12 Q2", HIGHER, 40.0, 45, [41, 44.5, None, None])
+
+
+def test_read_legacy_seed_polarity_notes_name_the_deciding_words(seed_book):
+    got = [(ind.ref, ind.notes) for ind in seed_book.indicators[:3]]
+    assert got == [
+        ("CNP PM1", "polarity: lower is better, from 'fewer' in the description"),
+        ("CNP PM2", "polarity: lower is better, from 'fewer' in the description"),
+        ("CNP PM3", "polarity: lower is better, from 'reduction' in the description"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("description", "target", "exp"),
+    [
+        ("Number of victims who did not feel supported", "", (LOWER, "polarity: lower is better, from "
+                                                               "'not \u2026 supported' in the description")),
+        ("Safe and Well visits", "at least 500", (HIGHER, "polarity: higher is better, from 'at least' in the target")),
+        ("Number of Prevent referrals", "", (None, "polarity not set: 'referrals' may be good or bad to see more of; "
+                                                   "choose 'Lower is better' or 'Higher is better' in Indicators")),
+    ],
+)
+def test_parse_legacy_rows_polarity_and_its_note(description, target, exp):
+    rows = [
+        ["Ref", "Description", "2010/11", "Targets 2011/12", "Q1*", "Q2", "Q3", "Q4"],
+        ["R1", description, 40.0, target, 41, None, None, None],
+    ]
+    indicator = parse_legacy_rows(rows).partnership.indicators[0]
+    got = (indicator.polarity, indicator.notes)
+    assert got == exp

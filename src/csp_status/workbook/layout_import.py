@@ -30,6 +30,7 @@ from csp_status.core.model import (
     year_label,
 )
 from csp_status.core.parse import read_cell
+from csp_status.core.targets import indicator_polarity
 from csp_status.core.vocabulary import Polarity, TrendBasis, Unit, parse_polarity, parse_unit_word
 from csp_status.core.vocabulary.layouts import PeriodKind, RefSource, Role
 from csp_status.workbook.cell_kinds import cell_text
@@ -289,11 +290,12 @@ def _indicator(ref: str, row: list[object], first: dict[Role, int | None], recor
         return row[first[role] - 1] if first[role] is not None else None
 
     description = cell_text(cell(Role.DESCRIPTION)) or ref
-    polarity = _polarity_cell(cell(Role.POLARITY))
-    if polarity is None:  # a first guess from the description and the target's words; the officer sees it
-        polarity = read_polarity(description, read_cell(keep_cell(record.target))).polarity
+    polarity, note = _polarity_cell(cell(Role.POLARITY)), None
+    if polarity is None:  # a first guess from the description and the target's words; the officer sees it,
+        # with the words that decided it (or what to choose) in Notes
+        polarity, note = indicator_polarity(None, description, read_cell(keep_cell(record.target)))
     return Indicator(ref=ref, description=description, polarity=polarity, unit=_unit_cell(cell(Role.UNIT)),
-                     comparator=keep_cell(cell(Role.COMPARATOR)), trend_basis=placement.trend_basis)
+                     comparator=keep_cell(cell(Role.COMPARATOR)), trend_basis=placement.trend_basis, notes=note or "")
 
 
 def _polarity_cell(cell: object) -> Polarity | None:

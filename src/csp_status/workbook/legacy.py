@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from csp_status.core.errors import BookError
-from csp_status.core.grammar.polarity import read_polarity
 from csp_status.core.model import (
     Indicator,
     Partnership,
@@ -27,6 +26,7 @@ from csp_status.core.model import (
     year_label,
 )
 from csp_status.core.parse import read_cell
+from csp_status.core.targets import indicator_polarity
 from csp_status.core.vocabulary import Unit
 from csp_status.workbook.cells import excel_length
 from csp_status.workbook.refs import claim_ref
@@ -280,9 +280,10 @@ def _indicator(ref: str, row: list[object], layout: _Layout) -> Indicator:
     comparator = row[layout.comparator_col] if layout.comparator_col is not None else None
     first_target = row[layout.target_cols[0][0]] if layout.target_cols and layout.target_cols[0][0] < len(row) else None
     # a first guess, from the whole description and the target's words ("at least 500"); the
-    # officer sees it on the Indicators sheet and can change it
-    polarity = read_polarity(description, read_cell(keep_cell(first_target))).polarity
-    return Indicator(ref=ref, description=description, polarity=polarity, comparator=keep_cell(comparator))
+    # officer sees it on the Indicators sheet, with the words that decided it in Notes, and can change it
+    polarity, note = indicator_polarity(None, description, read_cell(keep_cell(first_target)))
+    return Indicator(ref=ref, description=description, polarity=polarity, comparator=keep_cell(comparator),
+                     notes=note or "")
 
 
 def _records(ref: str, row: list[object], layout: _Layout, notices: list[str], line: int,
