@@ -143,11 +143,11 @@ def set_aside(text: str, qualifiers: list[str], years: list[tuple[int, int]] | N
 def quantities(text: str) -> list[Qty]:
     """The quantities in (masked) text, compound durations joined ('8 minutes 07 seconds')."""
     found: list[Qty] = []
-    if "m" in text or "M" in text:
-        for compact in _COMPACT.finditer(text):  # "7m 30s", "1h 30m"
-            seconds, unit = compact_seconds(compact)
-            found.append(Qty(compact.start(), compact.end(), seconds, unit, 0, compact[0], True))
-        text = _COMPACT.sub(lambda m: "#" * len(m[0]), text)
+    compacts = list(_COMPACT.finditer(text)) if "m" in text or "M" in text else ()
+    for compact in compacts:  # "7m 30s", "1h 30m"
+        seconds, unit = compact_seconds(compact)
+        found.append(Qty(compact.start(), compact.end(), seconds, unit, 0, compact[0], True))
+        text = text[:compact.start()] + "#" * len(compact[0]) + text[compact.end():]
     if ":" in text:
         for clock in _CLOCK.finditer(text):
             seconds, how = clock_seconds(clock)
