@@ -18,6 +18,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from csp_status.core.judgement import evaluate
+from csp_status.core.vocabulary import Status
 from csp_status.outputs.summary import summary_merges, summary_rows
 from csp_status.refresh import refresh_book
 from csp_status.workbook.layout import Style
@@ -139,6 +140,12 @@ def test_summary_fill_follows_current_quarter(book):
     sheet = openpyxl.load_workbook(book)["Summary"]
     assert (sheet["K2"].value, sheet["N2"].value, sheet["O2"].value) == ("Q2*", "Q1", "Q2*")
     assert [(_fill(sheet[f"J{r}"]), _fill(sheet[f"K{r}"])) for r in range(4, 13)] == [(None, FILLS["AWAITED"])] * 9
+
+
+def test_settings_legend_has_a_cell_filled_for_every_status(book):
+    legend = {cell.value: _fill(cell) for cell in openpyxl.load_workbook(book)["Settings"]["A"]
+              if cell.value in {status.value for status in Status}}
+    assert legend == FILLS and set(FILLS) == {status.value for status in Status}
 
 
 def test_summary_styled_like_settings_legend(book):
