@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 import zipfile
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from lxml import etree
 from csp_status.core.errors import BookError
 from csp_status.workbook.cells import MAIN, iter_cells, row_cells
 from csp_status.workbook.package import Package
+from csp_status.workbook import sheet_rows
 from csp_status.workbook.sheet_rows import SheetRows
 
 PART = "xl/worksheets/sheet1.xml"
@@ -49,11 +51,12 @@ def _package(tmp_path: Path, sheet: bytes) -> Package:
 
 
 def _whole_rewrite(package: Package, edit) -> bytes:
-    """What the part becomes when parsed as one tree, edited and serialised."""
+    """What the part becomes when parsed as one tree, edited and serialised (under its own declaration)."""
     root = package.xml(PART)
     for holder in root.findall(MAIN + "sheetData"):
         edit(holder)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    written = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return sheet_rows._as_declared(package.read(PART), written)
 
 
 def _set_first_values(rows: etree._Element) -> None:
@@ -163,3 +166,14 @@ def test_sheet_rows_dtd_is_refused(tmp_path):
     with _package(tmp_path, hostile) as package:
         with pytest.raises(BookError, match="declares a DTD or entities"):
             SheetRows(package, PART)
+
+
+@pytest.mark.parametrize(("declaration", "kept"), [
+    (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>', True),  # as Excel writes it
+    (b'<?xml version="1.0" encoding="utf-8"?>', True),
+    (b"<?xml version='1.0' encoding='ISO-8859-1'?>", False),  # the part is written as UTF-8: said so
+])
+def test_a_rewritten_part_keeps_its_own_declaration_when_it_says_utf8(declaration, kept):
+    lxml = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>"
+    got = sheet_rows._as_declared(declaration + b"\n<worksheet/>", lxml + b"\n<worksheet/>")
+    assert got == (declaration if kept else lxml) + b"\n<worksheet/>"

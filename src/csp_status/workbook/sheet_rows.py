@@ -111,7 +111,7 @@ class SheetRows:
             for holder in root.findall(_MAIN + "sheetData"):
                 with self.naming_bad_cells():
                     edit(holder)
-            yield etree.tostring(root, **SERIALISE)
+            yield _as_declared(self.package.read(self.name), etree.tostring(root, **SERIALISE))
             return
         yield self._head
         while self._pieces:
@@ -169,7 +169,7 @@ class SheetRows:
         written = etree.tostring(skeleton, **SERIALISE)
         if written.count(_MARKER) != 1:
             raise _CannotCut("marker")
-        self._head, self._tail = written.split(_MARKER)
+        self._head, self._tail = _as_declared(data, written).split(_MARKER)
         self._wrapper_open = _wrapper_open(holders[0].nsmap)
         self._pieces = _cut_rows(data, start, end, b"</" + prefix + b"row>", per_batch)
 
@@ -184,6 +184,23 @@ class SheetRows:
 
     def _whole(self) -> etree._Element:
         return self.package.xml(self.name)
+
+
+_UTF8_DECLARATION = re.compile(rb"<\?xml[^>]{0,200}?\?>")
+_LXML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>"
+
+
+def _as_declared(original: bytes, written: bytes) -> bytes:
+    """The written part with the original's own XML declaration, when that said UTF-8 (as the part is
+    written): Excel writes it with double quotes, lxml with single ones, and the rest of a part the
+    refresh did not change must come back byte for byte."""
+    declared = _UTF8_DECLARATION.match(original)
+    if declared is None or not written.startswith(_LXML_DECLARATION):
+        return written
+    encoding = _DECLARATION.match(original)
+    if encoding is not None and encoding[1].strip().lower().replace(b"-", b"") != b"utf8":
+        return written
+    return declared[0] + written[len(_LXML_DECLARATION):]
 
 
 def _parse(data: bytes) -> etree._Element:
