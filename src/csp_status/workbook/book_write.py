@@ -32,7 +32,7 @@ from csp_status.workbook.layout import (
     Style,
     data_formulas,
 )
-from csp_status.workbook.rels import relationships_xml, relative_target
+from csp_status.workbook.rels import relationships_xml, relative_target, rels_name
 from csp_status.workbook.sheet_spec import SheetSpec
 from csp_status.workbook.styles import STYLES_XML
 from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_PART, THEME_TYPE, THEME_XML
@@ -168,11 +168,11 @@ def book_parts(book: Partnership, *, vba_project: bytes | None, ribbon: bytes | 
     macro = vba_project is not None
     extra = [number for name, number in sheets if name not in SHEETS]
     parts["[Content_Types].xml"] = _content_types(macro, extra)
-    parts["_rels/.rels"] = _root_rels(ribbon is not None)
+    parts[rels_name("")] = _root_rels(ribbon is not None)
     parts["docProps/app.xml"] = _app_xml()
     parts["docProps/core.xml"] = _core_xml(book)
     parts["xl/workbook.xml"] = _workbook_xml(book, [s for s in sheets if s[0] not in SHEETS])
-    parts["xl/_rels/workbook.xml.rels"] = _workbook_rels(macro, extra)
+    parts[rels_name("xl/workbook.xml")] = _workbook_rels(macro, extra)
     parts["xl/styles.xml"] = STYLES_XML
     parts[THEME_PART] = THEME_XML
     if vba_project is not None:
