@@ -401,6 +401,20 @@ def test_import_output_that_is_the_layout_book_refused_even_with_force(tmp_path,
     assert layout.read_bytes() == before and says_what_to_do(str(info.value))
 
 
+def test_csp_import_over_its_layout_book_refused_even_with_force(tmp_path, capsys):
+    # the same from the command line: csp import own.tsv --layout own.xlsm -o own.xlsm --force
+    from csp_status.importer import import_legacy
+
+    summary = shutil.copyfile(Path(__file__).parent / "data" / "layouts" / "police_output_measures_nz_2014_15.tsv",
+                              tmp_path / "own.tsv")
+    layout = tmp_path / "own.xlsm"
+    import_legacy(summary, layout)
+    before = layout.read_bytes()
+    message = one_line(["import", str(summary), "--layout", str(layout), "-o", str(layout), "--force"], capsys)
+    assert message.startswith(f"{layout}: is also the layout its columns' roles are read from (--layout)")
+    assert layout.read_bytes() == before
+
+
 def test_board_pack_written_through_the_guarded_write_path(book, tmp_path, capsys):
     # one write path for every output: a read-only board pack is kept, a linked one stays a link
     pack = tmp_path / "pack.html"

@@ -162,7 +162,7 @@ def _import(args: argparse.Namespace) -> int:
     from csp_status.importer import import_legacy
 
     result = import_legacy(Path(args.legacy), Path(args.output), overwrite=args.force, corrections=corrections,
-                           sheet=args.sheet)
+                           sheet=args.sheet, layout=Path(args.layout) if args.layout else None)
     for notice in result.notices:
         print(f"Note: {notice}", file=sys.stderr)
     print(_table(result.refresh.evaluations))
