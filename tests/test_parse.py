@@ -598,6 +598,7 @@ def test_grammar_targets(cell, exp):
         ("Data published quarterly in arrears", Placeholder.AWAITED),
         ("Results expected in the autumn", Placeholder.AWAITED),
         ("Quarterly figures", Placeholder.AWAITED),
+        ("Only annual data published", Placeholder.AWAITED),
         # never a figure here
         ("Not monitored.", Placeholder.NOT_APPLICABLE),
         ("Longest Response \u2013 Not monitored", Placeholder.NOT_APPLICABLE),

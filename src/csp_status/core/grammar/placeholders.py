@@ -47,8 +47,11 @@ _NO_TARGET = (  # "Monitoring only", "Contextual indicator", "For information", 
     rf"\b(?:{phrases(NO_TARGET_KINDS)})\s+(?:{phrases(NO_TARGET_AS)})\b|\bfor\s+(?:{phrases(NO_TARGET_KINDS)})\b"
     rf"|\b(?:{phrases(TARGET_WORDS)}){_IN_HAND}"
 )
-_TO_COME = (  # "Data due October", "Reported annually", "Annual measure", "Next update: Nov 2024"
+_TO_COME = (  # "Data due October", "Reported annually", "Annual measure", "Next update: Nov 2024",
+    # "Only Q1 data available": when, then the verb of publishing
     rf"\b(?:{phrases(NO_FIGURE_VERBS)})\s+(?:(?:{phrases(NO_FIGURE_LINKS)})\s+){{0,4}}{_WHEN}(?![a-z])"
+    rf"|\bonly\s+(?:{_WHEN}|{phrases(FREQUENCY_ADJECTIVES)})\s+(?:{phrases(MEASURE_NOUNS)})\s+(?:(?:is|are|now|yet)\s+)?"
+    rf"(?:{phrases(NO_FIGURE_VERBS)})\b"
     rf"|\b(?:{phrases(FREQUENCIES)}|{phrases(FREQUENCY_ADJECTIVES)})\s+(?:{phrases(NO_FIGURE_VERBS)}|{phrases(MEASURE_NOUNS)})\b"
     rf"|\b(?:{phrases(NEXT_WORDS)})\b"
 )
