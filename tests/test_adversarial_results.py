@@ -278,3 +278,19 @@ def test_board_pack_of_huge_figures_shows_them_with_no_traceback(book, tmp_path,
            svg.xpath('.//*[@class="check"]/text()'))
     assert got == {"drawn": (4, [], []), "check": (3, [], ["? check"]),
                    "too large": (0, ["Figures too large to draw on one scale"], [])}[chart]
+
+
+@pytest.mark.parametrize(("value", "unit", "shown"), [
+    (1.8e306, "PERCENT", "1.8E+308%"),  # a proportion whose percentage overflows a float
+    (9.99999999999999e307, "NUMBER", "9.99999999999999E+307"),  # the largest number a cell holds
+    (2.5e15, "GBP", "£2.5E+15"),
+    (-3e20, None, "-3E+20"),
+])
+def test_figures_too_large_to_write_out_are_shown_as_excel_shows_them(value, unit, shown):
+    from csp_status.core.vocabulary import Unit
+    from csp_status.core.wording import format_gap, format_value
+
+    unit = getattr(Unit, unit) if unit else None
+    assert format_value(value, unit) == shown
+    gap = format_gap(value, 1e-300, unit)
+    assert "inf" not in gap.lower() and "nan" not in gap.lower() and len(gap) < 60
