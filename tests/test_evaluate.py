@@ -208,15 +208,23 @@ def test_evaluate_check_cases(seed_book, ref, cell, exp):
     assert got == (Status.CHECK, None, None, exp)
 
 
-def test_evaluate_missing_polarity_is_check(seed_book):
-    pm3 = next(ind for ind in seed_book.indicators if ind.ref == "CNP PM3")
+def test_evaluate_missing_polarity_is_check_and_says_what_the_wording_suggests(seed_book):
+    pm3 = next(ind for ind in seed_book.indicators if ind.ref == "CNP PM3")  # "Reduction in overall crime"
     pm3.polarity = None
     result = judged(seed_book)["CNP PM3"]
     got = (result.status, result.notes)
     assert got == (
         Status.CHECK,
-        ["polarity not set: choose 'Lower is better' or 'Higher is better' in Indicators"],
+        ["polarity not set: choose 'Lower is better' or 'Higher is better' in Indicators (the wording suggests "
+         "'Lower is better', from 'reduction')"],
     )
+
+
+def test_evaluate_missing_polarity_wording_that_does_not_say_names_what_to_choose(seed_book):
+    pm3 = next(ind for ind in seed_book.indicators if ind.ref == "CNP PM3")
+    pm3.polarity, pm3.description = None, "Number of Prevent referrals"
+    notes = judged(seed_book)["CNP PM3"].notes
+    assert len(notes) == 1 and "may be good or bad" in notes[0] and "choose 'Lower is better'" in notes[0]
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from csp_status.core.parse import Reading, in_row_unit, parse_fraction, read_cel
 from csp_status.core.rules import direction_of_travel, rag_status
 from csp_status.core.significance import significance, value_interval
 from csp_status.core.targets import (
+    polarity_note,
     range_upper,
     reading_notes,
     resolve_target,
@@ -243,6 +244,8 @@ def judge(cells: IndicatorCells, *, ref: str = "", description: str = "", period
     """The judgement of one indicator for one period: :func:`decide`, with the wording of the gap
     and, where the counts are known, the 95% interval and what it says about the target."""
     d = decide(cells)
+    if d.polarity is None and description and POLARITY_NOT_SET in d.notes:  # say what the wording suggests
+        d.notes[d.notes.index(POLARITY_NOT_SET)] = polarity_note(description, d.target_reading)
     evaluation = Evaluation(
         ref=ref, description=description, period=period, unit=d.unit,
         value=d.value, value_text=d.reading.text.strip(), target=d.target, target_text=d.target_reading.text.strip(),
