@@ -487,6 +487,7 @@ def test_grammar_numbers(cell, exp):
         ("4.2 per 10k population", (4.2, Unit.PER_10000)),
         ("41.5 per 100 000", (41.5, Unit.PER_100000)),
         ("12.3 (per 1,000)", (12.3, PER)),  # the unit in brackets after the figure
+        ("12 (days)", (12 * 86400.0, Unit.DAYS)),  # a unit word alone in the brackets, no digit in them
         ("12.3 (per 1,000 population)", (12.3, PER)),
         ("45 (%)", (0.45, PCT)),
         ("7m 30s", (450.0, SEC)),  # letters for units, read together

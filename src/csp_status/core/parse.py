@@ -206,10 +206,12 @@ def _parse_text(raw: str) -> Reading:
         if has_marker(text):
             return _marked(raw, text)
     if reading.label:
-        if _HAS_DIGIT.search(reading.label):
-            worded = _words_reading(raw, text)  # "(4.8% reduction)", "(December 2012)": more than a label
+        worded = _words_reading(raw, text)
+        if _HAS_DIGIT.search(reading.label):  # "(4.8% reduction)", "(December 2012)": more than a label
             if worded is not None and worded.value == reading.value:
                 return worded
+        elif worded is not None and worded.label is None and worded.unit is not reading.unit:
+            return worded  # "12 (days)": the bracket holds the unit, not a label
     return reading
 
 
