@@ -16,7 +16,7 @@ from csp_status.core.model import QUARTERS, Indicator, Partnership, year_key, ye
 from csp_status.core.parse import in_row_unit, read_cell
 from csp_status.core.vocabulary import Unit
 from csp_status.workbook.book_write import SheetSpec, sheet_xml
-from csp_status.workbook.cells import HEADER
+from csp_status.workbook.cells import HEADER, escaped_with_quotes
 from csp_status.workbook.guard import parse_xml
 from csp_status.workbook.layout import Style
 from csp_status.workbook.ownership import CHART_TYPE, DRAWING_TYPE
@@ -187,9 +187,9 @@ def chart_part(one: TrendSeries, top: int) -> bytes:
             f'<c:spPr><a:ln w="28575"><a:solidFill><a:srgbClr val="{_COLOURS[kind]}"/></a:solidFill>{dash}</a:ln></c:spPr>'
             f"{marker}"
             f'<c:cat><c:strRef><c:f>{cats}</c:f><c:strCache><c:ptCount val="{len(one.labels)}"/>'
-            + "".join(f'<c:pt idx="{i}"><c:v>{_esc(label)}</c:v></c:pt>' for i, label in enumerate(one.labels))
+            + "".join(f'<c:pt idx="{i}"><c:v>{escaped_with_quotes(label)}</c:v></c:pt>' for i, label in enumerate(one.labels))
             + "</c:strCache></c:strRef></c:cat>"
-            f'<c:val><c:numRef><c:f>Trends!${col}${first}:${col}${last}</c:f><c:numCache><c:formatCode>{_esc(fmt)}</c:formatCode>'
+            f'<c:val><c:numRef><c:f>Trends!${col}${first}:${col}${last}</c:f><c:numCache><c:formatCode>{escaped_with_quotes(fmt)}</c:formatCode>'
             f'<c:ptCount val="{len(values)}"/>{points}</c:numCache></c:numRef></c:val>'
             '<c:smooth val="0"/></c:ser>'
         )
@@ -197,7 +197,7 @@ def chart_part(one: TrendSeries, top: int) -> bytes:
         f'{HEADER}<c:chartSpace xmlns:c="{_C}" xmlns:a="{_A}" xmlns:r="{_R}">'
         '<c:roundedCorners val="0"/><c:chart>'
         f'<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr sz="1100" b="1"/></a:pPr><a:r><a:rPr lang="en-GB" sz="1100" b="1"/>'
-        f"<a:t>{_esc(one.title)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val=\"0\"/></c:title>"
+        f"<a:t>{escaped_with_quotes(one.title)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val=\"0\"/></c:title>"
         '<c:autoTitleDeleted val="0"/><c:plotArea><c:layout/>'
         f'<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>{"".join(sers)}'
         '<c:marker val="1"/><c:axId val="500000001"/><c:axId val="500000002"/></c:lineChart>'
@@ -206,7 +206,7 @@ def chart_part(one: TrendSeries, top: int) -> bytes:
         '<c:crossAx val="500000002"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
         '<c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
         '<c:valAx><c:axId val="500000002"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
-        f'<c:axPos val="l"/><c:majorGridlines/><c:numFmt formatCode="{_esc(fmt)}" sourceLinked="0"/>'
+        f'<c:axPos val="l"/><c:majorGridlines/><c:numFmt formatCode="{escaped_with_quotes(fmt)}" sourceLinked="0"/>'
         '<c:tickLblPos val="nextTo"/><c:crossAx val="500000001"/><c:crosses val="autoZero"/>'
         '<c:crossBetween val="between"/></c:valAx></c:plotArea>'
         '<c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend><c:plotVisOnly val="1"/>'
@@ -233,8 +233,6 @@ def _num(value: float) -> str:
     return repr(float(value))
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 

@@ -10,7 +10,7 @@ from csp_status.core.model import Partnership, year_key
 from csp_status.core.parse import SheetNumber
 from csp_status.core.vocabulary import UNIT_WORDS, Polarity, ToleranceKind, TrendBasis
 from csp_status.workbook import data_columns
-from csp_status.workbook.cells import HEADER, Formula, cell_xml, col_letter
+from csp_status.workbook.cells import HEADER, Formula, cell_xml, col_letter, escaped_with_quotes
 from csp_status.workbook.layout import (
     CONFIG,
     DATA,
@@ -100,7 +100,7 @@ def sheet_xml(spec: SheetSpec) -> bytes:
         for sqref, formula in spec.validations:
             out.append(
                 f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" sqref="{sqref}">'
-                f"<formula1>{_esc(formula)}</formula1></dataValidation>"
+                f"<formula1>{escaped_with_quotes(formula)}</formula1></dataValidation>"
             )
         out.append("</dataValidations>")
     out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
@@ -253,16 +253,16 @@ def _settings_sheet(book: Partnership) -> SheetSpec:
 
 def _workbook_xml(book: Partnership, extra: list[tuple[str, int]] = ()) -> bytes:
     sheets = "".join(
-        f'<sheet name="{_esc(name)}" sheetId="{SHEET_NUMBERS[name]}" r:id="rId{SHEET_NUMBERS[name]}"/>'
+        f'<sheet name="{escaped_with_quotes(name)}" sheetId="{SHEET_NUMBERS[name]}" r:id="rId{SHEET_NUMBERS[name]}"/>'
         for name in SHEETS
     )
-    sheets += "".join(f'<sheet name="{_esc(name)}" sheetId="{n}" r:id="rSheet{n}"/>' for name, n in extra)
+    sheets += "".join(f'<sheet name="{escaped_with_quotes(name)}" sheetId="{n}" r:id="rSheet{n}"/>' for name, n in extra)
     names = []
     for name, key in DEFINED_NAMES.items():
         row = SETTING_FIRST_ROW + list(SETTING_LABELS).index(key)
         names.append(f'<definedName name="{name}">{SETTINGS}!$B${row}</definedName>')
     names.append(f"<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">{SUMMARY}!$1:$3</definedName>")
-    names.append(f'<definedName name="{data_columns.ADD_IN_MISSING}">{_esc(data_columns.ADD_IN_MISSING_FORMULA)}</definedName>')
+    names.append(f'<definedName name="{data_columns.ADD_IN_MISSING}">{escaped_with_quotes(data_columns.ADD_IN_MISSING_FORMULA)}</definedName>')
     return (
         f'{HEADER}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
         '<workbookPr codeName="ThisWorkbook" defaultThemeVersion="124226"/>'
@@ -331,7 +331,7 @@ def _app_xml() -> bytes:
 
 
 def _core_xml(book: Partnership) -> bytes:
-    title = _esc(f"{book.settings.partnership or 'Community Safety Partnership'} – Indicator Summary")
+    title = escaped_with_quotes(f"{book.settings.partnership or 'Community Safety Partnership'} – Indicator Summary")
     return (
         f'{HEADER}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
@@ -344,7 +344,3 @@ def _cell(value: object) -> object:
     if isinstance(value, SheetNumber):
         return value.value
     return value
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

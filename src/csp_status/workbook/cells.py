@@ -107,6 +107,21 @@ def excel_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def escaped(text: str) -> str:
+    """Text as it is written inside an XML element (as lxml writes it: &, < and > escaped)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escaped_with_quotes(text: str) -> str:
+    """Text escaped for an element or an attribute in double quotes (&, <, > and ")."""
+    return escaped(text).replace('"', "&quot;")
+
+
+def quoted(text: str) -> str:
+    """An XML attribute's value in double quotes, escaped."""
+    return f'"{escaped_with_quotes(text)}"'
+
+
 def xml_text(text: str) -> str:
     """Text made safe for a cell: characters XML cannot hold are written as Excel does, _xHHHH_."""
     return _BAD_XML_CHARS.sub(lambda m: "_x%04X_" % ord(m.group(0)), text)
@@ -248,28 +263,24 @@ def cell_xml(ref: str, value: object, style: int = 0) -> str:
         return f'<c r="{ref}"{s}/>' if style else ""
     if isinstance(value, Formula):
         cached = value.cached
-        f = f"<f>{_esc(value.text)}</f>"
+        f = f"<f>{escaped_with_quotes(value.text)}</f>"
         if isinstance(cached, float) and not math.isfinite(cached):
             return f'<c r="{ref}"{s} t="e">{f}<v>#NUM!</v></c>'
         if isinstance(cached, bool):
             return f'<c r="{ref}"{s} t="b">{f}<v>{int(cached)}</v></c>'
         if isinstance(cached, (int, float)):
             return f'<c r="{ref}"{s}>{f}<v>{_num(cached)}</v></c>'
-        return f'<c r="{ref}"{s} t="str">{f}<v>{_esc(xml_text(str(cached or "")))}</v></c>'
+        return f'<c r="{ref}"{s} t="str">{f}<v>{escaped_with_quotes(xml_text(str(cached or "")))}</v></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, float) and not math.isfinite(value):
         return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'  # what Excel shows for a number it cannot hold
     if isinstance(value, (int, float)):
         return f'<c r="{ref}"{s}><v>{_num(value)}</v></c>'
-    text = _esc(xml_text(str(value)))
+    text = escaped_with_quotes(xml_text(str(value)))
     space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

@@ -20,7 +20,7 @@ import math
 import re
 from typing import Callable, Iterator, Sequence
 
-from csp_status.workbook.cells import MAX_ROW, col_letter, number_value, unescape_text, xml_text
+from csp_status.workbook.cells import MAX_ROW, col_letter, escaped, number_value, unescape_text, xml_text
 from csp_status.workbook.data_columns import FORMULA_HEADERS, INPUTS, formula_parts
 
 __all__ = ["FIRST_COLUMN", "COLUMNS", "cached_form", "match_rows", "input_cells", "input_values", "read_inputs",
@@ -30,14 +30,9 @@ FIRST_COLUMN = len(INPUTS) + 1  # M: the first calculated column
 COLUMNS = {FIRST_COLUMN + i: header for i, header in enumerate(FORMULA_HEADERS)}  # column -> header
 
 
-def _text(text: str) -> str:
-    """Text as lxml writes it in an element."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _cell_pattern(i: int, header: str) -> bytes:
     row = rb"(?P<r>[1-9][0-9]{0,6})" if i == 0 else rb"(?P=r)"
-    formula = rb"(?P=r)".join(re.escape(_text(part).encode("utf-8")) for part in formula_parts(header))
+    formula = rb"(?P=r)".join(re.escape(escaped(part).encode("utf-8")) for part in formula_parts(header))
     return (rb'(<c r="' + col_letter(FIRST_COLUMN + i).encode() + row + rb'"(?: s="[0-9]{1,9}")?)'
             rb'(?: t="(str|n|b|e)")?(><f>' + formula + rb"</f>)"
             rb"(?:<v>((?:[^<&]|&(?:amp|lt|gt|quot|apos);)+)</v>|(<v/>))</c>")
@@ -174,7 +169,7 @@ def _written(value: object) -> tuple[bytes, bytes]:
     """A value's type attribute and ``<v>`` element, as lxml writes them."""
     kind, text = cached_form(value)
     return (b"" if kind is None else b' t="' + kind.encode() + b'"',
-            b"<v/>" if text is None else b"<v>" + _text(text).encode("utf-8") + b"</v>")
+            b"<v/>" if text is None else b"<v>" + escaped(text).encode("utf-8") + b"</v>")
 
 
 def _as_written(old: tuple[bytes | None, bytes | None]) -> tuple[bytes, bytes]:

@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
-from csp_status.workbook.cells import NS, R_ID, XML_PARSER
+from csp_status.workbook.cells import NS, R_ID, XML_PARSER, escaped, quoted
 from csp_status.workbook.guard import parse_xml
 from csp_status.workbook.rels import parse_relationships, relationships_xml, rels_name
 
@@ -178,10 +177,10 @@ def _plain(el: etree._Element) -> str:
     for name, value in el.attrib.items():
         q = etree.QName(name)
         if q.namespace is None:
-            attrs.append(f" {q.localname}={quoteattr(value)}")
+            attrs.append(f" {q.localname}={quoted(value)}")
         elif q.namespace == _R_NS:
-            attrs.append(f" r:{q.localname}={quoteattr(value)}")
+            attrs.append(f" r:{q.localname}={quoted(value)}")
     tag = etree.QName(el).localname
-    inner = escape(el.text or "") + "".join(_plain(child) + escape(child.tail or "") for child in el
+    inner = escaped(el.text or "") + "".join(_plain(child) + escaped(child.tail or "") for child in el
                                            if isinstance(child.tag, str) and etree.QName(child).namespace == _MAIN_NS)
     return f"<{tag}{''.join(attrs)}>{inner}</{tag}>" if inner else f"<{tag}{''.join(attrs)}/>"

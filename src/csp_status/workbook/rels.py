@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 from lxml import etree
 
 from csp_status.core.errors import BookError
-from csp_status.workbook.cells import HEADER, NS
+from csp_status.workbook.cells import HEADER, NS, quoted
 from csp_status.workbook.guard import REFUSED, REPAIR, parse_xml, resolve_target
 
 __all__ = ["Relationship", "rels_name", "read_relationships", "parse_relationships", "relationships_xml",
@@ -98,9 +98,5 @@ def relationships_xml(relationships: Iterable[Relationship | tuple[str, str, str
         else:
             (rid, kind, target), external = rel, False
         mode = ' TargetMode="External"' if external else ""
-        body.append(f'<Relationship Id="{_attr(rid)}" Type="{_attr(kind)}" Target="{_attr(target)}"{mode}/>')
+        body.append(f'<Relationship Id={quoted(rid)} Type={quoted(kind)} Target={quoted(target)}{mode}/>')
     return f'{HEADER}<Relationships xmlns="{NS["rel"]}">{"".join(body)}</Relationships>'.encode("utf-8")
-
-
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
