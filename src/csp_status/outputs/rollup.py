@@ -43,8 +43,7 @@ STATUSES = tuple(s.value for s in (Status.GREEN, Status.AMBER, Status.RED, Statu
 COUNT_COLUMNS = ("Partnership", "File", *STATUSES, "Total")
 PROBLEM_COLUMNS = ("File", "Problem")
 _SUFFIXES = (".xlsm", ".xlsx")
-_RAG = {Status.GREEN.value: Style.GREEN, Status.AMBER.value: Style.AMBER, Status.RED.value: Style.RED,
-        Status.NO_TARGET.value: Style.NO_TARGET, Status.AWAITED.value: Style.AWAITED, Status.CHECK.value: Style.CHECK}
+_RAG = {status.value: Style.of(status) for status in Status}  # a status cell takes the Summary's fill
 
 Progress = Callable[[int, int, Path], None]
 
