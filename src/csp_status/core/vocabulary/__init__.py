@@ -11,6 +11,7 @@ import re
 from enum import Enum
 
 from csp_status.core.errors import CellError
+from csp_status.core.vocabulary.words import Word
 
 __all__ = [
     "Status", "Polarity", "ToleranceKind", "Trend", "TrendBasis", "Unit", "Placeholder", "Bound", "Direction",
@@ -22,7 +23,7 @@ __all__ = [
 DEFAULT_TOLERANCE = 0.05  # Safer Derbyshire: amber when missed by no more than 5% of the target
 
 
-class Status(str, Enum):
+class Status(Word):
     GREEN = "GREEN"
     AMBER = "AMBER"
     RED = "RED"
@@ -30,16 +31,10 @@ class Status(str, Enum):
     AWAITED = "AWAITED"
     CHECK = "CHECK"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Polarity(str, Enum):
+class Polarity(Word):
     LOWER_IS_BETTER = "Lower is better"
     HIGHER_IS_BETTER = "Higher is better"
-
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def sign(self) -> int:
@@ -47,33 +42,24 @@ class Polarity(str, Enum):
         return 1 if self is Polarity.HIGHER_IS_BETTER else -1
 
 
-class ToleranceKind(str, Enum):
+class ToleranceKind(Word):
     RELATIVE = "relative"  # a fraction of the target: 0.05 is 5% of the target
     POINTS = "points"  # an absolute margin in the indicator's units: 0.005 is 0.5 percentage points
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Trend(str, Enum):
+class Trend(Word):
     IMPROVING = "IMPROVING"
     WORSENING = "WORSENING"
     NO_CHANGE = "NO CHANGE"
-
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def arrow(self) -> str:
         return {"IMPROVING": "↑", "WORSENING": "↓", "NO CHANGE": "→"}[self.value]
 
 
-class TrendBasis(str, Enum):
+class TrendBasis(Word):
     PREVIOUS_PERIOD = "previous period"
     SAME_QUARTER_LAST_YEAR = "same quarter last year"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 _POLARITY_WORDS = {
@@ -165,16 +151,13 @@ def same_kind(a: Unit | None, b: Unit | None) -> bool:
     return a is b or (a is not None and b is not None and a.kind == b.kind)
 
 
-class Bound(str, Enum):
+class Bound(Word):
     """A target written as a limit: 'at least 500', 'no more than 30%', '> 75%', '< 5'."""
 
     AT_LEAST = "at least"
     AT_MOST = "at most"
     MORE_THAN = "more than"
     LESS_THAN = "less than"
-
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def higher_is_better(self) -> bool:
@@ -186,16 +169,13 @@ class Bound(str, Enum):
         return self in (Bound.MORE_THAN, Bound.LESS_THAN)
 
 
-class Direction(str, Enum):
+class Direction(Word):
     """A target written as a direction on the previous year's outturn, with or without a figure."""
 
     REDUCE = "reduce"
     INCREASE = "increase"
     MAINTAIN = "maintain"
     IMPROVE = "improve"  # better, whichever way better is
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class Placeholder(str, Enum):

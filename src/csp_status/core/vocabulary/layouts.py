@@ -8,9 +8,8 @@ arrows, placeholders and units are the product's own (the package itself).
 
 from __future__ import annotations
 
-from enum import Enum
-
 from csp_status.core.vocabulary.cells import MONTHS as _MONTH_NAMES
+from csp_status.core.vocabulary.words import Word
 
 __all__ = [
     "CURRENT_WORDS",
@@ -25,7 +24,7 @@ __all__ = [
 ]
 
 
-class PeriodKind(str, Enum):
+class PeriodKind(Word):
     """How a column's period is written."""
 
     QUARTER = "quarter"
@@ -36,11 +35,8 @@ class PeriodKind(str, Enum):
     ROLLING = "rolling"
     DATE = "date"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class RefSource(str, Enum):
+class RefSource(Word):
     """Where each row's ref comes from."""
 
     COLUMN = "ref column"
@@ -48,11 +44,8 @@ class RefSource(str, Enum):
     DESCRIPTION = "description"
     ROW_NUMBER = "row number"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Role(str, Enum):
+class Role(Word):
     """What one column of a partnership's summary holds."""
 
     REF = "ref"
@@ -73,9 +66,6 @@ class Role(str, Enum):
     OWNER = "owner"
     COMMENTARY = "commentary"
     OTHER = "other"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 # Columns that hold an indicator's figures (what makes a grid a performance table).
