@@ -17,7 +17,7 @@ from csp_status.core.errors import CellError, text_preview
 from csp_status.core.grammar.numbers import decimals_of as _decimals
 from csp_status.core.grammar.numbers import has_marker, is_year_span, strip_markers
 from csp_status.core.grammar.numbers import to_float as _to_float
-from csp_status.core.grammar.sentences import read_words
+from csp_status.core.grammar.units import is_unit_alone
 from csp_status.core.numfmt import format_general
 from csp_status.core.reading import Reading, SheetNumber
 from csp_status.core.vocabulary import PLACEHOLDER_PATTERNS, Placeholder, Unit
@@ -205,13 +205,14 @@ def _parse_text(raw: str) -> Reading:
     if reading.label or reading.unit is Unit.PER_1000:  # words after a rate may hide "provisional"
         if has_marker(text):
             return _marked(raw, text)
-    if reading.label:
+    if reading.label and _HAS_DIGIT.search(reading.label):  # "(4.8% reduction)", "(December 2012)": more than a label
         worded = _words_reading(raw, text)
-        if _HAS_DIGIT.search(reading.label):  # "(4.8% reduction)", "(December 2012)": more than a label
-            if worded is not None and worded.value == reading.value:
-                return worded
-        elif worded is not None and worded.label is None and worded.unit is not reading.unit:
-            return worded  # "12 (days)": the bracket holds the unit, not a label
+        if worded is not None and worded.value == reading.value:
+            return worded
+    elif reading.label and is_unit_alone(reading.label):  # "12 (days)": the bracket holds the unit, not a label
+        worded = _words_reading(raw, text)
+        if worded is not None and worded.label is None:
+            return worded
     return reading
 
 
@@ -264,7 +265,12 @@ def _parse_words(raw: str, text: str) -> Reading:
 
 
 def _words_reading(raw: str, text: str) -> Reading | None:
-    """A figure, target or placeholder read out of words (core.grammar.sentences)."""
+    """A figure, target or placeholder read out of words (core.grammar.sentences).
+
+    The grammar of words is imported when a cell first needs it: a book of compact figures is
+    refreshed without compiling its patterns (a start-up cost of every command)."""
+    from csp_status.core.grammar.sentences import read_words
+
     try:
         words = read_words(text)
     except (ValueError, OverflowError):

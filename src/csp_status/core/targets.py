@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from csp_status.core.grammar.placeholders import small_number
-from csp_status.core.grammar.polarity import read_polarity
 from csp_status.core.parse import Reading, in_row_unit
 from csp_status.core.vocabulary import Direction, Placeholder, Polarity, Status, Unit
 from csp_status.core.wording import format_value
@@ -38,6 +36,8 @@ def as_target(reading: Reading) -> Reading:
     deaths' there are bounds (less than 10), noted; any other reading as it is."""
     if reading.placeholder is not Placeholder.SUPPRESSED:
         return reading
+    from csp_status.core.grammar.placeholders import small_number  # the grammar of words, when first needed
+
     found = small_number(reading.text)
     if found is None:
         return reading
@@ -123,6 +123,8 @@ def indicator_polarity(
     or, when the wording does not say, what to choose (:func:`polarity_note`)."""
     if polarity is not None:
         return polarity, None
+    from csp_status.core.grammar.polarity import read_polarity  # the grammar of words, when first needed
+
     found = read_polarity(description, target)
     return found.polarity, found.note if found.polarity is not None else polarity_note(description, target)
 
@@ -137,6 +139,8 @@ def strict_miss(status: Status, value: float | None, target: float | None, stric
 
 def polarity_note(description: str, target: Reading | None) -> str:
     """The CHECK note for a polarity left blank: what to choose, and what the wording suggests."""
+    from csp_status.core.grammar.polarity import read_polarity  # the grammar of words, when first needed
+
     found = read_polarity(description, target)
     ask = "choose 'Lower is better' or 'Higher is better' in Indicators"
     if found.polarity is None:

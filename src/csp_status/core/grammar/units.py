@@ -19,7 +19,7 @@ from csp_status.core.vocabulary.cells import (
     RATE_BASES,
 )
 
-__all__ = ["UNIT", "MULTIPLIER", "CLOCK", "COMPACT", "unit_of", "clock_seconds", "compact_seconds", "multiplier_of"]
+__all__ = ["UNIT", "MULTIPLIER", "CLOCK", "COMPACT", "unit_of", "is_unit_alone", "clock_seconds", "compact_seconds", "multiplier_of"]
 
 
 def _alt(words) -> str:
@@ -51,6 +51,14 @@ COMPACT = (rf"(?<![\w.,])(?:(?P<dh>\d{{1,3}})\s?(?:{_H})\s*(?P<dhm>\d{{1,2}})\s?
            rf"(?:\s*(?P<dhs>\d{{1,2}})\s?(?:{_S})(?![a-z]))?"
            rf"|(?P<dm>\d{{1,3}})\s?(?:{_M})\s*(?P<dms>\d{{1,2}})\s?(?:{_S})(?![a-z]))")
 CLOCK = r"(?<![\d:.])(?P<c1>\d{1,3}):(?P<c2>[0-5]\d)(?::(?P<c3>[0-5]\d))?(?![\d:])"
+
+
+_UNIT_ALONE = re.compile(rf"\s*(?:{UNIT})\s*", re.IGNORECASE)
+
+
+def is_unit_alone(text: str) -> bool:
+    """Whether a text is a unit and nothing else ('days', 'per 1,000', '%'): a bracket that says the unit."""
+    return _UNIT_ALONE.fullmatch(text) is not None
 
 
 def unit_of(match: re.Match[str]) -> Unit | None:
