@@ -141,11 +141,17 @@ def test_refresh_book_resaved_by_libreoffice(refreshed, tmp_path):
     trends = bookedit.sheet_part(saved, "Trends")
     trends_family = {trends, trends.replace("worksheets/", "worksheets/_rels/") + ".rels", "[Content_Types].xml"}
     regenerated = [p for p in changed if p in trends_family or p.startswith(("xl/drawings/", "xl/charts/"))]
-    # LibreOffice rewrote the charts its own way; the refresh draws them again, and nothing else changes
+    # LibreOffice rewrote the charts its own way; the refresh draws them again, and puts back the theme
+    # LibreOffice writes none of (with its relationship); nothing else changes
+    assert "xl/theme/theme1.xml" not in edited
     assert sorted(set(changed) - set(regenerated)) == sorted(
-        [bookedit.sheet_part(saved, "Summary"), bookedit.sheet_part(saved, "Data")])
+        [bookedit.sheet_part(saved, "Summary"), bookedit.sheet_part(saved, "Data"), "xl/_rels/workbook.xml.rels",
+         "xl/theme/theme1.xml"])
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
     assert convert_to_csv(saved, "Summary", tmp_path / "csv") == our_summary(saved)
+    from openxml import OFFICE_VERSIONS, audit, errors
+
+    assert {office: errors(audit(saved, office)) for office in OFFICE_VERSIONS} == {o: [] for o in OFFICE_VERSIONS}
 
 
 def test_own_layout_book_summary_in_libreoffice_as_we_read_it(tmp_path):

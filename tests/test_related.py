@@ -4,7 +4,7 @@ old sheet linked to (notes, page set-up, printer settings, header and footer, ta
 from __future__ import annotations
 
 from csp_status.workbook.book_write import SheetSpec, sheet_xml
-from csp_status.workbook.related import carry_sheet_links, without_calc_chain
+from csp_status.workbook.related import carry_sheet_links, with_theme, without_calc_chain
 
 M = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -130,3 +130,19 @@ def test_carry_sheet_links_keeps_a_part_another_relationship_still_names():
     got, got_order = carry_sheet_links(parts, order, SHEET, OLD_SHEET)
     assert b"table1" not in got[RELS]
     assert got_order == order and got["xl/tables/table1.xml"] == b"<table/>"
+
+
+def test_with_theme_gives_a_book_without_one_office_s_theme_its_relationship_and_content_type():
+    # LibreOffice writes no theme: the refresh puts Office's default back, as every book we write has it
+    from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_XML
+
+    parts, order = package()
+    parts, order = without_calc_chain(parts, order)
+    parts["xl/theme/theme1.xml"] = b"<not-a-theme/>"  # a name taken (by anything): the next is used
+    got, got_order = with_theme(parts, order)
+    assert got["xl/theme/theme2.xml"] == THEME_XML and got_order == [*order, "xl/theme/theme2.xml"]
+    assert got["xl/_rels/workbook.xml.rels"] == relationships(
+        ("rId1", "worksheet", "worksheets/sheet1.xml", False), ("rId2", "theme", "theme/theme2.xml", False))
+    assert (f'<Override PartName="/xl/theme/theme2.xml" ContentType="{THEME_CONTENT_TYPE}"/>'.encode()
+            in got["[Content_Types].xml"])
+    assert with_theme(got, got_order) == (got, got_order)  # a book with a theme comes back as it was

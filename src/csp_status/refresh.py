@@ -41,7 +41,7 @@ from csp_status.workbook.layout import (
 from csp_status.workbook.layout_sheets import layout_notices
 from csp_status.workbook.ownership import owned_parts
 from csp_status.workbook.package import Package
-from csp_status.workbook.related import carry_sheet_links, without_calc_chain
+from csp_status.workbook.related import carry_sheet_links, with_theme, without_calc_chain
 from csp_status.workbook.zip_write import Compressed, deflated, zip_bytes
 
 __all__ = ["RefreshResult", "refresh_book", "regenerate"]
@@ -120,6 +120,7 @@ def _regenerate(path: Path, data: bytes | None = None
                                           old_charts=owned.charts, path=path)
             parts, order = carry_sheet_links(parts, order, owned.trends, old_trends, path=path)
         parts, order = without_calc_chain(parts, order, path=path)  # it may list formulas the new Summary and Trends lack
+        parts, order = with_theme(parts, order, path=path)  # a book LibreOffice saved has lost its theme
 
         def unchanged(name: str, now: bytes) -> Compressed | None:
             was = read.get(name)

@@ -19,6 +19,7 @@ parts not named here keep their bytes.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -26,7 +27,8 @@ from lxml import etree
 
 from csp_status.workbook.cells import NS, R_ID, XML_PARSER, escaped, quoted
 from csp_status.workbook.guard import parse_xml
-from csp_status.workbook.rels import parse_relationships, relationships_xml, rels_name
+from csp_status.workbook.rels import parse_relationships, relationships_xml, relative_target, rels_name
+from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_TYPE, THEME_XML
 
 __all__ = ["without_calc_chain", "carry_sheet_links", "rels_name"]
 
@@ -103,6 +105,29 @@ def without_calc_chain(parts: dict[str, bytes], order: list[str], *, path: Path 
     gone = {rel.target for rel in chains if not rel.external}
     parts = {**parts, rels_part: relationships_xml(rel for rel in rels if rel.type != _CALC_CHAIN)}
     return _without_parts(parts, order, gone & set(parts), path)
+
+
+def with_theme(parts: dict[str, bytes], order: list[str], *, path: Path | str = "the book"
+               ) -> tuple[dict[str, bytes], list[str]]:
+    """The package with a theme part: a book saved by a program that writes none (LibreOffice drops
+    it) gets Office's default theme back, with its relationship and content type, as every book we
+    write has one (Excel and the Open XML rules expect it).  Colours such a book holds are written
+    as RGB, so no colour changes.  A package with a theme comes back as it was."""
+    rels_part, types_part = rels_name("xl/workbook.xml"), "[Content_Types].xml"
+    if rels_part not in parts or types_part not in parts:
+        return parts, order
+    rels = parse_relationships(path, rels_part, parts[rels_part])
+    if any(rel.type == THEME_TYPE for rel in rels):
+        return parts, order
+    taken = {name.lower() for name in parts}
+    name = next(f"xl/theme/theme{n}.xml" for n in itertools.count(1) if f"xl/theme/theme{n}.xml" not in taken)
+    ids = {rel.id for rel in rels}
+    rid = next(f"rId{n}" for n in itertools.count(1) if f"rId{n}" not in ids)
+    types = _xml(parts[types_part], path, types_part)
+    etree.SubElement(types, f"{_CT}Override", PartName=f"/{name}", ContentType=THEME_CONTENT_TYPE)
+    added = {rels_part: relationships_xml([*rels, (rid, THEME_TYPE, relative_target("xl/workbook.xml", name))]),
+             types_part: _bytes(types), name: THEME_XML}
+    return {**parts, **added}, [*order, name]
 
 
 def carry_sheet_links(parts: dict[str, bytes], order: list[str], sheet_part: str, old_sheet: bytes, *,
