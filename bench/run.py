@@ -439,8 +439,9 @@ def write_doc(figures: list[Figure], facts: dict[str, str], command: str, second
           the 5,000-indicator figures (linear growth: at most 11 ×).
         * **CSP_STATUS** is called in-process as xlwings calls it (2-D lists).  One cell: `timeit`
           over many loops.  10,000 rows: one call with columns of floats, typed figures and
-          placeholders; the median is of repeated calls (as Excel recalculates), and the note gives
-          the first call, when no figure has been read before.
+          placeholders, each call on figures and texts no call has seen (a new seed, and the caches
+          of cells already read emptied first), as when an officer pastes a new quarter; the median
+          of those calls, and in the note the same rows called again.
         * **Start-up** is the wall time of the installed `csp` command.
         * **Peak memory** is `ru_maxrss` of the `csp refresh` child process.
         * **csp rollup** reads every book with one process per core and writes the overview .xlsx.
