@@ -14,6 +14,8 @@ def format_value(value: float | None, unit: Unit | None, decimals: int | None = 
     """A value in its unit; ``decimals`` as shown in the source, else up to two, trimmed."""
     if value is None:
         return ""
+    if not math.isfinite(value):  # worked out from figures near the largest a cell holds
+        return TOO_LARGE
     text = _in_units(value, unit.scale if unit is not None else 1.0, decimals)
     if unit is Unit.PERCENT:
         return f"{text}%"
@@ -28,6 +30,8 @@ def format_gap(gap: float | None, target: float | None, unit: Unit | None) -> st
     """The gap to target in the indicator's units and relative to the target: '+0.39 pts (2.6% above)'."""
     if gap is None or target is None:
         return ""
+    if not (math.isfinite(gap) and math.isfinite(target)):
+        return TOO_LARGE
     sign = "+" if gap > 0 else "−" if gap < 0 else ""
     if unit is Unit.PERCENT:
         absolute = f"{sign}{_in_units(abs(gap), 100.0)} pts"
@@ -42,6 +46,7 @@ def format_gap(gap: float | None, target: float | None, unit: Unit | None) -> st
     return f"{absolute} ({_in_units(share, 100.0, 1)}% {side} target)"
 
 
+TOO_LARGE = "too large to show"
 _HUGE = 1e15  # from here on a figure is shown as Excel's General format shows it: 1.8E+308
 
 

@@ -153,6 +153,8 @@ def quantities(text: str) -> list[Qty]:
             seconds, how = clock_seconds(clock)
             found.append(Qty(clock.start(), clock.end(), float(seconds), Unit.SECONDS, 0, clock[0], True))
         text = _CLOCK.sub(lambda m: "#" * len(m[0]), text)
+    if "-" in text:
+        text = _dashed_ranges(text, found)
     for m in _QTY.finditer(text):
         nxt = text[m.end():m.end() + 2]
         glued = nxt[:1].isalnum() and not m[0].endswith("%")  # "25%reduction" is a percentage
@@ -199,6 +201,31 @@ def quantities(text: str) -> list[Qty]:
             found.append(Qty(m.start(), m.end(), share, Unit.PERCENT, 1, m[0], False, fraction=True))
     found.sort(key=lambda q: q.start)
     return _join_durations(found, text)
+
+
+def _dashed_ranges(text: str, found: list[Qty]) -> str:
+    """The first end of a range written with a dash between two figures and a unit after the second
+    ("85-90%", "24-48 hours"), in that unit: added to ``found``, and masked (with the dash) so that the second
+    end reads as a figure, not a minus sign.  Without a unit ("2019-20") a dash joins no range."""
+    for dashed in _DASHED.finditer(text):
+        second = _UNIT_AFTER.match(text, dashed.start("b"))
+        unit = unit_of(second) if second else None
+        if unit not in _RANGE_UNITS:
+            continue
+        number = dashed["a"]
+        value, decimals = to_float(number), decimals_of(number)
+        if unit is Unit.PERCENT:
+            value = round(value / 100.0, decimals + 2)
+        elif unit in SECONDS_IN:
+            value = seconds_of(value, unit)
+        found.append(Qty(dashed.start("a"), dashed.end("a"), value, unit, decimals, number, True))
+        text = text[:dashed.start("a")] + "#" * (dashed.start("b") - dashed.start("a")) + text[dashed.start("b"):]
+    return text
+
+
+_DASHED = re.compile(rf"(?<![\w.,/:£$-])(?P<a>{NUM})-(?P<b>{NUM})", FLAGS)  # glued: "Priority 2 - 90%" is no range
+_UNIT_AFTER = re.compile(rf"(?:{NUM})\s?(?:{UNIT})", FLAGS)
+_RANGE_UNITS = (Unit.PERCENT, Unit.PER_100, Unit.PER_1000, Unit.PER_10000, Unit.PER_100000, *SECONDS_IN)
 
 
 def _join_durations(found: list[Qty], text: str) -> list[Qty]:
