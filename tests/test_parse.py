@@ -766,3 +766,24 @@ def test_parse_cell_spreadsheet_numbers_read_as_their_text_does(cell, exp):
     """A number typed in a cell with its format reads as the same figure typed as text."""
     got = parse_cell(cell)
     assert (round(got.value, 6), got.unit, got.text) == exp
+
+
+@pytest.mark.parametrize(
+    ("cell", "exp"),
+    [
+        ("2,300 to 2,500", (2300.0, 2500.0, Unit.NUMBER)),
+        ("Between 85% and 90%", (0.85, 0.9, Unit.PERCENT)),
+        ("85-90%", (0.85, 0.9, Unit.PERCENT)),  # a dash between two figures, the unit after the second
+        ("24-48 hours", (86400.0, 172800.0, Unit.HOURS)),
+        ("3.5-4.5 per 1,000", (3.5, 4.5, Unit.PER_1000)),
+        ("Target 10-15 minutes", (600.0, 900.0, Unit.MINUTES)),
+        ("2019-20", None),  # a year, no range
+        ("Priority 2 – 90% of target response times met.", (0.9, None, Unit.PERCENT)),  # a label, then the figure
+        ("9-5 hours", (32400.0, None, Unit.HOURS)),  # the second end is not larger: the first figure
+    ],
+)
+def test_grammar_ranges(cell, exp):
+    reading = read_cell(cell)
+    got = None if reading.value is None else (reading.value, reading.upper, reading.unit)
+    assert got == exp
+    assert (reading.upper is not None) == any("read as a range" in note for note in reading.notes)
