@@ -138,11 +138,18 @@ def test_with_theme_gives_a_book_without_one_office_s_theme_its_relationship_and
 
     parts, order = package()
     parts, order = without_calc_chain(parts, order)
-    parts["xl/theme/theme1.xml"] = b"<not-a-theme/>"  # a name taken (by anything): the next is used
     got, got_order = with_theme(parts, order)
-    assert got["xl/theme/theme2.xml"] == THEME_XML and got_order == [*order, "xl/theme/theme2.xml"]
+    assert got["xl/theme/theme1.xml"] == THEME_XML and got_order == [*order, "xl/theme/theme1.xml"]
     assert got["xl/_rels/workbook.xml.rels"] == relationships(
-        ("rId1", "worksheet", "worksheets/sheet1.xml", False), ("rId2", "theme", "theme/theme2.xml", False))
-    assert (f'<Override PartName="/xl/theme/theme2.xml" ContentType="{THEME_CONTENT_TYPE}"/>'.encode()
+        ("rId1", "worksheet", "worksheets/sheet1.xml", False), ("rId2", "theme", "theme/theme1.xml", False))
+    assert (f'<Override PartName="/xl/theme/theme1.xml" ContentType="{THEME_CONTENT_TYPE}"/>'.encode()
             in got["[Content_Types].xml"])
     assert with_theme(got, got_order) == (got, got_order)  # a book with a theme comes back as it was
+
+
+def test_with_theme_leaves_a_theme_whose_relationship_was_lost_as_it_is():
+    # a damaged book, not one LibreOffice saved: the refresh mends nothing it does not own
+    parts, order = package()
+    parts, order = without_calc_chain(parts, order)
+    parts["xl/theme/theme1.xml"], order = b"<a:theme/>", [*order, "xl/theme/theme1.xml"]
+    assert with_theme(parts, order) == (parts, order)

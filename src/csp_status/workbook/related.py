@@ -112,13 +112,13 @@ def with_theme(parts: dict[str, bytes], order: list[str], *, path: Path | str = 
     """The package with a theme part: a book saved by a program that writes none (LibreOffice drops
     it) gets Office's default theme back, with its relationship and content type, as every book we
     write has one (Excel and the Open XML rules expect it).  Colours such a book holds are written
-    as RGB, so no colour changes.  A package with a theme comes back as it was."""
+    as RGB, so no colour changes.  A package with a theme part, related or not, comes back as it was."""
     rels_part, types_part = rels_name("xl/workbook.xml"), "[Content_Types].xml"
     if rels_part not in parts or types_part not in parts:
         return parts, order
     rels = parse_relationships(path, rels_part, parts[rels_part])
-    if any(rel.type == THEME_TYPE for rel in rels):
-        return parts, order
+    if any(rel.type == THEME_TYPE for rel in rels) or any(name.lower().startswith("xl/theme/") for name in parts):
+        return parts, order  # a theme, or one whose relationship was lost: a book's own, not for us to mend
     taken = {name.lower() for name in parts}
     name = next(f"xl/theme/theme{n}.xml" for n in itertools.count(1) if f"xl/theme/theme{n}.xml" not in taken)
     ids = {rel.id for rel in rels}
