@@ -243,6 +243,39 @@ def test_style_index_not_a_number_refused_naming_the_cell(book, capsys):
         f"{book}: sheet 'Data' cell E{row}: its style index 'x1' is not a number; {REPAIR}")
 
 
+@pytest.mark.parametrize(("attributes", "problem"), [
+    ('t="foo"', "its type 'foo' is not one a spreadsheet writes"),
+    ('t="b"', "its value '13102' is not TRUE or FALSE (1 or 0)"),
+])
+def test_cell_type_that_no_spreadsheet_writes_refused_naming_the_cell(book, capsys, attributes, problem):
+    row = bookedit.find_row(book, "Data", A="CNP PM3", B="2011/12")
+    bookedit.set_cell(book, "Data", f"E{row}", 13102)
+    data = part(book, DATA_PART)
+    edited = re.sub(rf'<c r="E{row}"((?: s="\d+")?)>'.encode(), f'<c r="E{row}"\\1 {attributes}>'.encode(), data, 1)
+    assert edited != data
+    bookedit._replace_parts(book, {DATA_PART: edited})
+    assert refuse_in_one_line(book, capsys) == f"{book}: sheet 'Data' cell E{row}: {problem}; {REPAIR}"
+
+
+@pytest.mark.parametrize("number", ["0", "abc", "1048577"])
+def test_row_number_that_is_not_one_refused(book, capsys, number):
+    row = bookedit.find_row(book, "Data", A="CNP PM3", B="2011/12")
+    data = part(book, DATA_PART)
+    edited = data.replace(f'<row r="{row}"'.encode(), f'<row r="{number}"'.encode(), 1)
+    assert edited != data
+    bookedit._replace_parts(book, {DATA_PART: edited})
+    assert refuse_in_one_line(book, capsys) == f"{book}: sheet 'Data': a row's number '{number}' is not one; {REPAIR}"
+
+
+def test_cell_written_twice_refused_naming_it(book, capsys):
+    row = bookedit.find_row(book, "Data", A="CNP PM3", B="2011/12")
+    bookedit.set_cell(book, "Data", f"E{row}", 13102)
+    data = part(book, DATA_PART)
+    cell = re.search(rf'<c r="E{row}"[^>]*>.*?</c>'.encode(), data)[0]
+    bookedit._replace_parts(book, {DATA_PART: data.replace(cell, cell + cell, 1)})
+    assert refuse_in_one_line(book, capsys) == f"{book}: sheet 'Data' cell E{row}: the cell is written twice; {REPAIR}"
+
+
 def test_number_format_id_not_a_number_refused(book, capsys):
     bookedit._replace_parts(book, {"xl/styles.xml": part(book, "xl/styles.xml").replace(
         b'<cellXfs count="16"><xf numFmtId="0"', b'<cellXfs count="16"><xf numFmtId="abc"', 1)})

@@ -148,6 +148,9 @@ def keyed_cells(rows: etree._Element) -> Iterator[tuple[tuple[int, int], etree._
     path, and column letters are looked up rather than worked out for every cell.
     """
     for row in rows.iterchildren(_ROW):
+        number = row.get("r")
+        if number is not None and not (number.isdigit() and number.isascii() and 0 < int(number) <= MAX_ROW):
+            raise BadCell(None, f"a row's number {number[:20]!r} is not one")
         for cell in row.iterchildren(_C):
             ref = cell.get("r")
             if ref:
@@ -163,7 +166,11 @@ def row_cells(rows: etree._Element, strings: list[str], formats: list[str],
     loop of reading a large book (see ``keyed_cells``).
     """
     out = {} if out is None else out
+    seen: set[tuple[int, int]] = set()
     for key, cell in keyed_cells(rows):
+        if key in seen:
+            raise BadCell(cell.get("r"), "the cell is written twice")
+        seen.add(key)
         if skip_formulas_in and key[1] in skip_formulas_in and key[0] > 1 and cell.find(_F) is not None:
             continue
         value = cell_value(cell, strings, formats)
@@ -221,7 +228,11 @@ def cell_value(cell: etree._Element, strings: list[str], formats: list[str]) -> 
     elif kind in ("str", "e"):
         value = unescape_text(raw or "")
     elif kind == "b":
+        if raw not in (None, "0", "1"):
+            raise BadCell(cell.get("r"), f"its value {raw[:20]!r} is not TRUE or FALSE (1 or 0)")
         value = raw == "1"
+    elif kind not in _NUMBER_KINDS:
+        raise BadCell(cell.get("r"), f"its type {kind[:20]!r} is not one a spreadsheet writes")
     elif raw is None:
         value = None
     else:
@@ -229,6 +240,9 @@ def cell_value(cell: etree._Element, strings: list[str], formats: list[str]) -> 
     if formula is not None:
         return Formula(formula.text or "", value, formula.get("si") if formula.get("t") == "shared" else None)
     return value
+
+
+_NUMBER_KINDS = ("n", "d")  # a number, or a date Excel 2010 and later may write in ISO form (read as its text)
 
 
 def number_value(raw: str, cell: etree._Element | int, formats: list[str]) -> object:
