@@ -26,7 +26,7 @@ from csp_status.core.errors import CellError
 from csp_status.core.figures import checked_value, stated_unit, value_problems
 from csp_status.core.garbage import steady_garbage_collection
 from csp_status.core.judgement import IndicatorCells, decide, read_settings
-from csp_status.core.parse import in_row_unit, read_cell
+from csp_status.core.parse import Reading, in_row_unit, read_cell
 from csp_status.core.rules import directions_of_travel, rag_statuses
 from csp_status.core.targets import resolve_target
 from csp_status.core.vocabulary import Placeholder, Polarity, ToleranceKind
@@ -130,21 +130,30 @@ def _read_settings(cells: tuple[Any, ...]) -> Any:
 def _plain_row(value: Any, target: Any, baseline: Any, previous: Any, way: Polarity | None,
                unit: Any) -> tuple[float, float, float] | None:
     """A row's value, target and previous figure (NaN for none) when its decision is plain; else None."""
-    reading = read_cell(value)
+    reading = _read(value)
     unit = unit or stated_unit(reading)
     number = in_row_unit(reading, unit)[0]
     if reading.placeholder is Placeholder.UNREADABLE or (number is not None and value_problems(reading, number, unit)):
         return None
-    aim = read_cell(target)
+    aim = _read(target)
     if aim.placeholder is Placeholder.UNREADABLE or aim.upper is not None or aim.bound is not None \
             or aim.direction is not None:
         return None  # a range, a bound or a direction: the one rule decides
-    last = None if baseline is None else checked_value(read_cell(baseline), unit)
+    last = None if baseline is None else checked_value(_read(baseline), unit)
     goal = resolve_target(aim, last, None, unit, polarity=way)[0]
-    before = None if previous is None else checked_value(read_cell(previous), unit)
+    before = None if previous is None else checked_value(_read(previous), unit)
     return (_NAN if number is None or reading.value is None else number,
             _NAN if goal is None else goal,
             _NAN if before is None else before)
+
+
+def _read(cell: Any) -> Reading:
+    """A cell read for the column road: a finite spreadsheet number, the commonest cell, without the
+    text it shows (``read_cell`` makes it as Excel's General format would), which only notes use and
+    this road writes none; anything else as ``read_cell`` reads it."""
+    if cell.__class__ is float and math.isfinite(cell):
+        return Reading("", cell)
+    return read_cell(cell)
 
 
 def _decide_plain(out: dict[str, list[Any]], rows: list[int], numbers: list[tuple]) -> list[int]:
