@@ -3,6 +3,7 @@
     python bench/run.py            # full run (about four minutes); writes docs/benchmarks.md
     python bench/run.py --quick    # fewer repeats (about two minutes); prints only
     python bench/run.py --large    # also a 50,000-indicator book (a quarter of an hour more)
+    python bench/scale.py          # 500, 5,000, 50,000 indicators: time and memory per 10x
 
 Run it from a checkout with the package installed (``pip install -e '.[test]'``).  Synthetic
 master workbooks (9, 500 and 5,000 indicators, five years of quarters, messy cells) are made in a
@@ -15,8 +16,10 @@ Every figure is a median over several runs:
   read and write it in full;
 * ``csp refresh`` as a whole command beside the floor prototype (``bench/floor.py``: the barest
   refresh, checked to write the very same bytes), each in a fresh process, and their ratio;
-* with ``--large``, the whole command and its peak memory on a 50,000-indicator book, as
-  multiples of the 5,000-indicator figures (linear growth is at most 11x);
+* with ``--large``, the whole command and its peak memory on a 50,000-indicator book (made by
+  ``synth.write_large_book``: the same bytes as ``write_new_book``, in linear time), as multiples
+  of the 5,000-indicator figures (linear growth is at most 11x); ``bench/scale.py`` measures the
+  growth on its own, at 500, 5,000 and 50,000 indicators, every run in a fresh process;
 * the worksheet functions in-process: one scalar ``CSP_STATUS`` (timeit, many loops) and one
   array call over 10,000 rows, with arguments as xlwings passes them (2-D lists; numbers as
   floats, messy figures as text);
@@ -52,7 +55,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from floor import floor_refresh  # noqa: E402
-from synth import write_synthetic_book  # noqa: E402
+from synth import write_large_book, write_synthetic_book  # noqa: E402
 
 from csp_status.refresh import refresh_book  # noqa: E402
 from csp_status.workbook.files import zip_bytes  # noqa: E402
@@ -359,7 +362,7 @@ def run(quick: bool, large: bool = False) -> tuple[list[Figure], dict[str, str]]
 def large_book(tmp: Path, csp: list[str], command: float, memory: float, say) -> list[Figure]:
     """The whole command and its peak memory on a 50,000-indicator book, beside the 5,000 figures."""
     say(f"making a {LARGE:,}-indicator book (several minutes) ...")
-    fresh = write_synthetic_book(tmp / f"book_{LARGE}.xlsm", LARGE, seed=LARGE, name=f"Synthetic {LARGE}")
+    fresh = write_large_book(tmp / f"book_{LARGE}.xlsm", LARGE, seed=LARGE, name=f"Synthetic {LARGE}")
     stale = needing_refresh(fresh, tmp / f"stale_{LARGE}.xlsm")
     work = tmp / f"work_{LARGE}.xlsm"
     say(f"csp refresh (whole command) and its peak memory, {LARGE:,} indicators ...")

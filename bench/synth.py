@@ -16,7 +16,7 @@ from csp_status.core.model import Indicator, Partnership, Settings, YearRecord
 from csp_status.core.vocabulary import Polarity, ToleranceKind, Unit
 from csp_status.importer import write_new_book
 
-__all__ = ["synthetic_partnership", "write_synthetic_book", "YEARS", "REPORTING_YEAR"]
+__all__ = ["REPORTING_YEAR", "YEARS", "same_as_product", "synthetic_partnership", "write_large_book", "write_synthetic_book"]
 
 YEARS = ("2007/08", "2008/09", "2009/10", "2010/11", "2011/12")
 REPORTING_YEAR = YEARS[-1]
@@ -144,7 +144,61 @@ def _target(rng: random.Random, unit: Unit, base: float, higher: bool, kind: flo
 
 
 def write_synthetic_book(path: Path, indicators: int, *, seed: int = 1, name: str | None = None) -> Path:
-    """Write a synthetic master workbook, refreshed as officers receive it."""
+    """Write a synthetic master workbook, refreshed as officers receive it (``importer.write_new_book``)."""
     path = Path(path)
     write_new_book(synthetic_partnership(indicators, seed=seed, name=name), path, overwrite=True)
     return path
+
+
+def write_large_book(path: Path, indicators: int, *, seed: int = 1, name: str | None = None) -> Path:
+    """The book ``write_synthetic_book`` writes, byte for byte, in time linear in the indicators.
+
+    ``importer.write_new_book`` finds each indicator's years by scanning every record (the Data
+    sheet in ``book_write._data_sheet``), which is quadratic: a 50,000-indicator book would take
+    hours.  Here the product's own writers make every part (``book_parts`` on the partnership with
+    no records, and the Data sheet by ``_data_sheet`` one indicator at a time, each row's formulas
+    then numbered for its row by ``data_formulas``); the product's refresh (``regenerate``) then
+    fills the Summary, the Data sheet's shown values and the Trends sheet, as ``write_new_book``
+    does.  ``same_as_product`` checks that both routes write the same bytes.
+    """
+    from csp_status.build.assemble import ribbon_xml, vba_project_bin
+    from csp_status.refresh import regenerate
+    from csp_status.workbook import book_write
+    from csp_status.workbook.cells import Formula
+    from csp_status.workbook.layout import (
+        DATA,
+        DATA_FORMULA_HEADERS,
+        SHEET_NUMBERS,
+        Style,
+        data_formulas,
+    )
+    from csp_status.workbook.zip_write import zip_bytes
+
+    path = Path(path)
+    book = synthetic_partnership(indicators, seed=seed, name=name)
+    by_ref: dict[str, dict[tuple[str, str], YearRecord]] = {}
+    for key, record in book.records.items():
+        by_ref.setdefault(key[0], {})[key] = record
+    spec = book_write._data_sheet(Partnership(book.settings, [], {}))  # the headers, widths and folds
+    inputs = len(spec.rows[0]) - len(DATA_FORMULA_HEADERS)
+    for ind in book.indicators:
+        for row in book_write._data_sheet(Partnership(book.settings, [ind], by_ref.get(ind.ref, {}))).rows[1:]:
+            formulas = data_formulas(len(spec.rows) + 1)
+            spec.rows.append(row[:inputs] + [(Formula(formulas[h], ""), Style.CALCULATED)
+                                             for h in DATA_FORMULA_HEADERS])
+    parts = book_write.book_parts(Partnership(book.settings, book.indicators, {}, book.layout),
+                                  vba_project=vba_project_bin(), ribbon=ribbon_xml())
+    parts[f"xl/worksheets/sheet{SHEET_NUMBERS[DATA]}.xml"] = book_write.sheet_xml(spec)
+    data = regenerate(path, zip_bytes(parts))[0]
+    path.write_bytes(data)
+    return path
+
+
+def same_as_product(folder: Path, indicators: int = 60, *, seed: int = 7) -> None:
+    """Refuse (SystemExit) if ``write_large_book`` does not write the bytes ``write_synthetic_book`` writes."""
+    folder = Path(folder)
+    ours = write_large_book(folder / "large_route.xlsm", indicators, seed=seed).read_bytes()
+    theirs = write_synthetic_book(folder / "product_route.xlsm", indicators, seed=seed).read_bytes()
+    if ours != theirs:
+        raise SystemExit(f"bench/synth.py: write_large_book does not write the bytes write_new_book writes "
+                         f"({indicators} indicators, seed {seed})")
