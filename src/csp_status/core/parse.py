@@ -55,6 +55,14 @@ _FRACTION = re.compile(rf"^\s*(?P<n>{_NUM})\s*/\s*(?P<d>{_NUM})\s*$", re.ASCII)
 _PERCENT_ONLY = re.compile(rf"^\s*(?P<num>{_NUM})\s*%\s*$", re.ASCII)
 _TWO_PERCENTS = re.compile(rf"^\s*(?P<a>{_NUM})\s*%\s+(?P<b>{_NUM})\s*%\s*$", re.ASCII)
 _LABEL = re.compile(r"[A-Za-z]{2}", re.ASCII)  # a bracketed label has words: "(care-planned exits/total exits)"
+# The commonest cells in one pattern, matched on the cell as typed: a figure ('13,102', '-7.75%', '53.7 per
+# 1,000') with at most one bracket of counts or a reduction ('50% (62/124)', '7.1% (1.5%)'), spaces anywhere
+# the compact forms allow them.  What it matches reads as _parse_text reads it; anything else goes there.
+_COMPACT = re.compile(
+    rf"\s*(?P<num>{_NUM})\s*(?:(?P<pct>%)|per\s+(?P<per>1,?000))?"
+    rf"(?:\s*\(\s*(?:(?P<n>{_NUM})\s*/\s*(?P<d>{_NUM})|(?P<red>{_NUM})\s*%)\s*\))?\s*",
+    re.ASCII | re.IGNORECASE,
+)
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00a0": " ", "\u2019": "'", "\u2018": "'",
                          "\u2026": "...", "\u2264": "<=", "\u2265": ">="})
 
@@ -89,7 +97,7 @@ def parse_cell(cell: object) -> Reading:
 def read_cell(cell: object) -> Reading:
     """Like :func:`parse_cell`, but unreadable text gives a reading with no value and the reason."""
     try:
-        return parse_cell(cell)
+        return _parse_text(cell) if cell.__class__ is str else parse_cell(cell)
     except CellError as err:
         return Reading(
             cell if isinstance(cell, str) else str(cell),
@@ -182,6 +190,33 @@ _EXCEL_MAX = 9.99999999999999e307  # the largest number an Excel cell holds
 
 @lru_cache(maxsize=65536)
 def _parse_text(raw: str) -> Reading:
+    return _compact(raw) or _parse_messy(raw)
+
+
+def _compact(raw: str) -> Reading | None:
+    """The commonest compact figures read in one match (see ``_COMPACT``); None for any other text."""
+    found = _COMPACT.fullmatch(raw)
+    if found is None:
+        return None
+    number, pct, per, num, den, red = found.groups()
+    value = float(number.replace(",", "")) if "," in number else float(number)
+    if value - value != 0.0 or (per and has_marker(raw)):
+        return None  # too large to hold, or words that may mark it provisional: read in full
+    point = number.find(".")
+    decimals = 0 if point < 0 else len(number) - point - 1
+    unit = Unit.NUMBER
+    if pct:
+        value, unit = _percent(number), Unit.PERCENT
+    elif per:
+        unit = Unit.PER_1000
+    if num is not None:
+        if is_year_span(num, den):
+            return None  # "12 (2019/20)": a year, read by the grammar of words
+        return Reading(raw, value, unit, decimals, _to_float(num), _to_float(den))
+    return Reading(raw, value, unit, decimals, reduction=None if red is None else _reduction(red))
+
+
+def _parse_messy(raw: str) -> Reading:
     text = " ".join((raw if raw.isascii() else raw.translate(_DASHES)).split())  # one space between words
     if not text:
         return Reading(raw, placeholder=Placeholder.BLANK, reason="blank")
@@ -332,7 +367,7 @@ def _main_value(raw: str, main: re.Match[str]) -> tuple[float, Unit, int]:
         raise CellError(raw, "a number of ordinary size")
     decimals = _decimals(number)
     if main["pct"]:
-        return _hundredth(value, decimals), Unit.PERCENT, decimals
+        return _percent(number), Unit.PERCENT, decimals
     return value, Unit.PER_1000 if main["per"] else Unit.NUMBER, decimals
 
 
@@ -370,7 +405,14 @@ def _reduction(written: str) -> float:
 
 
 def _percent(number: str) -> float:
-    """'7.75' (per cent) -> 0.0775."""
+    """'7.75' (per cent) -> 0.0775: the double nearest the decimal typed, hundredfold smaller.
+
+    A figure of up to 15 digits is that decimal written with its exponent ('775e-4'), which ``float``
+    reads to the nearest double, as ``_hundredth`` gives it: its division by 100 is out by less than
+    half the last place typed.  A longer figure is read as ``_hundredth`` reads it."""
+    digits = number.replace(",", "").replace(".", "")
+    if len(digits) <= 15:
+        return float(f"{digits}e-{_decimals(number) + 2}")
     return _hundredth(_to_float(number), _decimals(number))
 
 
