@@ -123,7 +123,7 @@ def test_inspect_book_loads_vba_and_cells(refreshed):
     assert [r[0] for r in cells["Summary!R4:R12"]["strings"]] == STATUSES
     status = cells[f"Data!N{row}"]
     assert (status["string"], status["type"]) == ("RED", "formula")
-    assert status["formula"].startswith(f"=IF($B{row}=ReportingYear;IFERROR(CSP_STATUS(")
+    assert status["formula"].startswith(f"=IF($AD{row};IFERROR(CSP_STATUS(")
     assert cells["CurrentQuarter"]["value"] == 1.0
 
 

@@ -15,7 +15,6 @@ byte.  A refresh whose result equals the book writes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -29,14 +28,13 @@ from csp_status.outputs.trends import replace_trends, trend_series
 from csp_status.workbook import data_splice
 from csp_status.workbook.book_read import BookStart, Cells, finish_book, read_book_start
 from csp_status.workbook.cells import MAIN, Formula, cell_value, keyed_cells
-from csp_status.workbook.data_columns import RowContext, concat_text, shown_values
+from csp_status.workbook.data_columns import RowContext, concat_text, is_ours, shown_values
 from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically
 from csp_status.workbook.layout import (
     DATA,
     DATA_FORMULA_HEADERS,
     DATA_INPUT_HEADERS,
     INDICATOR_HEADERS,
-    data_formulas,
 )
 from csp_status.workbook.layout_sheets import layout_notices
 from csp_status.workbook.ownership import owned_parts
@@ -292,11 +290,12 @@ class _ShownValues:
         header = self._columns.get(c) if self._columns else None
         if header is None:
             return
-        text = f.text
-        if text is None and f.get("t") == "shared":
-            first_row, first_text = self._shared.get(f.get("si", ""), (0, ""))
-            text = _formulas(r)[header] if first_text == _formulas(first_row)[header] else None
-        if text != _formulas(r)[header]:
+        if f.text is None and f.get("t") == "shared":  # ours where the formula it is shared from is ours
+            first_row, first_text = self._shared.get(f.get("si", ""), (0, None))
+            ours = is_ours(header, first_text, first_row)
+        else:
+            ours = is_ours(header, f.text, r)
+        if not ours:
             self.notices.append(
                 f"{self.start.path}: sheet '{DATA}' cell {cell.get('r')}: the formula was changed by hand; "
                 "its shown value was left as it was"
@@ -338,11 +337,6 @@ class _ShownValues:
 _INPUT_COLUMN = {header: i for i, header in enumerate(DATA_INPUT_HEADERS, start=1)}
 _INDICATOR_COLUMN = {header: i for i, header in enumerate(INDICATOR_HEADERS, start=1)}
 _READ_BY_FORMULAS = _INPUT_COLUMN["Q4"]  # the formulas read input columns A–H (of any row, by its key)
-
-
-@lru_cache(maxsize=16)
-def _formulas(r: int) -> dict[str, str]:
-    return data_formulas(r)
 
 
 def _set_cached(cell: etree._Element, value: object) -> None:

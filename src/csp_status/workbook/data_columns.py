@@ -24,7 +24,7 @@ from csp_status.core.model import QUARTERS, year_label
 from csp_status.workbook.cells import col_letter
 
 __all__ = ["Column", "COLUMNS", "FORMULA_HEADERS", "SHOWN_HEADERS", "RowContext", "formulas", "shown_values",
-           "concat_text", "formula_parts", "ADD_IN_MISSING", "ADD_IN_MISSING_FORMULA"]
+           "concat_text", "formula_parts", "is_ours", "ADD_IN_MISSING", "ADD_IN_MISSING_FORMULA"]
 
 INPUTS = ("Ref", "Year", "Outturn", "Target", *QUARTERS, *(f"{q} commentary" for q in QUARTERS))
 _QUARTER_RANGE = (INPUTS.index("Q1") + 1, INPUTS.index("Q4") + 1)
@@ -160,29 +160,25 @@ EXPRESSIONS: Mapping[str, _Expression] = {
         ),
         value=lambda ctx, ref, year, key: ctx.key_row(k) if (k := _last_year_key(ref, year)) else 0,
     ),
-    "current quarter": _Expression(
-        text=lambda: (
-            f'IF(INDEX(${_Q1}{{r}}:${_Q4}{{r}},CurrentQuarter)="","",INDEX(${_Q1}{{r}}:${_Q4}{{r}},CurrentQuarter))'
-        ),
-        value=lambda ctx: _pick(ctx.cell(QUARTERS[ctx.quarter - 1])),
+    "reporting quarter": _Expression(
+        text=lambda year: f"IF({year}=ReportingYear,CurrentQuarter,0)",
+        value=lambda ctx, year: ctx.quarter if _is_reporting_year(ctx, year) else 0,
     ),
-    "previous quarter": _Expression(
-        text=lambda: (
-            f'IF(CurrentQuarter=1,"",IF(INDEX(${_Q1}{{r}}:${_Q4}{{r}},CurrentQuarter-1)="","",'
-            f'INDEX(${_Q1}{{r}}:${_Q4}{{r}},CurrentQuarter-1)))'
-        ),
-        value=lambda ctx: "" if ctx.quarter == 1 else _pick(ctx.cell(QUARTERS[ctx.quarter - 2])),
+    "current quarter": _Expression(
+        text=lambda q: f'IF(INDEX(${_Q1}{{r}}:${_Q4}{{r}},{q})="","",INDEX(${_Q1}{{r}}:${_Q4}{{r}},{q}))',
+        value=lambda ctx, q: _pick(ctx.cell(QUARTERS[q - 1])),
+    ),
+    "previous quarter": _Expression(  # blank in the first quarter, and on other years' rows (0)
+        text=lambda q: f'IF({q}>1,IF(INDEX(${_Q1}{{r}}:${_Q4}{{r}},{q}-1)="","",INDEX(${_Q1}{{r}}:${_Q4}{{r}},{q}-1)),"")',
+        value=lambda ctx, q: _pick(ctx.cell(QUARTERS[q - 2])) if q > 1 else "",
     ),
     "last year outturn": _Expression(
         text=lambda row: f'IF({row}=0,"",IF(INDEX($C:$C,{row})="","",INDEX($C:$C,{row})))',
         value=lambda ctx, row: "" if not row else _pick(ctx.cell_at(int(row), "Outturn")),
     ),
     "last year same quarter": _Expression(
-        text=lambda row: (
-            f'IF({row}=0,"",IF(INDEX(${_Q1}:${_Q4},{row},CurrentQuarter)="","",'
-            f'INDEX(${_Q1}:${_Q4},{row},CurrentQuarter)))'
-        ),
-        value=lambda ctx, row: "" if not row else _pick(ctx.cell_at(int(row), QUARTERS[ctx.quarter - 1])),
+        text=lambda row, q: f'IF({row}=0,"",IF(INDEX(${_Q1}:${_Q4},{row},{q})="","",INDEX(${_Q1}:${_Q4},{row},{q})))',
+        value=lambda ctx, row, q: "" if not row else _pick(ctx.cell_at(int(row), QUARTERS[q - 1])),
     ),
     "polarity": _indicator_column("Polarity"),
     "unit": _indicator_column("Unit"),
@@ -197,13 +193,15 @@ EXPRESSIONS: Mapping[str, _Expression] = {
 }
 
 # The calculated columns, in sheet order after the inputs: what officers read first, then helpers.
+# Reporting quarter is the current quarter on the reporting year's rows and 0 on others: the other
+# columns calculate where it is not 0 (IF($AD5,...,"")), so none repeats the test of the year.
 COLUMNS: tuple[Column, ...] = (
     Column("Value now", "CSP_VALUE", ("Current", "Unit"), helper=False),
     Column("Status", "CSP_STATUS", ("Current", "Target", "Polarity", "Tolerance", "Tolerance kind", "Unit",
                                     "Last year outturn"), helper=False),
     Column("Gap", "CSP_GAP", ("Current", "Target", "Unit", "Last year outturn"), helper=False),
     Column("Trend", "CSP_TREND", ("Current", "Previous", "Polarity", "Unit"), helper=False),
-    Column("Current", "current quarter", ()),
+    Column("Current", "current quarter", ("Reporting quarter",)),
     Column("Previous", "CSP_PREVIOUS", ("Previous quarter", "Last year outturn", "Last year same quarter",
                                         "Trend basis")),
     Column("Polarity", "polarity", ("Indicator row",)),
@@ -211,18 +209,25 @@ COLUMNS: tuple[Column, ...] = (
     Column("Tolerance", "tolerance", ("Indicator row",)),
     Column("Tolerance kind", "tolerance kind", ("Indicator row",)),
     Column("Trend basis", "trend basis", ("Indicator row",)),
-    Column("Previous quarter", "previous quarter", ()),
+    Column("Previous quarter", "previous quarter", ("Reporting quarter",), every_row=True),
     Column("Last year outturn", "last year outturn", ("Last year row",)),
-    Column("Last year same quarter", "last year same quarter", ("Last year row",)),
+    Column("Last year same quarter", "last year same quarter", ("Last year row", "Reporting quarter")),
     Column("Indicator row", "indicator row", ("Ref",)),
     Column("Last year row", "last year row", ("Ref", "Year", "Key")),
     Column("Key", "key", ("Ref", "Year"), every_row=True),
+    Column("Reporting quarter", "reporting quarter", ("Year",), every_row=True),
 )
 FORMULA_HEADERS = tuple(column.header for column in COLUMNS)
 SHOWN_HEADERS = tuple(column.header for column in COLUMNS if not column.helper)
 _BY_HEADER = {column.header: column for column in COLUMNS}
 _OTHER_YEARS = {column.header: "" for column in COLUMNS if not column.every_row}  # what they show on other rows
 _LETTERS = {header: col_letter(i + 1) for i, header in enumerate(INPUTS + FORMULA_HEADERS)}
+_GATE = "Reporting quarter"
+
+
+def _is_reporting_year(ctx: RowContext, year: object) -> bool:
+    """Year = ReportingYear, as Excel compares text: without regard to case."""
+    return concat_text(year).lower() == ctx.reporting_year.lower()
 
 
 def _reference(header: str, r: str, *, whole_column: bool = False) -> str:
@@ -238,7 +243,7 @@ def _templates(r: str) -> dict[str, str]:
         refs = [_reference(a, r, whole_column=a == "Key" and column.header == "Last year row")
                 for a in column.arguments]
         inner = EXPRESSIONS[column.expression].text(*refs).replace("{r}", r)
-        out[column.header] = inner if column.every_row else f'IF($B{r}=ReportingYear,{inner},"")'
+        out[column.header] = inner if column.every_row else f'IF({_reference(_GATE, r)},{inner},"")'
     return out
 
 
@@ -257,26 +262,60 @@ def formula_parts(header: str) -> list[str]:
     return _TEMPLATES[header].split(_ROW)
 
 
+# The formulas of books written before the Reporting quarter column (CSP Status 0.1): each column
+# tested the year itself and read CurrentQuarter.  They calculate what today's do, so a refresh
+# keeps them and writes their shown values; a book written now has today's.
+FORMER_TEMPLATES: Mapping[str, str] = {
+    "Value now": 'IF($B{r}=ReportingYear,IFERROR(CSP_VALUE($Q{r},$T{r}),AddInMissing),"")',
+    "Status": 'IF($B{r}=ReportingYear,IFERROR(CSP_STATUS($Q{r},$D{r},$S{r},$U{r},$V{r},$T{r},$Y{r}),AddInMissing),"")',
+    "Gap": 'IF($B{r}=ReportingYear,IFERROR(CSP_GAP($Q{r},$D{r},$T{r},$Y{r}),AddInMissing),"")',
+    "Trend": 'IF($B{r}=ReportingYear,IFERROR(CSP_TREND($Q{r},$R{r},$S{r},$T{r}),AddInMissing),"")',
+    "Current": 'IF($B{r}=ReportingYear,IF(INDEX($E{r}:$H{r},CurrentQuarter)="","",INDEX($E{r}:$H{r},CurrentQuarter)),"")',
+    "Previous": 'IF($B{r}=ReportingYear,IFERROR(CSP_PREVIOUS($X{r},$Y{r},$Z{r},$W{r}),AddInMissing),"")',
+    "Polarity": 'IF($B{r}=ReportingYear,IF($AA{r}=0,"",INDEX(Indicators!$C:$C,$AA{r})&""),"")',
+    "Unit": 'IF($B{r}=ReportingYear,IF($AA{r}=0,"",INDEX(Indicators!$D:$D,$AA{r})&""),"")',
+    "Tolerance": 'IF($B{r}=ReportingYear,IF($AA{r}=0,"",INDEX(Indicators!$E:$E,$AA{r})&""),"")',
+    "Tolerance kind": 'IF($B{r}=ReportingYear,IF($AA{r}=0,"",INDEX(Indicators!$F:$F,$AA{r})&""),"")',
+    "Trend basis": 'IF($B{r}=ReportingYear,IF($AA{r}=0,"",INDEX(Indicators!$G:$G,$AA{r})&""),"")',
+    "Previous quarter": 'IF($B{r}=ReportingYear,IF(CurrentQuarter=1,"",IF(INDEX($E{r}:$H{r},CurrentQuarter-1)="","",'
+                        'INDEX($E{r}:$H{r},CurrentQuarter-1))),"")',
+    "Last year outturn": 'IF($B{r}=ReportingYear,IF($AB{r}=0,"",IF(INDEX($C:$C,$AB{r})="","",INDEX($C:$C,$AB{r}))),"")',
+    "Last year same quarter": 'IF($B{r}=ReportingYear,IF($AB{r}=0,"",IF(INDEX($E:$H,$AB{r},CurrentQuarter)="","",'
+                              'INDEX($E:$H,$AB{r},CurrentQuarter))),"")',
+    "Indicator row": 'IF($B{r}=ReportingYear,IFERROR(MATCH($A{r},Indicators!$A:$A,0),0),"")',
+    "Last year row": 'IF($B{r}=ReportingYear,IFERROR(MATCH($A{r}&"|"&(LEFT($B{r},4)-1)&"/"&RIGHT(LEFT($B{r},4),2),'
+                     '$AC:$AC,0),0),"")',
+    "Key": '$A{r}&"|"&$B{r}',
+}
+
+
+def is_ours(header: str, text: str | None, r: int) -> bool:
+    """Whether ``text`` is the formula the column ``header`` has on row ``r`` in a book written now or before."""
+    if text is None:
+        return False
+    row = str(r)
+    if text == _TEMPLATES[header].replace(_ROW, row):
+        return True
+    former = FORMER_TEMPLATES.get(header)
+    return former is not None and text == former.replace("{r}", row)
+
+
 def shown_values(ctx: RowContext) -> dict[str, object]:
     """Each calculated column's value on the context's row, as Excel will calculate it."""
-    on_reporting_year = concat_text(ctx.cell("Year")).lower() == ctx.reporting_year.lower()
-    values: dict[str, object] = {} if on_reporting_year else dict(_OTHER_YEARS)
+    values: dict[str, object] = {}
 
     def value_of(header: str) -> object:
         if header in values:
             return values[header]
         column = _BY_HEADER.get(header)
         if column is None:
-            got = ctx.cell(header)
-        elif not (column.every_row or on_reporting_year):
-            got = ""
-        else:
-            args = [value_of(a) for a in column.arguments]
-            got = EXPRESSIONS[column.expression].value(ctx, *args)
-        if column is not None:
-            values[header] = got
+            return ctx.cell(header)
+        args = [value_of(a) for a in column.arguments]
+        got = values[header] = EXPRESSIONS[column.expression].value(ctx, *args)
         return got
 
+    if not value_of(_GATE):  # not the reporting year: only the columns of every row calculate
+        values.update(_OTHER_YEARS)
     for column in COLUMNS:
         value_of(column.header)
     return values

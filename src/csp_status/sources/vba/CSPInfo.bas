@@ -4,5 +4,5 @@ Option Explicit
 
 Public Function CSPVersion() As String
     'The version of csp-status this workbook was built with.
-    CSPVersion = "0.1.0"
+    CSPVersion = "0.2.0"
 End Function
