@@ -19,6 +19,7 @@ from oletools.olevba import VBA_Parser
 
 from csp_status import __version__
 from csp_status.build.assemble import SOURCE_MODULES, source_text, vba_project_bin
+from csp_status.build.udf_wrappers import generated_modules
 from csp_status.bundled import build_bytes
 from csp_status.importer import import_legacy
 from csp_status.workbook.layout import SHEETS
@@ -55,12 +56,14 @@ def test_olevba_extracts_every_module_as_its_source():
         extracted = {name: code for _, _, name, code in parser.extract_all_macros()}
     finally:
         parser.close()
-    for name in SOURCE_MODULES:
+    sources = {name: source_text("vba", name) for name in SOURCE_MODULES} | generated_modules()
+    for name, source in sources.items():
         stored = extracted[name]
         body = "".join(line + "\r\n" for line in stored.split("\r\n")[:-1] if not line.startswith("Attribute VB_"))
-        assert body == module_code(source_text("vba", name)), name
+        assert body == module_code(source), name
     documents = {"ThisWorkbook.cls", *(f"Sheet{n}.cls" for n in range(1, len(SHEETS) + 1))}
-    assert set(extracted) == set(SOURCE_MODULES) | documents
+    assert set(extracted) == set(sources) | documents
+    assert set(sources) == {"CSPRibbon.bas", "CSPInfo.bas", "CSPHelp.bas", "xlwings_udfs.bas"}
 
 
 def test_vba_project_parses_strictly_with_olefile():
@@ -100,7 +103,7 @@ def test_imported_books_carry_the_same_vba_project_and_ribbon(tmp_path, seed_pat
 
 
 def test_cspinfo_reports_the_package_version():
-    assert f'CSPVersion = "{__version__}"' in source_text("vba", "CSPInfo.bas")
+    assert f'CSPVersion = "{__version__}"' in generated_modules()["CSPInfo.bas"]
 
 
 @requires_libreoffice
@@ -144,8 +147,8 @@ def test_libreoffice_runs_the_function_help_module(tmp_path, call, args, expecte
     assert inspect_book(book, call=call, args=args)["call"]["result"] == expected
 
 
-@pytest.mark.parametrize("name", SOURCE_MODULES)
+@pytest.mark.parametrize("name", [*SOURCE_MODULES, "CSPInfo.bas", "CSPHelp.bas", "xlwings_udfs.bas"])
 def test_vba_sources_are_plain_cp1252_without_risky_calls(name):
-    text = source_text("vba", name)
+    text = source_text("vba", name) if name in SOURCE_MODULES else generated_modules()[name]
     text.encode("cp1252")
     assert not re.search(r"\b(Shell|Declare|CreateObject|Kill)\b", text)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import csp_status
+from csp_status.build.udf_wrappers import generated_modules
 
 SOURCES = Path(csp_status.__file__).resolve().parent / "sources"
 RIBBON = SOURCES / "ribbon" / "customUI14.xml"
@@ -45,7 +46,9 @@ def ribbon() -> ET.Element:
 
 
 def bas_sources() -> dict[str, str]:
-    return {path.name: path.read_text(encoding="ascii") for path in sorted(VBA.glob("*.bas"))}
+    """Every standard module a book carries: those written by hand and those generated at build time."""
+    written = {path.name: path.read_text(encoding="ascii") for path in sorted(VBA.glob("*.bas"))}
+    return written | generated_modules()
 
 
 def ribbon_callbacks() -> set[str]:

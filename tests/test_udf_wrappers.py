@@ -20,11 +20,11 @@ import pytest
 import csp_status
 from csp_status.build import udf_wrappers
 from csp_status.build.udf_wrappers import (
-    VBA_SOURCES,
     find_udfs,
     generate_help_module,
     generate_info_module,
     generate_udf_module,
+    generated_modules,
     write_vba_sources,
 )
 from csp_status.core.errors import BuildError
@@ -35,9 +35,8 @@ if str(UDFS) not in sys.path:
 
 import csp_udfs  # noqa: E402
 
-UDF_BAS = VBA_SOURCES / "xlwings_udfs.bas"
-INFO_BAS = VBA_SOURCES / "CSPInfo.bas"
-HELP_BAS = VBA_SOURCES / "CSPHelp.bas"
+GENERATED = generated_modules(csp_udfs)  # what every book's VBA project carries (see test_build)
+UDF_TEXT, INFO_TEXT, HELP_TEXT = (GENERATED[name] for name in ("xlwings_udfs.bas", "CSPInfo.bas", "CSPHelp.bas"))
 FUNCTION_LINE = re.compile(
     r"^Function (?P<name>\w+)\((?P<params>[^)]*)\)$", re.MULTILINE | re.ASCII
 )
@@ -70,18 +69,12 @@ def python_functions(module) -> dict[str, list[tuple[str, bool]]]:
     }
 
 
-# ---- the committed files -------------------------------------------------------------------------
+# ---- the generated modules ----------------------------------------------------------------------
 
-def test_committed_udf_module_is_up_to_date():
-    assert UDF_BAS.read_bytes().decode("ascii") == generate_udf_module(csp_udfs)
-
-
-def test_committed_info_module_is_up_to_date():
-    assert INFO_BAS.read_bytes().decode("ascii") == generate_info_module()
-
-
-def test_committed_help_module_is_up_to_date():
-    assert HELP_BAS.read_bytes().decode("ascii") == generate_help_module(csp_udfs)
+def test_generated_modules_are_the_three_that_follow_the_python():
+    assert list(GENERATED) == ["CSPInfo.bas", "CSPHelp.bas", "xlwings_udfs.bas"]
+    assert (UDF_TEXT, INFO_TEXT, HELP_TEXT) == (
+        generate_udf_module(csp_udfs), generate_info_module(), generate_help_module(csp_udfs))
 
 
 def vba_help(text: str) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -95,7 +88,7 @@ def vba_help(text: str) -> tuple[dict[str, str], dict[str, list[str]]]:
 
 
 def test_help_module_holds_each_docstring_and_argument_help():
-    functions, arguments = vba_help(HELP_BAS.read_text())
+    functions, arguments = vba_help(HELP_TEXT)
     names = sorted(csp_udfs.__all__)
     expected_args = {name: [csp_udfs.ARGUMENT_HELP[arg] for arg in inspect.signature(getattr(csp_udfs, name)).parameters]
                      for name in names}
@@ -104,7 +97,7 @@ def test_help_module_holds_each_docstring_and_argument_help():
 
 
 def test_help_module_registers_every_function_under_the_csp_category():
-    text = HELP_BAS.read_text()
+    text = HELP_TEXT
     listed = re.search(r"FunctionNames = Array\((.*)\)", text)[1]
     categories = dict(re.findall(r'^    Case "(\w+)": FunctionCategory = "(\w+)"$', text, re.MULTILINE))
     assert (listed.replace('"', "").split(", "), categories) == (
@@ -125,23 +118,23 @@ def test_help_that_excel_would_cut_or_vba_cannot_hold_is_refused(tmp_path, doc, 
 
 
 def test_info_module_version_is_the_package_version():
-    versions = re.findall(r'^\s*CSPVersion = "([^"]*)"$', INFO_BAS.read_text(), re.MULTILINE)
+    versions = re.findall(r'^\s*CSPVersion = "([^"]*)"$', INFO_TEXT, re.MULTILINE)
     assert versions == [csp_status.__version__]
 
 
 def test_info_module_is_plain_vba():
-    text = INFO_BAS.read_text()
+    text = INFO_TEXT
     assert "Public Function CSPVersion() As String" in text
     for word in ("Declare", "CreateObject", "Shell", "XLPy", "IRibbonControl"):
         assert word not in text
 
 
 def test_udf_module_declares_exactly_the_python_functions():
-    assert vba_functions(UDF_BAS.read_text()) == python_functions(csp_udfs)
+    assert vba_functions(UDF_TEXT) == python_functions(csp_udfs)
 
 
 def test_udf_module_calls_each_function_with_its_own_arguments():
-    text = UDF_BAS.read_text()
+    text = UDF_TEXT
     calls = list(CALL_LINE.finditer(text))
     declared = vba_functions(text)
     assert len(calls) == 2 * len(declared)  # the Excel branch and the #Else branch
@@ -153,7 +146,7 @@ def test_udf_module_calls_each_function_with_its_own_arguments():
 
 
 def test_udf_module_has_xlwings_header_and_error_handlers():
-    text = UDF_BAS.read_text()
+    text = UDF_TEXT
     lines = text.split("\n")
     assert lines[0] == 'Attribute VB_Name = "xlwings_udfs"'
     assert lines[2] == "#Const App = \"Microsoft Excel\" 'Adjust when using outside of Excel"
@@ -164,20 +157,19 @@ def test_udf_module_has_xlwings_header_and_error_handlers():
     )
 
 
-@pytest.mark.parametrize("path", [UDF_BAS, INFO_BAS, HELP_BAS], ids=lambda p: p.name)
-def test_bas_files_are_ascii_with_lf_line_ends(path):
-    data = path.read_bytes()
-    data.decode("ascii")
+@pytest.mark.parametrize("name", list(GENERATED))
+def test_generated_modules_are_ascii_with_lf_line_ends(name):
+    data = GENERATED[name].encode("ascii")
     assert b"\r" not in data
     assert data.endswith(b"\n")
     assert max(len(line) for line in data.split(b"\n")) < 1024
 
 
-def test_write_vba_sources_writes_the_committed_bytes(tmp_path):
-    written = write_vba_sources(csp_udfs, tmp_path)
-    assert [p.name for p in written] == ["xlwings_udfs.bas", "CSPInfo.bas", "CSPHelp.bas"]
+def test_write_vba_sources_writes_the_generated_modules_to_read(tmp_path):
+    written = write_vba_sources(tmp_path, csp_udfs)
+    assert [p.name for p in written] == list(GENERATED)
     for path in written:
-        assert path.read_bytes() == (VBA_SOURCES / path.name).read_bytes()
+        assert path.read_bytes() == GENERATED[path.name].encode("ascii")
 
 
 def test_generation_is_deterministic():
@@ -215,7 +207,7 @@ def test_udf_module_matches_xlwings_own_generator():
         text=True,
         check=True,
     )
-    ours = UDF_BAS.read_text().split("\n", 3)[3]  # after the three header lines
+    ours = UDF_TEXT.split("\n", 3)[3]  # after the three header lines
     assert ours == done.stdout
 
 

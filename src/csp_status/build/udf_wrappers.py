@@ -38,11 +38,10 @@ __all__ = [
     "generate_info_module",
     "generate_help_module",
     "load_udf_module",
+    "generated_modules",
     "write_vba_sources",
-    "VBA_SOURCES",
 ]
 
-VBA_SOURCES = Path(__file__).resolve().parents[1] / "sources" / "vba"
 UDF_MODULE = "csp_udfs"
 UDF_MODULE_FILE = "xlwings_udfs.bas"
 INFO_MODULE_FILE = "CSPInfo.bas"
@@ -236,17 +235,21 @@ def load_udf_module() -> ModuleType:
         return module
 
 
-def write_vba_sources(
-    module: ModuleType | None = None, directory: Path = VBA_SOURCES
-) -> list[Path]:
-    """Regenerate ``xlwings_udfs.bas``, ``CSPInfo.bas`` and ``CSPHelp.bas`` in ``directory``."""
+def generated_modules(module: ModuleType | None = None) -> dict[str, str]:
+    """The generated VBA modules by file name, in the project's order: ``CSPInfo.bas``, ``CSPHelp.bas``
+    and ``xlwings_udfs.bas`` (the worksheet functions' module as installed, unless given)."""
     module = module if module is not None else load_udf_module()
+    return {
+        INFO_MODULE_FILE: generate_info_module(),
+        HELP_MODULE_FILE: generate_help_module(module),
+        UDF_MODULE_FILE: generate_udf_module(module),
+    }
+
+
+def write_vba_sources(directory: Path, module: ModuleType | None = None) -> list[Path]:
+    """The generated modules written into ``directory`` as ``.bas`` files, to read or import by hand."""
     written = []
-    for name, text in (
-        (UDF_MODULE_FILE, generate_udf_module(module)),
-        (INFO_MODULE_FILE, generate_info_module()),
-        (HELP_MODULE_FILE, generate_help_module(module)),
-    ):
+    for name, text in generated_modules(module).items():
         path = Path(directory) / name
         path.write_bytes(text.encode("ascii"))
         written.append(path)
@@ -393,5 +396,8 @@ def _spec(module: ModuleType, name: str, options: dict[str, object], arg_docs: d
     )
 
 
-if __name__ == "__main__":  # python -m csp_status.build.udf_wrappers: regenerate the .bas files
-    write_vba_sources()
+if __name__ == "__main__":  # python -m csp_status.build.udf_wrappers DIR: the generated modules, to read
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m csp_status.build.udf_wrappers DIRECTORY")
+    for written in write_vba_sources(Path(sys.argv[1])):
+        print(written)
