@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from csp_status.core.columns import FIELDS, decide_columns
 from csp_status.core.errors import CellError
 from csp_status.core.judgement import IndicatorCells, decide
-from csp_status.core import parse
+from csp_status.core import compact
 
 DATA = Path(__file__).parent / "data"
 REAL = sorted({row["text"] for row in csv.DictReader((DATA / "real_cells.tsv").open(encoding="utf-8", newline=""),
@@ -114,13 +114,13 @@ COMPACT = st.builds(
 def test_the_compact_forms_read_in_one_match_as_they_do_piece_by_piece(text):
     def piece_by_piece():
         try:
-            return parse._parse_figure_in_parts(text, text)
+            return compact.read_figure_in_parts(text, text)
         except CellError as err:
             return err.expected
 
     def in_one():
         try:
-            return parse._parse_figure(text, text)
+            return compact.read_figure(text, text)
         except CellError as err:
             return err.expected
 

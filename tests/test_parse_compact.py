@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from csp_status.core import parse
+from csp_status.core import compact, parse
 from csp_status.core.errors import CellError
 
 DIGITS = st.text("0123456789", min_size=1, max_size=7)
@@ -70,7 +70,7 @@ def full_reading(text: str) -> object:
 @example("12 (2019/20)")
 @example("53.7 per 1,000 (p)")
 def test_compact_reading_is_the_full_reading(text):
-    fast = parse._compact(text)
+    fast = compact.read_compact(text)
     if fast is None:
         return  # read in full, as before
     full = full_reading(text)
@@ -82,7 +82,7 @@ def test_compact_reading_is_the_full_reading(text):
     "7.1% (1.5%)", "7.1% (+2%)", "7.1%(1.5 %)", "12 (5 / 10)",
 ])
 def test_compact_reading_takes_the_commonest_figures(text):
-    assert parse._compact(text) == full_reading(text)
+    assert compact.read_compact(text) == full_reading(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -90,7 +90,7 @@ def test_compact_reading_takes_the_commonest_figures(text):
     "(1.5%)", "n/a", "-", "1" * 400,
 ])
 def test_compact_reading_leaves_the_rest_to_the_full_reading(text):
-    assert parse._compact(text) is None
+    assert compact.read_compact(text) is None
 
 
 @given(st.integers(0, 10**15 - 1), st.integers(0, 14), st.sampled_from(["", "-", "+"]), st.booleans())
@@ -103,4 +103,4 @@ def test_a_percentage_is_the_double_nearest_the_decimal_typed(digits, decimals, 
     if decimals:
         written += "." + str(point).zfill(decimals)
     typed = sign + written
-    assert repr(parse._percent(typed)) == repr(parse._hundredth(float(typed.replace(",", "")), decimals))
+    assert repr(compact.percent(typed)) == repr(compact.hundredth(float(typed.replace(",", "")), decimals))

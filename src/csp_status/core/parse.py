@@ -13,10 +13,10 @@ import numbers
 import re
 from functools import lru_cache
 
+from csp_status.core.compact import EXPECTED, hundredth, read_compact, read_figure
 from csp_status.core.errors import CellError, text_preview
 from csp_status.core.grammar.numbers import decimals_of as _decimals
-from csp_status.core.grammar.numbers import has_marker, is_year_span, strip_markers
-from csp_status.core.grammar.numbers import to_float as _to_float
+from csp_status.core.grammar.numbers import has_marker, strip_markers
 from csp_status.core.grammar.units import is_unit_alone
 from csp_status.core.numfmt import format_general
 from csp_status.core.reading import Reading, SheetNumber
@@ -33,36 +33,6 @@ __all__ = [
     "EXPECTED",
 ]
 
-EXPECTED = (
-    "a number such as '13,102', a percentage such as '7.1%', a rate such as "
-    "'53.7 per 1,000 residents', '50% (62/124)', a target with its reduction such as "
-    "'7.1% (1.5%)', or n/a, TBA, TBC, Baseline year, Awaited"
-)
-
-
-_NUM = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
-_PER = r"per\s+(?P<per>1,?000)(?:\s+[a-z][a-z ]*)?"
-_MAIN = re.compile(
-    rf"(?P<num>{_NUM})\s*(?:(?P<pct>%)|{_PER})?",
-    re.ASCII | re.IGNORECASE,
-)
-_ONE_BRACKET = re.compile(
-    rf"(?P<num>{_NUM})\s*(?:(?P<pct>%)|{_PER})?(?:\s*\(\s*(?:(?P<n>{_NUM})\s*/\s*(?P<d>{_NUM})|(?P<red>{_NUM})\s*%)\s*\))?",
-    re.ASCII | re.IGNORECASE,
-)
-_BRACKET = re.compile(r"\(([^()]*)\)", re.ASCII)
-_FRACTION = re.compile(rf"^\s*(?P<n>{_NUM})\s*/\s*(?P<d>{_NUM})\s*$", re.ASCII)
-_PERCENT_ONLY = re.compile(rf"^\s*(?P<num>{_NUM})\s*%\s*$", re.ASCII)
-_TWO_PERCENTS = re.compile(rf"^\s*(?P<a>{_NUM})\s*%\s+(?P<b>{_NUM})\s*%\s*$", re.ASCII)
-_LABEL = re.compile(r"[A-Za-z]{2}", re.ASCII)  # a bracketed label has words: "(care-planned exits/total exits)"
-# The commonest cells in one pattern, matched on the cell as typed: a figure ('13,102', '-7.75%', '53.7 per
-# 1,000') with at most one bracket of counts or a reduction ('50% (62/124)', '7.1% (1.5%)'), spaces anywhere
-# the compact forms allow them.  What it matches reads as _parse_text reads it; anything else goes there.
-_COMPACT = re.compile(
-    rf"\s*(?P<num>{_NUM})\s*(?:(?P<pct>%)|per\s+(?P<per>1,?000))?"
-    rf"(?:\s*\(\s*(?:(?P<n>{_NUM})\s*/\s*(?P<d>{_NUM})|(?P<red>{_NUM})\s*%)\s*\))?\s*",
-    re.ASCII | re.IGNORECASE,
-)
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00a0": " ", "\u2019": "'", "\u2018": "'",
                          "\u2026": "...", "\u2264": "<=", "\u2265": ">="})
 
@@ -144,7 +114,7 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
     if row_unit is Unit.PERCENT:  # typed text with no unit, in a percentage row
         shown = reading.text.strip()
         typed = f"{value:,.{reading.decimals or 0}f}%"
-        return _hundredth(value, reading.decimals), f"{text_preview(shown)} read as {typed} (the row is in percentages)"
+        return hundredth(value, reading.decimals), f"{text_preview(shown)} read as {typed} (the row is in percentages)"
     if row_unit.scale != 1.0:
         shown = reading.text.strip()  # "10.8" in a row of minutes is 10.8 minutes (stored in seconds)
         return value / row_unit.scale, f"{text_preview(shown)} read as {value:,.{reading.decimals or 0}f} {row_unit.value}"
@@ -190,30 +160,7 @@ _EXCEL_MAX = 9.99999999999999e307  # the largest number an Excel cell holds
 
 @lru_cache(maxsize=65536)
 def _parse_text(raw: str) -> Reading:
-    return _compact(raw) or _parse_messy(raw)
-
-
-def _compact(raw: str) -> Reading | None:
-    """The commonest compact figures read in one match (see ``_COMPACT``); None for any other text."""
-    found = _COMPACT.fullmatch(raw)
-    if found is None:
-        return None
-    number, pct, per, num, den, red = found.groups()
-    value = float(number.replace(",", "")) if "," in number else float(number)
-    if value - value != 0.0 or (per and has_marker(raw)):
-        return None  # too large to hold, or words that may mark it provisional: read in full
-    point = number.find(".")
-    decimals = 0 if point < 0 else len(number) - point - 1
-    unit = Unit.NUMBER
-    if pct:
-        value, unit = _percent(number), Unit.PERCENT
-    elif per:
-        unit = Unit.PER_1000
-    if num is not None:
-        if is_year_span(num, den):
-            return None  # "12 (2019/20)": a year, read by the grammar of words
-        return Reading(raw, value, unit, decimals, _to_float(num), _to_float(den))
-    return Reading(raw, value, unit, decimals, reduction=None if red is None else _reduction(red))
+    return read_compact(raw) or _parse_messy(raw)
 
 
 def _parse_messy(raw: str) -> Reading:
@@ -230,7 +177,7 @@ def _parse_messy(raw: str) -> Reading:
             raise CellError(raw, "a number of ordinary size (Excel holds up to 9.99999999999999E+307)")
         return Reading(raw, value=value, unit=Unit.NUMBER, decimals=_decimals(re.split("[eE]", text)[0]))
     try:
-        reading = _parse_figure(raw, text)  # the compact forms first: the fast path
+        reading = read_figure(raw, text)  # the compact forms first: the fast path
     except CellError as err:
         if err.expected != EXPECTED:
             raise
@@ -265,31 +212,6 @@ def _marked(raw: str, text: str) -> Reading:
         raise CellError(raw, err.expected) from None
     notes = reading.notes + ((f"{text_preview(text.strip())} is provisional",) if provisional else ())
     return reading._replace(text=raw, provisional=reading.provisional or provisional, notes=notes)
-
-
-def _parse_figure(raw: str, text: str) -> Reading:
-    """The compact forms: '13,102', '7.75%', '53.7 per 1,000 residents', '50% (62/124)', '7.1% (1.5%)'."""
-    if text.startswith("(") and text.endswith(")") and _BRACKET.fullmatch(text):
-        return _parse_wholly_bracketed(raw, text[1:-1].strip())
-    one = _ONE_BRACKET.fullmatch(text)  # a figure and at most one bracket of counts or a reduction: one match
-    if one is not None and not (one["n"] and is_year_span(one["n"], one["d"])):
-        value, unit, decimals = _main_value(raw, one)
-        if one["n"]:
-            return Reading(raw, value, unit, decimals, _to_float(one["n"]), _to_float(one["d"]))
-        return Reading(raw, value, unit, decimals, reduction=_reduction(one["red"]) if one["red"] else None)
-    return _parse_figure_in_parts(raw, text)
-
-
-def _parse_figure_in_parts(raw: str, text: str) -> Reading:
-    """The compact forms read piece by piece: the figure, then each bracket after it."""
-    main = _MAIN.match(text)
-    if not main:
-        raise CellError(raw, EXPECTED)
-    value, unit, decimals = _main_value(raw, main)
-    rest = text[main.end():].strip()
-    if not rest:
-        return Reading(raw, value=value, unit=unit, decimals=decimals)
-    return Reading(raw, value=value, unit=unit, decimals=decimals, **_brackets(raw, rest))
 
 
 def _parse_words(raw: str, text: str) -> Reading:
@@ -341,81 +263,3 @@ def _target_words(words) -> str:
     return f"{said} on the previous year's outturn" + (f", by {words.due}" if words.due else "")
 
 
-def _parse_wholly_bracketed(raw: str, inner: str) -> Reading:
-    """'(6.9% 3%)' is a target and its reduction; '(-7.75%)' is a value in brackets."""
-    two = _TWO_PERCENTS.match(inner)
-    if two:
-        return Reading(
-            raw,
-            value=_percent(two["a"]),
-            unit=Unit.PERCENT,
-            decimals=_decimals(two["a"]),
-            reduction=_percent(two["b"]),
-        )
-    main = _MAIN.fullmatch(inner)
-    if not main:
-        raise CellError(raw, EXPECTED)
-    value, unit, decimals = _main_value(raw, main)
-    return Reading(raw, value=value, unit=unit, decimals=decimals, bracketed=True)
-
-
-def _main_value(raw: str, main: re.Match[str]) -> tuple[float, Unit, int]:
-    """The leading figure's value (a percentage as a fraction), unit and decimal places."""
-    number = main["num"]
-    value = _to_float(number)
-    if not math.isfinite(value):
-        raise CellError(raw, "a number of ordinary size")
-    decimals = _decimals(number)
-    if main["pct"]:
-        return _percent(number), Unit.PERCENT, decimals
-    return value, Unit.PER_1000 if main["per"] else Unit.NUMBER, decimals
-
-
-def _brackets(raw: str, rest: str) -> dict[str, object]:
-    """The bracketed groups after a value: counts, a reduction, or a label (as Reading fields)."""
-    found: dict[str, object] = {}
-    labels: list[str] = []
-    while rest:
-        group = _BRACKET.match(rest)
-        if not group:
-            raise CellError(raw, EXPECTED)
-        inner = group[1].strip()
-        rest = rest[group.end():].strip()
-        fraction = _FRACTION.match(inner)
-        if fraction and is_year_span(fraction["n"], fraction["d"]):
-            raise CellError(raw, EXPECTED)  # "(2019/20)" is a year: read by the grammar of words
-        percent = _PERCENT_ONLY.match(inner) if not fraction else None
-        if fraction and "numerator" not in found:
-            found["numerator"], found["denominator"] = _to_float(fraction["n"]), _to_float(fraction["d"])
-        elif percent and "reduction" not in found:
-            found["reduction"] = _reduction(percent["num"])
-        elif inner and _LABEL.search(inner):
-            labels.append(inner)
-        else:
-            raise CellError(raw, EXPECTED)
-    if labels:
-        found["label"] = "; ".join(labels)
-    return found
-
-
-def _reduction(written: str) -> float:
-    """A bracketed reduction: "(1.5%)" and "(-1.5%)" both mean a 1.5% reduction; "(+2%)" is an increase."""
-    change = _percent(written)
-    return -abs(change) if written.startswith("+") else abs(change)
-
-
-def _percent(number: str) -> float:
-    """'7.75' (per cent) -> 0.0775: the double nearest the decimal typed, hundredfold smaller.
-
-    A figure of up to 15 digits is that decimal written with its exponent ('775e-4'), which ``float``
-    reads to the nearest double, as ``_hundredth`` gives it: its division by 100 is out by less than
-    half the last place typed.  A longer figure is read as ``_hundredth`` reads it."""
-    digits = number.replace(",", "").replace(".", "")
-    if len(digits) <= 15:
-        return float(f"{digits}e-{_decimals(number) + 2}")
-    return _hundredth(_to_float(number), _decimals(number))
-
-
-def _hundredth(value: float, decimals: int | None) -> float:
-    """value / 100 as the number typed: 20.62 -> 0.2062, not 0.20620000000000002 (its binary neighbour)."""
-    return round(value / 100.0, (decimals or 0) + 2)
