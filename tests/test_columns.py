@@ -10,10 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from csp_status.core import compact, parse
 from csp_status.core.columns import FIELDS, decide_columns
 from csp_status.core.errors import CellError
+from csp_status.core.figures import sheet_numbers_in_unit, value_problems
 from csp_status.core.judgement import IndicatorCells, decide
-from csp_status.core import compact
+from csp_status.core.vocabulary import Unit
 
 DATA = Path(__file__).parent / "data"
 REAL = sorted({row["text"] for row in csv.DictReader((DATA / "real_cells.tsv").open(encoding="utf-8", newline=""),
@@ -93,6 +95,21 @@ def test_a_column_of_the_wrong_length_and_an_unknown_field_are_refused():
         decide_columns(3, value=[1.0, 2.0])
     with pytest.raises(ValueError, match="no such field: colour"):
         decide_columns(1, value=1.0, fields=("colour",))
+
+
+@settings(max_examples=200, deadline=None)
+@given(numbers=st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.floats(-2, 200),
+                                  st.sampled_from([0.0, -0.0, 1.0, 1 + 1e-12, 1 + 2e-12, 100.0, -1e-300])),
+                        min_size=1, max_size=30),
+       unit=st.sampled_from([None, *Unit]))
+def test_spreadsheet_numbers_read_as_a_column_read_as_each_alone(numbers, unit):
+    import numpy as np
+
+    figures, fine = sheet_numbers_in_unit(np.array(numbers, dtype=float), unit)
+    for number, figure, ok in zip(numbers, figures.tolist(), fine.tolist()):
+        reading = parse.Reading("", number)
+        alone = parse.in_row_unit(reading, unit)[0]
+        assert (repr(figure), ok) == (repr(alone), not value_problems(reading, alone, unit)), number
 
 
 COMPACT = st.builds(

@@ -6,11 +6,18 @@ road (:mod:`csp_status.core.columns`) asks the same functions.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from csp_status.core.parse import Reading, in_row_unit
 from csp_status.core.vocabulary import Placeholder, Unit, same_kind
 from csp_status.core.wording import format_value
 
-__all__ = ["value_problems", "value_notes", "stated_unit", "checked_value"]
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["value_problems", "value_notes", "stated_unit", "checked_value", "sheet_numbers_in_unit"]
+
+_OVER_WHOLE = 1 + 1e-12  # a proportion above this is over 100% (room for binary rounding)
 
 
 def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> list[str]:
@@ -22,7 +29,7 @@ def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> 
     written, num, den = reading.unit, reading.numerator, reading.denominator
     row_unit = unit or written
     mismatch = unit is not None and written is not None and written is not Unit.NUMBER and not same_kind(written, unit)
-    over = row_unit is Unit.PERCENT and value > 1 + 1e-12
+    over = row_unit is Unit.PERCENT and value > _OVER_WHOLE
     counts = None
     if num is not None and den is not None:
         if den <= 0:
@@ -73,3 +80,18 @@ def checked_value(reading: Reading, unit: Unit | None) -> float | None:
     if value is None or value_problems(reading, value, unit):
         return None
     return value
+
+
+def sheet_numbers_in_unit(numbers: np.ndarray, unit: Unit | None) -> tuple[np.ndarray, np.ndarray]:
+    """Column form of :func:`~csp_status.core.parse.in_row_unit` and :func:`value_problems` for spreadsheet
+    numbers (finite floats, read with no text of their own) in a row of ``unit``: each in the row's unit,
+    and whether it can be right.  ``tests/test_columns.py`` checks that the forms agree."""
+    import numpy as np  # here: only the column road works on arrays
+
+    if unit is Unit.PERCENT:  # a plain 37 in a percentage row is 37%; 0.37 is stored as the fraction
+        numbers = np.where(np.abs(numbers) > 1, numbers / 100.0, numbers)
+        return numbers, (numbers >= 0) & (numbers <= _OVER_WHOLE)
+    if unit is not None and unit.scale != 1.0:  # a plain number in a row of minutes is minutes
+        with np.errstate(over="ignore"):  # a figure too large in seconds is inf, as one alone is
+            numbers = numbers / unit.scale
+    return numbers, numbers >= 0
