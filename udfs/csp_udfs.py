@@ -35,7 +35,7 @@ import xlwings as xw
 
 from csp_status.core import functions
 from csp_status.core.errors import CspError
-from csp_status.core.vocabulary import UNIT_WORDS, Polarity, ToleranceKind, TrendBasis, Unit
+from csp_status.core.vocabulary import UNIT_WORDS, Placeholder, Polarity, ToleranceKind, TrendBasis, Unit
 
 __all__ = [
     "CSP_VALUE", "CSP_RATE", "CSP_TARGET", "CSP_GAP", "CSP_STATUS", "CSP_TREND", "CSP_PREVIOUS", "CSP_COMMENTARY",
@@ -53,7 +53,8 @@ ARGUMENT_HELP = {
     "baseline": "The baseline outturn, e.g. 7.21% or 13485.",
     "reduction": "The planned reduction, e.g. 1.5% or 0.015; a negative reduction is an increase.",
     "actual": "The figure for the period as typed, e.g. 15.59%, 13,102 or Awaited.",
-    "target": "The target as typed, e.g. 15.2% or 7.1% (1.5%); TBC, TBA or Baseline year "
+    "target": "The target as typed, e.g. 15.2% or 7.1% (1.5%); "
+    f"{Placeholder.TO_BE_CONFIRMED.value}, {Placeholder.TO_BE_ANNOUNCED.value} or {Placeholder.BASELINE_YEAR.value} "
     "mean no target.",
     "polarity": f"{Polarity.LOWER_IS_BETTER} or {Polarity.HIGHER_IS_BETTER} (also lower/higher, low/high).",
     "tolerance": "Optional. How far a miss is still AMBER; default 5% (of the target).",
