@@ -68,79 +68,151 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
     import numpy as np
 
     values, targets, polarities, units, tolerances, kinds, baselines, previouses = columns
-    want_status = "status" in fields
-    errors: dict[int, CellError] = {}
-    slow: list[int] = []
-    plain = bytearray(rows)  # 1 for a row decided on the plain road
-    number, goal, before = [_NAN] * rows, [_NAN] * rows, [_NAN] * rows
-    sheet_values: dict[Any, list[int]] = {}  # rows whose value is a spreadsheet number, by the row's unit
-    sheet_targets: dict[Any, list[int]] = {}
-    seen: dict[Any, Any] = {}
-    table = [(False, 0.0, False, False)]  # the figures of each distinct set of settings (0: none)
-    codes = [0] * rows  # each row's, as its index in the table
-    for i, words in enumerate(zip(polarities, units, tolerances, kinds)):
-        setting = _settings(seen, table, words)
-        if setting.__class__ is CellError:
-            errors[i] = setting
-            continue
-        code, way, unit = setting[0], setting[1], setting[2]
-        if way is None and want_status:
-            slow.append(i)  # no polarity: the status both ways round, decided by the one rule
-            continue
-        codes[i] = code
-        if baselines[i] is not None or previouses[i] is not None:
-            figures = _plain_row(values[i], targets[i], baselines[i], previouses[i], way, unit)
+    entries, codes = _row_settings(rows, polarities, units, tolerances, kinds)
+    code = np.array(codes, dtype=np.intp)
+    failed = np.array([entry.__class__ is CellError for entry in entries])[code]
+    settings = np.array([entry[2:] if entry.__class__ is tuple else (0, 0.0, 0, 0) for entry in entries],
+                        dtype=float)[code].T  # higher is better, tolerance, in points, polarity known
+    row_units = [None]  # the units of the rows, once each: a row's unit is its index here
+    unit_of = np.array([_index(row_units, entry[1]) if entry.__class__ is tuple else 0 for entry in entries],
+                       dtype=np.intp)[code]
+    plain = ~failed & (settings[3] > 0) if "status" in fields else ~failed  # no polarity: the one rule decides
+    slow = np.flatnonzero(~failed & ~plain).tolist()
+    number, goal, before = np.full(rows, _NAN), np.full(rows, _NAN), np.full(rows, _NAN)
+    sheet_value, sheet_target = _spreadsheet_numbers(np, values), _spreadsheet_numbers(np, targets)
+    if baselines.count(None) == rows and previouses.count(None) == rows:
+        alone = plain.copy()
+    else:  # a row with a baseline or a previous figure is read one cell at a time
+        alone = plain & np.array([b is None and p is None for b, p in zip(baselines, previouses)])
+        for i in np.flatnonzero(plain & ~alone).tolist():
+            entry = entries[codes[i]]
+            figures = _plain_row(values[i], targets[i], baselines[i], previouses[i], entry[0], entry[1])
             if figures is None:
+                plain[i] = False
                 slow.append(i)
-                continue
-            number[i], goal[i], before[i] = figures
-            plain[i] = 1
-            continue
-        value = values[i]
-        if value.__class__ is float and value - value == 0.0:  # a finite spreadsheet number: read below
-            sheet_values.setdefault(unit, []).append(i)
+            else:
+                number[i], goal[i], before[i] = figures
+    read: dict[Any, Any] = {}
+    for i in np.flatnonzero(alone & ~sheet_value[0]).tolist():  # typed text, blanks and other cells
+        found = _once(read, _typed_value, values[i], entries[codes[i]][1])
+        if found is None:
+            alone[i] = plain[i] = False
+            slow.append(i)
         else:
-            reading = _read(value)
-            unit = unit or stated_unit(reading)
-            figure = in_row_unit(reading, unit)[0]
-            if reading.placeholder is Placeholder.UNREADABLE or (
-                    figure is not None and value_problems(reading, figure, unit)):
-                slow.append(i)
-                continue
-            if figure is not None:
-                number[i] = figure
-        aim = targets[i]
-        if aim.__class__ is float and aim - aim == 0.0:
-            sheet_targets.setdefault(unit, []).append(i)
-        elif aim is not None:
-            reading = _read(aim)
-            if _not_plain_target(reading):
-                slow.append(i)
-                continue
-            stated = resolve_target(reading, None, None, unit, polarity=way)[0]
-            if stated is not None:
-                goal[i] = stated
-        plain[i] = 1
-    for cells, into, checked in ((values, number, True), (targets, goal, False)):
-        for unit, found in (sheet_values if checked else sheet_targets).items():
-            figures, fine = sheet_numbers_in_unit(np.array([cells[i] for i in found], dtype=float), unit)
-            for i, figure, ok in zip(found, figures.tolist(), fine.tolist() if checked else [True] * len(found)):
-                if ok:
-                    into[i] = figure
-                elif plain[i]:
-                    plain[i] = 0
-                    slow.append(i)
-    out = _decide_plain(fields, np.array(number), np.array(goal), np.array(before),
-                        np.array(table, dtype=float)[np.array(codes, dtype=np.intp)].T, np.frombuffer(plain, np.uint8) > 0,
-                        slow)
-    for i, err in errors.items():
+            number[i] = found[0]
+            if found[1] is not row_units[unit_of[i]]:  # the unit the figure states
+                unit_of[i] = _index(row_units, found[1])
+    for k, unit in enumerate(row_units):  # spreadsheet numbers, all those of one unit at once
+        rows_in = np.flatnonzero(alone & sheet_value[0] & (unit_of == k))
+        if len(rows_in):
+            number[rows_in], fine = sheet_numbers_in_unit(sheet_value[1][rows_in], unit)
+            wrong = rows_in[~fine]
+            alone[wrong] = plain[wrong] = False
+            slow += wrong.tolist()
+        rows_in = np.flatnonzero(alone & sheet_target[0] & (unit_of == k))
+        if len(rows_in):
+            goal[rows_in] = sheet_numbers_in_unit(sheet_target[1][rows_in], unit)[0]
+    for i in np.flatnonzero(alone & ~sheet_target[0]).tolist():
+        found = _once(read, _typed_target, targets[i], row_units[unit_of[i]], entries[codes[i]][0])
+        if found is None:
+            plain[i] = False
+            slow.append(i)
+        else:
+            goal[i] = found
+    out = _decide_plain(fields, number, goal, before, settings, plain, slow)
+    for i in np.flatnonzero(failed).tolist():
         for column in out.values():
-            column[i] = err
+            column[i] = entries[codes[i]]
     for i in sorted(slow):
-        _decide_one(out, i, IndicatorCells(
-            value=values[i], target=targets[i], polarity=polarities[i], unit=units[i], tolerance=tolerances[i],
-            tolerance_kind=kinds[i], baseline=baselines[i], previous=previouses[i]))
+        _decide_one(out, i, IndicatorCells(**{name: column[i] for name, column in zip(COLUMNS, columns)}))
     return out
+
+
+def _spreadsheet_numbers(np: Any, cells: Sequence[Any]) -> tuple[Any, Any]:
+    """Which cells are finite spreadsheet numbers (floats), and the numbers (NaN for any other cell)."""
+    if set(map(type, cells)) == {float}:
+        numbers = np.array(cells, dtype=float)
+    else:
+        numbers = np.array([cell if cell.__class__ is float else _NAN for cell in cells], dtype=float)
+    return np.isfinite(numbers), numbers
+
+
+def _row_settings(rows: int, *columns: Sequence[Any]) -> tuple[list[Any], list[int]]:
+    """Each distinct set of settings read once: (polarity, unit, higher is better, tolerance, in points,
+    polarity known), or the error reading them gives; and each row's, as its index among them."""
+    varying = [k for k, column in enumerate(columns) if column.count(None) != rows]  # most are left blank
+    if not varying:
+        return [_read_settings([None] * len(columns))], [0] * rows
+    plain = all(set(map(type, columns[k])) <= _PLAIN_KEYS for k in varying)
+    if plain and len(varying) == 1:
+        words: Sequence[Any] = columns[varying[0]]  # the cells themselves are the keys
+    else:  # 1, 1.0 and True are one key, but read apart: their types go in the key
+        words = [cells if plain else (*cells, *map(type, cells)) for cells in zip(*(columns[k] for k in varying))]
+
+    def read(key: Any) -> Any:
+        cells: list[Any] = [None] * len(columns)
+        for k, cell in zip(varying, (key,) if words is columns[varying[0]] else key):
+            cells[k] = cell
+        return _read_settings(cells)
+
+    try:
+        distinct = {key: k for k, key in enumerate(dict.fromkeys(words))}
+    except TypeError:  # a cell that cannot be a key: each row read alone
+        return [read(key) for key in words], list(range(rows))
+    return [read(key) for key in distinct], list(map(distinct.__getitem__, words))
+
+
+_PLAIN_KEYS = {str, float, type(None)}
+
+
+def _read_settings(cells: tuple[Any, ...]) -> Any:
+    try:
+        way, unit, allowed, kind = read_settings(*cells)
+    except CellError as err:
+        return err
+    return way, unit, way is Polarity.HIGHER_IS_BETTER, allowed, kind is ToleranceKind.POINTS, way is not None
+
+
+def _index(seen: list[Any], item: Any) -> int:
+    """The item's place in ``seen``, added at the end if it is new."""
+    for k, known in enumerate(seen):
+        if known is item:
+            return k
+    seen.append(item)
+    return len(seen) - 1
+
+
+def _once(seen: dict[Any, Any], read: Any, cell: Any, *row: Any) -> Any:
+    """``read(cell, *row)``, once for each distinct text in its row's settings (any other cell each time)."""
+    if cell.__class__ is not str:
+        return read(cell, *row)
+    key = (read, cell, *row)
+    try:
+        return seen[key]
+    except KeyError:
+        found = seen[key] = read(cell, *row)
+        return found
+
+
+def _typed_value(cell: Any, unit: Any) -> tuple[float, Any] | None:
+    """A value that is not a spreadsheet number: its figure in the row's unit (NaN for none) and the row's
+    unit (its own, or the one the figure states); None when the figure cannot be right."""
+    reading = _read(cell)
+    unit = unit or stated_unit(reading)
+    figure = in_row_unit(reading, unit)[0]
+    if reading.placeholder is Placeholder.UNREADABLE or (figure is not None and value_problems(reading, figure, unit)):
+        return None
+    return (_NAN if figure is None else figure), unit
+
+
+def _typed_target(cell: Any, unit: Any, way: Polarity | None) -> float | None:
+    """A target that is not a spreadsheet number, with no baseline: its figure (NaN for none); None when the
+    one rule decides it (unreadable, a range, a bound or a direction)."""
+    reading = _read(cell)
+    if _not_plain_target(reading):
+        return None
+    stated = resolve_target(reading, None, None, unit, polarity=way)[0]
+    return _NAN if stated is None else stated
 
 
 def _column(cells: Any, rows: int) -> Sequence[Any]:
@@ -149,28 +221,6 @@ def _column(cells: Any, rows: int) -> Sequence[Any]:
             raise ValueError(f"a column of {len(cells)} cells for {rows} rows")
         return cells
     return [cells] * rows
-
-
-def _settings(seen: dict[Any, Any], table: list[tuple], words: tuple[Any, ...]) -> Any:
-    """The row's settings, read once for each distinct set of words: the index of their figures in
-    ``table`` (higher is better, the tolerance, in points, the polarity known), the polarity and the
-    unit; or the error reading them gives."""
-    try:
-        return seen[words]
-    except KeyError:
-        found = seen[words] = _read_settings(table, words)
-    except TypeError:  # a cell that cannot be a key: read it for this row alone
-        found = _read_settings(table, words)
-    return found
-
-
-def _read_settings(table: list[tuple], words: tuple[Any, ...]) -> Any:
-    try:
-        way, unit, allowed, kind = read_settings(*words)
-    except CellError as err:
-        return err
-    table.append((way is Polarity.HIGHER_IS_BETTER, allowed, kind is ToleranceKind.POINTS, way is not None))
-    return len(table) - 1, way, unit
 
 
 def _plain_row(value: Any, target: Any, baseline: Any, previous: Any, way: Polarity | None,
@@ -222,7 +272,8 @@ def _decide_plain(fields: Sequence[str], value: Any, target: Any, before: Any, s
     slow += np.flatnonzero(plain & both & ~np.isfinite(gap)).tolist()
     for name in fields:
         if name == "status":
-            out[name] = rag_statuses(value, target, higher, allowed, points > 0).tolist()
+            with np.errstate(over="ignore"):  # a row whose gap is too large is decided by ``decide``
+                out[name] = rag_statuses(value, target, higher, allowed, points > 0).tolist()
         elif name == "trend":
             out[name] = directions_of_travel(value, np.where(known > 0, before, np.nan), higher).tolist()
         else:
