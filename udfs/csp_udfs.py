@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from enum import Enum
+from operator import itemgetter
 from typing import Any, Callable, Sequence
 
 import xlwings as xw
@@ -241,14 +242,14 @@ def _each(rule: Callable[..., Any], **arguments: Any) -> Any:
     if (height, width) == (1, 1):
         return _one(rule, names, [grid[0][0] for grid in grids])
     cells = [_stretched(grid, height, width) for grid in grids]
-    if any(_may_hold_a_message(grid) for grid in grids):
+    if any(_may_hold_a_message(column) for column in cells):
         results = [_one(rule, names, list(values)) for values in zip(*cells)]
     elif hasattr(rule, "column"):  # the usual case for a judgement: the whole range decided at once
         results = _apply_column(rule, cells, height * width)
     else:  # the usual case: no argument holds an error or a message, so the rule is called directly
         results = _apply(rule, zip(*cells))
     if width == 1:
-        return [[value] for value in results]
+        return list(map(list, zip(results)))  # each value its own row
     return [results[r * width:(r + 1) * width] for r in range(height)]
 
 
@@ -275,7 +276,8 @@ def _apply_column(rule: Callable[..., Any], cells: list[list[Any]], count: int) 
         found = rule.column(count, *cells)
     except Exception:  # a bug on the column road: each cell as it would be alone, a message where it fails
         return _apply(rule, zip(*cells))
-    return [functions.error_text(value) if isinstance(value, CspError) else _to_excel(value) for value in found]
+    return [value if value.__class__ is str else functions.error_text(value) if isinstance(value, CspError)
+            else _to_excel(value) for value in found]
 
 
 def _stretched(grid: Sequence[Sequence[Any]], height: int, width: int) -> list[Any]:
@@ -284,26 +286,19 @@ def _stretched(grid: Sequence[Sequence[Any]], height: int, width: int) -> list[A
         return [grid[0][0]] * (height * width)
     rows = grid if len(grid) == height else list(grid) * height
     if width == 1:
-        return [row[0] for row in rows]
+        return list(map(itemgetter(0), rows))
     out: list[Any] = []
     for row in rows:
         out.extend(row if len(row) == width else list(row) * width)
     return out
 
 
-def _may_hold_a_message(grid: Sequence[Sequence[Any]]) -> bool:
+def _may_hold_a_message(cells: Sequence[Any]) -> bool:
     """Whether any cell might be an Excel error or another function's message ("#…", or an error code)."""
-    for row in grid:
-        for value in row:
-            kind = type(value)
-            if kind is float or value is None:
-                continue
-            if kind is str:
-                if "#" in value:
-                    return True
-            elif isinstance(value, int):
-                return True
-    return False
+    kinds = set(map(type, cells))
+    if any(issubclass(kind, int) for kind in kinds):
+        return True
+    return str in kinds and "#" in "\n".join([cell for cell in cells if cell.__class__ is str])
 
 
 def _call(rule: Callable[..., Any], values: tuple[Any, ...] | list[Any]) -> Any:
@@ -333,10 +328,15 @@ def _grid(name: str, value: Any) -> Sequence[Sequence[Any]]:
             raise _Misfit(f"{name} is not a rectangular range")
         return [list(value)]
     width = len(value[0])
+    if width and set(map(type, value)) <= _ROWS and set(map(len, value)) == {width}:
+        return value  # the usual range: checked row by row in C
     for row in value:
         if not isinstance(row, (list, tuple)) or len(row) != width or not width:
             raise _Misfit(f"{name} is not a rectangular range")
     return value
+
+
+_ROWS = {list, tuple}
 
 
 def _broadcast_shape(names: list[str], grids: list[Sequence[Sequence[Any]]]) -> tuple[int, int]:
