@@ -239,21 +239,16 @@ def generated_modules(module: ModuleType | None = None) -> dict[str, str]:
     """The generated VBA modules by file name, in the project's order: ``CSPInfo.bas``, ``CSPHelp.bas``
     and ``xlwings_udfs.bas`` (the worksheet functions' module as installed, unless given)."""
     module = module if module is not None else load_udf_module()
-    return {
-        INFO_MODULE_FILE: generate_info_module(),
-        HELP_MODULE_FILE: generate_help_module(module),
-        UDF_MODULE_FILE: generate_udf_module(module),
-    }
+    return {INFO_MODULE_FILE: generate_info_module(), HELP_MODULE_FILE: generate_help_module(module),
+            UDF_MODULE_FILE: generate_udf_module(module)}
 
 
 def write_vba_sources(directory: Path, module: ModuleType | None = None) -> list[Path]:
     """The generated modules written into ``directory`` as ``.bas`` files, to read or import by hand."""
-    written = []
-    for name, text in generated_modules(module).items():
-        path = Path(directory) / name
+    written = {Path(directory) / name: text for name, text in generated_modules(module).items()}
+    for path, text in written.items():
         path.write_bytes(text.encode("ascii"))
-        written.append(path)
-    return written
+    return list(written)
 
 
 # ---- the VBA text ------------------------------------------------------------------------------
