@@ -300,22 +300,35 @@ def is_ours(header: str, text: str | None, r: int) -> bool:
     return former is not None and text == former.replace("{r}", row)
 
 
+def _in_order(columns: tuple[Column, ...]) -> tuple[tuple[str, Callable[..., object], tuple[str, ...]], ...]:
+    """The columns as steps (header, value, arguments), each after the columns it reads."""
+    order: list[Column] = []
+
+    def visit(column: Column) -> None:
+        if column not in order:
+            for argument in column.arguments:
+                if argument in _BY_HEADER:
+                    visit(_BY_HEADER[argument])
+            order.append(column)
+
+    for column in columns:
+        visit(column)
+    return tuple((c.header, EXPRESSIONS[c.expression].value, c.arguments) for c in order if c.header != _GATE)
+
+
+_STEPS = _in_order(COLUMNS)
+_EVERY_ROW_STEPS = tuple(step for step in _STEPS if _BY_HEADER[step[0]].every_row)
+
+
 def shown_values(ctx: RowContext) -> dict[str, object]:
     """Each calculated column's value on the context's row, as Excel will calculate it."""
-    values: dict[str, object] = {}
-
-    def value_of(header: str) -> object:
-        if header in values:
-            return values[header]
-        column = _BY_HEADER.get(header)
-        if column is None:
-            return ctx.cell(header)
-        args = [value_of(a) for a in column.arguments]
-        got = values[header] = EXPRESSIONS[column.expression].value(ctx, *args)
-        return got
-
-    if not value_of(_GATE):  # not the reporting year: only the columns of every row calculate
+    gate = _BY_HEADER[_GATE]
+    values: dict[str, object] = {_GATE: EXPRESSIONS[gate.expression].value(ctx, *map(ctx.cell, gate.arguments))}
+    if values[_GATE]:
+        steps = _STEPS
+    else:  # not the reporting year: only the columns of every row calculate
         values.update(_OTHER_YEARS)
-    for column in COLUMNS:
-        value_of(column.header)
+        steps = _EVERY_ROW_STEPS
+    for header, value, arguments in steps:
+        values[header] = value(ctx, *[values[a] if a in values else ctx.cell(a) for a in arguments])
     return values
