@@ -80,48 +80,43 @@ def csp_target(baseline: object, reduction: object) -> float:
     return target_from_reduction(base, cut)
 
 
+# The worksheet functions' names for the judgement's cells (IndicatorCells) where they differ: a
+# function's own argument names say which cell each argument fills, in its one-cell form and its column form.
+_CELL_OF = {"actual": "value", "current": "value", "last_outturn": "baseline"}
+
+
 def csp_gap(actual: object, target: object, unit: object = None, last_outturn: object = None) -> float | None:
     """actual − target in the indicator's units; None when either holds no value or cannot be right."""
-    return decide(IndicatorCells(value=actual, target=target, unit=unit, baseline=last_outturn)).gap
+    return decide(IndicatorCells(actual, target, None, unit, baseline=last_outturn)).gap
 
 
-def csp_status(
-    actual: object,
-    target: object,
-    polarity: object,
-    tolerance: object = None,
-    tolerance_kind: object = None,
-    unit: object = None,
-    last_outturn: object = None,
-) -> Status:
+def csp_status(actual: object, target: object, polarity: object, tolerance: object = None,
+               tolerance_kind: object = None, unit: object = None, last_outturn: object = None) -> Status:
     """GREEN, AMBER, RED, NO TARGET, AWAITED or CHECK for one value against its target."""
-    cells = IndicatorCells(value=actual, target=target, polarity=polarity, tolerance=tolerance,
-                           tolerance_kind=tolerance_kind, unit=unit, baseline=last_outturn)
-    return decide(cells).status
+    return decide(IndicatorCells(actual, target, polarity, unit, tolerance, tolerance_kind, last_outturn)).status
 
 
 def csp_trend(current: object, previous: object, polarity: object, unit: object = None) -> Trend | None:
     """IMPROVING, WORSENING or NO CHANGE against the previous figure; None when either is missing."""
-    return decide(IndicatorCells(value=current, previous=previous, polarity=polarity, unit=unit)).trend
+    return decide(IndicatorCells(current, None, polarity, unit, previous=previous)).trend
 
 
-def _by_column(rule, field: str, **names: str) -> None:
+def _by_column(rule, field: str) -> None:
     """Give a rule its column form (``rule.column(rows, *columns)``, one list per argument in order): the
     one judgement over whole columns (:func:`~csp_status.core.columns.decide_columns`), which a spilling
     worksheet function calls instead of the rule once a cell. A row's value is what the rule gives for
     that row, or the :class:`CellError` it would raise."""
-    order = list(rule.__code__.co_varnames[:rule.__code__.co_argcount])
+    cells_of = [_CELL_OF.get(name, name) for name in rule.__code__.co_varnames[:rule.__code__.co_argcount]]
 
     def column(rows: int, *cells: object) -> list[object]:
-        arguments = {names.get(name, name): cells[i] for i, name in enumerate(order) if i < len(cells)}
-        return decide_columns(rows, fields=(field,), **arguments)[field]
+        return decide_columns(rows, fields=(field,), **dict(zip(cells_of, cells)))[field]
 
     rule.column = column
 
 
-_by_column(csp_status, "status", actual="value", last_outturn="baseline")
-_by_column(csp_gap, "gap", actual="value", last_outturn="baseline")
-_by_column(csp_trend, "trend", current="value")
+_by_column(csp_status, "status")
+_by_column(csp_gap, "gap")
+_by_column(csp_trend, "trend")
 
 
 def csp_previous(
@@ -132,20 +127,10 @@ def csp_previous(
     return choose_previous(previous_quarter, last_outturn, same_quarter_last_year, trend_basis)[0]
 
 
-def csp_commentary(
-    actual: object,
-    target: object,
-    polarity: object,
-    previous: object = None,
-    tolerance: object = None,
-    tolerance_kind: object = None,
-    unit: object = None,
-    period: object = None,
-    previous_period: object = None,
-    measure: object = None,
-    last_outturn: object = None,
-    population: object = None,
-) -> str:
+def csp_commentary(actual: object, target: object, polarity: object, previous: object = None,
+                   tolerance: object = None, tolerance_kind: object = None, unit: object = None, period: object = None,
+                   previous_period: object = None, measure: object = None, last_outturn: object = None,
+                   population: object = None) -> str:
     """A first draft of the commentary for one figure: position, change, target, status, significance.
 
     ``unit`` ('percent', 'number', 'per 1000') says how to read plain spreadsheet numbers (a cell
@@ -157,9 +142,8 @@ def csp_commentary(
     from csp_status.core.commentary import draft_commentary
     from csp_status.core.model import Indicator
 
-    cells = IndicatorCells(value=actual, target=target, polarity=polarity, tolerance=tolerance,
-                           tolerance_kind=tolerance_kind, unit=unit, baseline=last_outturn,
-                           previous=previous, previous_label=_words(previous_period) or None, population=population)
+    cells = IndicatorCells(actual, target, polarity, unit, tolerance, tolerance_kind, last_outturn, previous=previous,
+                           previous_label=_words(previous_period) or None, population=population)
     evaluation = judge(cells, period=_words(period))
     indicator = Indicator(ref="", description="", polarity=evaluation.polarity, unit=evaluation.unit,
                           tolerance=evaluation.tolerance, tolerance_kind=evaluation.tolerance_kind)
