@@ -227,6 +227,7 @@ def _words_reading(raw: str, text: str) -> Reading | None:
     The grammar of words is imported when a cell first needs it: a book of compact figures is
     refreshed without compiling its patterns (a start-up cost of every command)."""
     from csp_status.core.grammar.sentences import read_words
+    from csp_status.core.grammar.tokens import READING_FIELDS
 
     try:
         words = read_words(text)
@@ -244,13 +245,8 @@ def _words_reading(raw: str, text: str) -> Reading | None:
             reason = _target_words(words)
         else:
             return None
-    return Reading(
-        raw, value=words.value, unit=words.unit, decimals=words.decimals, numerator=words.numerator,
-        denominator=words.denominator, reduction=words.reduction, label=words.label, bracketed=words.bracketed,
-        placeholder=words.placeholder, reason=reason, change=words.change, bound=words.bound,
-        direction=words.direction, due=words.due, qualifiers=tuple(words.qualifiers), notes=tuple(words.notes),
-        upper=words.upper,
-    )
+    return Reading(raw, reason=reason, qualifiers=tuple(words.qualifiers), notes=tuple(words.notes),
+                   **{name: getattr(words, name) for name in READING_FIELDS})
 
 
 def _target_words(words) -> str:

@@ -9,7 +9,7 @@ what is left is scanned for quantities: '1,420 crimes', '63.81 per cent', '8 min
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 
 from csp_status.core.grammar.numbers import NUM, NUMBER_WORD, decimals_of, to_float, word_value
 from csp_status.core.grammar.units import (
@@ -23,10 +23,11 @@ from csp_status.core.grammar.units import (
     seconds_of,
     unit_of,
 )
-from csp_status.core.vocabulary import SECONDS_IN, Bound, Direction, Placeholder, Unit
+from csp_status.core.reading import Reading
+from csp_status.core.vocabulary import SECONDS_IN, Unit
 from csp_status.core.vocabulary.cells import FRACTION_WORDS, MONTHS, QUALIFIER_PATTERNS
 
-__all__ = ["ANY_MONTH", "FLAGS", "Words", "Qty", "alt", "phrases", "mask", "set_aside", "quantities", "SEPARATORS"]
+__all__ = ["ANY_MONTH", "FLAGS", "READING_FIELDS", "Words", "Qty", "alt", "phrases", "mask", "set_aside", "quantities", "SEPARATORS"]
 
 FLAGS = re.ASCII | re.IGNORECASE
 
@@ -41,30 +42,22 @@ def phrases(words) -> str:
 
 
 
-@dataclass
-class Words:
-    """What a sentence says, as Reading fields (``None`` when it says nothing readable)."""
-
-    value: float | None = None
-    unit: Unit | None = None
-    decimals: int | None = None
-    numerator: float | None = None
-    denominator: float | None = None
-    reduction: float | None = None
-    change: float | None = None
-    bound: Bound | None = None
-    direction: Direction | None = None
-    due: str | None = None
-    label: str | None = None
-    bracketed: bool = False
-    placeholder: Placeholder | None = None
-    qualifiers: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    bracket_value: float | None = None  # a lone bracketed percentage, as written ("(-5.9%)" -> -0.059)
-    bracket_decimals: int | None = None
-    upper: float | None = None  # the other end of a range ("2,300 to 2,500"), in stored units
-    bracket_unit: Unit | None = None  # a unit alone in brackets after the figure: "12.3 (per 1,000)"
-
+# What a sentence says: the fields of a Reading that the grammar of words fills, mutable while a sentence
+# is read (the qualifiers and notes as lists), and the figures it keeps aside as it reads.  The Reading's
+# own declaration (core.reading) gives each its type and default; ``None`` when the words say nothing.
+READING_FIELDS = ("value", "unit", "decimals", "numerator", "denominator", "reduction", "change", "bound",
+                  "direction", "due", "label", "bracketed", "placeholder", "upper")
+Words = make_dataclass(
+    "Words",
+    [(name, Reading.__annotations__[name], field(default=Reading._field_defaults[name])) for name in READING_FIELDS]
+    + [("qualifiers", "list[str]", field(default_factory=list)),
+       ("notes", "list[str]", field(default_factory=list)),
+       ("bracket_value", "float | None", field(default=None)),  # a lone bracketed percentage ("(-5.9%)" -> -0.059)
+       ("bracket_decimals", "int | None", field(default=None)),
+       ("bracket_unit", "Unit | None", field(default=None))],  # a unit alone in brackets: "12.3 (per 1,000)"
+)
+Words.__module__ = __name__
+Words.__doc__ = "What a sentence says, as Reading fields (``None`` when it says nothing readable)."
 
 
 @dataclass
