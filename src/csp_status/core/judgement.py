@@ -329,6 +329,8 @@ def evaluations_frame(evaluations: list[Evaluation]) -> "pd.DataFrame":
 
 
 def _tolerance(cell: object) -> float:
+    if cell is None:  # the usual cell: left blank
+        return DEFAULT_TOLERANCE
     if isinstance(cell, float):
         tolerance = cell
     else:

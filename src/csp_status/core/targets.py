@@ -93,8 +93,9 @@ def target_sense(reading: Reading | None, polarity: Polarity | None) -> TargetSe
     A bound decides which way is better ("at least 500" is met at 500 and above); a direction
     with no figure is strict ("reduce" is not met by last year's figure).
     """
-    if reading is None:
-        return TargetSense(polarity)
+    if reading is None or (reading.bound is None and reading.direction is None
+                           and reading.placeholder is not Placeholder.SUPPRESSED):
+        return _AS_SET[polarity]  # the usual target, a figure: judged by the polarity set
     reading = as_target(reading)
     bound, direction = reading.bound, reading.direction
     if bound is not None and reading.value is not None:
@@ -113,6 +114,9 @@ def target_sense(reading: Reading | None, polarity: Polarity | None) -> TargetSe
                 "judged by the polarity; check which is meant"))
         return TargetSense(implied or polarity, strict)
     return TargetSense(polarity)
+
+
+_AS_SET = {polarity: TargetSense(polarity) for polarity in (None, *Polarity)}
 
 
 def indicator_polarity(
@@ -166,8 +170,33 @@ def resolve_target(
     polarity: Polarity | None = None,
 ) -> tuple[float | None, list[str]]:
     """The target a cell sets, and notes: the stated target wins; a lone reduction applies to the baseline."""
-    notes: list[str] = []
     reading = as_target(reading)
+    if reading.value is None or reading.bracketed:  # words, a placeholder, or a figure alone in brackets
+        unstated = _target_not_stated(reading, baseline, baseline_year, unit, polarity)
+        if unstated is not None:
+            return unstated
+    notes: list[str] = []
+    stated, unit_note = in_row_unit(reading, unit)
+    if unit_note:
+        notes.append(f"target {unit_note}")
+    if reading.reduction is None or baseline is None:
+        return stated, notes
+    computed = baseline * (1 - reading.reduction)
+    step = 10.0 ** -(reading.decimals or 0) / (unit or reading.unit or Unit.NUMBER).scale
+    if abs(stated - computed) > step + 1e-9 * (1 + abs(computed)):
+        notes.append(
+            f"target {format_value(stated, unit, reading.decimals)} differs from "
+            f"{format_value(baseline, unit)} ({baseline_year}) less {reading.reduction * 100:g}% = "
+            f"{format_value(computed, unit, (reading.decimals or 0) + 1)}"
+        )
+    return stated, notes
+
+
+def _target_not_stated(
+    reading: Reading, baseline: float | None, baseline_year: str | None, unit: Unit | None,
+    polarity: Polarity | None,
+) -> tuple[float | None, list[str]] | None:
+    """The target of a cell that states none, and notes; None for a cell that states its figure."""
     if is_worded_target(reading):  # "reduce", "maintain", "Reduce burglary by 20% by 2008" (core.targets)
         return worded_target(reading, baseline, baseline_year, unit, polarity)
     if reading.unreadable:
@@ -185,20 +214,7 @@ def resolve_target(
         ]
     if not reading.has_value:
         return None, [f"target: {reading.reason}"] if reading.placeholder is not Placeholder.BLANK else []
-    stated, unit_note = in_row_unit(reading, unit)
-    if unit_note:
-        notes.append(f"target {unit_note}")
-    if reading.reduction is None or baseline is None:
-        return stated, notes
-    computed = baseline * (1 - reading.reduction)
-    step = 10.0 ** -(reading.decimals or 0) / (unit or reading.unit or Unit.NUMBER).scale
-    if abs(stated - computed) > step + 1e-9 * (1 + abs(computed)):
-        notes.append(
-            f"target {format_value(stated, unit, reading.decimals)} differs from "
-            f"{format_value(baseline, unit)} ({baseline_year}) less {reading.reduction * 100:g}% = "
-            f"{format_value(computed, unit, (reading.decimals or 0) + 1)}"
-        )
-    return stated, notes
+    return None
 
 
 def range_upper(reading: Reading, target: float | None, unit: Unit | None) -> float | None:
