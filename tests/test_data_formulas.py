@@ -12,12 +12,23 @@ from pathlib import Path
 
 import bookedit
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from libreoffice import inspect_book, requires_libreoffice
 from python_calamine import CalamineWorkbook
 
 from csp_status.refresh import refresh_book
 from csp_status.workbook.cells import col_letter
-from csp_status.workbook.data_columns import COLUMNS, FORMER_TEMPLATES, INPUTS, formulas, is_ours
+from csp_status.workbook.data_columns import (
+    COLUMNS,
+    FORMER_TEMPLATES,
+    INPUTS,
+    RowContext,
+    formulas,
+    is_ours,
+    shown_values,
+    shown_values_of_rows,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMER_BOOK = Path(__file__).resolve().parent / "data" / "books" / "csp_workbook_0.1.0.xlsm"
@@ -123,3 +134,41 @@ def test_libreoffice_recalculates_the_sheet_formulas_to_the_values_cached(quarte
     assert set(quarters) == {"0", str(quarter)}
     previous = [row[0] for row in cached[ranges["Previous quarter"]]["strings"]]
     assert (set(previous) == {""}) is (quarter == 1)  # Q1's figures are in, and PM2's Q3
+
+
+# ---- a table of rows is worked out as its rows one at a time ----------------------------------
+
+def _context(row: int, cells: dict[str, object], indicator: dict[str, object], quarter: int,
+             last_year: dict[str, object] | None) -> RowContext:
+    grid = {row: cells, 1: last_year or {}}
+    return RowContext(row=row, cell_at=lambda r, h: grid.get(r, {}).get(h), reporting_year="2011/12",
+                      quarter=quarter, indicator_row=lambda ref: 2 if indicator else 0,
+                      indicator=lambda r, h: indicator.get(h), key_row=lambda key: 1 if last_year else 0)
+
+
+_CELL = st.one_of(
+    st.none(), st.floats(-5, 5_000, allow_nan=False), st.integers(-3, 20_000),
+    st.sampled_from(["15.59%", "7.1% (1.5%)", "13,102", "Awaited", "n/a", "TBC", "", "lots", "(1.5%)",
+                     "at least 500", "2,300 to 2,500", "53.7 per 1,000", "50% (62/124)", "1e400", "-0"]),
+)
+_ROW = st.fixed_dictionaries({
+    "Ref": st.sampled_from(["PM1", "PM2"]), "Year": st.sampled_from(["2011/12", "2010/11", "2011/12 "]),
+    "Outturn": _CELL, "Target": _CELL, "Q1": _CELL, "Q2": _CELL, "Q3": _CELL, "Q4": _CELL,
+})
+_INDICATOR = st.fixed_dictionaries({
+    "Polarity": st.sampled_from(["Lower is better", "Higher is better", "", "sideways"]),
+    "Unit": st.sampled_from(["", "percent", "number", "per 1000", "furlongs"]),
+    "Tolerance": st.sampled_from(["", 0.05, "10%", "lots"]),
+    "Tolerance kind": st.sampled_from(["", "relative", "points", "odd"]),
+    "Trend basis": st.sampled_from(["", "previous period", "same quarter last year", "sideways"]),
+})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_ROW, _INDICATOR, st.one_of(st.none(), _ROW)), min_size=1, max_size=12),
+       st.integers(1, 4))
+def test_a_table_of_rows_shows_what_each_row_shows_alone(rows, quarter):
+    """The refresh works out a batch of Data rows together (the CSP columns by their column forms);
+    every row shows exactly what it shows worked out alone."""
+    contexts = [_context(n + 2, cells, indicator, quarter, last) for n, (cells, indicator, last) in enumerate(rows)]
+    assert shown_values_of_rows(contexts) == [shown_values(ctx) for ctx in contexts]

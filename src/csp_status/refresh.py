@@ -28,7 +28,7 @@ from csp_status.outputs.trends import replace_trends, trend_series
 from csp_status.workbook import data_splice
 from csp_status.workbook.book_read import BookStart, Cells, finish_book, read_book_start
 from csp_status.workbook.cells import MAIN, Formula, cell_value, keyed_cells
-from csp_status.workbook.data_columns import RowContext, concat_text, is_ours, shown_values
+from csp_status.workbook.data_columns import RowContext, concat_text, is_ours, shown_values, shown_values_of_rows
 from csp_status.workbook.files import FileStamp, book_lock, file_stamp, write_atomically
 from csp_status.workbook.layout import (
     DATA,
@@ -213,7 +213,9 @@ class _ShownValues:
                     self._formula(cell, f, r, c)  # a formula an officer typed among the inputs: left as it is
         if not self._in_order:
             return piece  # rows out of order: the second pass, over every cell, writes the values
-        return data_splice.spliced(piece, matches, self._values_in_order)
+        rows = [int(match["r"]) for match in matches]
+        table = dict(zip(rows, shown_values_of_rows([self._context(r) for r in rows])))
+        return data_splice.spliced(piece, matches, lambda r: [table[r][header] for header in DATA_FORMULA_HEADERS])
 
     def _read_inputs(self, inputs: list[list[tuple[int, int, int, str | None, str | None]]], matches: list) -> None:
         """As ``_read``, for rows whose input cells are plain text and numbers (``data_splice.input_cells``)."""
@@ -230,11 +232,6 @@ class _ShownValues:
                 self._in_order = False
             last = (r, end)
         self._last = last
-
-    def _values_in_order(self, r: int) -> list[object]:
-        values = shown_values(self._context(r))
-        self._row_values = (r, values)
-        return [values[header] for header in DATA_FORMULA_HEADERS]
 
     def _find_columns(self) -> None:
         """The formula columns, by their headers in row 1 (read by now)."""

@@ -24,6 +24,7 @@ from csp_status.core.model import QUARTERS, year_label
 from csp_status.workbook.cells import col_letter
 
 __all__ = ["Column", "COLUMNS", "FORMULA_HEADERS", "SHOWN_HEADERS", "RowContext", "formulas", "shown_values",
+           "shown_values_of_rows",
            "concat_text", "formula_parts", "is_ours", "ADD_IN_MISSING", "ADD_IN_MISSING_FORMULA"]
 
 INPUTS = ("Ref", "Year", "Outturn", "Target", *QUARTERS, *(f"{q} commentary" for q in QUARTERS))
@@ -59,6 +60,8 @@ class _Expression:
 
     text: Callable[..., str]
     value: Callable[..., object]
+    column: Callable[..., list[object]] | None = None  # the values of many rows at once, by the same rule
+
 
 
 @dataclass(frozen=True)
@@ -117,16 +120,21 @@ def _indicator_column(header: str) -> _Expression:
 
 
 def _udf(name: str, rule: Callable[..., object]) -> _Expression:
+    def shown(result: object) -> object:  # what the cell shows: a message for a bad argument, "" for none
+        if isinstance(result, CspError):
+            return functions.error_text(result)
+        return "" if result is None else getattr(result, "value", result)
+
     def value(ctx: RowContext, *args: object) -> object:
         try:
-            result = rule(*args)
+            return shown(rule(*args))
         except CspError as err:
-            return functions.error_text(err)
-        if result is None:
-            return ""
-        return getattr(result, "value", result)
+            return shown(err)
 
-    return _Expression(text=lambda *refs: f"IFERROR({name}({','.join(refs)}),{ADD_IN_MISSING})", value=value)
+    by_column = getattr(rule, "column", None)  # the rule's column form, where it has one (core.functions)
+    column = None if by_column is None else (lambda rows, *cells: [shown(found) for found in by_column(rows, *cells)])
+    return _Expression(text=lambda *refs: f"IFERROR({name}({','.join(refs)}),{ADD_IN_MISSING})", value=value,
+                       column=column)
 
 
 _Q1, _Q4 = (col_letter(c) for c in _QUARTER_RANGE)
@@ -318,15 +326,35 @@ def _in_order(columns: tuple[Column, ...]) -> tuple[tuple[str, Callable[..., obj
 
 _STEPS = _in_order(COLUMNS)
 _EVERY_ROW_STEPS = tuple(step for step in _STEPS if _BY_HEADER[step[0]].every_row)
+# the columns a table of rows works out a column at a time (shown_values_of_rows); none is read by another
+_BY_COLUMN = tuple((c.header, EXPRESSIONS[c.expression].column, c.arguments) for c in COLUMNS
+                   if EXPRESSIONS[c.expression].column is not None and not c.every_row)
+assert not {a for c in COLUMNS for a in c.arguments} & {header for header, _, _ in _BY_COLUMN}
+_ROW_STEPS = tuple(step for step in _STEPS if step[0] not in {header for header, _, _ in _BY_COLUMN})
 
 
 def shown_values(ctx: RowContext) -> dict[str, object]:
     """Each calculated column's value on the context's row, as Excel will calculate it."""
+    return _row_values(ctx, _STEPS)
+
+
+def shown_values_of_rows(contexts: list[RowContext]) -> list[dict[str, object]]:
+    """:func:`shown_values` for many rows: the same values, the CSP columns worked out a column at a
+    time by the worksheet functions' column forms (the one judgement over whole columns)."""
+    rows = [_row_values(ctx, _ROW_STEPS) for ctx in contexts]
+    live = [(ctx, values) for ctx, values in zip(contexts, rows) if values[_GATE]]
+    for header, column, arguments in _BY_COLUMN if live else ():
+        cells = [[values[a] if a in values else ctx.cell(a) for ctx, values in live] for a in arguments]
+        for (_, values), found in zip(live, column(len(live), *cells)):
+            values[header] = found
+    return rows
+
+
+def _row_values(ctx: RowContext, steps: tuple[tuple[str, Callable[..., object], tuple[str, ...]], ...]
+                ) -> dict[str, object]:
     gate = _BY_HEADER[_GATE]
     values: dict[str, object] = {_GATE: EXPRESSIONS[gate.expression].value(ctx, *map(ctx.cell, gate.arguments))}
-    if values[_GATE]:
-        steps = _STEPS
-    else:  # not the reporting year: only the columns of every row calculate
+    if not values[_GATE]:  # not the reporting year: only the columns of every row calculate
         values.update(_OTHER_YEARS)
         steps = _EVERY_ROW_STEPS
     for header, value, arguments in steps:
