@@ -73,9 +73,9 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
     failed = np.array([entry.__class__ is CellError for entry in entries])[code]
     settings = np.array([entry[2:] if entry.__class__ is tuple else (0, 0.0, 0, 0) for entry in entries],
                         dtype=float)[code].T  # higher is better, tolerance, in points, polarity known
-    row_units = [None]  # the units of the rows, once each: a row's unit is its index here
-    unit_of = np.array([_index(row_units, entry[1]) if entry.__class__ is tuple else 0 for entry in entries],
-                       dtype=np.intp)[code]
+    unit_index: dict[Any, int] = {None: 0}  # the units of the rows, once each: a row's unit is its index
+    unit_of = np.array([unit_index.setdefault(entry[1], len(unit_index)) if entry.__class__ is tuple else 0
+                        for entry in entries], dtype=np.intp)[code]
     plain = ~failed & (settings[3] > 0) if "status" in fields else ~failed  # no polarity: the one rule decides
     slow = np.flatnonzero(~failed & ~plain).tolist()
     number, goal, before = np.full(rows, _NAN), np.full(rows, _NAN), np.full(rows, _NAN)
@@ -93,16 +93,17 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
             else:
                 number[i], goal[i], before[i] = figures
     read: dict[Any, Any] = {}
-    for i in np.flatnonzero(alone & ~sheet_value[0]).tolist():  # typed text, blanks and other cells
-        found = _once(read, _typed_value, values[i], entries[codes[i]][1])
-        if found is None:
-            alone[i] = plain[i] = False
-            slow.append(i)
-        else:
-            number[i] = found[0]
-            if found[1] is not row_units[unit_of[i]]:  # the unit the figure states
-                unit_of[i] = _index(row_units, found[1])
-    for k, unit in enumerate(row_units):  # spreadsheet numbers, all those of one unit at once
+    typed = np.flatnonzero(alone & ~sheet_value[0]).tolist()  # typed text, blanks and other cells
+    found = [_once(read, _typed_value, values[i], entries[codes[i]][1]) for i in typed]
+    wrong = [i for i, figure in zip(typed, found) if figure is None]
+    if wrong:
+        alone[wrong] = plain[wrong] = False
+        slow += wrong
+        kept = [k for k, figure in enumerate(found) if figure is not None]
+        typed, found = [typed[k] for k in kept], [found[k] for k in kept]
+    number[typed] = [figure[0] for figure in found]
+    unit_of[typed] = [unit_index.setdefault(figure[1], len(unit_index)) for figure in found]
+    for k, unit in enumerate(unit_index):  # spreadsheet numbers, all those of one unit at once
         rows_in = np.flatnonzero(alone & sheet_value[0] & (unit_of == k))
         if len(rows_in):
             number[rows_in], fine = sheet_numbers_in_unit(sheet_value[1][rows_in], unit)
@@ -112,13 +113,15 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
         rows_in = np.flatnonzero(alone & sheet_target[0] & (unit_of == k))
         if len(rows_in):
             goal[rows_in] = sheet_numbers_in_unit(sheet_target[1][rows_in], unit)[0]
-    for i in np.flatnonzero(alone & ~sheet_target[0]).tolist():
-        found = _once(read, _typed_target, targets[i], row_units[unit_of[i]], entries[codes[i]][0])
-        if found is None:
-            plain[i] = False
-            slow.append(i)
-        else:
-            goal[i] = found
+    typed = np.flatnonzero(alone & ~sheet_target[0]).tolist()
+    units_of = list(unit_index)
+    found = [_once(read, _typed_target, targets[i], units_of[k], entries[codes[i]][0])
+             for i, k in zip(typed, unit_of[typed].tolist())]
+    wrong = [i for i, figure in zip(typed, found) if figure is None]
+    if wrong:
+        plain[wrong] = False
+        slow += wrong
+    goal[typed] = [_NAN if figure is None else figure for figure in found]
     out = _decide_plain(fields, number, goal, before, settings, plain, slow)
     for i in np.flatnonzero(failed).tolist():
         for column in out.values():
@@ -171,15 +174,6 @@ def _read_settings(cells: tuple[Any, ...]) -> Any:
     except CellError as err:
         return err
     return way, unit, way is Polarity.HIGHER_IS_BETTER, allowed, kind is ToleranceKind.POINTS, way is not None
-
-
-def _index(seen: list[Any], item: Any) -> int:
-    """The item's place in ``seen``, added at the end if it is new."""
-    for k, known in enumerate(seen):
-        if known is item:
-            return k
-    seen.append(item)
-    return len(seen) - 1
 
 
 def _once(seen: dict[Any, Any], read: Any, cell: Any, *row: Any) -> Any:
