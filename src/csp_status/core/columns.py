@@ -181,17 +181,19 @@ def _once(seen: dict[Any, Any], read: Any, cell: Any, *row: Any) -> Any:
     if cell.__class__ is not str:
         return read(cell, *row)
     key = (read, cell, *row)
-    try:
-        return seen[key]
-    except KeyError:
+    found = seen.get(key, _UNSEEN)
+    if found is _UNSEEN:
         found = seen[key] = read(cell, *row)
-        return found
+    return found
+
+
+_UNSEEN = object()
 
 
 def _typed_value(cell: Any, unit: Any) -> tuple[float, Any] | None:
     """A value that is not a spreadsheet number: its figure in the row's unit (NaN for none) and the row's
     unit (its own, or the one the figure states); None when the figure cannot be right."""
-    reading = _read(cell)
+    reading = read_cell(cell)
     unit = unit or stated_unit(reading)
     figure = in_row_unit(reading, unit)[0]
     if reading.placeholder is Placeholder.UNREADABLE or (figure is not None and value_problems(reading, figure, unit)):
@@ -202,7 +204,7 @@ def _typed_value(cell: Any, unit: Any) -> tuple[float, Any] | None:
 def _typed_target(cell: Any, unit: Any, way: Polarity | None) -> float | None:
     """A target that is not a spreadsheet number, with no baseline: its figure (NaN for none); None when the
     one rule decides it (unreadable, a range, a bound or a direction)."""
-    reading = _read(cell)
+    reading = read_cell(cell)
     if _not_plain_target(reading):
         return None
     stated = resolve_target(reading, None, None, unit, polarity=way)[0]

@@ -66,7 +66,7 @@ def read_compact(raw: str) -> Reading | None:
     decimals = _decimals(number)
     unit = Unit.NUMBER
     if pct:
-        value, unit = percent(number), Unit.PERCENT
+        value, unit = _percent_of(number, decimals), Unit.PERCENT
     elif per:
         unit = Unit.PER_1000
     if num is not None:
@@ -127,7 +127,7 @@ def _main_value(raw: str, main: re.Match[str]) -> tuple[float, Unit, int]:
         raise CellError(raw, "a number of ordinary size")
     decimals = _decimals(number)
     if main["pct"]:
-        return percent(number), Unit.PERCENT, decimals
+        return _percent_of(number, decimals), Unit.PERCENT, decimals
     return value, Unit.PER_1000 if main["per"] else Unit.NUMBER, decimals
 
 
@@ -165,15 +165,20 @@ def _reduction(written: str) -> float:
 
 
 def percent(number: str) -> float:
-    """'7.75' (per cent) -> 0.0775: the double nearest the decimal typed, hundredfold smaller.
+    """'7.75' (per cent) -> 0.0775: the double nearest the decimal typed, hundredfold smaller."""
+    return _percent_of(number, _decimals(number))
+
+
+def _percent_of(number: str, decimals: int) -> float:
+    """:func:`percent` of a figure with ``decimals`` places.
 
     A figure of up to 15 digits is that decimal written with its exponent ('775e-4'), which ``float``
     reads to the nearest double, as ``hundredth`` gives it: its division by 100 is out by less than
     half the last place typed.  A longer figure is read as ``hundredth`` reads it."""
     digits = number.replace(",", "").replace(".", "")
     if len(digits) <= 15:
-        return float(f"{digits}e-{_decimals(number) + 2}")
-    return hundredth(_to_float(number), _decimals(number))
+        return float(f"{digits}e-{decimals + 2}")
+    return hundredth(_to_float(number), decimals)
 
 
 def hundredth(value: float, decimals: int | None) -> float:
