@@ -5,17 +5,19 @@
     python bench/scale.py --keep /tmp/books    # keep the books there, and reuse them next time
 
 The target (issue 16): from one size to ten times it, the wall time and the peak memory of the
-whole command grow at most 11 times (linear growth, with a little slack).
+whole command grow at most 11 times (linear growth, with a little slack); the CPU time is shown
+beside the wall time, being the figure other work on a shared machine moves least.
 
 Each book is made by ``synth.write_large_book`` (the bytes ``importer.write_new_book`` writes,
 checked here on a small book first, made in time linear in the indicators) and refreshed, then a
 copy whose current quarter has been moved (Q2 to Q1) is what each timed run starts from, so that
-the refresh has work to do and writes the whole book.  Every run is ``csp refresh -q`` in a fresh
-process, started from a fresh probe process that times it (wall clock around the child; its CPU
-time, user and system) and reads its peak memory (``ru_maxrss`` of the child): the figures are the
-medians of the runs.  After the
-last run the refreshed book is checked: one Summary row per indicator, and the Trends sheet's
-charts (at most ``outputs.trends.MAX_CHARTS``, the title saying how many are drawn).
+the refresh has work to do and writes the whole book.  Every run is ``csp refresh -q`` (as
+``python -m csp_status.cli``) in a fresh process, from a snapshot of the source at HEAD taken when
+the run starts, so that every size measures the same code while others commit; a fresh probe
+process starts it, times it (the wall clock around it, and its CPU time, user and system) and
+reads its peak memory (``ru_maxrss`` of the child).  The figures are the medians of the runs.
+After the last run the refreshed book is checked: one Summary row per indicator, and the Trends
+sheet's charts (at most ``outputs.trends.MAX_CHARTS``, its title saying how many are drawn).
 
 The openpyxl round trip ``bench/run.py`` measures is not run here: at 50,000 indicators it would
 take about a quarter of an hour for a figure the issue does not ask of that size.
@@ -24,12 +26,15 @@ take about a quarter of an hour for a figure the issue does not ask of that size
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import textwrap
 import time
@@ -38,7 +43,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import _load, csp_command, machine, needing_refresh
+from run import REPO, _load, machine, needing_refresh
 from synth import same_as_product, write_large_book
 
 from csp_status.outputs.trends import MAX_CHARTS
@@ -52,7 +57,26 @@ def runs_for(size: int) -> int:
     return 5 if size <= 500 else 3 if size <= 5_000 else 2
 
 
-def timed_child(command: list[str]) -> tuple[float, float, float]:
+def snapshot(folder: Path) -> tuple[list[str], dict[str, str], str]:
+    """The product's source at HEAD, unpacked into ``folder``: the command, its environment, the commit.
+
+    Others commit to the working tree while a run takes its quarter of an hour; every run here
+    measures the one snapshot, so that the growth from one size to the next is of the same code."""
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    tar = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", commit, "src"], check=True,
+                         capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+        archive.extractall(folder, filter="data")
+    env = {**os.environ, "PYTHONPATH": str(folder / "src")}
+    where = subprocess.run([sys.executable, "-c", "import csp_status; print(csp_status.__file__)"], env=env,
+                           check=True, capture_output=True, text=True).stdout.strip()
+    if not Path(where).is_relative_to(folder):
+        raise SystemExit(f"the snapshot of {commit} is not what runs: csp_status is imported from {where}")
+    return [sys.executable, "-m", "csp_status.cli"], env, commit
+
+
+def timed_child(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds and peak memory (MB) of ``command``, run from a fresh process that
     runs only it (the CPU time is the figure least moved by other work sharing the cores)."""
     probe = textwrap.dedent(f"""
@@ -65,7 +89,7 @@ def timed_child(command: list[str]) -> tuple[float, float, float]:
         used = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(json.dumps([seconds, used.ru_utime + used.ru_stime, used.ru_maxrss]))
     """)
-    out = subprocess.run([sys.executable, "-c", probe], check=False, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", probe], check=False, capture_output=True, text=True, env=env)
     if out.returncode:
         raise SystemExit(out.stderr.strip() or f"{command}: failed")
     seconds, cpu, kb = json.loads(out.stdout)
@@ -89,8 +113,8 @@ def refreshed_check(book: Path, size: int) -> str:
     return f"{rows:,} Summary rows, {charts:,} charts" + (" (the title says so)" if capped else "")
 
 
-def measure(folder: Path, sizes: tuple[int, ...], say) -> list[dict[str, object]]:
-    csp = csp_command()
+def measure(folder: Path, sizes: tuple[int, ...], csp: list[str], env: dict[str, str], say
+            ) -> list[dict[str, object]]:
     results = []
     for size in sizes:
         fresh = folder / f"book_{size}.xlsm"
@@ -106,7 +130,7 @@ def measure(folder: Path, sizes: tuple[int, ...], say) -> list[dict[str, object]
         for n in range(runs_for(size)):
             say(f"csp refresh -q, {size:,} indicators, run {n + 1} of {runs_for(size)} ...")
             shutil.copyfile(stale, work)
-            seconds, cpu, memory = timed_child([*csp, "refresh", "-q", str(work)])
+            seconds, cpu, memory = timed_child([*csp, "refresh", "-q", str(work)], env)
             times.append(seconds)
             cpus.append(cpu)
             memories.append(memory)
@@ -152,10 +176,12 @@ def main() -> int:
         folder.mkdir(parents=True, exist_ok=True)
         say("checking that the bench's book route writes the bytes write_new_book writes ...")
         same_as_product(Path(tmp_name))
+        csp, env, commit = snapshot(Path(tmp_name) / "code")
         load = _load()
-        results = measure(folder, tuple(sorted(args.sizes)), say)
+        results = measure(folder, tuple(sorted(args.sizes)), csp, env, say)
         load = f"{load}, {_load()}"
     facts = machine()
+    facts["commit"] = f"{commit} (its source, as committed, is what every run measures)"
     facts["load average (1 min) at start, at end"] = load
     print("\n".join(f"{k}: {v}" for k, v in facts.items()))
     print()
