@@ -60,15 +60,13 @@ def read_compact(raw: str) -> Reading | None:
     if found is None:
         return None
     number, pct, per, num, den, red = found.groups()
-    value = _to_float(number)
-    if value - value != 0.0 or (per and has_marker(raw)):
-        return None  # too large to hold, or words that may mark it provisional: read in full
     decimals = _decimals(number)
-    unit = Unit.NUMBER
     if pct:
         value, unit = _percent_of(number, decimals), Unit.PERCENT
-    elif per:
-        unit = Unit.PER_1000
+    else:
+        value, unit = _to_float(number), Unit.PER_1000 if per else Unit.NUMBER
+    if value - value != 0.0 or (per and has_marker(raw)):
+        return None  # too large to hold, or words that may mark it provisional: read in full
     if num is not None:
         if is_year_span(num, den):
             return None  # "12 (2019/20)": a year, read by the grammar of words
