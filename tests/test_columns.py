@@ -37,7 +37,7 @@ FIGURES = st.one_of(
 )
 POLARITIES = st.sampled_from(["Lower is better", "Higher is better", "lower", "HIGH", None, "", "sideways"])
 UNITS = st.sampled_from([None, "percent", "number", "per 1000", "minutes", "furlongs"])
-TOLERANCES = st.sampled_from([None, 0.05, 0.0, "10%", -1.0, "lots"])
+TOLERANCES = st.sampled_from([None, 0.05, 0.0, "10%", -1.0, "lots", 1, 1.0, True, 0, False])  # 1, 1.0 and True read apart
 KINDS = st.sampled_from([None, "relative", "points", "pp", "odd"])
 ROWS = st.tuples(FIGURES, FIGURES, POLARITIES, UNITS, TOLERANCES, KINDS, st.one_of(st.none(), FIGURES),
                  st.one_of(st.none(), FIGURES))
