@@ -439,7 +439,8 @@ def write_doc(figures: list[Figure], facts: dict[str, str], command: str, second
           the same bytes as `csp refresh`; both are timed as whole commands, turn about, and the ratio is
           the target (at most 1.3 ×).
         * **--large** adds a 50,000-indicator book: the whole command and its peak memory as multiples of
-          the 5,000-indicator figures (linear growth: at most 11 ×).
+          the 5,000-indicator figures (linear growth: at most 11 ×).  `python bench/scale.py` measures
+          that growth on its own, at 500, 5,000 and 50,000 indicators.
         * **CSP_STATUS** is called in-process as xlwings calls it (2-D lists).  One cell: `timeit`
           over many loops.  10,000 rows: one call with columns of floats, typed figures and
           placeholders, each call on figures and texts no call has seen (a new seed, and the caches
