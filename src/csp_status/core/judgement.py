@@ -35,6 +35,7 @@ from csp_status.core.targets import (
     target_sense,
 )
 from csp_status.core.vocabulary import (
+    CHOOSE_POLARITY,
     DEFAULT_TOLERANCE,
     Placeholder,
     Polarity,
@@ -58,7 +59,7 @@ __all__ = [
     "evaluations_frame", "resolve_target", "value_problems", "value_notes", "value_interval", "POLARITY_NOT_SET",
 ]
 
-POLARITY_NOT_SET = "polarity not set: choose 'Lower is better' or 'Higher is better' in Indicators"
+POLARITY_NOT_SET = f"polarity not set: {CHOOSE_POLARITY}"
 
 
 class IndicatorCells(NamedTuple):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from csp_status.core.parse import Reading, in_row_unit
-from csp_status.core.vocabulary import Direction, Placeholder, Polarity, Status, Unit
+from csp_status.core.vocabulary import CHOOSE_POLARITY, Direction, Placeholder, Polarity, Status, Unit
 from csp_status.core.wording import format_value
 
 __all__ = [
@@ -146,11 +146,10 @@ def polarity_note(description: str, target: Reading | None) -> str:
     from csp_status.core.grammar.polarity import read_polarity  # the grammar of words, when first needed
 
     found = read_polarity(description, target)
-    ask = "choose 'Lower is better' or 'Higher is better' in Indicators"
     if found.polarity is None:
         return found.note
-    suggested = "Lower is better" if found.polarity is Polarity.LOWER_IS_BETTER else "Higher is better"
-    return f"polarity not set: {ask} (the wording suggests {suggested!r}, from {found.words.lower()!r})"
+    return (f"polarity not set: {CHOOSE_POLARITY} (the wording suggests {found.polarity.value!r}, "
+            f"from {found.words.lower()!r})")
 
 
 def reading_notes(reading: Reading, what: str) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from csp_status.core.grammar.numbers import NUM, NUMBER_WORD
-from csp_status.core.vocabulary import Bound, Direction, Polarity
+from csp_status.core.vocabulary import CHOOSE_POLARITY, Bound, Direction, Polarity
 from csp_status.core.vocabulary.cells import (
     CLAUSE_BREAKS,
     CLAUSE_NEGATIONS,
@@ -181,5 +181,5 @@ def read_polarity(description: str, target: object = None) -> PolarityReading:
            else "the wording does not say whether a higher or lower figure is better")
     return PolarityReading(
         None, words,
-        f"polarity not set: {why}; choose 'Lower is better' or 'Higher is better' in Indicators",
+        f"polarity not set: {why}; {CHOOSE_POLARITY}",
     )

@@ -15,7 +15,7 @@ from csp_status.core.vocabulary.words import Word
 
 __all__ = [
     "Status", "Polarity", "ToleranceKind", "Trend", "TrendBasis", "Unit", "Placeholder", "Bound", "Direction",
-    "DEFAULT_TOLERANCE", "UNIT_WORDS", "PLACEHOLDER_PATTERNS", "PLACEHOLDER_PHRASES", "same_kind",
+    "DEFAULT_TOLERANCE", "UNIT_WORDS", "POLARITY_CHOICE", "CHOOSE_POLARITY", "PLACEHOLDER_PATTERNS", "PLACEHOLDER_PHRASES", "same_kind",
     "parse_polarity", "parse_tolerance_kind", "parse_trend_basis", "parse_unit_word",
     "RAG_WORDS", "TREND_WORDS", "parse_rag_word", "parse_trend_word",
 ]
@@ -41,6 +41,10 @@ class Polarity(Word):
         """+1 when higher is better, -1 when lower is better."""
         return 1 if self is Polarity.HIGHER_IS_BETTER else -1
 
+
+# what an officer is asked to choose where a polarity cannot be read or is not set
+POLARITY_CHOICE = f"'{Polarity.LOWER_IS_BETTER.value}' or '{Polarity.HIGHER_IS_BETTER.value}'"
+CHOOSE_POLARITY = f"choose {POLARITY_CHOICE} in Indicators"
 
 class ToleranceKind(Word):
     RELATIVE = "relative"  # a fraction of the target: 0.05 is 5% of the target
@@ -84,7 +88,7 @@ def parse_polarity(text: object) -> Polarity:
     try:
         polarity = _POLARITY_WORDS[key]
     except KeyError:
-        raise CellError(str(text or ""), "a polarity: 'Lower is better' or 'Higher is better'") from None
+        raise CellError(str(text or ""), f"a polarity: {POLARITY_CHOICE}") from None
     if type(text) is str and len(_POLARITY_SEEN) < 256:
         _POLARITY_SEEN[text] = polarity
     return polarity
