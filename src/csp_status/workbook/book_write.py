@@ -213,8 +213,11 @@ def _choices(words) -> str:  # a drop-down list of the vocabulary's words, as Ex
 def _data_sheet(book: Partnership) -> SheetSpec:
     rows: list[list[tuple[object, int]]] = [[(h, Style.HEADER) for h in DATA_HEADERS]]
     inputs = len(DATA_HEADERS) - len(DATA_FORMULA_HEADERS)
+    years_of: dict[str, list[str]] = {}
+    for ref, year in book.records:
+        years_of.setdefault(ref, []).append(year)
     for ind in book.indicators:
-        years = sorted((y for r, y in book.records if r == ind.ref), key=year_key)
+        years = sorted(years_of.get(ind.ref, ()), key=year_key)
         for year in years:
             rec = book.records[(ind.ref, year)]
             r = len(rows) + 1
