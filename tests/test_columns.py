@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from csp_status.core import compact, parse
 from csp_status.core.columns import FIELDS, decide_columns
 from csp_status.core.errors import CellError
-from csp_status.core.figures import sheet_numbers_in_unit, value_problems
+from csp_status.core.figures import sheet_numbers_in_unit, typed_figures_in_unit, value_problems
 from csp_status.core.judgement import IndicatorCells, decide
 from csp_status.core.vocabulary import Unit
 
@@ -110,6 +110,31 @@ def test_spreadsheet_numbers_read_as_a_column_read_as_each_alone(numbers, unit):
         reading = parse.Reading("", number)
         alone = parse.in_row_unit(reading, unit)[0]
         assert (repr(figure), ok) == (repr(alone), not value_problems(reading, alone, unit)), number
+
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.one_of(FIGURES, st.sampled_from(["-3", "12", "15 per 1,000", "3 (4/0)", "3 (-4/10)",
+                                                          "30% (5/3)", "101%", "1,000,000.5"])),
+                      min_size=1, max_size=30),
+       unit=st.sampled_from([None, *Unit]))
+def test_typed_figures_read_as_a_column_read_as_each_alone(texts, unit):
+    import numpy as np
+
+    readings = [reading for reading in (compact.read_compact(text) for text in texts if isinstance(text, str))
+                if reading is not None]
+    for written in {reading.unit for reading in readings}:
+        alike = [reading for reading in readings if reading.unit is written]
+        value, num, den = (np.array([getattr(reading, name) for reading in alike], dtype=float)
+                           for name in ("value", "numerator", "denominator"))
+        found = typed_figures_in_unit(value, num, den, written, unit)
+        if found is None:  # the row's unit changes them: the column road reads them one at a time
+            assert not parse.as_written(written, unit)
+            assert any(parse.in_row_unit(reading, unit)[1] for reading in alike)
+            continue
+        for reading, figure, ok in zip(alike, *(column.tolist() for column in found)):
+            alone = parse.in_row_unit(reading, unit)[0]
+            assert (repr(figure), ok) == (repr(alone), not value_problems(reading, alone, unit)), reading.text
 
 
 COMPACT = st.builds(

@@ -104,3 +104,13 @@ def test_a_percentage_is_the_double_nearest_the_decimal_typed(digits, decimals, 
         written += "." + str(point).zfill(decimals)
     typed = sign + written
     assert repr(compact.percent(typed)) == repr(compact.hundredth(float(typed.replace(",", "")), decimals))
+
+
+@given(st.lists(st.one_of(compact_texts(), st.sampled_from(["Awaited", "", "n/a", "12 (2019/20)"])), max_size=25))
+def test_a_column_of_texts_reads_as_each_text_alone(texts):
+    found, fields = compact.read_compacts(texts)
+    column = dict(zip(found, fields))
+    for k, text in enumerate(texts):
+        alone = compact.read_compact(text)
+        together = None if k not in column else parse.Reading(text, *column[k])
+        assert repr(together) == repr(alone), text  # repr: -0.0 and 0.0 differ

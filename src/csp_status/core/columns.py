@@ -21,14 +21,16 @@ that row alone; it only takes a shorter road where the road is plainly the same:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from csp_status.core.errors import CellError
+from csp_status.core.compact import read_compacts
 from csp_status.core.figures import (
     checked_value,
     sheet_numbers_in_unit,
     stated_unit,
+    typed_figures_in_unit,
     value_problems,
 )
 from csp_status.core.garbage import steady_garbage_collection
@@ -93,7 +95,19 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
             else:
                 number[i], goal[i], before[i] = figures
     read: dict[Any, Any] = {}
-    typed = np.flatnonzero(alone & ~sheet_value[0]).tolist()  # typed text, blanks and other cells
+    typed = np.flatnonzero(alone & ~sheet_value[0])  # typed text, blanks and other cells
+    units_of = list(unit_index)
+    for rows, figures, written in _compact_figures(np, values, typed, unit_of):  # of one unit, written in one
+        unit = units_of[unit_of[rows[0]]] or stated_unit(Reading("", unit=written))
+        found = typed_figures_in_unit(figures[0], figures[1], figures[2], written, unit)
+        if found is None:
+            continue  # the row's unit changes them: one at a time, below
+        number[rows], unit_of[rows] = found[0], unit_index.setdefault(unit, len(unit_index))
+        wrong = rows[~found[1]]
+        alone[wrong] = plain[wrong] = False
+        slow += wrong.tolist()
+        typed = typed[~np.isin(typed, rows)]
+    typed = typed.tolist()
     found = [_once(read, _typed_value, values[i], entries[codes[i]][1]) for i in typed]
     wrong = [i for i, figure in zip(typed, found) if figure is None]
     if wrong:
@@ -113,8 +127,14 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
         rows_in = np.flatnonzero(alone & sheet_target[0] & (unit_of == k))
         if len(rows_in):
             goal[rows_in] = sheet_numbers_in_unit(sheet_target[1][rows_in], unit)[0]
-    typed = np.flatnonzero(alone & ~sheet_target[0]).tolist()
+    typed = np.flatnonzero(alone & ~sheet_target[0])
     units_of = list(unit_index)
+    for rows, figures, written in _compact_figures(np, targets, typed, unit_of):
+        found = typed_figures_in_unit(figures[0], figures[1], figures[2], written, units_of[unit_of[rows[0]]])
+        if found is not None:  # a compact target states its figure: in the row's unit, it is the target
+            goal[rows] = found[0]
+            typed = typed[~np.isin(typed, rows)]
+    typed = typed.tolist()
     found = [_once(read, _typed_target, targets[i], units_of[k], entries[codes[i]][0])
              for i, k in zip(typed, unit_of[typed].tolist())]
     wrong = [i for i, figure in zip(typed, found) if figure is None]
@@ -188,6 +208,30 @@ def _once(seen: dict[Any, Any], read: Any, cell: Any, *row: Any) -> Any:
 
 
 _UNSEEN = object()
+
+
+def _compact_figures(np: Any, cells: Sequence[Any], rows: Any, unit_of: Any) -> Iterator[tuple[Any, ...]]:
+    """Of ``rows``, those whose cells are compact figures (:func:`~csp_status.core.compact.read_compacts`,
+    each distinct text read once), in groups of one row unit (``unit_of``) and one unit written: each
+    group's rows, their figures' values, numerators and denominators (arrays, NaN for none), and the
+    unit written."""
+    texts = [cells[i] for i in rows.tolist()]
+    typed = [k for k, text in enumerate(texts) if text.__class__ is str]
+    distinct = list(dict.fromkeys([texts[k] for k in typed]))
+    found, fields = read_compacts(distinct)
+    if not found:
+        return
+    at = dict(zip([distinct[k] for k in found], range(len(found))))
+    compact = [k for k in typed if texts[k] in at]
+    index = np.array([at[texts[k]] for k in compact], dtype=np.intp)
+    value, written, _, num, den, _ = zip(*fields)
+    units = list(dict.fromkeys(written))
+    rows = rows[compact]
+    group = unit_of[rows] * len(units) + np.array([units.index(unit) for unit in written], dtype=np.intp)[index]
+    figures = [np.array(column, dtype=float)[index] for column in (value, num, den)]
+    for key in np.unique(group).tolist():
+        chosen = np.flatnonzero(group == key)
+        yield rows[chosen], [column[chosen] for column in figures], units[key % len(units)]
 
 
 def _typed_value(cell: Any, unit: Any) -> tuple[float, Any] | None:

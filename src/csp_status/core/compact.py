@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 from csp_status.core.errors import CellError
 from csp_status.core.grammar.numbers import decimals_of as _decimals
@@ -19,7 +20,7 @@ from csp_status.core.grammar.numbers import to_float as _to_float
 from csp_status.core.reading import Reading
 from csp_status.core.vocabulary import Unit
 
-__all__ = ["EXPECTED", "hundredth", "percent", "read_compact", "read_figure", "read_figure_in_parts"]
+__all__ = ["EXPECTED", "hundredth", "percent", "read_compact", "read_compacts", "read_figure", "read_figure_in_parts"]
 
 EXPECTED = (
     "a number such as '13,102', a percentage such as '7.1%', a rate such as "
@@ -59,7 +60,28 @@ def read_compact(raw: str) -> Reading | None:
     found = _COMPACT.fullmatch(raw)
     if found is None:
         return None
-    number, pct, per, num, den, red = found.groups()
+    fields = _compact_fields(raw, *found.groups())
+    return None if fields is None else Reading(raw, *fields)
+
+
+def read_compacts(texts: Sequence[str]) -> tuple[list[int], list[tuple[object, ...]]]:
+    """:func:`read_compact` over a column of texts, without a Reading for each: the indexes of the texts
+    it reads, and for each of those the fields its Reading holds after its text, in their order
+    (value, unit, decimals, numerator, denominator, reduction)."""
+    found: list[int] = []
+    fields: list[tuple[object, ...]] = []
+    for k, (raw, match) in enumerate(zip(texts, map(_COMPACT.fullmatch, texts))):
+        if match is not None:
+            read = _compact_fields(raw, *match.groups())
+            if read is not None:
+                found.append(k)
+                fields.append(read)
+    return found, fields
+
+
+def _compact_fields(raw: str, number: str, pct: str | None, per: str | None, num: str | None, den: str | None,
+                    red: str | None) -> tuple[float, Unit, int, float | None, float | None, float | None] | None:
+    """What ``_COMPACT``'s groups say, as a Reading's fields after its text; None for a text to read in full."""
     decimals = _decimals(number)
     if pct:
         value, unit = _percent_of(number, decimals), Unit.PERCENT
@@ -70,8 +92,8 @@ def read_compact(raw: str) -> Reading | None:
     if num is not None:
         if is_year_span(num, den):
             return None  # "12 (2019/20)": a year, read by the grammar of words
-        return Reading(raw, value, unit, decimals, _to_float(num), _to_float(den))
-    return Reading(raw, value, unit, decimals, reduction=None if red is None else _reduction(red))
+        return value, unit, decimals, _to_float(num), _to_float(den), None
+    return value, unit, decimals, None, None, None if red is None else _reduction(red)
 
 
 def read_figure(raw: str, text: str) -> Reading:

@@ -6,18 +6,21 @@ road (:mod:`csp_status.core.columns`) asks the same functions.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from typing import TYPE_CHECKING, Any
 
-from csp_status.core.parse import Reading, in_row_unit
+from csp_status.core.parse import Reading, as_written, in_row_unit
 from csp_status.core.vocabulary import Placeholder, Unit, same_kind
 from csp_status.core.wording import format_value
 
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["value_problems", "value_notes", "stated_unit", "checked_value", "sheet_numbers_in_unit"]
+__all__ = ["value_problems", "value_notes", "stated_unit", "checked_value", "sheet_numbers_in_unit",
+           "typed_figures_in_unit"]
 
 _OVER_WHOLE = 1 + 1e-12  # a proportion above this is over 100% (room for binary rounding)
+_NAN = math.nan
 
 
 def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> list[str]:
@@ -28,30 +31,56 @@ def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> 
         return []
     written, num, den = reading.unit, reading.numerator, reading.denominator
     row_unit = unit or written
-    mismatch = unit is not None and written is not None and written is not Unit.NUMBER and not same_kind(written, unit)
-    over = row_unit is Unit.PERCENT and value > _OVER_WHOLE
-    counts = None
-    if num is not None and den is not None:
-        if den <= 0:
-            counts = f"has a denominator of {den:g}"
-        elif num > den and row_unit is Unit.PERCENT:
-            counts = f": numerator {num:g} is more than denominator {den:g}"
-        elif num < 0:
-            counts = "has a negative numerator"
-    if not (mismatch or over or counts or value < 0):
+    if num is None or den is None:
+        num = den = _NAN  # no counts: none of their tests fails
+    mismatch = _mismatch(written, unit)
+    negative, over, no_total, more_than_total, negative_count = _failings(value, num, den, row_unit is Unit.PERCENT)
+    if not (mismatch or negative or over or no_total or more_than_total or negative_count):
         return []  # the usual case, answered without building any text
     shown = repr(reading.text.strip())
     problems = []
     if mismatch:
         problems.append(f"{shown} is written {written.value} but the row is {unit.value}")
-    if value < 0:
+    if negative:
         kind = {Unit.PERCENT: "proportion", Unit.PER_1000: "rate"}.get(row_unit, "count")
         problems.append(f"{shown} is a negative {kind}")
     if over:
         problems.append(f"{shown} is a proportion over 100%")
-    if counts:
-        problems.append(f"{shown}{counts}" if counts.startswith(":") else f"{shown} {counts}")
+    if no_total:
+        problems.append(f"{shown} has a denominator of {den:g}")
+    elif more_than_total:
+        problems.append(f"{shown}: numerator {num:g} is more than denominator {den:g}")
+    elif negative_count:
+        problems.append(f"{shown} has a negative numerator")
     return problems
+
+
+def _mismatch(written: Unit | None, unit: Unit | None) -> bool:
+    """A figure written in one kind of unit in a row of another ('15%' in a row of counts)."""
+    return unit is not None and written is not None and written is not Unit.NUMBER and not same_kind(written, unit)
+
+
+def _failings(value: Any, num: Any, den: Any, percent: bool) -> tuple[Any, ...]:
+    """The CHECK rule's tests of a figure and its counts (NaN: none), each true where it fails: a negative
+    figure, a proportion over 100%, a total of nothing or less, more counted than the total in a
+    proportion, a negative count.  On one figure, or on arrays of them element by element."""
+    return value < 0, percent & (value > _OVER_WHOLE), den <= 0, percent & (num > den), num < 0
+
+
+def typed_figures_in_unit(value: np.ndarray, num: np.ndarray, den: np.ndarray, written: Unit,
+                          unit: Unit | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Column form of :func:`~csp_status.core.parse.in_row_unit` and :func:`value_problems` for typed
+    figures written in ``written`` (their values and counts, NaN for none) in a row of ``unit``: each in
+    the row's unit, and whether it can be right; None when the row's unit changes them (one at a
+    time, by the one-value rules).  ``tests/test_columns.py`` checks that the forms agree."""
+    import numpy as np  # here: only the column road works on arrays
+
+    if not as_written(written, unit):
+        return None
+    counted = ~np.isnan(num) & ~np.isnan(den)
+    tests = _failings(value, np.where(counted, num, _NAN), np.where(counted, den, _NAN),
+                      (unit or written) is Unit.PERCENT)
+    return value, ~(_mismatch(written, unit) | np.logical_or.reduce(tests))
 
 
 def value_notes(reading: Reading) -> list[str]:
@@ -90,8 +119,8 @@ def sheet_numbers_in_unit(numbers: np.ndarray, unit: Unit | None) -> tuple[np.nd
 
     if unit is Unit.PERCENT:  # a plain 37 in a percentage row is 37%; 0.37 is stored as the fraction
         numbers = np.where(np.abs(numbers) > 1, numbers / 100.0, numbers)
-        return numbers, (numbers >= 0) & (numbers <= _OVER_WHOLE)
-    if unit is not None and unit.scale != 1.0:  # a plain number in a row of minutes is minutes
+    elif unit is not None and unit.scale != 1.0:  # a plain number in a row of minutes is minutes
         with np.errstate(over="ignore"):  # a figure too large in seconds is inf, as one alone is
             numbers = numbers / unit.scale
-    return numbers, numbers >= 0
+    negative, over = _failings(numbers, _NAN, _NAN, unit is Unit.PERCENT)[:2]  # no counts
+    return numbers, ~(negative | over)

@@ -30,6 +30,7 @@ __all__ = [
     "forget_readings",
     "parse_fraction",
     "in_row_unit",
+    "as_written",
     "EXPECTED",
 ]
 
@@ -102,7 +103,7 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
     (days, hours…) a plain number is in that unit.
     """
     value = reading.value
-    if value is None or row_unit is None or (reading.unit is not None and reading.unit is not Unit.NUMBER):
+    if value is None or as_written(reading.unit, row_unit):
         return value, None  # the usual case: nothing to supply
     if reading.unit is None:  # a number as a sheet stores it
         shown = reading.text.strip()
@@ -115,10 +116,15 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
         shown = reading.text.strip()
         typed = f"{value:,.{reading.decimals or 0}f}%"
         return hundredth(value, reading.decimals), f"{text_preview(shown)} read as {typed} (the row is in percentages)"
-    if row_unit.scale != 1.0:
-        shown = reading.text.strip()  # "10.8" in a row of minutes is 10.8 minutes (stored in seconds)
-        return value / row_unit.scale, f"{text_preview(shown)} read as {value:,.{reading.decimals or 0}f} {row_unit.value}"
-    return value, None
+    shown = reading.text.strip()  # "10.8" in a row of minutes is 10.8 minutes (stored in seconds)
+    return value / row_unit.scale, f"{text_preview(shown)} read as {value:,.{reading.decimals or 0}f} {row_unit.value}"
+
+
+def as_written(written: Unit | None, row_unit: Unit | None) -> bool:
+    """Whether every figure written in ``written`` (None: a spreadsheet number) is in a row of ``row_unit``
+    as it reads: :func:`in_row_unit` supplies nothing."""
+    return row_unit is None or (written is not None and written is not Unit.NUMBER) or (
+        row_unit is not Unit.PERCENT and row_unit.scale == 1.0)
 
 
 def _formatted_number(cell: SheetNumber) -> Reading:
