@@ -215,15 +215,19 @@ def _compact_figures(np: Any, cells: Sequence[Any], rows: Any, unit_of: Any) -> 
     each distinct text read once), in groups of one row unit (``unit_of``) and one unit written: each
     group's rows, their figures' values, numerators and denominators (arrays, NaN for none), and the
     unit written."""
-    texts = [cells[i] for i in rows.tolist()]
-    typed = [k for k, text in enumerate(texts) if text.__class__ is str]
-    distinct = list(dict.fromkeys([texts[k] for k in typed]))
+    texts = list(map(cells.__getitem__, rows.tolist()))
+    try:
+        distinct = [text for text in dict.fromkeys(texts) if text.__class__ is str]
+    except TypeError:  # a cell that cannot be a key
+        texts = [text if text.__class__ is str else None for text in texts]
+        distinct = [text for text in dict.fromkeys(texts) if text is not None]
     found, fields = read_compacts(distinct)
     if not found:
         return
-    at = dict(zip([distinct[k] for k in found], range(len(found))))
-    compact = [k for k in typed if texts[k] in at]
-    index = np.array([at[texts[k]] for k in compact], dtype=np.intp)
+    at = dict(zip([distinct[k] for k in found], range(len(found))))  # only texts: no other cell is found
+    position = np.array(list(map(at.get, texts)), dtype=float)  # NaN: not a compact figure
+    compact = ~np.isnan(position)
+    index = position[compact].astype(np.intp)
     value, written, _, num, den, _ = zip(*fields)
     units = list(dict.fromkeys(written))
     rows = rows[compact]

@@ -82,11 +82,13 @@ def read_compacts(texts: Sequence[str]) -> tuple[list[int], list[tuple[object, .
 def _compact_fields(raw: str, number: str, pct: str | None, per: str | None, num: str | None, den: str | None,
                     red: str | None) -> tuple[float, Unit, int, float | None, float | None, float | None] | None:
     """What ``_COMPACT``'s groups say, as a Reading's fields after its text; None for a text to read in full."""
-    decimals = _decimals(number)
+    plain = number.replace(",", "")
+    point = plain.find(".")
+    decimals = 0 if point < 0 else len(plain) - point - 1
     if pct:
-        value, unit = _percent_of(number, decimals), Unit.PERCENT
+        value, unit = _percent_plain(plain, decimals), Unit.PERCENT
     else:
-        value, unit = _to_float(number), Unit.PER_1000 if per else Unit.NUMBER
+        value, unit = float(plain), Unit.PER_1000 if per else Unit.NUMBER
     if value - value != 0.0 or (per and has_marker(raw)):
         return None  # too large to hold, or words that may mark it provisional: read in full
     if num is not None:
@@ -190,15 +192,19 @@ def percent(number: str) -> float:
 
 
 def _percent_of(number: str, decimals: int) -> float:
-    """:func:`percent` of a figure with ``decimals`` places.
+    """:func:`percent` of a figure with ``decimals`` places."""
+    return _percent_plain(number.replace(",", ""), decimals)
 
-    A figure of up to 15 digits is that decimal written with its exponent ('775e-4'), which ``float``
+
+def _percent_plain(plain: str, decimals: int) -> float:
+    """:func:`percent` of a figure written without separators, with ``decimals`` places.
+
+    A figure of up to 15 digits is that decimal written with its exponent ('7.75e-2'), which ``float``
     reads to the nearest double, as ``hundredth`` gives it: its division by 100 is out by less than
     half the last place typed.  A longer figure is read as ``hundredth`` reads it."""
-    digits = number.replace(",", "").replace(".", "")
-    if len(digits) <= 15:
-        return float(f"{digits}e-{decimals + 2}")
-    return hundredth(_to_float(number), decimals)
+    if len(plain) - ("." in plain) <= 15:
+        return float(plain + "e-2")
+    return hundredth(float(plain), decimals)
 
 
 def hundredth(value: float, decimals: int | None) -> float:
