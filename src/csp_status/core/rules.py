@@ -150,8 +150,8 @@ def rag_statuses(
             missed <= slack,
             missed <= allowed,
         ]
-    choices = [s.value for s in (Status.CHECK, Status.AWAITED, Status.NO_TARGET, Status.GREEN, Status.AMBER)]
-    return np.select(conditions, choices, default=Status.RED.value).astype(object)
+    words = [s.value for s in (Status.CHECK, Status.AWAITED, Status.NO_TARGET, Status.GREEN, Status.AMBER, Status.RED)]
+    return np.array(words, dtype=object)[np.select(conditions, range(5), default=5)]  # each word one object
 
 
 def directions_of_travel(current: Any, previous: Any, higher_is_better: Any) -> np.ndarray:
