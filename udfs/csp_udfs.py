@@ -230,10 +230,33 @@ class _Misfit(Exception):
 
 def _each(rule: Callable[..., Any], **arguments: Any) -> Any:
     """Apply a one-value rule to every cell of the (broadcast) arguments."""
+    single: list[Any] = []
+    keep = single.append
+    plain = True  # every cell a number, text without '#' or blank: no error or message to pass on
+    for value in arguments.values():  # the usual call from one cell: every argument one cell (or left out)
+        if value is None:
+            keep(None)
+            continue
+        kind = value.__class__
+        if kind is list or kind is tuple:
+            if len(value) != 1 or (row := value[0]).__class__ not in (list, tuple) or len(row) != 1:
+                break
+            value = row[0]
+            kind = value.__class__
+            if kind is list or kind is tuple:
+                break
+        if not (kind is float or value is None or (kind is str and "#" not in value)):
+            plain = False
+        keep(value)
+    else:
+        if not plain:
+            return _one(rule, list(arguments), single)
+        try:
+            result = rule(*single)
+        except Exception:
+            return _call(rule, single)  # the message, as one cell gives it
+        return result._value_ if isinstance(result, Enum) else _to_excel(result)
     names = list(arguments)
-    single = _single_cells(arguments.values())
-    if single is not None:  # the usual call from one cell: every argument one cell (or left out)
-        return _one(rule, names, single)
     try:
         grids = [_grid(name, value) for name, value in arguments.items()]
         height, width = _broadcast_shape(names, grids)
@@ -352,25 +375,6 @@ def _broadcast_shape(names: list[str], grids: list[Sequence[Sequence[Any]]]) -> 
             )
             raise _Misfit(f"range sizes do not match: {sizes} (rows x columns)")
     return height, width
-
-
-def _single_cells(values: Any) -> list[Any] | None:
-    """The arguments' values when each is one cell (``[[x]]`` as xlwings passes it, or a plain
-    value); None when any is a range, for ``_each`` to broadcast."""
-    out = []
-    for value in values:
-        kind = value.__class__
-        if kind is list or kind is tuple:
-            if len(value) != 1:
-                return None
-            row = value[0]
-            if (row.__class__ is not list and row.__class__ is not tuple) or len(row) != 1:
-                return None
-            value = row[0]
-            if value.__class__ is list or value.__class__ is tuple:
-                return None
-        out.append(value)
-    return out
 
 
 def _one(rule: Callable[..., Any], names: list[str], values: list[Any]) -> Any:
