@@ -4,7 +4,7 @@
 (made by ``bench/synth.py``), doing only what a refresh cannot avoid: inflate the parts it reads,
 read the Data sheet's input cells, work out every calculated value and every judgement, write the
 Summary, the Trends sheet and its charts, and the package (unchanged parts copied compressed).
-It shares the product's judgement, its calculated values (``data_columns.shown_values``) and its
+It shares the product's judgement, its calculated values (``data_columns.shown_values_of_rows``) and its
 writers, since its output must be the product's byte for byte and a rule written twice is a defect.
 
 What it leaves out is the rest of what the product does: no hostile-file checks (part names,
@@ -30,7 +30,7 @@ from csp_status.refresh import _arg, _code_name
 from csp_status.workbook import data_splice
 from csp_status.workbook.book_read import finish_book, read_book_start
 from csp_status.workbook.cells import unescape_text
-from csp_status.workbook.data_columns import RowContext, concat_text, shown_values
+from csp_status.workbook.data_columns import RowContext, concat_text, shown_values_of_rows
 from csp_status.workbook.layout import DATA_FORMULA_HEADERS, DATA_INPUT_HEADERS, INDICATOR_HEADERS
 from csp_status.workbook.package import Package
 from csp_status.workbook.related import carry_sheet_links
@@ -69,7 +69,8 @@ def floor_refresh(book: Path) -> bytes:
     for match in matches:  # each row's inputs, read before its values are worked out
         cells.update(_inputs(rows[at:match.start()], formats))
         at = match.end()
-    new_rows = data_splice.spliced(rows, matches, values.of)
+    table = values.of_rows([int(match["r"]) for match in matches])
+    new_rows = data_splice.spliced(rows, matches, table.__getitem__)
     parts[data_part] = data[:rows_at] + new_rows + data[rows_end:]
 
     master = finish_book(start, cells)
@@ -123,7 +124,12 @@ class _Values:
         for key, row in start.indicator_rows.items():
             self.rows_by_ref.setdefault(key.lower(), row)
 
-    def of(self, r: int) -> list[object]:
+    def of_rows(self, rows: list[int]) -> dict[int, list[object]]:
+        """Every row's values, worked out together as the refresh works out a batch of rows."""
+        table = shown_values_of_rows([self._context(r) for r in rows])
+        return {r: [values[header] for header in DATA_FORMULA_HEADERS] for r, values in zip(rows, table)}
+
+    def _context(self, r: int) -> RowContext:
         grid, indicator_cells = self.cells, self.start.indicator_cells
 
         def cell_at(row: int, header: str) -> object:
@@ -137,8 +143,7 @@ class _Values:
             key_row=lambda key: self.keys.get(key.lower(), 0),
         )
         self.keys.setdefault(f"{concat_text(cell_at(r, 'Ref'))}|{concat_text(cell_at(r, 'Year'))}".lower(), r)
-        values = shown_values(context)
-        return [values[header] for header in DATA_FORMULA_HEADERS]
+        return context
 
 
 if __name__ == "__main__":  # python bench/floor.py STALE.xlsm OUT.xlsm: the floor as a whole command
