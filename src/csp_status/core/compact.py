@@ -86,7 +86,7 @@ def _compact_fields(raw: str, number: str, pct: str | None, per: str | None, num
     point = plain.find(".")
     decimals = 0 if point < 0 else len(plain) - point - 1
     if pct:
-        value, unit = _percent_plain(plain, decimals), Unit.PERCENT
+        value, unit = _percent_plain(plain), Unit.PERCENT
     else:
         value, unit = float(plain), Unit.PER_1000 if per else Unit.NUMBER
     if value - value != 0.0 or (per and has_marker(raw)):
@@ -149,7 +149,7 @@ def _main_value(raw: str, main: re.Match[str]) -> tuple[float, Unit, int]:
         raise CellError(raw, "a number of ordinary size")
     decimals = _decimals(number)
     if main["pct"]:
-        return _percent_of(number, decimals), Unit.PERCENT, decimals
+        return percent(number), Unit.PERCENT, decimals
     return value, Unit.PER_1000 if main["per"] else Unit.NUMBER, decimals
 
 
@@ -188,23 +188,18 @@ def _reduction(written: str) -> float:
 
 def percent(number: str) -> float:
     """'7.75' (per cent) -> 0.0775: the double nearest the decimal typed, hundredfold smaller."""
-    return _percent_of(number, _decimals(number))
+    return _percent_plain(number.replace(",", ""))
 
 
-def _percent_of(number: str, decimals: int) -> float:
-    """:func:`percent` of a figure with ``decimals`` places."""
-    return _percent_plain(number.replace(",", ""), decimals)
-
-
-def _percent_plain(plain: str, decimals: int) -> float:
-    """:func:`percent` of a figure written without separators, with ``decimals`` places.
+def _percent_plain(plain: str) -> float:
+    """:func:`percent` of a figure written without separators.
 
     A figure of up to 15 digits is that decimal written with its exponent ('7.75e-2'), which ``float``
     reads to the nearest double, as ``hundredth`` gives it: its division by 100 is out by less than
     half the last place typed.  A longer figure is read as ``hundredth`` reads it."""
     if len(plain) - ("." in plain) <= 15:
         return float(plain + "e-2")
-    return hundredth(float(plain), decimals)
+    return hundredth(float(plain), _decimals(plain))
 
 
 def hundredth(value: float, decimals: int | None) -> float:
