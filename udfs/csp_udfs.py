@@ -299,6 +299,8 @@ def _apply_column(rule: Callable[..., Any], cells: list[list[Any]], count: int) 
         found = rule.column(count, *cells)
     except Exception:  # a bug on the column road: each cell as it would be alone, a message where it fails
         return _apply(rule, zip(*cells))
+    if set(map(type, found)) == _TEXT:
+        return found  # every cell a word (a status): as it is
     return [value if value.__class__ is str else functions.error_text(value) if isinstance(value, CspError)
             else _to_excel(value) for value in found]
 
@@ -321,7 +323,12 @@ def _may_hold_a_message(cells: Sequence[Any]) -> bool:
     kinds = set(map(type, cells))
     if any(issubclass(kind, int) for kind in kinds):
         return True
+    if kinds == _TEXT:
+        return "#" in "\n".join(cells)  # a column of words (a polarity): joined as it is
     return str in kinds and "#" in "\n".join([cell for cell in cells if cell.__class__ is str])
+
+
+_TEXT = {str}
 
 
 def _call(rule: Callable[..., Any], values: tuple[Any, ...] | list[Any]) -> Any:
