@@ -403,8 +403,13 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+_WRITTEN_BY_HAND = "\n## This run, read"  # the page from here on is written by hand after a run, and kept
+
+
 def write_doc(figures: list[Figure], facts: dict[str, str], command: str, seconds: float) -> None:
     machine_rows = "\n".join(f"| {k} | {v} |" for k, v in facts.items())
+    old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    kept = old[old.index(_WRITTEN_BY_HAND):] if _WRITTEN_BY_HAND in old else ""
     DOC.write_text(textwrap.dedent(f"""\
         # Benchmarks
 
@@ -451,7 +456,7 @@ def write_doc(figures: list[Figure], facts: dict[str, str], command: str, second
         * **csp rollup** reads every book with one process per core and writes the overview .xlsx.
 
         Run `python bench/run.py --quick` for a faster, noisier check (it does not write this page).
-        """).replace("{machine_rows}", machine_rows).replace("{table}", table(figures)))
+        """).replace("{machine_rows}", machine_rows).replace("{table}", table(figures)) + kept)
 
 
 def main() -> int:
