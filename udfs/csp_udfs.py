@@ -320,6 +320,8 @@ def _stretched(grid: Sequence[Sequence[Any]], height: int, width: int) -> list[A
 
 def _may_hold_a_message(cells: Sequence[Any]) -> bool:
     """Whether any cell might be an Excel error or another function's message ("#…", or an error code)."""
+    if cells.count(None) == len(cells):
+        return False  # an argument left out: blank in every cell
     kinds = set(map(type, cells))
     if any(issubclass(kind, int) for kind in kinds):
         return True
