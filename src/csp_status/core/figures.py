@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from csp_status.core.parse import Reading, as_written, in_row_unit
+from csp_status.core.parse import Reading, as_written, in_row_unit, sheet_number_rescale
 from csp_status.core.vocabulary import Placeholder, Unit, same_kind
 from csp_status.core.wording import format_value
 
@@ -117,10 +117,10 @@ def sheet_numbers_in_unit(numbers: np.ndarray, unit: Unit | None) -> tuple[np.nd
     and whether it can be right.  ``tests/test_columns.py`` checks that the forms agree."""
     import numpy as np  # here: only the column road works on arrays
 
-    if unit is Unit.PERCENT:  # a plain 37 in a percentage row is 37%; 0.37 is stored as the fraction
-        numbers = np.where(np.abs(numbers) > 1, numbers / 100.0, numbers)
-    elif unit is not None and unit.scale != 1.0:  # a plain number in a row of minutes is minutes
+    rescale = sheet_number_rescale(unit)
+    if rescale is not None:
+        above, divisor = rescale
         with np.errstate(over="ignore"):  # a figure too large in seconds is inf, as one alone is
-            numbers = numbers / unit.scale
+            numbers = np.where(np.abs(numbers) > above, numbers / divisor, numbers)
     negative, over = _failings(numbers, _NAN, _NAN, unit is Unit.PERCENT)[:2]  # no counts
     return numbers, ~(negative | over)

@@ -31,6 +31,7 @@ __all__ = [
     "parse_fraction",
     "in_row_unit",
     "as_written",
+    "sheet_number_rescale",
     "EXPECTED",
 ]
 
@@ -106,18 +107,29 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
     if value is None or as_written(reading.unit, row_unit):
         return value, None  # the usual case: nothing to supply
     if reading.unit is None:  # a number as a sheet stores it
+        rescale = sheet_number_rescale(row_unit)
+        if rescale is None or not abs(value) > rescale[0]:
+            return value, None
         shown = reading.text.strip()
-        if row_unit is Unit.PERCENT and abs(value) > 1:
-            return value / 100.0, f"{text_preview(shown)} read as {shown}% (the row is in percentages)"
-        if row_unit is not Unit.PERCENT and row_unit.scale != 1.0:
-            return value / row_unit.scale, f"{text_preview(shown)} read as {shown} {row_unit.value}"
-        return value, None
+        said = f"{shown}% (the row is in percentages)" if row_unit is Unit.PERCENT else f"{shown} {row_unit.value}"
+        return value / rescale[1], f"{text_preview(shown)} read as {said}"
     if row_unit is Unit.PERCENT:  # typed text with no unit, in a percentage row
         shown = reading.text.strip()
         typed = f"{value:,.{reading.decimals or 0}f}%"
         return hundredth(value, reading.decimals), f"{text_preview(shown)} read as {typed} (the row is in percentages)"
     shown = reading.text.strip()  # "10.8" in a row of minutes is 10.8 minutes (stored in seconds)
     return value / row_unit.scale, f"{text_preview(shown)} read as {value:,.{reading.decimals or 0}f} {row_unit.value}"
+
+
+def sheet_number_rescale(row_unit: Unit | None) -> tuple[float, float] | None:
+    """How a spreadsheet number (a figure with no unit of its own) is read in a row of ``row_unit``:
+    (above, divisor), a number whose size is above ``above`` divided by ``divisor``; None: as stored.
+    The one rule for one number (:func:`in_row_unit`) and for a column of them."""
+    if row_unit is Unit.PERCENT:  # a plain 37 in a percentage row is 37%; 0.37 is stored as the fraction
+        return 1.0, 100.0
+    if row_unit is not None and row_unit.scale != 1.0:  # a plain number in a row of minutes is minutes
+        return -1.0, row_unit.scale
+    return None
 
 
 def as_written(written: Unit | None, row_unit: Unit | None) -> bool:
