@@ -171,3 +171,70 @@ def test_reading_the_inputs_only_gives_the_cells_the_parser_gives(book, monkeypa
     assert fast == inputs()
     assert fast[(row, 5)] == "about 5 <& > ünïcode A" and fast[(row, 6)] == 0.1559
     assert not any(c >= data_splice.FIRST_COLUMN for r, c in fast if r > 1)
+
+
+_HOSTILE = [b"\x01", b"\x0b", b"\x1f", b"\x00", b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xef\xbf\xbe", b"\xef\xbf\xbf",
+            b"]]>", b"<", b"&", b"&#65;", b"&nbsp;", b'"', b"'", b"\r", b">", b"<!--x-->", b"<?x?>", b"<![CDATA[x]]>",
+            b' xmlns="urn:x"', b' xmlns:x="urn:x"', b"</c>", b'<c r="A5"/>', b"</row>", b"<row>", b" ", b"\t", b"\n",
+            b"\xe4\xb8\xad", b"_x0041_", b'<c r="L9"><v>1</v></c>', b"</t>", b' t="s"', b"<v>", b"</is>"]
+
+
+def _rows_of(book_path) -> bytes:
+    data = zipfile.ZipFile(book_path).read(bookedit.sheet_part(book_path, "Data"))
+    start = data.index(b"</row>") + len(b"</row>")  # the rows after the headers, ten of them
+    end = start
+    for _ in range(10):
+        end = data.index(b"</row>", end) + len(b"</row>")
+    return data[start:end]
+
+
+def test_a_batch_read_without_parsing_is_well_formed_and_read_as_the_parser_reads_it(imported):
+    """Inputs read from the bytes alone (no parse) only when the bytes are well formed: any batch the
+    fast reader accepts, with hostile bytes put anywhere in it, lxml parses, to the same cells."""
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    from csp_status.workbook.cells import row_cells
+    from csp_status.workbook.package import Package
+
+    with Package(imported) as package:
+        formats = package.number_formats()
+    rows = _rows_of(imported)
+    calculated = frozenset(data_splice.COLUMNS)
+    wrapper = b'<csp-rows xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+    def by_parser(piece: bytes) -> dict | None:
+        try:
+            root = etree.fromstring(wrapper + piece + b"</csp-rows>", sheet_rows.XML_PARSER)
+        except etree.XMLSyntaxError:
+            return None
+        return row_cells(root, [], formats, None, calculated)
+
+    out: dict = {}
+    assert data_splice.read_inputs(rows, formats, out) and out == by_parser(rows)  # the refresh's own rows: read
+
+    accepted: list[bytes] = []
+    # every hostile run where an officer's text, a number or a tag boundary is; then any few, anywhere
+    kinds = [rb"<t>", rb"<v>", rb"</c>", rb'"', rb"<c ", rb"</row>", rb"[A-Za-z] ", rb"<f>"]
+    anchors = [m.end() for kind in kinds for m in list(re.finditer(kind, rows))[:3]]
+    for at in anchors:
+        for bad in _HOSTILE:
+            check_one(rows, [(at, bad)], formats, by_parser, accepted)
+    assert accepted  # some harmless insertions (a space or a tab in text) are read without a parse
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.tuples(st.one_of(st.integers(0, len(rows)), st.sampled_from(anchors)),
+                              st.sampled_from(_HOSTILE)), min_size=1, max_size=3))
+    def check(insertions):
+        check_one(rows, insertions, formats, by_parser, accepted)
+
+    check()
+
+
+def check_one(rows: bytes, insertions, formats, by_parser, accepted: list) -> None:
+    piece = rows
+    for at, bad in sorted(insertions, reverse=True):
+        piece = piece[:at] + bad + piece[at:]
+    found: dict = {}
+    if data_splice.read_inputs(piece, formats, found):
+        accepted.append(piece)
+        assert found == by_parser(piece), insertions

@@ -177,3 +177,17 @@ def test_a_rewritten_part_keeps_its_own_declaration_when_it_says_utf8(declaratio
     lxml = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>"
     got = sheet_rows._as_declared(declaration + b"\n<worksheet/>", lxml + b"\n<worksheet/>")
     assert got == (declaration if kept else lxml) + b"\n<worksheet/>"
+
+
+@pytest.mark.parametrize(("root_attrs", "prefix", "offered"), [
+    (f'xmlns="{M}" xmlns:r="{R}"', "", True),
+    (f'xmlns:x="{M}" xmlns="urn:other"', "x", False),  # unprefixed rows there are not SpreadsheetML's
+    (f'xmlns:x="{M}"', "x", False),
+])
+def test_rows_are_offered_as_bytes_only_where_unprefixed_tags_are_spreadsheetml(tmp_path, root_attrs, prefix, offered):
+    seen = []
+    with _package(tmp_path, _sheet(root_attrs=root_attrs, prefix=prefix)) as package:
+        rows = SheetRows(package, PART)
+        list(rows.batches(lambda piece, parse: seen.append(piece) or False))
+        assert rows.streamed
+    assert bool(seen) is offered

@@ -203,11 +203,11 @@ class _ShownValues:
         matches = data_splice.match_rows(piece)
         if matches is None:
             return None
-        rows = parse(data_splice.read_part(piece, matches))  # the guarded parse: well formed, as ever
-        inputs = data_splice.input_cells(piece, matches)
+        inputs = data_splice.input_cells(piece, matches) if data_splice.xml_characters(piece) else None
         if inputs is not None:
             self._read_inputs(inputs, matches)  # the officers' cells, all in the refresh's own form
         else:
+            rows = parse(data_splice.read_part(piece, matches))  # the guarded parse: well formed, as ever
             for cell, f, r, c in self._read(rows):
                 if c not in self._columns:
                     self._formula(cell, f, r, c)  # a formula an officer typed among the inputs: left as it is

@@ -7,8 +7,10 @@ and they end the row.  Such a row is recognised whole by one pattern, which chec
 against the row's own (as the cell-by-cell path checks it: a formula changed by hand does not
 match), and the new values are written into the row's bytes, in the same bytes lxml writes for
 the cell-by-cell path (``tests/test_data_splice.py`` compares the two).  The officers' cells in
-front of them are still read through the guarded parser, with the first and last calculated cell
-of each row kept in place so that the order of the cells is checked as before.
+front of them, when they are plain text and numbers in column order, are read by one more pattern
+a row; a batch so covered, byte for byte, in characters XML allows, is well formed by construction
+and is not parsed.  Other input cells are read through the guarded parser, with the first and last
+calculated cell of each row kept in place so that the order of the cells is checked as before.
 
 A batch of rows with any row in another form (a formula changed by hand, a shared formula, other
 attributes, a cell beyond AC, another spelling of the XML) is left to the cell-by-cell path.
@@ -24,17 +26,20 @@ from csp_status.workbook.cells import MAX_ROW, col_letter, escaped, number_value
 from csp_status.workbook.data_columns import FORMULA_HEADERS, INPUTS, formula_parts
 
 __all__ = ["FIRST_COLUMN", "COLUMNS", "cached_form", "match_rows", "input_cells", "input_values", "read_inputs",
-           "read_part", "spliced"]
+           "read_part", "spliced", "xml_characters"]
 
 FIRST_COLUMN = len(INPUTS) + 1  # M: the first calculated column
 COLUMNS = {FIRST_COLUMN + i: header for i, header in enumerate(FORMULA_HEADERS)}  # column -> header
 
 
 # XML text with only the five named escapes, each written as an unrolled loop (a run of plain
-# characters, then escape and run again): linear, and many times faster than one character a turn
+# characters, then escape and run again): linear, and many times faster than one character a turn.
+# No control character but tab and line ends is plain: the rows these patterns cover are well formed.
 _ESCAPE = rb"&(?:amp|lt|gt|quot|apos);"
-_TEXT = rb"[^<&\r]*(?:" + _ESCAPE + rb"[^<&\r]*)*"  # an inline string's text (no carriage return)
-_TEXT_PLUS = rb"(?=[^<])[^<&]*(?:" + _ESCAPE + rb"[^<&]*)*"  # a cached value's text: not empty
+_CONTROLS = rb"\x00-\x08\x0b\x0c\x0e-\x1f"
+_PLAIN, _PLAIN_CR = rb"[^<&\r" + _CONTROLS + rb"]", rb"[^<&" + _CONTROLS + rb"]"
+_TEXT = _PLAIN + rb"*(?:" + _ESCAPE + _PLAIN + rb"*)*"  # an inline string's text (no carriage return)
+_TEXT_PLUS = rb"(?=[^<])" + _PLAIN_CR + rb"*(?:" + _ESCAPE + _PLAIN_CR + rb"*)*"  # a cached value's text: not empty
 
 
 def _cell_pattern(i: int, header: str) -> bytes:
@@ -83,40 +88,71 @@ def match_rows(piece: bytes) -> list[re.Match] | None:
     return found
 
 
-_ROW_START = rb'<row(?: [A-Za-z]{1,20}="[0-9A-Za-z.: ]{0,40}")*>'
-_INPUT = (rb'<c r="([A-L])([1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?'
-          rb'(?:/>| t="inlineStr"/>| t="inlineStr"><is><t(?: xml:space="preserve")?>(' + _TEXT + rb')'
-          rb"</t></is></c>|><v>([^<&\r]*)</v></c>)")
-_PREFIX = re.compile(_ROW_START + rb"((?:" + _INPUT + rb")*)")
-_INPUTS = re.compile(_INPUT)
+# A row's start tag (its number first, as Excel and lxml write it; no namespace declared on it), then
+# its input cells A to L, each optional, in column order and in the row: a style, and nothing, an
+# inline string or a number.  One match reads a row's inputs in place, each cell in its own groups.
+_ROW_START = rb'<row r="(?P<r>[1-9][0-9]{0,6})"(?: (?!xmlns)[A-Za-z]{1,20}="[0-9A-Za-z.: ]{0,40}")*>'
+
+
+def _input_pattern(letter: bytes) -> bytes:
+    return (rb'(?:<c r="' + letter + rb'(?P=r)"(?: s="([0-9]{1,9})")?'
+            rb'(?:(/>| t="inlineStr"/>)| t="inlineStr"><is><t(?: xml:space="preserve")?>(' + _TEXT + rb')'
+            rb"</t></is></c>|><v>(" + _PLAIN + rb"*)</v></c>))?")
+
+
+_INPUT_COLUMNS = range(1, FIRST_COLUMN)  # A to L
+_INPUT_LETTERS = [col_letter(n).encode() for n in _INPUT_COLUMNS]
+_PREFIX = re.compile(_ROW_START + b"".join(_input_pattern(letter) for letter in _INPUT_LETTERS))
+assert _PREFIX.groups == 1 + 4 * len(_INPUT_LETTERS)
 _ENTITY = re.compile(rb"&(amp|lt|gt|quot|apos);")
 _ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
-_INPUT_COLUMNS = {col_letter(n).encode(): n for n in range(1, FIRST_COLUMN)}
+# what XML allows nowhere, beyond what the patterns leave out: U+FFFE, U+FFFF, and "]]>" in text
+_NOT_XML = ((b"\xef", b"\xef\xbf\xbe"), (b"\xef", b"\xef\xbf\xbf"), (b"]", b"]]>"))  # (a byte first looked for, the run)
 
 
 def _unescaped(match: re.Match) -> bytes:
     return _ENTITIES[match[1]]
 
 
+def xml_characters(piece: bytes) -> bool:
+    """Whether a batch is UTF-8 without the characters XML allows nowhere.  Rows that ``match_rows``
+    and ``input_cells`` cover whole are then well formed by construction (their patterns admit the
+    five named escapes, attributes of letters and digits, no ``<`` and no control character but tab
+    and line ends in text), so their bytes need no parse."""
+    if any(first in piece and run in piece for first, run in _NOT_XML):
+        return False
+    try:
+        piece.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def input_cells(piece: bytes, matches: list[re.Match]
                 ) -> list[list[tuple[int, int, int, str | None, str | None]]] | None:
     """Each row's input cells (columns A to L, in front of its calculated cells) in the refresh's
     own form: (row, column, style, inline text or None, number text or None), text unescaped; or
-    None when any row holds anything else (a shared string, rich text, a formula, another column).
+    None when any row holds anything else (a shared string, rich text, a formula, another column,
+    cells out of order or of another row).
 
-    Only for bytes the guarded parser has read (this reads values from XML known to be well formed).
+    The rows' every byte is then matched by a pattern; with ``xml_characters`` they are well formed.
     """
     out = []
     at = 0
     for match in matches:
         prefix = _PREFIX.fullmatch(piece, at, match.start())
-        if prefix is None:
+        if prefix is None or prefix["r"] != match["r"]:
             return None
+        row = int(match["r"])
+        groups = prefix.groups()
         cells = []
-        for letters, row, style, text, number in _INPUTS.findall(prefix[1]):
-            cells.append((int(row), _INPUT_COLUMNS[letters], int(style) if style else 0,
-                          (_ENTITY.sub(_unescaped, text) if b"&" in text else text).decode("utf-8") if text else None,
-                          number.decode("ascii", "replace") if number else None))
+        for column, style, empty, text, number in zip(_INPUT_COLUMNS, groups[1::4], groups[2::4], groups[3::4],
+                                                      groups[4::4]):
+            if text is not None:
+                cells.append((row, column, int(style) if style else 0,
+                              (_ENTITY.sub(_unescaped, text) if b"&" in text else text).decode("utf-8"), None))
+            elif number is not None or empty is not None:
+                cells.append((row, column, int(style) if style else 0, None, number.decode("utf-8") if number else None))
         out.append(cells)
         at = match.end() + len(_ROW_END)
     return out
@@ -133,14 +169,12 @@ def input_values(cells: list[tuple[int, int, int, str | None, str | None]], form
             yield (r, c), value
 
 
-def read_inputs(piece: bytes, parse: Callable[[bytes], object], formats: list[str],
-                out: dict[tuple[int, int], object]) -> bool:
+def read_inputs(piece: bytes, formats: list[str], out: dict[tuple[int, int], object]) -> bool:
     """A batch's input cells into ``out`` when all its rows are in the refresh's own form (the
     calculated cells are left out, as a reader of the inputs only wants): True; else False."""
     matches = match_rows(piece)
-    if matches is None:
-        return False
-    parse(read_part(piece, matches))  # the guarded parse: the batch must be well formed, as ever
+    if matches is None or not xml_characters(piece):
+        return False  # the parser reads it, or names what is wrong with it
     inputs = input_cells(piece, matches)
     if inputs is None:
         return False

@@ -71,6 +71,7 @@ class SheetRows:
         self._pieces: list[memoryview] | None = None
         self._head = self._tail = b""
         self._wrapper_open = b""
+        self._plain = False  # rows in the main namespace by default: offered as bytes to ``take`` or ``splice``
         try:
             self._cut(data, rows_per_batch or ROWS_PER_BATCH)
         except _CannotCut:
@@ -84,13 +85,14 @@ class SheetRows:
     def batches(self, take: Callable[[bytes, Callable[[bytes], etree._Element]], bool] | None = None
                 ) -> Iterator[etree._Element]:
         """The batches, parsed; ``take``, when given, is offered each batch's bytes first (with the
-        guarded parse of a batch) and returns True when it has read the batch itself."""
+        guarded parse of a batch) and returns True when it has read the batch itself.  Only rows whose
+        unprefixed tags are SpreadsheetML's are offered (another default namespace: always parsed)."""
         if self._pieces is None:
             yield from self._whole().findall(_MAIN + "sheetData")
             return
         while self._pieces:
             piece = bytes(self._pieces.pop(0))
-            if take is not None:
+            if take is not None and self._plain:
                 with self.naming_bad_cells():
                     if take(piece, self._batch):
                         continue
@@ -116,7 +118,7 @@ class SheetRows:
         yield self._head
         while self._pieces:
             piece = bytes(self._pieces.pop(0))
-            if splice is not None:
+            if splice is not None and self._plain:
                 with self.naming_bad_cells():
                     done = splice(piece, self._batch)
                 if done is not None:
@@ -171,6 +173,7 @@ class SheetRows:
             raise _CannotCut("marker")
         self._head, self._tail = _as_declared(data, written).split(_MARKER)
         self._wrapper_open = _wrapper_open(holders[0].nsmap)
+        self._plain = holders[0].nsmap.get(None) == _MAIN[1:-1]
         self._pieces = _cut_rows(data, start, end, b"</" + prefix + b"row>", per_batch)
 
     def _batch(self, piece: bytes) -> etree._Element:

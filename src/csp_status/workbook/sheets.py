@@ -159,10 +159,10 @@ class SheetReader:
             if not skip and piece.startswith(b'<row r="1"') and (cut := piece.find(b"</row>")) > 0:
                 read(parse(piece[:cut + len(b"</row>")]))
                 piece = piece[cut + len(b"</row>"):]
-                if not (skip == _CALCULATED and data_splice.read_inputs(piece, parse, formats, out)):
+                if not (skip == _CALCULATED and data_splice.read_inputs(piece, formats, out)):
                     read(parse(piece))
                 return True
-            return skip == _CALCULATED and data_splice.read_inputs(piece, parse, formats, out)
+            return skip == _CALCULATED and data_splice.read_inputs(piece, formats, out)
 
         for batch in rows.batches(inputs_only if names else None):
             read(batch)
