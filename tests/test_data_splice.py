@@ -106,7 +106,7 @@ def test_officers_cells_of_every_plain_kind_read_as_the_parser_reads_them(book, 
     part = bookedit.sheet_part(book, "Data")
     data = zipfile.ZipFile(book).read(part)
     piece = data[data.index(b'<row r="2"'):data.rindex(b"</sheetData>")]
-    assert data_splice.input_cells(piece, data_splice.match_rows(piece)) is not None  # all in the plain form
+    assert data_splice.input_cells(piece, data_splice.match_rows(piece), ["General"] * 64, {})  # all in the plain form
     spliced, by_cell, _, _ = _both_ways(book, monkeypatch)
     assert spliced == by_cell
 
@@ -126,7 +126,8 @@ def test_officers_cells_in_another_form_are_read_by_the_parser(book, change):
     assert other != piece
     matches = data_splice.match_rows(other)
     assert matches is not None
-    assert data_splice.input_cells(other, matches) is None
+    out: dict = {}
+    assert not data_splice.input_cells(other, matches, ["General"] * 64, out) and out == {}
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -176,7 +177,7 @@ def test_reading_the_inputs_only_gives_the_cells_the_parser_gives(book, monkeypa
 _HOSTILE = [b"\x01", b"\x0b", b"\x1f", b"\x00", b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xef\xbf\xbe", b"\xef\xbf\xbf",
             b"]]>", b"<", b"&", b"&#65;", b"&nbsp;", b'"', b"'", b"\r", b">", b"<!--x-->", b"<?x?>", b"<![CDATA[x]]>",
             b' xmlns="urn:x"', b' xmlns:x="urn:x"', b"</c>", b'<c r="A5"/>', b"</row>", b"<row>", b" ", b"\t", b"\n",
-            b"\xe4\xb8\xad", b"_x0041_", b'<c r="L9"><v>1</v></c>', b"</t>", b' t="s"', b"<v>", b"</is>"]
+            b"\xe4\xb8\xad", b"_x0041_", b"\x0c", b" \r\n", b'<c r="L9"><v>1</v></c>', b"</t>", b' t="s"', b"<v>", b"</is>"]
 
 
 def _rows_of(book_path) -> bytes:
@@ -215,7 +216,7 @@ def test_a_batch_read_without_parsing_is_well_formed_and_read_as_the_parser_read
     accepted: list[bytes] = []
     # every hostile run where an officer's text, a number or a tag boundary is; then any few, anywhere
     kinds = [rb"<t>", rb"<v>", rb"</c>", rb'"', rb"<c ", rb"</row>", rb"[A-Za-z] ", rb"<f>"]
-    anchors = [m.end() for kind in kinds for m in list(re.finditer(kind, rows))[:3]]
+    anchors = [m.end() for kind in kinds for m in list(re.finditer(kind, rows))[:3]] + [0, len(rows)]
     for at in anchors:
         for bad in _HOSTILE:
             check_one(rows, [(at, bad)], formats, by_parser, accepted)

@@ -14,6 +14,7 @@ byte.  A refresh whose result equals the book writes nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -203,9 +204,8 @@ class _ShownValues:
         matches = data_splice.match_rows(piece)
         if matches is None:
             return None
-        inputs = data_splice.input_cells(piece, matches) if data_splice.xml_characters(piece) else None
-        if inputs is not None:
-            self._read_inputs(inputs, matches)  # the officers' cells, all in the refresh's own form
+        if data_splice.xml_characters(piece) and data_splice.input_cells(piece, matches, self.formats, self.cells):
+            self._in_rows(matches)  # the officers' cells, all in the refresh's own form, are read
         else:
             rows = parse(data_splice.read_part(piece, matches))  # the guarded parse: well formed, as ever
             for cell, f, r, c in self._read(rows):
@@ -217,18 +217,13 @@ class _ShownValues:
         table = dict(zip(rows, shown_values_of_rows([self._context(r) for r in rows])))
         return data_splice.spliced(piece, matches, lambda r: [table[r][header] for header in DATA_FORMULA_HEADERS])
 
-    def _read_inputs(self, inputs: list[list[tuple[int, int, int, str | None, str | None]]], matches: list) -> None:
-        """As ``_read``, for rows whose input cells are plain text and numbers (``data_splice.input_cells``)."""
-        cells, formats, last = self.cells, self.formats, self._last
-        first, end = data_splice.FIRST_COLUMN, data_splice.FIRST_COLUMN + len(DATA_FORMULA_HEADERS) - 1
-        for found, match in zip(inputs, matches):
-            for key in found:
-                if key[:2] <= last:
-                    self._in_order = False
-                last = key[:2]
-            cells.update(data_splice.input_values(found, formats))
+    def _in_rows(self, matches: list[re.Match]) -> None:
+        """As ``_read`` keeps the order of the cells, for rows read by ``data_splice.input_cells``: each
+        row's cells are in column order in the row, so the rows are in order when their numbers rise."""
+        last, end = self._last, data_splice.FIRST_COLUMN + len(DATA_FORMULA_HEADERS) - 1
+        for match in matches:
             r = int(match["r"])
-            if (r, first) <= last:  # the first and the last calculated cell, as _read meets them
+            if (r, 1) <= last:
                 self._in_order = False
             last = (r, end)
         self._last = last

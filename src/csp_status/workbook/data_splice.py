@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 from csp_status.workbook.cells import MAX_ROW, col_letter, escaped, number_value, unescape_text, xml_text
 from csp_status.workbook.data_columns import FORMULA_HEADERS, INPUTS, formula_parts
 
-__all__ = ["FIRST_COLUMN", "COLUMNS", "cached_form", "match_rows", "input_cells", "input_values", "read_inputs",
+__all__ = ["FIRST_COLUMN", "COLUMNS", "cached_form", "match_rows", "input_cells", "read_inputs",
            "read_part", "spliced", "xml_characters"]
 
 FIRST_COLUMN = len(INPUTS) + 1  # M: the first calculated column
@@ -53,6 +53,7 @@ def _cell_pattern(i: int, header: str) -> bytes:
 _SECTION = re.compile(b"".join(_cell_pattern(i, h) for i, h in enumerate(FORMULA_HEADERS)))
 _START = b'<c r="' + col_letter(FIRST_COLUMN).encode()
 _ROW_END = b"</row>"
+_XML_SPACE = b" \t\r\n"  # the white space XML allows between elements
 # each cell's groups: its start tag up to its style, its type, its formula, its value's text, an empty value
 # (the first cell's start tag holds one more, the row number)
 _CELLS = [(1, 3, 4, 5, 6)] + [tuple(range(7 + 5 * i, 12 + 5 * i)) for i in range(len(FORMULA_HEADERS) - 1)]
@@ -83,7 +84,7 @@ def match_rows(piece: bytes) -> list[re.Match] | None:
             return None
         found.append(match)
         at = end + len(_ROW_END)
-    if not found or piece[at:].strip():
+    if not found or piece[at:].strip(_XML_SPACE):
         return None
     return found
 
@@ -128,45 +129,34 @@ def xml_characters(piece: bytes) -> bool:
     return True
 
 
-def input_cells(piece: bytes, matches: list[re.Match]
-                ) -> list[list[tuple[int, int, int, str | None, str | None]]] | None:
-    """Each row's input cells (columns A to L, in front of its calculated cells) in the refresh's
-    own form: (row, column, style, inline text or None, number text or None), text unescaped; or
-    None when any row holds anything else (a shared string, rich text, a formula, another column,
-    cells out of order or of another row).
+def input_cells(piece: bytes, matches: list[re.Match], formats: list[str], out: dict[tuple[int, int], object]) -> bool:
+    """Each row's input cells (columns A to L, in front of its calculated cells) into ``out``, as
+    ``cells.cell_value`` reads them (empty cells left out), when every row is in the refresh's own
+    form: True.  False, and ``out`` untouched, when any row holds anything else (a shared string,
+    rich text, a formula, another column, cells out of order or of another row).
 
     The rows' every byte is then matched by a pattern; with ``xml_characters`` they are well formed.
     """
-    out = []
+    found: dict[tuple[int, int], object] = {}
     at = 0
     for match in matches:
         prefix = _PREFIX.fullmatch(piece, at, match.start())
         if prefix is None or prefix["r"] != match["r"]:
-            return None
+            return False
         row = int(match["r"])
         groups = prefix.groups()
-        cells = []
-        for column, style, empty, text, number in zip(_INPUT_COLUMNS, groups[1::4], groups[2::4], groups[3::4],
-                                                      groups[4::4]):
-            if text is not None:
-                cells.append((row, column, int(style) if style else 0,
-                              (_ENTITY.sub(_unescaped, text) if b"&" in text else text).decode("utf-8"), None))
-            elif number is not None or empty is not None:
-                cells.append((row, column, int(style) if style else 0, None, number.decode("utf-8") if number else None))
-        out.append(cells)
+        for column, style, text, number in zip(_INPUT_COLUMNS, groups[1::4], groups[3::4], groups[4::4]):
+            if text:
+                value = unescape_text((_ENTITY.sub(_unescaped, text) if b"&" in text else text).decode("utf-8"))
+                if value:
+                    found[row, column] = value
+            elif number:
+                value = number_value(number.decode("utf-8"), int(style) if style else 0, formats)
+                if value != "":
+                    found[row, column] = value
         at = match.end() + len(_ROW_END)
-    return out
-
-
-def input_values(cells: list[tuple[int, int, int, str | None, str | None]], formats: list[str]
-                 ) -> Iterator[tuple[tuple[int, int], object]]:
-    """The values of a row's input cells (from ``input_cells``), as ``cells.cell_value`` reads them;
-    empty cells are left out."""
-    for r, c, style, text, number in cells:
-        value = unescape_text(text) if text is not None else (
-            number_value(number, style, formats) if number is not None else None)
-        if value is not None and value != "":
-            yield (r, c), value
+    out.update(found)
+    return True
 
 
 def read_inputs(piece: bytes, formats: list[str], out: dict[tuple[int, int], object]) -> bool:
@@ -175,12 +165,7 @@ def read_inputs(piece: bytes, formats: list[str], out: dict[tuple[int, int], obj
     matches = match_rows(piece)
     if matches is None or not xml_characters(piece):
         return False  # the parser reads it, or names what is wrong with it
-    inputs = input_cells(piece, matches)
-    if inputs is None:
-        return False
-    for cells in inputs:
-        out.update(input_values(cells, formats))
-    return True
+    return input_cells(piece, matches, formats, out)
 
 
 def read_part(piece: bytes, matches: list[re.Match]) -> bytes:
