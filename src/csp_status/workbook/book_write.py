@@ -85,8 +85,9 @@ def sheet_xml(spec: SheetSpec) -> bytes:
         out.append("</cols>")
     out.append("<sheetData>")
     heights = fitted_heights(spec.rows, spec.widths, spec.merges) if spec.fit_rows else {}
+    letters = [col_letter(c) for c in range(1, last_col + 1)]
     for r, row in enumerate(spec.rows, start=1):
-        cells = "".join(cell_xml(f"{col_letter(c)}{r}", value, style) for c, (value, style) in enumerate(row, 1))
+        cells = "".join([cell_xml(f"{letter}{r}", value, style) for letter, (value, style) in zip(letters, row)])
         if cells:
             ht = f' ht="{heights[r]:g}" customHeight="1"' if r in heights else ""
             out.append(f'<row r="{r}"{ht}>{cells}</row>')

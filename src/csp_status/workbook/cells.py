@@ -124,6 +124,8 @@ def quoted(text: str) -> str:
 
 def xml_text(text: str) -> str:
     """Text made safe for a cell: characters XML cannot hold are written as Excel does, _xHHHH_."""
+    if text.isprintable() and "_x" not in text:
+        return text  # no control character, U+FFFE or U+FFFF (none is printable), nothing like an escape
     return _BAD_XML_CHARS.sub(lambda m: "_x%04X_" % ord(m.group(0)), text)
 
 
@@ -273,6 +275,10 @@ def _style(cell: etree._Element) -> int:
 def cell_xml(ref: str, value: object, style: int = 0) -> str:
     """One cell as SpreadsheetML: text as an inline string, numbers, or a formula with its cached value."""
     s = f' s="{style}"' if style else ""
+    if value.__class__ is str and value:  # the usual cell, text: first
+        text = escaped_with_quotes(xml_text(value))
+        space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
     if value is None or value == "":
         return f'<c r="{ref}"{s}/>' if style else ""
     if isinstance(value, Formula):

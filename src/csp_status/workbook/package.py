@@ -183,9 +183,7 @@ class Package(SheetReader):
                 "choose the workbook itself, or restore it from a backup"
             ) from None
         try:
-            self._check_local_header(info)
-            with self._zip.open(info) as stream:
-                data = _read_bounded(stream, info.file_size)
+            data = self._inflated(info)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as err:
             raise BookError(f"{self.path}: part {name!r} is damaged ({said(err)}); {_REPAIR}") from None
         except NotImplementedError as err:  # a compression method zipfile cannot read (Excel never uses it)
@@ -196,11 +194,13 @@ class Package(SheetReader):
             ) from None
         if len(data) > MAX_PART_BYTES:
             raise BookError(f"{self.path}: part {name!r} is larger than declared; {_REFUSED}")
-        if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
-            raise BookError(
-                f"{self.path}: part {name!r} is damaged (it holds {len(data):,} bytes, and the package declares "
-                f"{info.file_size:,} with another CRC-32); {_REPAIR}"
-            )
+        if len(data) != info.file_size:  # inflated no further than one byte past its declared size
+            holds = (f"more than the {info.file_size:,} bytes" if len(data) > info.file_size
+                     else f"{len(data):,} bytes of the {info.file_size:,}")
+            raise BookError(f"{self.path}: part {name!r} is damaged (it holds {holds} the package declares); {_REPAIR}")
+        if zlib.crc32(data) != info.CRC:
+            raise BookError(f"{self.path}: part {name!r} is damaged (its bytes do not match the CRC-32 the package "
+                            f"declares); {_REPAIR}")
         return data
 
     def compressed(self, name: str) -> Compressed:
@@ -216,8 +216,25 @@ class Package(SheetReader):
             raise BookError(f"{self.path}: part {name!r} is damaged (it is cut short); {_REPAIR}")
         return Compressed(info.compress_type, info.CRC, info.file_size, data)
 
-    def _check_local_header(self, info: zipfile.ZipInfo) -> None:
-        """The part's local header must agree with the central directory (other readers use either)."""
+    def _inflated(self, info: zipfile.ZipInfo) -> bytes:
+        """A part's bytes, inflated in one call but never past its declared size (or the limit), plus one
+        byte: a part that inflates further is never inflated whole, and is seen to be too long."""
+        start = self._check_local_header(info)
+        if info.flag_bits & 0x60:  # as zipfile: patched data, strong encryption
+            raise NotImplementedError("compressed patched data, or strong encryption")
+        if info.flag_bits & 0x1:
+            raise RuntimeError("encrypted")
+        packed = self._pread(start, info.compress_size)
+        if len(packed) != info.compress_size:
+            raise zipfile.BadZipFile("the part is cut short")
+        limit = min(info.file_size, MAX_PART_BYTES) + 1
+        if info.compress_type == zipfile.ZIP_STORED:
+            return packed[:limit]
+        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(packed, limit)
+
+    def _check_local_header(self, info: zipfile.ZipInfo) -> int:
+        """The part's local header must agree with the central directory (other readers use either);
+        where its data starts."""
         head = self._pread(info.header_offset, 30)
         if len(head) < 30 or head[:4] != b"PK\x03\x04":
             raise zipfile.BadZipFile("no local header where the directory says")
@@ -226,11 +243,17 @@ class Package(SheetReader):
             raise zipfile.BadZipFile("its local header and the directory give different compressions")
         if method not in _EXCEL_COMPRESSIONS:
             raise NotImplementedError(f"compression method {method}; Excel stores parts plain or deflated")
+        named = int.from_bytes(head[26:28], "little")
+        name = self._pread(info.header_offset + 30, named)
+        if name.decode("utf-8" if flags & 0x800 else "cp437", "replace") != info.orig_filename:
+            raise zipfile.BadZipFile(f"its local header names it {name[:100]!r}, the directory {info.orig_filename!r}")
+        start = info.header_offset + 30 + named + int.from_bytes(head[28:30], "little")
         if flags & 0x08 or 0xFFFFFFFF in (packed, size):
-            return  # sizes in a data descriptor after the data, or in a zip64 field: checked on reading
+            return start  # sizes in a data descriptor after the data, or in a zip64 field: checked on reading
         if (crc, packed, size) != (info.CRC, info.compress_size, info.file_size):
             raise zipfile.BadZipFile(
                 f"its local header declares {size:,} bytes, the directory {info.file_size:,}, or their CRC-32s differ")
+        return start
 
     def check_xml(self, name: str, data: bytes) -> None:
         """Refuse a part that is not UTF-8 or declares a DTD or entities (before any parser sees it)."""
@@ -300,19 +323,6 @@ class Package(SheetReader):
         return {rel.id: rel.target for rel in self.relationships(part) if not rel.external}
 
 
-
-
-def _read_bounded(stream, declared: int) -> bytes:
-    """A part's bytes, a megabyte at a time: a part that inflates past its declared size is never
-    inflated whole (zipfile would inflate as much as one read asks for, then cut it to size)."""
-    chunks, left = [], min(declared, MAX_PART_BYTES) + 1
-    while left > 0:
-        chunk = stream.read(min(left, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
 
 
 def read_sheet_rows(path: Path, sheet: str | None = None, max_rows: int = 100_000) -> list[list[object]]:
