@@ -177,7 +177,7 @@ def test_reading_the_inputs_only_gives_the_cells_the_parser_gives(book, monkeypa
 _HOSTILE = [b"\x01", b"\x0b", b"\x1f", b"\x00", b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xef\xbf\xbe", b"\xef\xbf\xbf",
             b"]]>", b"<", b"&", b"&#65;", b"&nbsp;", b'"', b"'", b"\r", b">", b"<!--x-->", b"<?x?>", b"<![CDATA[x]]>",
             b' xmlns="urn:x"', b' xmlns:x="urn:x"', b"</c>", b'<c r="A5"/>', b"</row>", b"<row>", b" ", b"\t", b"\n",
-            b"\xe4\xb8\xad", b"_x0041_", b"\x0c", b" \r\n", b'<c r="L9"><v>1</v></c>', b"</t>", b' t="s"', b"<v>", b"</is>"]
+            b"\xe4\xb8\xad", b"_x0041_", b"\x0c", b" \r\n", b' ht="9"', b' r="7"', b' s="1"', b'<c r="L9"><v>1</v></c>', b"</t>", b' t="s"', b"<v>", b"</is>"]
 
 
 def _rows_of(book_path) -> bytes:
@@ -215,7 +215,8 @@ def test_a_batch_read_without_parsing_is_well_formed_and_read_as_the_parser_read
 
     accepted: list[bytes] = []
     # every hostile run where an officer's text, a number or a tag boundary is; then any few, anywhere
-    kinds = [rb"<t>", rb"<v>", rb"</c>", rb'"', rb"<c ", rb"</row>", rb"[A-Za-z] ", rb"<f>"]
+    kinds = [rb"<t>", rb"<v>", rb"</c>", rb'"', rb"<c ", rb"</row>", rb"[A-Za-z] ", rb"<f>", rb'<row r="[0-9]+"',
+             rb'<c r="[A-Z]+[0-9]+"']
     anchors = [m.end() for kind in kinds for m in list(re.finditer(kind, rows))[:3]] + [0, len(rows)]
     for at in anchors:
         for bad in _HOSTILE:

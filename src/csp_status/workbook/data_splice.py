@@ -35,18 +35,22 @@ COLUMNS = {FIRST_COLUMN + i: header for i, header in enumerate(FORMULA_HEADERS)}
 # XML text with only the five named escapes, each written as an unrolled loop (a run of plain
 # characters, then escape and run again): linear, and many times faster than one character a turn.
 # No control character but tab and line ends is plain: the rows these patterns cover are well formed.
+# Every repeat in these patterns is possessive (``*+``, ``?+``): no match ever needs to take back what
+# one matched (text holds no ``<``, and each optional part starts with its own tag or attribute), and
+# Python's matcher then keeps no state to return to for each of them, which over a row of thirty
+# cells is most of its work.
 _ESCAPE = rb"&(?:amp|lt|gt|quot|apos);"
 _CONTROLS = rb"\x00-\x08\x0b\x0c\x0e-\x1f"
 _PLAIN, _PLAIN_CR = rb"[^<&\r" + _CONTROLS + rb"]", rb"[^<&" + _CONTROLS + rb"]"
-_TEXT = _PLAIN + rb"*(?:" + _ESCAPE + _PLAIN + rb"*)*"  # an inline string's text (no carriage return)
-_TEXT_PLUS = rb"(?=[^<])" + _PLAIN_CR + rb"*(?:" + _ESCAPE + _PLAIN_CR + rb"*)*"  # a cached value's text: not empty
+_TEXT = _PLAIN + rb"*+(?:" + _ESCAPE + _PLAIN + rb"*+)*+"  # an inline string's text (no carriage return)
+_TEXT_PLUS = rb"(?=[^<])" + _PLAIN_CR + rb"*+(?:" + _ESCAPE + _PLAIN_CR + rb"*+)*+"  # a cached value's text: not empty
 
 
 def _cell_pattern(i: int, header: str) -> bytes:
-    row = rb"(?P<r>[1-9][0-9]{0,6})" if i == 0 else rb"(?P=r)"
+    row = rb"(?P<r>[1-9][0-9]{0,6}+)" if i == 0 else rb"(?P=r)"
     formula = rb"(?P=r)".join(re.escape(escaped(part).encode("utf-8")) for part in formula_parts(header))
-    return (rb'(<c r="' + col_letter(FIRST_COLUMN + i).encode() + row + rb'"(?: s="[0-9]{1,9}")?)'
-            rb'(?: t="(str|n|b|e)")?(><f>' + formula + rb"</f>)"
+    return (rb'(<c r="' + col_letter(FIRST_COLUMN + i).encode() + row + rb'"(?: s="[0-9]{1,9}+")?+)'
+            rb'(?: t="(str|n|b|e)")?+(><f>' + formula + rb"</f>)"
             rb"(?:<v>(" + _TEXT_PLUS + rb")</v>|(<v/>))</c>")
 
 
@@ -89,16 +93,20 @@ def match_rows(piece: bytes) -> list[re.Match] | None:
     return found
 
 
-# A row's start tag (its number first, as Excel and lxml write it; no namespace declared on it), then
+# A row's start tag (its number first, as Excel and lxml write it; no attribute twice), then
 # its input cells A to L, each optional, in column order and in the row: a style, and nothing, an
 # inline string or a number.  One match reads a row's inputs in place, each cell in its own groups.
-_ROW_START = rb'<row r="(?P<r>[1-9][0-9]{0,6})"(?: (?!xmlns)[A-Za-z]{1,20}="[0-9A-Za-z.: ]{0,40}")*>'
+# The other attributes a row may have, each at most once, in the schema's order (as writers write them).
+_ROW_ATTRIBUTES = ("spans", "s", "customFormat", "ht", "hidden", "customHeight", "outlineLevel", "collapsed",
+                   "thickTop", "thickBot", "ph")
+_ROW_START = (rb'<row r="(?P<r>[1-9][0-9]{0,6}+)"'
+              + b"".join(rb'(?: ' + name.encode() + rb'="[0-9A-Za-z.: ]{0,40}+")?+' for name in _ROW_ATTRIBUTES) + b">")
 
 
 def _input_pattern(letter: bytes) -> bytes:
-    return (rb'(?:<c r="' + letter + rb'(?P=r)"(?: s="([0-9]{1,9})")?'
-            rb'(?:(/>| t="inlineStr"/>)| t="inlineStr"><is><t(?: xml:space="preserve")?>(' + _TEXT + rb')'
-            rb"</t></is></c>|><v>(" + _PLAIN + rb"*)</v></c>))?")
+    return (rb'(?:<c r="' + letter + rb'(?P=r)"(?: s="([0-9]{1,9}+)")?+'
+            rb'(?:(/>| t="inlineStr"/>)| t="inlineStr"><is><t(?: xml:space="preserve")?+>(' + _TEXT + rb')'
+            rb"</t></is></c>|><v>(" + _PLAIN + rb"*+)</v></c>))?+")
 
 
 _INPUT_COLUMNS = range(1, FIRST_COLUMN)  # A to L
