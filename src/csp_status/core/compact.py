@@ -29,7 +29,9 @@ EXPECTED = (
 )
 
 
-_NUM = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
+# Every repeat possessive: a number's digits are never wanted back by what follows them (a sign, a
+# comma group and a decimal part each start with their own character), and the matcher keeps less.
+_NUM = r"[-+]?+(?:\d{1,3}+(?:,\d{3})++|\d++)(?:\.\d++)?+|[-+]?+\.\d++"
 _PER = r"per\s+(?P<per>1,?000)(?:\s+[a-z][a-z ]*)?"
 _MAIN = re.compile(
     rf"(?P<num>{_NUM})\s*(?:(?P<pct>%)|{_PER})?",
@@ -49,8 +51,8 @@ _LABEL = re.compile(r"[A-Za-z]{2}", re.ASCII)  # a bracketed label has words: "(
 # 1,000') with at most one bracket of counts or a reduction ('50% (62/124)', '7.1% (1.5%)'), spaces anywhere
 # the compact forms allow them.  What it matches reads as ``parse_cell`` reads it; anything else goes there.
 _COMPACT = re.compile(
-    rf"\s*(?P<num>{_NUM})\s*(?:(?P<pct>%)|per\s+(?P<per>1,?000))?"
-    rf"(?:\s*\(\s*(?:(?P<n>{_NUM})\s*/\s*(?P<d>{_NUM})|(?P<red>{_NUM})\s*%)\s*\))?\s*",
+    rf"\s*+(?P<num>{_NUM})\s*+(?:(?P<pct>%)|per\s++(?P<per>1,?+000))?+"
+    rf"(?:\s*+\(\s*+(?:(?P<n>{_NUM})\s*+/\s*+(?P<d>{_NUM})|(?P<red>{_NUM})\s*+%)\s*+\))?+\s*+",
     re.ASCII | re.IGNORECASE,
 )
 
