@@ -86,11 +86,11 @@ def read_book(path: Path, package: Package | None = None) -> MasterBook:
     package = package or Package(Path(path))
     try:
         parts = _sheet_parts(path, package)
-        settings_cells = package.cells(SETTINGS)
+        settings_styles: dict[tuple[int, int], int] = {}
+        settings_cells = package.cells(SETTINGS, styles=settings_styles)
         indicator_cells = package.cells(INDICATORS)
         # inputs only: the calculated columns' formula cells are the refresh's to work out
         data_cells = package.cells(DATA, without_formulas_under=DATA_FORMULA_HEADERS)
-        settings_styles = package.cell_styles(SETTINGS)
         own_layout = read_own_layout(path, package, parts)
     finally:
         if own:
@@ -105,9 +105,9 @@ def read_book(path: Path, package: Package | None = None) -> MasterBook:
 def read_book_start(path: Path, package: Package) -> BookStart:
     """Read a book's sheets, settings and indicators, leaving its Data sheet for ``finish_book``."""
     parts = _sheet_parts(path, package)
-    settings_cells = package.cells(SETTINGS)
+    settings_styles: dict[tuple[int, int], int] = {}
+    settings_cells = package.cells(SETTINGS, styles=settings_styles)
     indicator_cells = package.cells(INDICATORS)
-    settings_styles = package.cell_styles(SETTINGS)
     start = _start(path, settings_cells, indicator_cells)
     start.sheet_parts = dict(parts)
     start.styles = _legend_styles(settings_cells, settings_styles)

@@ -153,15 +153,21 @@ def input_cells(piece: bytes, matches: list[re.Match], formats: list[str], out: 
             return False
         row = int(match["r"])
         groups = prefix.groups()
-        for column, style, text, number in zip(_INPUT_COLUMNS, groups[1::4], groups[3::4], groups[4::4]):
+        k = 3  # each cell's groups: style, nothing, text, number (after the row's number, group 1)
+        for column in _INPUT_COLUMNS:
+            text = groups[k]
             if text:
-                value = unescape_text((_ENTITY.sub(_unescaped, text) if b"&" in text else text).decode("utf-8"))
+                value = (_ENTITY.sub(_unescaped, text) if b"&" in text else text).decode("utf-8")
+                if "_x" in value:
+                    value = unescape_text(value)
                 if value:
                     found[row, column] = value
-            elif number:
+            elif number := groups[k + 1]:
+                style = groups[k - 2]
                 value = number_value(number.decode("utf-8"), int(style) if style else 0, formats)
                 if value != "":
                     found[row, column] = value
+            k += 4
         at = match.end() + len(_ROW_END)
     out.update(found)
     return True

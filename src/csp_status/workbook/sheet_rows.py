@@ -158,9 +158,8 @@ class SheetRows:
         start, end = opening.end(), data.rfind(b"</" + prefix + b"sheetData>")
         if end <= start:
             raise _CannotCut("no rows, or no end of rows")  # lxml writes an empty one as <sheetData/>
-        for construct in (b"<!--", b"<![CDATA[", b"<?"):
-            if data.find(construct, start, end) >= 0:
-                raise _CannotCut("comments, CDATA or instructions among the rows")
+        if _has_markup_declaration(data, start, end):
+            raise _CannotCut("comments, CDATA or instructions among the rows")
         skeleton = _parse(data[:start] + _MARKER + data[end:])
         holders = skeleton.findall(_MAIN + "sheetData")
         if len(holders) != 1 or len(holders[0]) != 1 or holders[0].text or holders[0][0].tail:
@@ -204,6 +203,19 @@ def _as_declared(original: bytes, written: bytes) -> bytes:
     if encoding is not None and encoding[1].strip().lower().replace(b"-", b"") != b"utf8":
         return written
     return declared[0] + written[len(_LXML_DECLARATION):]
+
+
+def _has_markup_declaration(data: bytes, start: int, end: int) -> bool:
+    """Whether a comment, CDATA section or processing instruction (``<!``, ``<?``) starts between
+    ``start`` and ``end``: looked for from their rarer second character, which a machine finds many
+    times faster than a pair of characters that begins with as common a one as ``<``."""
+    for second in b"!?":
+        at = data.find(second, start + 1, end)
+        while at >= 0:
+            if data[at - 1] == 0x3C:  # "<"
+                return True
+            at = data.find(second, at + 1, end)
+    return False
 
 
 def _parse(data: bytes) -> etree._Element:

@@ -130,11 +130,14 @@ class SheetReader:
         """The sheet's rows, to be walked once a batch at a time (bounded memory for large sheets)."""
         return SheetRows(self, self.sheet_part(sheet), sheet=sheet)
 
-    def cells(self, sheet: str, *, without_formulas_under: tuple[str, ...] = ()) -> dict[tuple[int, int], object]:
+    def cells(self, sheet: str, *, without_formulas_under: tuple[str, ...] = (),
+              styles: dict[tuple[int, int], int] | None = None) -> dict[tuple[int, int], object]:
         """Every non-empty cell of a sheet: (row, column) -> str, float, SheetNumber, bool or Formula.
 
         ``without_formulas_under`` names headers of row 1 whose columns' formula cells are left out
-        (a reader that needs a sheet's inputs only, not what its formulas last showed).
+        (a reader that needs a sheet's inputs only, not what its formulas last showed).  ``styles``,
+        when given, gets the style index of every cell that has one, as ``cell_styles`` gives them,
+        in the same walk of the sheet.
         """
         strings = self.shared_strings()
         formats = self.number_formats()
@@ -153,6 +156,8 @@ class SheetReader:
                         and text.strip().lower() in names
                     )
                 row_cells(batch, strings, formats, out, skip)
+                if styles is not None:
+                    _styles_of(batch, styles)
 
         def inputs_only(piece: bytes, parse) -> bool:
             """Rows in the refresh's own form read from their bytes (row 1, the headers, first as ever)."""
@@ -164,19 +169,24 @@ class SheetReader:
                 return True
             return skip == _CALCULATED and data_splice.read_inputs(piece, formats, out)
 
-        for batch in rows.batches(inputs_only if names else None):
+        for batch in rows.batches(inputs_only if names and styles is None else None):
             read(batch)
         return out
 
     def cell_styles(self, sheet: str) -> dict[tuple[int, int], int]:
         """The style index of every cell of a sheet that has one."""
-        out = {}
+        out: dict[tuple[int, int], int] = {}
         rows = self.sheet_rows(sheet)
         for batch in rows.batches():
             with rows.naming_bad_cells():
-                for row in batch.iterchildren(ROW):
-                    for cell in row.iterchildren(CELL):
-                        ref, style = cell.get("r"), cell.get("s")
-                        if ref and style and style.isascii() and style.isdigit():
-                            out[split_ref(ref)] = int(style)
+                _styles_of(batch, out)
         return out
+
+
+def _styles_of(batch: etree._Element, out: dict[tuple[int, int], int]) -> None:
+    """The style index of each cell of a batch of rows that has one, into ``out``."""
+    for row in batch.iterchildren(ROW):
+        for cell in row.iterchildren(CELL):
+            ref, style = cell.get("r"), cell.get("s")
+            if ref and style and style.isascii() and style.isdigit():
+                out[split_ref(ref)] = int(style)
