@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 from lxml import etree
@@ -276,9 +277,7 @@ def cell_xml(ref: str, value: object, style: int = 0) -> str:
     """One cell as SpreadsheetML: text as an inline string, numbers, or a formula with its cached value."""
     s = f' s="{style}"' if style else ""
     if value.__class__ is str and value:  # the usual cell, text: first
-        text = escaped_with_quotes(xml_text(value))
-        space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        return f'<c r="{ref}"{s} t="inlineStr"><is>{_inline_text(value)}</is></c>'
     if value is None or value == "":
         return f'<c r="{ref}"{s}/>' if style else ""
     if isinstance(value, Formula):
@@ -297,9 +296,15 @@ def cell_xml(ref: str, value: object, style: int = 0) -> str:
         return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'  # what Excel shows for a number it cannot hold
     if isinstance(value, (int, float)):
         return f'<c r="{ref}"{s}><v>{_num(value)}</v></c>'
-    text = escaped_with_quotes(xml_text(str(value)))
+    return f'<c r="{ref}"{s} t="inlineStr"><is>{_inline_text(str(value))}</is></c>'
+
+
+@lru_cache(maxsize=4096)  # a sheet's texts repeat (names, statuses, periods): each is written out once
+def _inline_text(value: str) -> str:
+    """An inline string's ``<t>`` element for a text."""
+    text = escaped_with_quotes(xml_text(value))
     space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f"<t{space}>{text}</t>"
 
 
 def _num(value: float) -> str:
