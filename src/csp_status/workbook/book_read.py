@@ -186,7 +186,7 @@ def cell_text(value: object) -> str:
 
 def _value(cell: object) -> object:
     """What a formula cell shows (its cached value); other cells as they are."""
-    return cell.cached if isinstance(cell, Formula) else cell
+    return cell.cached if cell.__class__ is Formula else cell  # no class derives from Formula
 
 
 def _row_texts(cells: Cells, row: int = 1) -> dict[str, int]:
@@ -216,9 +216,10 @@ def _refuse_duplicate_headers(cells: Cells, sheet: str, names: tuple[str, ...], 
 
 def _refuse_long_cells(cells: Cells, sheet: str, where: _Where) -> None:
     """A cell longer than Excel holds (only another program can write one): Excel would cut it."""
+    half = MAX_CELL_CHARS // 2
     for (r, c), value in cells.items():
-        text = value.cached if isinstance(value, Formula) else value
-        if isinstance(text, str) and len(text) > MAX_CELL_CHARS // 2 and excel_length(text) > MAX_CELL_CHARS:
+        text = value.cached if value.__class__ is Formula else value
+        if isinstance(text, str) and len(text) > half and excel_length(text) > MAX_CELL_CHARS:
             raise BookError(
                 f"{where(sheet, r, c)}: the text is {excel_length(text):,} characters long; an Excel cell holds at most "
                 f"{MAX_CELL_CHARS:,}, so Excel would cut it. Shorten it, or keep the full text elsewhere and link to it"
@@ -350,6 +351,7 @@ def _records(cells: Cells, columns: dict[str, int], refs: set[str], where: _Wher
     ref_col, year_col = columns["Ref"], columns["Year"]
     figure_cols = [columns[name] for name in ("Outturn", "Target", "Q1", "Q2", "Q3", "Q4")]
     commentary_cols = [columns[f"{q} commentary"] for q in ("Q1", "Q2", "Q3", "Q4")]
+    get = cells.get
     for row in range(2, last + 1):
         ref_cell = _value(cells.get((row, ref_col)))
         ref = cell_text(ref_cell).strip()
@@ -372,8 +374,9 @@ def _records(cells: Cells, columns: dict[str, int], refs: set[str], where: _Wher
             )
         seen[(ref, year)] = row
         rows.append(row)
-        figures = [_blank_as_none(_value(cells.get((row, col)))) for col in figure_cols]
-        commentary = [cell_text(_blank_as_none(_value(cells.get((row, col))))) for col in commentary_cols]
+        figures = [_blank_as_none(_value(get((row, col)))) for col in figure_cols]
+        commentary = [text if (text := get((row, col))).__class__ is str else cell_text(_blank_as_none(_value(text)))
+                      for col in commentary_cols]  # most commentary is text, as typed
         records[(ref, year)] = YearRecord(ref, year, outturn=figures[0], target=figures[1],
                                           quarters=figures[2:], commentary=commentary)
     return records, rows
