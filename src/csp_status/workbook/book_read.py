@@ -115,7 +115,6 @@ def read_book_start(path: Path, package: Package) -> BookStart:
     return start
 
 
-
 def _sheet_parts(path: Path, package: Package) -> dict[str, str]:
     parts = package.sheet_paths()
     missing = [name for name in (SUMMARY, INDICATORS, DATA, SETTINGS) if name not in parts]
