@@ -167,6 +167,39 @@ def test_zip_part_declaring_a_huge_size_refused_on_declared_size(book, tmp_path)
     assert (got["grew_mb"] < SMALL, got["seconds"] < FAST) == (True, True), got
 
 
+def _with_stored_tail(book: Path, out: Path, name: str, tail: bytes) -> Path:
+    """The book with ``tail`` stored after one part's deflated bytes, inside the member (its stored size
+    counts it): a member that declares far more stored bytes than its part inflates from."""
+    import struct
+    import zlib
+
+    members, directory, at = [], [], 0
+    with zipfile.ZipFile(book) as zf:
+        for info in zf.infolist():
+            data = zf.read(info)
+            packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+            stored = packer.compress(data) + packer.flush() + (tail if info.filename == name else b"")
+            crc, named = zlib.crc32(data), info.filename.encode()
+            head = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(stored), len(data),
+                               len(named), 0)
+            directory.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc,
+                                         len(stored), len(data), len(named), 0, 0, 0, 0, 0, at) + named)
+            members.append(head + named + stored)
+            at += len(head) + len(named) + len(stored)
+    central = b"".join(directory)
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(directory), len(directory), len(central), at, 0)
+    out.write_bytes(b"".join(members) + central + end)
+    return out
+
+
+def test_a_member_storing_far_more_than_its_part_is_read_no_further(imported, tmp_path):
+    # 150 MB stored after the Data sheet's deflated bytes, inside its member: the part is read, the rest never
+    _with_stored_tail(imported, tmp_path / "x.xlsm", DATA_PART, b"\0" * 150_000_000)
+    got = measure("read_book('x.xlsm')", cwd=tmp_path)
+    assert got["outcome"] == "ok"
+    assert (got["grew_mb"] < SMALL, got["seconds"] < FAST) == (True, True), got
+
+
 def test_zip_part_larger_than_declared_read_no_further(imported, tmp_path):
     # 60 MB of XML behind a header that declares 3,000 bytes: reading stops at 3,000
     big = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'

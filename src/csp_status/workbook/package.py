@@ -57,6 +57,7 @@ MAX_PARTS = 10_000
 MAX_FILE_BYTES = 256 * 1024 * 1024  # the file itself: a partnership's book is a few megabytes (50,000 indicators: 150)
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # an old .xls, or a workbook saved with a password
 _EXCEL_COMPRESSIONS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})  # all Excel writes
+_CHUNK = 1 << 20  # stored bytes inflated at a time
 
 
 class Package(SheetReader):
@@ -217,20 +218,33 @@ class Package(SheetReader):
         return Compressed(info.compress_type, info.CRC, info.file_size, data)
 
     def _inflated(self, info: zipfile.ZipInfo) -> bytes:
-        """A part's bytes, inflated in one call but never past its declared size (or the limit), plus one
-        byte: a part that inflates further is never inflated whole, and is seen to be too long."""
+        """A part's bytes, inflated a megabyte of stored bytes at a time and never past its declared size
+        (or the limit) plus one byte: a part that inflates further is never inflated whole, and is seen to
+        be too long; nor are more stored bytes read than its inflated bytes need (a member that declares
+        gigabytes of stored bytes is read no further than the part it inflates to)."""
         start = self._check_local_header(info)
         if info.flag_bits & 0x60:  # as zipfile: patched data, strong encryption
             raise NotImplementedError("compressed patched data, or strong encryption")
         if info.flag_bits & 0x1:
             raise RuntimeError("encrypted")
-        packed = self._pread(start, info.compress_size)
-        if len(packed) != info.compress_size:
-            raise zipfile.BadZipFile("the part is cut short")
-        limit = min(info.file_size, MAX_PART_BYTES) + 1
+        left = min(info.file_size, MAX_PART_BYTES) + 1
         if info.compress_type == zipfile.ZIP_STORED:
-            return packed[:limit]
-        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(packed, limit)
+            wanted = min(info.compress_size, left)
+            data = self._pread(start, wanted)
+            if len(data) != wanted:
+                raise zipfile.BadZipFile("the part is cut short")
+            return data
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        pieces, at, end = [], start, start + info.compress_size
+        while left > 0 and at < end and not inflater.eof:
+            chunk = self._pread(at, min(_CHUNK, end - at))
+            if not chunk:
+                raise zipfile.BadZipFile("the part is cut short")
+            at += len(chunk)
+            piece = inflater.decompress(chunk, left)
+            pieces.append(piece)
+            left -= len(piece)
+        return b"".join(pieces)
 
     def _check_local_header(self, info: zipfile.ZipInfo) -> int:
         """The part's local header must agree with the central directory (other readers use either);
