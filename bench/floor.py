@@ -9,8 +9,9 @@ writers, since its output must be the product's byte for byte and a rule written
 
 What it leaves out is the rest of what the product does: no hostile-file checks (part names,
 sizes, ratios, CRC-32 against local headers, DTDs, ownership of the parts it replaces), no
-guarded parser (the Data sheet's inputs are read by one regular expression that knows only the
-form the product writes), no lock, no check that the book was not saved meanwhile, no fsync.
+guarded parser (the Data sheet's inputs are read by the product's own pattern of the rows it writes,
+``data_splice.input_cells``, the fastest reader of them there is, without the check of characters
+that lets the product skip the parser), no lock, no check that the book was not saved meanwhile, no fsync.
 It is a yardstick, not a refresh: ``bench/run.py`` checks that its output is the product's.
 """
 
@@ -65,10 +66,8 @@ def floor_refresh(book: Path) -> bytes:
     matches = data_splice.match_rows(data[rows_at:rows_end])
     values = _Values(start, cells)
     rows = data[rows_at:rows_end]
-    at = 0
-    for match in matches:  # each row's inputs, read before its values are worked out
-        cells.update(_inputs(rows[at:match.start()], formats))
-        at = match.end()
+    if not data_splice.input_cells(rows, matches, formats, cells):  # the rows' inputs, by the product's pattern
+        raise ValueError(f"{book}: the Data sheet's rows are not in the form the bench writes")
     table = values.of_rows([int(match["r"]) for match in matches])
     new_rows = data_splice.spliced(rows, matches, table.__getitem__)
     parts[data_part] = data[:rows_at] + new_rows + data[rows_end:]

@@ -240,3 +240,17 @@ def check_one(rows: bytes, insertions, formats, by_parser, accepted: list) -> No
     if data_splice.read_inputs(piece, formats, found):
         accepted.append(piece)
         assert found == by_parser(piece), insertions
+
+
+def test_a_row_written_twice_is_refused_as_the_parser_refuses_it(book):
+    """Two rows of one number: read from the bytes, the second would silently win; the parser names it."""
+    from csp_status.core.errors import BookError
+    from csp_status.workbook.book_read import read_book
+
+    part = bookedit.sheet_part(book, "Data")
+    data = bookedit.parts(book)[part]
+    start = data.index(b'<row r="3"')
+    end = data.index(b"</row>", start) + len(b"</row>")
+    bookedit._replace_parts(book, {part: data[:end] + data[start:end] + data[end:]})
+    with pytest.raises(BookError, match=r"sheet 'Data' cell A3: the cell is written twice"):
+        read_book(book)

@@ -141,17 +141,20 @@ def input_cells(piece: bytes, matches: list[re.Match], formats: list[str], out: 
     """Each row's input cells (columns A to L, in front of its calculated cells) into ``out``, as
     ``cells.cell_value`` reads them (empty cells left out), when every row is in the refresh's own
     form: True.  False, and ``out`` untouched, when any row holds anything else (a shared string,
-    rich text, a formula, another column, cells out of order or of another row).
+    rich text, a formula, another column, cells or rows out of order, cells of another row).
 
     The rows' every byte is then matched by a pattern; with ``xml_characters`` they are well formed.
     """
     found: dict[tuple[int, int], object] = {}
-    at = 0
+    at = last = 0
     for match in matches:
         prefix = _PREFIX.fullmatch(piece, at, match.start())
         if prefix is None or prefix["r"] != match["r"]:
             return False
         row = int(match["r"])
+        if row <= last:
+            return False  # rows out of order, or one written twice: the parser reads them (and names a repeat)
+        last = row
         groups = prefix.groups()
         k = 3  # each cell's groups: style, nothing, text, number (after the row's number, group 1)
         for column in _INPUT_COLUMNS:
