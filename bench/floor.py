@@ -21,6 +21,7 @@ import io
 import re
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 from csp_status.core.judgement import evaluate
@@ -56,10 +57,21 @@ def floor_refresh(book: Path) -> bytes:
         start = read_book_start(book, package)
         formats = package.number_formats()
     data_part, summary_part, trends_part = (start.sheet_parts[s] for s in ("Data", "Summary", "Trends"))
-    parts = {name: archive.read(name) for name in order if name != data_part}
+    def stored(name: str) -> tuple[zipfile.ZipInfo, bytes]:
+        """A member's bytes as the package stores them (no check of its headers, sizes or CRC-32)."""
+        info = archive.getinfo(name)
+        head = raw[info.header_offset:info.header_offset + 30]
+        begin = info.header_offset + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(head[28:30], "little")
+        return info, raw[begin:begin + info.compress_size]
+
+    def inflated(name: str) -> bytes:  # in one call, as the barest reader would
+        info, data = stored(name)
+        return data if info.compress_type == zipfile.ZIP_STORED else zlib.decompress(data, -15)
+
+    parts = {name: inflated(name) for name in order if name != data_part}
     read = dict(parts)
 
-    data = archive.read(data_part)
+    data = inflated(data_part)
     rows_at = data.index(b'<row r="2"')
     rows_end = data.rindex(b"</sheetData>")
     cells = _inputs(data[:rows_at], formats)  # row 1: the headers
@@ -90,10 +102,8 @@ def floor_refresh(book: Path) -> bytes:
         was = read.get(name)
         if was is None or not (now is was or now == was):
             return None
-        info = archive.getinfo(name)
-        head = raw[info.header_offset:info.header_offset + 30]
-        begin = info.header_offset + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(head[28:30], "little")
-        return Compressed(info.compress_type, info.CRC, info.file_size, raw[begin:begin + info.compress_size])
+        info, data = stored(name)
+        return Compressed(info.compress_type, info.CRC, info.file_size, data)
 
     return zip_bytes(parts, order=order, copy=unchanged)
 
