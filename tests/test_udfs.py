@@ -503,3 +503,20 @@ def test_any_range_gives_its_shape(name, rows, columns, data):
     for row in result:
         for value in row:
             check(value)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    name=st.sampled_from(["CSP_STATUS", "CSP_GAP", "CSP_TREND", "CSP_VALUE"]),
+    rows=st.integers(2, 40),
+    data=st.data(),
+)
+def test_a_column_gives_in_each_row_what_that_row_gives_alone(name, rows, data):
+    """A spilling column is worked out at once, and the rows holding an Excel error or another function's
+    message are worked out alone: every row, whichever road, is the cell's own result."""
+    function = UDFS_BY_NAME[name]
+    arity = len(inspect.signature(function).parameters)
+    columns = [[data.draw(cells) for _ in range(rows)] for _ in range(min(arity, 3))]
+    together = function(*([[cell] for cell in column] for column in columns))
+    alone = [function(*(column[r] for column in columns)) for r in range(rows)]
+    assert [row[0] for row in together] == alone

@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import math
 from enum import Enum
-from operator import itemgetter
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple
 
 import xlwings as xw
 
 from csp_status.core import functions
 from csp_status.core.errors import CspError
+from csp_status.core.garbage import steady_garbage_collection
 from csp_status.core.vocabulary import UNIT_WORDS, Placeholder, Polarity, ToleranceKind, TrendBasis, Unit
 
 __all__ = [
@@ -256,6 +256,12 @@ def _each(rule: Callable[..., Any], **arguments: Any) -> Any:
         except Exception:
             return _call(rule, single)  # the message, as one cell gives it
         return result._value_ if isinstance(result, Enum) else _to_excel(result)
+    with steady_garbage_collection():  # thousands of cells made and dropped: the collector kept out of the way
+        return _each_cell(rule, arguments)
+
+
+def _each_cell(rule: Callable[..., Any], arguments: dict[str, Any]) -> Any:
+    """``_each`` over ranges: the arguments broadcast, the rule applied to every cell."""
     names = list(arguments)
     try:
         grids = [_grid(name, value) for name, value in arguments.items()]
@@ -263,16 +269,18 @@ def _each(rule: Callable[..., Any], **arguments: Any) -> Any:
     except _Misfit as misfit:
         return MESSAGE_PREFIX + str(misfit)
     if (height, width) == (1, 1):
-        return _one(rule, names, [grid[0][0] for grid in grids])
+        return _one(rule, names, [grid.cells[0] for grid in grids])
+    count = height * width
     cells = [_stretched(grid, height, width) for grid in grids]
-    if any(_may_hold_a_message(column) for column in cells):
-        results = [_one(rule, names, list(values)) for values in zip(*cells)]
-    elif hasattr(rule, "column"):  # the usual case for a judgement: the whole range decided at once
-        results = _apply_column(rule, cells, height * width)
-    else:  # the usual case: no argument holds an error or a message, so the rule is called directly
+    passed = sorted(set().union(*(_messages(column) for column in cells)))  # errors and messages to pass on
+    if hasattr(rule, "column"):  # the usual case for a judgement: the whole range decided at once
+        results = _apply_column(rule, cells, count)
+    else:
         results = _apply(rule, zip(*cells))
+    for k in passed:  # each as one cell gives it: the error named, or the message passed on
+        results[k] = _one(rule, names, [column[k] for column in cells])
     if width == 1:
-        return list(map(list, zip(results)))  # each value its own row
+        return [[result] for result in results]  # each value its own row
     return [results[r * width:(r + 1) * width] for r in range(height)]
 
 
@@ -305,32 +313,86 @@ def _apply_column(rule: Callable[..., Any], cells: list[list[Any]], count: int) 
             else _to_excel(value) for value in found]
 
 
-def _stretched(grid: Sequence[Sequence[Any]], height: int, width: int) -> list[Any]:
+class _Grid(NamedTuple):
+    """An argument's cells, row by row, and its size."""
+
+    cells: list[Any]
+    height: int
+    width: int
+
+
+def _grid(name: str, value: Any) -> _Grid:
+    """A value as rows of cells: a scalar is 1x1, a flat list one row (as xlwings writes it)."""
+    if not isinstance(value, (list, tuple)):
+        return _Grid([value], 1, 1)
+    if not value:
+        return _Grid([None], 1, 1)
+    first = value[0]
+    if not isinstance(first, (list, tuple)):
+        if any(isinstance(row, (list, tuple)) for row in value):
+            raise _Misfit(f"{name} is not a rectangular range")
+        return _Grid(list(value), 1, len(value))
+    if len(first) == 1:  # a column, the usual range: its cells in one pass, the rows' kinds in another
+        try:
+            column = [cell for (cell,) in value]
+        except (TypeError, ValueError):
+            pass  # a row of another size, or not a row: named below
+        else:
+            if set(map(type, value)) <= _ROWS:
+                return _Grid(column, len(value), 1)
+    width = len(first)
+    for row in value:
+        if not isinstance(row, (list, tuple)) or len(row) != width or not width:
+            raise _Misfit(f"{name} is not a rectangular range")
+    return _Grid([cell for row in value for cell in row], len(value), width)
+
+
+_ROWS = {list, tuple}
+
+
+def _broadcast_shape(names: list[str], grids: list[_Grid]) -> tuple[int, int]:
+    """Excel's rule: a 1-cell (or 1-row, 1-column) argument stretches to fit the others."""
+    height = max(grid.height for grid in grids)
+    width = max(grid.width for grid in grids)
+    for grid in grids:
+        if grid.height not in (1, height) or grid.width not in (1, width):
+            sizes = ", ".join(f"{name} {g.height}x{g.width}" for name, g in zip(names, grids)
+                              if (g.height, g.width) != (1, 1))
+            raise _Misfit(f"range sizes do not match: {sizes} (rows x columns)")
+    return height, width
+
+
+def _stretched(grid: _Grid, height: int, width: int) -> list[Any]:
     """An argument's cells, row by row, stretched to the result's shape (a 1-cell argument repeats)."""
-    if len(grid) == 1 and len(grid[0]) == 1:
-        return [grid[0][0]] * (height * width)
-    rows = grid if len(grid) == height else list(grid) * height
-    if width == 1:
-        return list(map(itemgetter(0), rows))
-    out: list[Any] = []
-    for row in rows:
-        out.extend(row if len(row) == width else list(row) * width)
-    return out
+    if grid.height == height and grid.width == width:
+        return grid.cells
+    if grid.height == 1 and grid.width == 1:
+        return grid.cells * (height * width)
+    if grid.width == width:  # one row, for every row
+        return grid.cells * height
+    if grid.height == height:  # one column, across every column
+        return [cell for cell in grid.cells for _ in range(width)]
+    return grid.cells * (height * width)  # unreachable: _broadcast_shape has checked the sizes
 
 
-def _may_hold_a_message(cells: Sequence[Any]) -> bool:
-    """Whether any cell might be an Excel error or another function's message ("#…", or an error code)."""
+def _messages(cells: list[Any]) -> list[int]:
+    """The cells that may be an Excel error or another function's message ("#…", or an error code)."""
     if cells.count(None) == len(cells):
-        return False  # an argument left out: blank in every cell
+        return []  # an argument left out: blank in every cell
     kinds = set(map(type, cells))
-    if any(issubclass(kind, int) for kind in kinds):
-        return True
-    if kinds == _TEXT:
-        return "#" in "\n".join(cells)  # a column of words (a polarity): joined as it is
-    return str in kinds and "#" in "\n".join([cell for cell in cells if cell.__class__ is str])
+    if kinds <= _PLAIN_CELLS:
+        return []
+    if kinds == _TEXT and "#" not in "\n".join(cells):
+        return []  # a column of words (a polarity)
+    if not any(issubclass(kind, int) for kind in kinds) and "#" not in "\n".join(
+            [cell for cell in cells if cell.__class__ is str]):
+        return []  # numbers, blanks and text, none of it an error or a message
+    return [k for k, cell in enumerate(cells)
+            if cell.__class__ is not float and cell is not None and (cell.__class__ is not str or "#" in cell)]
 
 
 _TEXT = {str}
+_PLAIN_CELLS = {float, type(None)}
 
 
 def _call(rule: Callable[..., Any], values: tuple[Any, ...] | list[Any]) -> Any:
@@ -343,47 +405,6 @@ def _call(rule: Callable[..., Any], values: tuple[Any, ...] | list[Any]) -> Any:
         detail = _one_line(f"{type(err).__name__}: {err}")
         return f"{MESSAGE_PREFIX}unexpected error, please report it: {detail}"
     return _to_excel(result)
-
-
-def _grid(name: str, value: Any) -> Sequence[Sequence[Any]]:
-    """A value as rows of cells: a scalar is 1x1, a flat list one row (as xlwings writes it).
-
-    A range's rows are used as they come (not copied): a spilling array over thousands of rows
-    spends its time in the rule, not here.
-    """
-    if not isinstance(value, (list, tuple)):
-        return [[value]]
-    if not value:
-        return [[None]]
-    if not isinstance(value[0], (list, tuple)):
-        if any(isinstance(row, (list, tuple)) for row in value):
-            raise _Misfit(f"{name} is not a rectangular range")
-        return [list(value)]
-    width = len(value[0])
-    if width and set(map(type, value)) <= _ROWS and set(map(len, value)) == {width}:
-        return value  # the usual range: checked row by row in C
-    for row in value:
-        if not isinstance(row, (list, tuple)) or len(row) != width or not width:
-            raise _Misfit(f"{name} is not a rectangular range")
-    return value
-
-
-_ROWS = {list, tuple}
-
-
-def _broadcast_shape(names: list[str], grids: list[Sequence[Sequence[Any]]]) -> tuple[int, int]:
-    """Excel's rule: a 1-cell (or 1-row, 1-column) argument stretches to fit the others."""
-    height = max(len(grid) for grid in grids)
-    width = max(len(grid[0]) for grid in grids)
-    for grid in grids:
-        if len(grid) not in (1, height) or len(grid[0]) not in (1, width):
-            sizes = ", ".join(
-                f"{name} {len(g)}x{len(g[0])}"
-                for name, g in zip(names, grids)
-                if (len(g), len(g[0])) != (1, 1)
-            )
-            raise _Misfit(f"range sizes do not match: {sizes} (rows x columns)")
-    return height, width
 
 
 def _one(rule: Callable[..., Any], names: list[str], values: list[Any]) -> Any:

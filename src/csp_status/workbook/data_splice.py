@@ -18,6 +18,7 @@ attributes, a cell beyond AC, another spelling of the XML) is left to the cell-b
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Callable, Sequence
@@ -54,14 +55,12 @@ def _cell_pattern(i: int, header: str) -> bytes:
             rb"(?:<v>(" + _TEXT_PLUS + rb")</v>|(<v/>))</c>")
 
 
-_SECTION = re.compile(b"".join(_cell_pattern(i, h) for i, h in enumerate(FORMULA_HEADERS)))
 _START = b'<c r="' + col_letter(FIRST_COLUMN).encode()
 _ROW_END = b"</row>"
 _XML_SPACE = b" \t\r\n"  # the white space XML allows between elements
 # each cell's groups: its start tag up to its style, its type, its formula, its value's text, an empty value
 # (the first cell's start tag holds one more, the row number)
 _CELLS = [(1, 3, 4, 5, 6)] + [tuple(range(7 + 5 * i, 12 + 5 * i)) for i in range(len(FORMULA_HEADERS) - 1)]
-assert _SECTION.groups == _CELLS[-1][-1]
 
 
 def cached_form(value: object) -> tuple[str | None, str | None]:
@@ -81,9 +80,10 @@ def match_rows(piece: bytes) -> list[re.Match] | None:
     """Each row's calculated cells in a batch of rows, or None when a row is in another form."""
     found = []
     at = 0
+    section = _patterns()[0].fullmatch
     while (end := piece.find(_ROW_END, at)) >= 0:
         start = piece.rfind(_START, at, end)
-        match = _SECTION.fullmatch(piece, start, end) if start >= 0 else None
+        match = section(piece, start, end) if start >= 0 else None
         if match is None or int(match["r"]) > MAX_ROW:
             return None
         found.append(match)
@@ -111,8 +111,18 @@ def _input_pattern(letter: bytes) -> bytes:
 
 _INPUT_COLUMNS = range(1, FIRST_COLUMN)  # A to L
 _INPUT_LETTERS = [col_letter(n).encode() for n in _INPUT_COLUMNS]
-_PREFIX = re.compile(_ROW_START + b"".join(_input_pattern(letter) for letter in _INPUT_LETTERS))
-assert _PREFIX.groups == 1 + 4 * len(_INPUT_LETTERS)
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """The calculated cells' pattern and the row start's with its inputs, compiled when a book first has
+    rows to read by them (compiling them takes longer than a small book's whole Data sheet)."""
+    section = re.compile(b"".join(_cell_pattern(i, h) for i, h in enumerate(FORMULA_HEADERS)))
+    prefix = re.compile(_ROW_START + b"".join(_input_pattern(letter) for letter in _INPUT_LETTERS))
+    assert section.groups == _CELLS[-1][-1] and prefix.groups == 1 + 4 * len(_INPUT_LETTERS)
+    return section, prefix
+
+
 _ENTITY = re.compile(rb"&(amp|lt|gt|quot|apos);")
 _ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
 # what XML allows nowhere, beyond what the patterns leave out: U+FFFE, U+FFFF, and "]]>" in text
@@ -147,8 +157,9 @@ def input_cells(piece: bytes, matches: list[re.Match], formats: list[str], out: 
     """
     found: dict[tuple[int, int], object] = {}
     at = last = 0
+    inputs = _patterns()[1].fullmatch
     for match in matches:
-        prefix = _PREFIX.fullmatch(piece, at, match.start())
+        prefix = inputs(piece, at, match.start())
         if prefix is None or prefix["r"] != match["r"]:
             return False
         row = int(match["r"])
