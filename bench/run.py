@@ -5,7 +5,10 @@
     python bench/run.py --large    # also a 50,000-indicator book (a quarter of an hour more)
     python bench/scale.py          # 500, 5,000, 50,000 indicators: time and memory per 10x
 
-Run it from a checkout with the package installed (``pip install -e '.[test]'``).  Synthetic
+Run it from a checkout with the package installed (``pip install -e '.[test]'``).  It first
+compiles the package's bytecode, as installing a package does (an editable install compiles
+none, and with ``PYTHONDONTWRITEBYTECODE`` set Python would compile every module again in every
+command).  Synthetic
 master workbooks (9, 500 and 5,000 indicators, five years of quarters, messy cells) are made in a
 temporary folder with ``importer.write_new_book`` and refreshed, as officers would have them.
 Every figure is a median over several runs:
@@ -20,9 +23,9 @@ Every figure is a median over several runs:
   ``synth.write_large_book``: the same bytes as ``write_new_book``, in linear time), as multiples
   of the 5,000-indicator figures (linear growth is at most 11x); ``bench/scale.py`` measures the
   growth on its own, at 500, 5,000 and 50,000 indicators, every run in a fresh process;
-* the worksheet functions in-process: one scalar ``CSP_STATUS`` (timeit, many loops) and one
-  array call over 10,000 rows, with arguments as xlwings passes them (2-D lists; numbers as
-  floats, messy figures as text);
+* the worksheet functions in a fresh process of their own, as Excel's function server runs them:
+  one scalar ``CSP_STATUS`` (timeit, many loops) and one array call over 10,000 rows, with
+  arguments as xlwings passes them (2-D lists; numbers as floats, messy figures as text);
 * command start-up: ``csp --version`` and ``csp refresh`` on a copy of the bundled workbook;
 * peak memory (``ru_maxrss`` of the child) of ``csp refresh`` on the 5,000-indicator book;
 * ``csp rollup`` over 300 generated partnership books (9 to 60 indicators each).
@@ -31,6 +34,7 @@ Every figure is a median over several runs:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -42,7 +46,6 @@ import sys
 import tempfile
 import textwrap
 import time
-import timeit
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -185,16 +188,6 @@ def median_seconds(run: Callable[[], object], repeats: int, before: Callable[[],
     return statistics.median(times)
 
 
-def _never_seen(run: Callable[[], object]) -> float:
-    """Seconds ``run`` takes with every cache of read cells emptied first: text never seen."""
-    from csp_status.core import parse
-
-    parse.forget_readings()
-    started = time.perf_counter()
-    run()
-    return time.perf_counter() - started
-
-
 def alternating(first: Callable[[], object], second: Callable[[], object], repeats: int,
                 before: Callable[[], object]) -> tuple[float, float]:
     """Medians of two things timed turn about, so that a busy moment on the machine falls on both."""
@@ -258,6 +251,53 @@ def udf_arguments(rows: int, seed: int = 10_000) -> tuple[list[list[object]], li
     return actual, target, polarity
 
 
+def installed_bytecode() -> None:
+    """Compile the package's bytecode, as ``pip install`` does when it installs a package.
+
+    An editable install compiles nothing, and where ``PYTHONDONTWRITEBYTECODE`` is set (it is on
+    these machines) Python never caches what it compiles: every command would compile every module
+    from its source again, which no installed copy does."""
+    import compileall
+
+    for tree in ("src", "udfs"):
+        compileall.compile_dir(REPO / tree, quiet=1)
+
+
+_WORKSHEET_FUNCTIONS = """
+import json, statistics, sys, time, timeit
+sys.path[:0] = [{bench!r}, {udfs!r}]
+import run
+import csp_udfs
+from csp_status.core import parse
+quick = {quick!r}
+loops = 2_000 if quick else 20_000
+scalar = statistics.median(timeit.repeat(
+    lambda: csp_udfs.CSP_STATUS([["15.59%"]], [["15.2%"]], [["Lower is better"]]), number=loops, repeat=5)) / loops
+csp_udfs.CSP_STATUS(*run.udf_arguments(100, seed=1))  # the first call's imports (numpy) are Excel's start-up
+fresh = [run.udf_arguments(10_000, seed=seed) for seed in range(2, 5 if quick else 11)]
+times = []
+for arguments in fresh:
+    parse.forget_readings()  # every cache of cells read emptied: text never seen
+    started = time.perf_counter()
+    csp_udfs.CSP_STATUS(*arguments)
+    times.append(time.perf_counter() - started)
+actual, target, polarity = fresh[0]
+again = run.median_seconds(lambda: csp_udfs.CSP_STATUS(actual, target, polarity), 3 if quick else 9)
+print(json.dumps([scalar, statistics.median(times), again]))
+"""
+
+
+def worksheet_functions(quick: bool) -> list[Figure]:
+    """The worksheet functions in a process of their own, as Excel's function server runs them: one
+    cell, and 10,000 rows never seen (a new seed each call, the caches of cells read emptied first)."""
+    script = _WORKSHEET_FUNCTIONS.format(bench=str(HERE), udfs=str(REPO / "udfs"), quick=quick)
+    done = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+    scalar, array, again = json.loads(done.stdout)
+    return [Figure("CSP_STATUS, one cell (in-process)", scalar * 1e6, "µs", 10),
+            Figure("CSP_STATUS over 10,000 rows of text never seen (one array call)", array * 1e3, "ms", 50,
+                   f"the same rows again: {again * 1e3:.0f} ms")]
+
+
 # ---- the run ------------------------------------------------------------------------------------
 
 def floor_round(stale: Path, out: Path) -> None:
@@ -279,6 +319,7 @@ def run(quick: bool, large: bool = False) -> tuple[list[Figure], dict[str, str]]
     load_before = _load()
     figures: list[Figure] = []
     csp = csp_command()
+    installed_bytecode()
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="csp-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -320,21 +361,8 @@ def run(quick: bool, large: bool = False) -> tuple[list[Figure], dict[str, str]]
         if large:
             figures += large_book(tmp, csp, command, memory, say)
 
-        say("worksheet functions ...")
-        import csp_udfs
-
-        loops = 2_000 if quick else 20_000
-        scalar = statistics.median(timeit.repeat(
-            lambda: csp_udfs.CSP_STATUS([["15.59%"]], [["15.2%"]], [["Lower is better"]]),
-            number=loops, repeat=5)) / loops
-        figures.append(Figure("CSP_STATUS, one cell (in-process)", scalar * 1e6, "µs", 10))
-        csp_udfs.CSP_STATUS(*udf_arguments(100, seed=1))  # the first call's imports (numpy) are Excel's start-up
-        fresh = [udf_arguments(10_000, seed=seed) for seed in range(2, 5 if quick else 11)]
-        array = statistics.median(_never_seen(lambda: csp_udfs.CSP_STATUS(*arguments)) for arguments in fresh)
-        actual, target, polarity = fresh[0]
-        again = median_seconds(lambda: csp_udfs.CSP_STATUS(actual, target, polarity), 3 if quick else 9)
-        figures.append(Figure("CSP_STATUS over 10,000 rows of text never seen (one array call)", array * 1e3, "ms",
-                              50, f"the same rows again: {again * 1e3:.0f} ms"))
+        say("worksheet functions (a fresh process) ...")
+        figures += worksheet_functions(quick)
 
         say("start-up ...")
         version = median_seconds(lambda: run_quietly([*csp, "--version"]), 5 if quick else 11)
@@ -446,12 +474,16 @@ def write_doc(figures: list[Figure], facts: dict[str, str], command: str, second
         * **--large** adds a 50,000-indicator book: the whole command and its peak memory as multiples of
           the 5,000-indicator figures (linear growth: at most 11 ×).  `python bench/scale.py` measures
           that growth on its own, at 500, 5,000 and 50,000 indicators.
-        * **CSP_STATUS** is called in-process as xlwings calls it (2-D lists).  One cell: `timeit`
+        * **CSP_STATUS** is called as xlwings calls it (2-D lists), in a fresh Python process that does
+          nothing else, as Excel's function server does nothing else.  One cell: `timeit`
           over many loops.  10,000 rows: one call with columns of floats, typed figures and
           placeholders, each call on figures and texts no call has seen (a new seed, and the caches
           of cells already read emptied first), as when an officer pastes a new quarter; the median
           of those calls, and in the note the same rows called again.
-        * **Start-up** is the wall time of the installed `csp` command.
+        * **Start-up** is the wall time of the installed `csp` command, with the package's bytecode
+          compiled first, as installing it compiles it (these machines set `PYTHONDONTWRITEBYTECODE`,
+          and an editable install compiles nothing: without that step every command would compile
+          every module from its source).
         * **Peak memory** is `ru_maxrss` of the `csp refresh` child process.
         * **csp rollup** reads every book with one process per core and writes the overview .xlsx.
 

@@ -59,45 +59,44 @@ _COMPACT = re.compile(
 
 def read_compact(raw: str) -> Reading | None:
     """The commonest compact figures read in one match (see ``_COMPACT``); None for any other text."""
-    found = _COMPACT.fullmatch(raw)
-    if found is None:
-        return None
-    fields = _compact_fields(raw, *found.groups())
-    return None if fields is None else Reading(raw, *fields)
+    found, fields = read_compacts((raw,))
+    return Reading(raw, *fields[0]) if found else None
 
 
 def read_compacts(texts: Sequence[str]) -> tuple[list[int], list[tuple[object, ...]]]:
     """:func:`read_compact` over a column of texts, without a Reading for each: the indexes of the texts
     it reads, and for each of those the fields its Reading holds after its text, in their order
-    (value, unit, decimals, numerator, denominator, reduction)."""
+    (value, unit, decimals, numerator, denominator, reduction).
+
+    What ``_COMPACT``'s groups say is worked out in this one loop (no call for each text but the
+    match and the numbers' own), as a column of thousands of texts never seen needs it."""
     found: list[int] = []
     fields: list[tuple[object, ...]] = []
-    for k, (raw, match) in enumerate(zip(texts, map(_COMPACT.fullmatch, texts))):
-        if match is not None:
-            read = _compact_fields(raw, *match.groups())
-            if read is not None:
-                found.append(k)
-                fields.append(read)
+    keep, add = found.append, fields.append
+    percent_unit, number_unit, rate_unit = Unit.PERCENT, Unit.NUMBER, Unit.PER_1000
+    for k, match in enumerate(map(_COMPACT.fullmatch, texts)):
+        if match is None:
+            continue
+        number, pct, per, num, den, red = match.groups()
+        plain = number.replace(",", "") if "," in number else number
+        point = plain.find(".")
+        decimals = 0 if point < 0 else len(plain) - point - 1
+        if pct:  # up to 15 digits: the decimal written with its exponent, read to the nearest double
+            value = float(plain + "e-2") if len(plain) - (point >= 0) <= 15 else hundredth(float(plain), decimals)
+            unit = percent_unit
+        else:
+            value = float(plain)
+            unit = rate_unit if per else number_unit
+        if value - value != 0.0 or (per and has_marker(texts[k])):
+            continue  # too large to hold, or words that may mark it provisional: read in full
+        if num is not None:
+            if len(num) == 4 and is_year_span(num, den):
+                continue  # "12 (2019/20)": a year, read by the grammar of words
+            add((value, unit, decimals, float(num.replace(",", "")), float(den.replace(",", "")), None))
+        else:
+            add((value, unit, decimals, None, None, None if red is None else _reduction(red)))
+        keep(k)
     return found, fields
-
-
-def _compact_fields(raw: str, number: str, pct: str | None, per: str | None, num: str | None, den: str | None,
-                    red: str | None) -> tuple[float, Unit, int, float | None, float | None, float | None] | None:
-    """What ``_COMPACT``'s groups say, as a Reading's fields after its text; None for a text to read in full."""
-    plain = number.replace(",", "")
-    point = plain.find(".")
-    decimals = 0 if point < 0 else len(plain) - point - 1
-    if pct:
-        value, unit = _percent_plain(plain), Unit.PERCENT
-    else:
-        value, unit = float(plain), Unit.PER_1000 if per else Unit.NUMBER
-    if value - value != 0.0 or (per and has_marker(raw)):
-        return None  # too large to hold, or words that may mark it provisional: read in full
-    if num is not None:
-        if is_year_span(num, den):
-            return None  # "12 (2019/20)": a year, read by the grammar of words
-        return value, unit, decimals, _to_float(num), _to_float(den), None
-    return value, unit, decimals, None, None, None if red is None else _reduction(red)
 
 
 def read_figure(raw: str, text: str) -> Reading:
