@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from itertools import repeat
 from typing import Any
 
 from csp_status.core.errors import CellError
@@ -229,9 +230,9 @@ def _compact_figures(np: Any, cells: Sequence[Any], rows: Any, unit_of: Any) -> 
     if not found:
         return
     at = dict(zip([distinct[k] for k in found], range(len(found))))  # only texts: no other cell is found
-    position = np.array(list(map(at.get, texts)), dtype=float)  # NaN: not a compact figure
-    compact = ~np.isnan(position)
-    index = position[compact].astype(np.intp)
+    position = np.fromiter(map(at.get, texts, repeat(-1)), dtype=np.intp, count=len(texts))  # -1: not a compact figure
+    compact = position >= 0
+    index = position[compact]
     value, written, _, num, den, _ = zip(*fields)
     units = list(dict.fromkeys(written))
     rows = rows[compact]

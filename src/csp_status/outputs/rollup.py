@@ -186,7 +186,10 @@ def _read_alone(path: Path) -> BookRows:
 
 
 def _warm_up() -> None:
+    """Import what reading a book needs, once, before the workers are forked (else each would import
+    and compile it again): the reader, the judgement, and the grammar of words that messy cells need."""
     from csp_status.core import judgement as evaluate  # noqa: F401
+    from csp_status.core.grammar import placeholders, polarity, sentences, tokens  # noqa: F401
     from csp_status.workbook import book_read  # noqa: F401
 
 
