@@ -190,7 +190,9 @@ def _warm_up() -> None:
     and compile it again): the reader, the judgement, and the grammar of words that messy cells need."""
     from csp_status.core import judgement as evaluate  # noqa: F401
     from csp_status.core.grammar import placeholders, polarity, sentences, tokens  # noqa: F401
-    from csp_status.workbook import book_read  # noqa: F401
+    from csp_status.workbook import book_read, data_splice  # noqa: F401
+
+    data_splice.patterns()
 
 
 def _without_path(message: str, path: Path) -> str:

@@ -26,7 +26,7 @@ from typing import Callable, Sequence
 from csp_status.workbook.cells import MAX_ROW, col_letter, escaped, number_value, unescape_text, xml_text
 from csp_status.workbook.data_columns import FORMULA_HEADERS, INPUTS, formula_parts
 
-__all__ = ["FIRST_COLUMN", "COLUMNS", "cached_form", "match_rows", "input_cells", "read_inputs",
+__all__ = ["FIRST_COLUMN", "COLUMNS", "cached_form", "match_rows", "patterns", "input_cells", "read_inputs",
            "read_part", "spliced", "xml_characters"]
 
 FIRST_COLUMN = len(INPUTS) + 1  # M: the first calculated column
@@ -80,7 +80,7 @@ def match_rows(piece: bytes) -> list[re.Match] | None:
     """Each row's calculated cells in a batch of rows, or None when a row is in another form."""
     found = []
     at = 0
-    section = _patterns()[0].fullmatch
+    section = patterns()[0].fullmatch
     while (end := piece.find(_ROW_END, at)) >= 0:
         start = piece.rfind(_START, at, end)
         match = section(piece, start, end) if start >= 0 else None
@@ -114,7 +114,7 @@ _INPUT_LETTERS = [col_letter(n).encode() for n in _INPUT_COLUMNS]
 
 
 @functools.cache
-def _patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+def patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     """The calculated cells' pattern and the row start's with its inputs, compiled when a book first has
     rows to read by them (compiling them takes longer than a small book's whole Data sheet)."""
     section = re.compile(b"".join(_cell_pattern(i, h) for i, h in enumerate(FORMULA_HEADERS)))
@@ -157,7 +157,7 @@ def input_cells(piece: bytes, matches: list[re.Match], formats: list[str], out: 
     """
     found: dict[tuple[int, int], object] = {}
     at = last = 0
-    inputs = _patterns()[1].fullmatch
+    inputs = patterns()[1].fullmatch
     for match in matches:
         prefix = inputs(piece, at, match.start())
         if prefix is None or prefix["r"] != match["r"]:
