@@ -68,8 +68,8 @@ def read_compacts(texts: Sequence[str]) -> tuple[list[int], list[tuple[object, .
     it reads, and for each of those the fields its Reading holds after its text, in their order
     (value, unit, decimals, numerator, denominator, reduction).
 
-    What ``_COMPACT``'s groups say is worked out in this one loop (no call for each text but the
-    match and the numbers' own), as a column of thousands of texts never seen needs it."""
+    What ``_COMPACT``'s groups say is worked out in this one loop, with no call for each text but the
+    match and the numbers' own, as a column of thousands of texts never seen needs it."""
     found: list[int] = []
     fields: list[tuple[object, ...]] = []
     keep, add = found.append, fields.append
@@ -81,9 +81,8 @@ def read_compacts(texts: Sequence[str]) -> tuple[list[int], list[tuple[object, .
         plain = number.replace(",", "") if "," in number else number
         point = plain.find(".")
         decimals = 0 if point < 0 else len(plain) - point - 1
-        if pct:  # up to 15 digits: the decimal written with its exponent, read to the nearest double
-            value = float(plain + "e-2") if len(plain) - (point >= 0) <= 15 else hundredth(float(plain), decimals)
-            unit = percent_unit
+        if pct:
+            value, unit = _percent_plain(plain), percent_unit
         else:
             value = float(plain)
             unit = rate_unit if per else number_unit
@@ -92,7 +91,7 @@ def read_compacts(texts: Sequence[str]) -> tuple[list[int], list[tuple[object, .
         if num is not None:
             if len(num) == 4 and is_year_span(num, den):
                 continue  # "12 (2019/20)": a year, read by the grammar of words
-            add((value, unit, decimals, float(num.replace(",", "")), float(den.replace(",", "")), None))
+            add((value, unit, decimals, _to_float(num), _to_float(den), None))
         else:
             add((value, unit, decimals, None, None, None if red is None else _reduction(red)))
         keep(k)
