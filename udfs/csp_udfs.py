@@ -370,9 +370,7 @@ def _stretched(grid: _Grid, height: int, width: int) -> list[Any]:
         return grid.cells * (height * width)
     if grid.width == width:  # one row, for every row
         return grid.cells * height
-    if grid.height == height:  # one column, across every column
-        return [cell for cell in grid.cells for _ in range(width)]
-    return grid.cells * (height * width)  # unreachable: _broadcast_shape has checked the sizes
+    return [cell for cell in grid.cells for _ in range(width)]  # one column, across every column
 
 
 def _messages(cells: list[Any]) -> list[int]:
