@@ -442,3 +442,23 @@ def test_evaluate_lone_bracketed_reduction_in_target_applies_to_baseline(seed_bo
     pm9 = judged(seed_book)["CNP PM9"]
     got = (round(pm9.target, 6), pm9.status, pm9.notes[0])
     assert got == (round(0.1545 * 0.985, 6), Status.AMBER, "target 15.218% worked out as 15.45% (2010/11) less 1.5%")
+
+
+# ---- the one-cell road ---------------------------------------------------------------------------
+
+def test_the_cells_one_by_one_are_the_cells_of_an_indicator():
+    """``decide_cells`` takes the cells in the order of IndicatorCells, so a worksheet function passing them one
+    by one is judged as the book's row holding them."""
+    import inspect
+
+    from csp_status.core.judgement import IndicatorCells, decide, decide_cells
+
+    parameters = list(inspect.signature(decide_cells).parameters)
+    assert [name.removesuffix("_cell").replace("kind", "tolerance_kind").replace("row_", "") for name in parameters] \
+        == list(IndicatorCells._fields)
+    cells = IndicatorCells("15.59%", "(1.5%)", "lower", None, "0.25%", "points", "15.4%", "2010/11", "16%",
+                           "2010/11 outturn", None, ("Population '-3' cannot be read",))
+    assert decide(cells) == decide_cells(*cells)
+    assert decide(cells).status is Status.CHECK  # the row's own problem
+    alone = decide_cells(*cells[:-1])  # 15.59% against 15.4% less 1.5% (15.169%), a quarter of a point allowed
+    assert (alone.status, round(alone.target, 5), alone.trend) == (Status.RED, 0.15169, Trend.IMPROVING)

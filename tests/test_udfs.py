@@ -435,6 +435,18 @@ def test_exactly_the_designed_functions():
     }
 
 
+@pytest.mark.parametrize("name", sorted(UDFS_BY_NAME))
+def test_an_excel_error_is_named_by_the_functions_own_argument(name):
+    """A message names the argument the officer typed it in, by the worksheet function's own name for it."""
+    function = UDFS_BY_NAME[name]
+    for position, param in enumerate(inspect.signature(function).parameters):
+        arguments = [[["7.75%"]]] * len(inspect.signature(function).parameters)
+        arguments[position] = [["#N/A"]]
+        assert function(*arguments) == f"#CSP! {param} is #N/A"
+        arguments[position] = [["#N/A"], ["1%"]]  # in a range, the cell that holds it
+        assert function(*arguments)[0] == [f"#CSP! {param} is #N/A"]
+
+
 # ---- property: never raises ----------------------------------------------------------------------
 
 MESSY = [

@@ -37,6 +37,7 @@ from csp_status.core import functions
 from csp_status.core.errors import CspError
 from csp_status.core.garbage import steady_garbage_collection
 from csp_status.core.vocabulary import UNIT_WORDS, Placeholder, Polarity, ToleranceKind, TrendBasis, Unit
+from csp_status.core.vocabulary.words import Word
 
 __all__ = [
     "CSP_VALUE", "CSP_RATE", "CSP_TARGET", "CSP_GAP", "CSP_STATUS", "CSP_TREND", "CSP_PREVIOUS", "CSP_COMMENTARY",
@@ -106,7 +107,7 @@ _EXCEL_ERROR_TEXTS = frozenset(_EXCEL_ERRORS.values()) | {"#BUSY!", "#PYTHON!"}
 def CSP_VALUE(cell, unit=None):
     """The number in an indicator cell as typed: 7.75% gives 0.0775, 13,102 gives 13102,
     50% (62/124) gives 0.5. Blank when the cell holds no figure (n/a, TBA, Awaited)."""
-    return _each(functions.csp_value, cell=cell, unit=unit)
+    return _each(functions.csp_value, cell, unit)
 
 
 @xw.func(category="CSP")
@@ -116,7 +117,7 @@ def CSP_VALUE(cell, unit=None):
 def CSP_RATE(numerator, denominator, per=None):
     """A rate: numerator / denominator, times per if given. CSP_RATE(62, 124) is 0.5 (50%);
     CSP_RATE(offences, population, 1000) is a rate per 1,000."""
-    return _each(functions.csp_rate, numerator=numerator, denominator=denominator, per=per)
+    return _each(functions.csp_rate, numerator, denominator, per)
 
 
 @xw.func(category="CSP")
@@ -125,7 +126,7 @@ def CSP_RATE(numerator, denominator, per=None):
 def CSP_TARGET(baseline, reduction):
     """The target from a baseline and a planned reduction: baseline x (1 - reduction).
     CSP_TARGET(7.21%, 1.5%) is 7.10%."""
-    return _each(functions.csp_target, baseline=baseline, reduction=reduction)
+    return _each(functions.csp_target, baseline, reduction)
 
 
 @xw.func(category="CSP")
@@ -136,7 +137,7 @@ def CSP_TARGET(baseline, reduction):
 def CSP_GAP(actual, target, unit=None, last_outturn=None):
     """How far the figure is from its target (actual - target), in the indicator's own units:
     15.59% against 15.2% gives 0.39%. Blank when either has no figure."""
-    return _each(functions.csp_gap, actual=actual, target=target, unit=unit, last_outturn=last_outturn)
+    return _each(functions.csp_gap, actual, target, unit, last_outturn)
 
 
 @xw.func(category="CSP")
@@ -151,16 +152,7 @@ def CSP_STATUS(actual, target, polarity, tolerance=None, tolerance_kind=None, un
     """The RAG status: GREEN (target met), AMBER (missed by up to 5% of the target), RED,
     NO TARGET, AWAITED (no figure yet) or CHECK (the figure cannot be right, e.g. a negative
     rate or 62/124 typed the wrong way round)."""
-    return _each(
-        functions.csp_status,
-        actual=actual,
-        target=target,
-        polarity=polarity,
-        tolerance=tolerance,
-        tolerance_kind=tolerance_kind,
-        unit=unit,
-        last_outturn=last_outturn,
-    )
+    return _each(functions.csp_status, actual, target, polarity, tolerance, tolerance_kind, unit, last_outturn)
 
 
 @xw.func(category="CSP")
@@ -171,7 +163,7 @@ def CSP_STATUS(actual, target, polarity, tolerance=None, tolerance_kind=None, un
 def CSP_TREND(current, previous, polarity, unit=None):
     """Direction of travel against the previous figure: IMPROVING, WORSENING or NO CHANGE,
     judged by the polarity. Blank when either figure is missing."""
-    return _each(functions.csp_trend, current=current, previous=previous, polarity=polarity, unit=unit)
+    return _each(functions.csp_trend, current, previous, polarity, unit)
 
 
 @xw.func(category="CSP")
@@ -182,8 +174,7 @@ def CSP_TREND(current, previous, polarity, unit=None):
 def CSP_PREVIOUS(previous_quarter, last_outturn, same_quarter_last_year, trend_basis=None):
     """The figure the direction of travel compares with: the previous quarter when it holds
     anything, else last year's outturn; or, by trend basis, the same quarter last year."""
-    return _each(functions.csp_previous, previous_quarter=previous_quarter, last_outturn=last_outturn,
-                 same_quarter_last_year=same_quarter_last_year, trend_basis=trend_basis)
+    return _each(functions.csp_previous, previous_quarter, last_outturn, same_quarter_last_year, trend_basis)
 
 
 @xw.func(category="CSP")
@@ -204,21 +195,8 @@ def CSP_COMMENTARY(actual, target, polarity, previous, tolerance=None, tolerance
     """A first draft of the commentary: the position, the change on the previous figure, the
     target and whether it is ahead or behind, the status and significance. A draft to edit;
     it never replaces officers' own commentary."""
-    return _each(
-        functions.csp_commentary,
-        actual=actual,
-        target=target,
-        polarity=polarity,
-        previous=previous,
-        tolerance=tolerance,
-        tolerance_kind=tolerance_kind,
-        unit=unit,
-        period=period,
-        previous_period=previous_period,
-        measure=measure,
-        last_outturn=last_outturn,
-        population=population,
-    )
+    return _each(functions.csp_commentary, actual, target, polarity, previous, tolerance, tolerance_kind, unit, period,
+                 previous_period, measure, last_outturn, population)
 
 
 # ---- conversion and broadcasting -----------------------------------------------------------------
@@ -228,43 +206,52 @@ class _Misfit(Exception):
     """Ranges whose sizes cannot be combined; the message goes into the cell."""
 
 
-def _each(rule: Callable[..., Any], **arguments: Any) -> Any:
-    """Apply a one-value rule to every cell of the (broadcast) arguments."""
+def _each(rule: Callable[..., Any], *arguments: Any) -> Any:
+    """Apply a one-value rule to every cell of the (broadcast) arguments, given in the rule's order (each
+    worksheet function's parameters are its rule's: a message names the argument by the rule's name)."""
     single: list[Any] = []
     keep = single.append
     plain = True  # every cell a number, text without '#' or blank: no error or message to pass on
-    for value in arguments.values():  # the usual call from one cell: every argument one cell (or left out)
-        if value is None:
+    for value in arguments:  # the usual call from one cell: every argument one cell (or left out)
+        if value is None:  # an argument left out
             keep(None)
             continue
+        if value.__class__ is list:  # one cell as Excel passes it, [[cell]]
+            try:
+                [[cell]] = value
+            except (TypeError, ValueError):
+                break  # a range: cell by cell
+            if value[0].__class__ is not list:
+                break  # a row of one text ["x"], or of something else: cell by cell
+            value = cell
         kind = value.__class__
-        if kind is list or kind is tuple:
-            if len(value) != 1 or (row := value[0]).__class__ not in (list, tuple) or len(row) != 1:
-                break
-            value = row[0]
-            kind = value.__class__
+        if kind is not float and (kind is not str or "#" in value) and value is not None:
             if kind is list or kind is tuple:
-                break
-        if not (kind is float or value is None or (kind is str and "#" not in value)):
+                break  # a range, or a row of values
             plain = False
         keep(value)
     else:
         if not plain:
-            return _one(rule, list(arguments), single)
+            return _one(rule, _names(rule), single)
         try:
             result = rule(*single)
         except Exception:
             return _call(rule, single)  # the message, as one cell gives it
-        return result._value_ if isinstance(result, Enum) else _to_excel(result)
+        return result._value_ if result.__class__ in _WORDS else _to_excel(result)  # a status: its word
     with steady_garbage_collection():  # thousands of cells made and dropped: the collector kept out of the way
         return _each_cell(rule, arguments)
 
 
-def _each_cell(rule: Callable[..., Any], arguments: dict[str, Any]) -> Any:
+def _names(rule: Callable[..., Any]) -> tuple[str, ...]:
+    """The rule's parameters, which are its worksheet function's."""
+    return rule.__code__.co_varnames[:rule.__code__.co_argcount]
+
+
+def _each_cell(rule: Callable[..., Any], arguments: tuple[Any, ...]) -> Any:
     """``_each`` over ranges: the arguments broadcast, the rule applied to every cell."""
-    names = list(arguments)
+    names = _names(rule)
     try:
-        grids = [_grid(name, value) for name, value in arguments.items()]
+        grids = [_grid(name, value) for name, value in zip(names, arguments)]
         height, width = _broadcast_shape(names, grids)
     except _Misfit as misfit:
         return MESSAGE_PREFIX + str(misfit)
@@ -294,10 +281,7 @@ def _apply(rule: Callable[..., Any], arguments: Any) -> list[Any]:
         except Exception:
             append(_call(rule, values))  # the message, as one cell would give it
             continue
-        if isinstance(result, Enum):
-            append(result._value_)  # the word, as in _to_excel
-        else:
-            append(_to_excel(result))
+        append(_to_excel(result))
     return results
 
 
@@ -350,7 +334,7 @@ def _grid(name: str, value: Any) -> _Grid:
 _ROWS = {list, tuple}
 
 
-def _broadcast_shape(names: list[str], grids: list[_Grid]) -> tuple[int, int]:
+def _broadcast_shape(names: tuple[str, ...], grids: list[_Grid]) -> tuple[int, int]:
     """Excel's rule: a 1-cell (or 1-row, 1-column) argument stretches to fit the others."""
     height = max(grid.height for grid in grids)
     width = max(grid.width for grid in grids)
@@ -405,7 +389,7 @@ def _call(rule: Callable[..., Any], values: tuple[Any, ...] | list[Any]) -> Any:
     return _to_excel(result)
 
 
-def _one(rule: Callable[..., Any], names: list[str], values: list[Any]) -> Any:
+def _one(rule: Callable[..., Any], names: tuple[str, ...], values: list[Any]) -> Any:
     """One cell's result: the rule's answer in Excel's terms, or a one-line message."""
     for name, value in zip(names, values):
         kind = value.__class__
@@ -431,6 +415,12 @@ def _excel_error(value: Any) -> str | None:
 
 
 def _to_excel(result: Any) -> Any:
+    """A rule's result as a cell takes it: a status or a trend as its word, no value as ""."""
+    kind = result.__class__
+    if kind in _WORDS:
+        return result._value_
+    if kind is float:
+        return result if math.isfinite(result) else MESSAGE_PREFIX + "the result is too large for a cell"
     if result is None:
         return NO_VALUE
     if isinstance(result, Enum):
@@ -438,6 +428,9 @@ def _to_excel(result: Any) -> Any:
     if isinstance(result, float) and not math.isfinite(result):
         return MESSAGE_PREFIX + "the result is too large for a cell"
     return result
+
+
+_WORDS = frozenset(Word.__subclasses__())  # the closed word lists (Status, Trend, ...): a class check, not isinstance
 
 
 def _one_line(text: str, limit: int = 200) -> str:

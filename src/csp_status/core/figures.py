@@ -23,9 +23,13 @@ _OVER_WHOLE = 1 + 1e-12  # a proportion above this is over 100% (room for binary
 _NAN = math.nan
 
 
+# looked up once: on Python 3.11 reading a member off its class (Unit.NUMBER) goes through the enum
+# metaclass's attribute hook, a tenth of a microsecond each, on the path of every cell judged
+_UNREADABLE, _NUMBER, _PERCENT = Placeholder.UNREADABLE, Unit.NUMBER, Unit.PERCENT
+
 def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> list[str]:
     """Why a value cannot be right (the CHECK rule), in words that name the text; empty when fine."""
-    if reading.placeholder is Placeholder.UNREADABLE:
+    if reading.placeholder is _UNREADABLE:
         return [reading.reason or f"cannot read {reading.text.strip()!r}"]
     if value is None:
         return []
@@ -34,7 +38,7 @@ def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> 
     if num is None or den is None:
         num = den = _NAN  # no counts: none of their tests fails
     mismatch = _mismatch(written, unit)
-    negative, over, no_total, more_than_total, negative_count = _failings(value, num, den, row_unit is Unit.PERCENT)
+    negative, over, no_total, more_than_total, negative_count = _failings(value, num, den, row_unit is _PERCENT)
     if not (mismatch or negative or over or no_total or more_than_total or negative_count):
         return []  # the usual case, answered without building any text
     shown = repr(reading.text.strip())
@@ -57,7 +61,7 @@ def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> 
 
 def _mismatch(written: Unit | None, unit: Unit | None) -> bool:
     """A figure written in one kind of unit in a row of another ('15%' in a row of counts)."""
-    return unit is not None and written is not None and written is not Unit.NUMBER and not same_kind(written, unit)
+    return unit is not None and written is not None and written is not _NUMBER and not same_kind(written, unit)
 
 
 def _failings(value: Any, num: Any, den: Any, percent: bool) -> tuple[Any, ...]:
@@ -100,7 +104,7 @@ def value_notes(reading: Reading) -> list[str]:
 def stated_unit(reading: Reading) -> Unit | None:
     """The unit a figure states ('15.59%', '53.7 per 1,000'), when the Indicators sheet gives none."""
     unit = reading.unit
-    return None if unit is None or unit is Unit.NUMBER else unit
+    return None if unit is None or unit is _NUMBER else unit
 
 
 def checked_value(reading: Reading, unit: Unit | None) -> float | None:

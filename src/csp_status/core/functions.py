@@ -1,8 +1,9 @@
 """The worksheet functions, for one value at a time (no xlwings here).
 
-Each function gathers its arguments into :class:`~csp_status.core.judgement.IndicatorCells` and
-asks :func:`~csp_status.core.judgement.judge`, the judgement the Summary also uses; it returns one
-field of the answer.  ``udfs/csp_udfs.py`` wraps these for Excel (ranges, messages in cells); the
+Each function passes its arguments as an indicator's cells to the judgement the Summary also uses
+(:func:`~csp_status.core.judgement.decide_cells`, the cells of
+:class:`~csp_status.core.judgement.IndicatorCells` one by one, or
+:func:`~csp_status.core.judgement.judge`); it returns one field of the answer.  ``udfs/csp_udfs.py`` wraps these for Excel (ranges, messages in cells); the
 refresh calls them to write the cached values of the Data sheet's formula cells, so that what a
 reader without Excel sees is what Excel itself will calculate.  Arguments are cells: a number,
 messy text, or blank (None).
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from csp_status.core.columns import decide_columns
 from csp_status.core.errors import CellError, text_preview
-from csp_status.core.judgement import IndicatorCells, choose_previous, decide, judge
+from csp_status.core.judgement import IndicatorCells, choose_previous, decide_cells, judge
 from csp_status.core.parse import in_row_unit, parse_cell, parse_fraction
 from csp_status.core.rules import rate, target_from_reduction
 from csp_status.core.vocabulary import Status, Trend, parse_unit_word
@@ -87,18 +88,18 @@ _CELL_OF = {"actual": "value", "current": "value", "last_outturn": "baseline"}
 
 def csp_gap(actual: object, target: object, unit: object = None, last_outturn: object = None) -> float | None:
     """actual − target in the indicator's units; None when either holds no value or cannot be right."""
-    return decide(IndicatorCells(actual, target, None, unit, baseline=last_outturn)).gap
+    return decide_cells(actual, target, None, unit, None, None, last_outturn).gap
 
 
 def csp_status(actual: object, target: object, polarity: object, tolerance: object = None,
                tolerance_kind: object = None, unit: object = None, last_outturn: object = None) -> Status:
     """GREEN, AMBER, RED, NO TARGET, AWAITED or CHECK for one value against its target."""
-    return decide(IndicatorCells(actual, target, polarity, unit, tolerance, tolerance_kind, last_outturn)).status
+    return decide_cells(actual, target, polarity, unit, tolerance, tolerance_kind, last_outturn).status
 
 
 def csp_trend(current: object, previous: object, polarity: object, unit: object = None) -> Trend | None:
     """IMPROVING, WORSENING or NO CHANGE against the previous figure; None when either is missing."""
-    return decide(IndicatorCells(current, None, polarity, unit, previous=previous)).trend
+    return decide_cells(current, None, polarity, unit, previous_cell=previous).trend
 
 
 def _by_column(rule, field: str) -> None:

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "IndicatorCells", "Decision", "Evaluation", "decide", "judge", "read_settings", "choose_previous", "evaluate",
+    "IndicatorCells", "Decision", "Evaluation", "decide", "decide_cells", "judge", "read_settings", "choose_previous", "evaluate",
     "evaluations_frame", "resolve_target", "value_problems", "value_notes", "value_interval", "POLARITY_NOT_SET",
 ]
 
@@ -151,6 +151,11 @@ class Decision:
     notes: list[str]
 
 
+# looked up once: on Python 3.11 reading a member off its class (Unit.NUMBER) goes through the enum
+# metaclass's attribute hook, a tenth of a microsecond each, on the path of every cell judged
+_BLANK, _UNREADABLE, _CHECK = Placeholder.BLANK, Placeholder.UNREADABLE, Status.CHECK
+
+
 def decide(cells: IndicatorCells) -> Decision:
     """The decision for one indicator: status, gap and direction of travel from its cells.
 
@@ -158,8 +163,18 @@ def decide(cells: IndicatorCells) -> Decision:
     read (a worksheet function shows it in its cell; a book reports it as a problem of the row).
     Text that cannot be read in the value, the target or the previous figure is CHECK, with a note.
     """
-    polarity, unit, tolerance, kind = read_settings(cells.polarity, cells.unit, cells.tolerance, cells.tolerance_kind)
-    reading, target_reading = read_cell(cells.value), read_cell(cells.target)
+    return decide_cells(*cells)
+
+
+def decide_cells(value_cell: object = None, target_cell: object = None, polarity_cell: object = None,
+                 unit_cell: object = None, tolerance_cell: object = None, kind_cell: object = None,
+                 baseline_cell: object = None, baseline_label: str | None = None, previous_cell: object = None,
+                 previous_label: str | None = None, population_cell: object = None, row_problems: tuple[str, ...] = (),
+                 ) -> Decision:
+    """:func:`decide` given the cells one by one, in the order of :class:`IndicatorCells` (the worksheet
+    functions' one-cell road, which need not build the tuple)."""
+    polarity, unit, tolerance, kind = read_settings(polarity_cell, unit_cell, tolerance_cell, kind_cell)
+    reading, target_reading = read_cell(value_cell), read_cell(target_cell)
     # the row's unit, else the one the figure itself states: every shell sees the figure, so every
     # shell reads its target, baseline and previous figure in the same unit
     unit = unit or stated_unit(reading)
@@ -169,8 +184,8 @@ def decide(cells: IndicatorCells) -> Decision:
     if unit_note:
         notes.append(unit_note)
     problems = value_problems(reading, value, unit)
-    if cells.problems:
-        problems = [*cells.problems, *problems]
+    if row_problems:
+        problems = [*row_problems, *problems]
     figure_wrong = bool(problems)
     if problems:
         notes.extend(problems)
@@ -182,11 +197,11 @@ def decide(cells: IndicatorCells) -> Decision:
         notes.extend(reading_notes(reading, "value"))  # what the words said that the officer did not type
     if reading.value is None:
         value = None
-        if reading.placeholder is not Placeholder.BLANK and reading.placeholder is not Placeholder.UNREADABLE:
+        if reading.placeholder is not _BLANK and reading.placeholder is not _UNREADABLE:
             notes.append(f"value: {reading.reason}")
 
-    baseline = None if cells.baseline is None else checked_value(read_cell(cells.baseline), unit)
-    target, target_notes = resolve_target(target_reading, baseline, cells.baseline_label, unit, polarity=polarity)
+    baseline = None if baseline_cell is None else checked_value(read_cell(baseline_cell), unit)
+    target, target_notes = resolve_target(target_reading, baseline, baseline_label, unit, polarity=polarity)
     if target_notes:
         notes.extend(target_notes)
     if target_reading.notes or target_reading.provisional:
@@ -194,13 +209,13 @@ def decide(cells: IndicatorCells) -> Decision:
     sense = target_sense(target_reading, polarity)  # a bound ("at least 500") or a direction ("reduce")
     if sense.note:
         notes.append(sense.note)
-    target_wrong = target_reading.placeholder is Placeholder.UNREADABLE
+    target_wrong = target_reading.placeholder is _UNREADABLE
 
     span: tuple[float, float] | None = None
     known = sense.polarity or polarity
     upper = None if target_reading.upper is None else range_upper(target_reading, target, unit)
     if problems or target_wrong:
-        status = Status.CHECK
+        status = _CHECK
     elif known is not None and upper is None:  # the usual case: one polarity, one target
         status = strict_miss(rag_status(value, target, known, tolerance, kind), value, target, sense.strict)
     else:  # a range, or no polarity: the status both ways round where they agree (no target, on target)
@@ -222,8 +237,8 @@ def decide(cells: IndicatorCells) -> Decision:
                      "to compare: check both")
 
     previous = trend = None
-    if cells.previous is not None:
-        previous_reading = read_cell(cells.previous)
+    if previous_cell is not None:
+        previous_reading = read_cell(previous_cell)
         previous = checked_value(previous_reading, unit)
         if previous is None and previous_reading.placeholder is Placeholder.UNREADABLE:
             notes.append(f"previous figure {previous_reading.text.strip()!r} cannot be read: no direction of travel")
@@ -236,9 +251,25 @@ def decide(cells: IndicatorCells) -> Decision:
 def read_settings(polarity: object, unit: object, tolerance: object, kind: object
                   ) -> tuple[Polarity | None, Unit | None, float, ToleranceKind]:
     """An indicator's polarity, unit, tolerance and tolerance kind read from their cells (CellError if not)."""
-    return (None if _blank(polarity) else parse_polarity(polarity),
-            unit if unit is None or unit.__class__ is Unit else parse_unit_word(unit),
-            _tolerance(tolerance), parse_tolerance_kind(kind))
+    key = (polarity, unit, tolerance, kind)
+    typed = (type(polarity) in _TYPED and type(unit) in _TYPED and type(tolerance) in _TYPED
+             and type(kind) in _TYPED)  # as typed: words, a spreadsheet number or blank
+    settings = _SETTINGS_READ.get(key) if typed else None
+    if settings is None:
+        settings = (None if _blank(polarity) else parse_polarity(polarity),
+                    unit if unit is None or unit.__class__ is Unit else parse_unit_word(unit),
+                    _tolerance(tolerance), parse_tolerance_kind(kind))
+        if typed:  # the same few words in every row: read once
+            if len(_SETTINGS_READ) >= 1024:
+                _SETTINGS_READ.clear()
+            _SETTINGS_READ[key] = settings
+    return settings
+
+
+# settings as typed already read (an unreadable one raises, and is never kept); typed only, so that no
+# key equals another of a different kind (True == 1.0; Polarity.LOWER_IS_BETTER == "Lower is better")
+_SETTINGS_READ: dict[tuple[object, ...], tuple[Polarity | None, Unit | None, float, ToleranceKind]] = {}
+_TYPED = {str, float, type(None)}
 
 
 def judge(cells: IndicatorCells, *, ref: str = "", description: str = "", period: str = "") -> Evaluation:

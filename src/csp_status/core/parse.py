@@ -132,11 +132,15 @@ def sheet_number_rescale(row_unit: Unit | None) -> tuple[float, float] | None:
     return None
 
 
+# looked up once: on Python 3.11 reading a member off its class (Unit.NUMBER) goes through the enum
+# metaclass's attribute hook, a tenth of a microsecond each, on the path of every cell judged
+_NUMBER, _PERCENT = Unit.NUMBER, Unit.PERCENT
+
 def as_written(written: Unit | None, row_unit: Unit | None) -> bool:
     """Whether every figure written in ``written`` (None: a spreadsheet number) is in a row of ``row_unit``
     as it reads: :func:`in_row_unit` supplies nothing."""
-    return row_unit is None or (written is not None and written is not Unit.NUMBER) or (
-        row_unit is not Unit.PERCENT and row_unit.scale == 1.0)
+    return row_unit is None or (written is not None and written is not _NUMBER) or (
+        row_unit is not _PERCENT and row_unit.scale == 1.0)
 
 
 def _formatted_number(cell: SheetNumber) -> Reading:

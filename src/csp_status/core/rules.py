@@ -86,20 +86,26 @@ def rag_status(
         polarity = parse_polarity(polarity)
     if tolerance_kind.__class__ is not ToleranceKind:
         tolerance_kind = parse_tolerance_kind(tolerance_kind)
-    points = 1 if tolerance_kind is ToleranceKind.POINTS else 0
+    points = 1 if tolerance_kind is _POINTS else 0
     if tolerance is None or tolerance < 0 or math.isnan(tolerance):
         raise CellError(_fmt(tolerance), "a tolerance of zero or more")
     if actual is None or (isinstance(actual, float) and math.isnan(actual)):
-        return Status.AWAITED
+        return _AWAITED
     if target is None or (isinstance(target, float) and math.isnan(target)):
-        return Status.NO_TARGET
+        return _NO_TARGET
     missed = _shortfall(actual, target, polarity.sign)
     slack = _slack(target)
     if missed <= slack:
-        return Status.GREEN
+        return _GREEN
     if missed <= _allowance(target, tolerance, points) + slack:
-        return Status.AMBER
-    return Status.RED
+        return _AMBER
+    return _RED
+
+
+# the members looked up once: on Python 3.11 reading one off its class (Status.GREEN) goes through the
+# enum metaclass's attribute hook, a tenth of a microsecond each, on the path of every cell judged
+_GREEN, _AMBER, _RED, _AWAITED, _NO_TARGET = Status.GREEN, Status.AMBER, Status.RED, Status.AWAITED, Status.NO_TARGET
+_POINTS = ToleranceKind.POINTS
 
 
 def direction_of_travel(

@@ -31,10 +31,14 @@ class TargetSense:
     note: str | None = None
 
 
+# looked up once: on Python 3.11 reading a member off its class (Unit.NUMBER) goes through the enum
+# metaclass's attribute hook, a tenth of a microsecond each, on the path of every cell judged
+_SUPPRESSED, _GREEN, _AMBER = Placeholder.SUPPRESSED, Status.GREEN, Status.AMBER
+
 def as_target(reading: Reading) -> Reading:
     """A cell read as a target: a target is never a small count withheld, so '<10' and 'Fewer than 10
     deaths' there are bounds (less than 10), noted; any other reading as it is."""
-    if reading.placeholder is not Placeholder.SUPPRESSED:
+    if reading.placeholder is not _SUPPRESSED:
         return reading
     from csp_status.core.grammar.placeholders import small_number  # the grammar of words, when first needed
 
@@ -94,7 +98,7 @@ def target_sense(reading: Reading | None, polarity: Polarity | None) -> TargetSe
     with no figure is strict ("reduce" is not met by last year's figure).
     """
     if reading is None or (reading.bound is None and reading.direction is None
-                           and reading.placeholder is not Placeholder.SUPPRESSED):
+                           and reading.placeholder is not _SUPPRESSED):
         return _AS_SET[polarity]  # the usual target, a figure: judged by the polarity set
     reading = as_target(reading)
     bound, direction = reading.bound, reading.direction
@@ -135,9 +139,9 @@ def indicator_polarity(
 
 def strict_miss(status: Status, value: float | None, target: float | None, strict: bool) -> Status:
     """A strict target's own figure is a miss within tolerance: '> 75%' at 75% is AMBER, not GREEN."""
-    if strict and status is Status.GREEN and value is not None and target is not None \
+    if strict and status is _GREEN and value is not None and target is not None \
             and abs(value - target) <= 1e-9 * (1 + abs(target)):
-        return Status.AMBER
+        return _AMBER
     return status
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import cached_property
 
 from csp_status.core.errors import CellError
 from csp_status.core.vocabulary.words import Word
@@ -36,7 +37,7 @@ class Polarity(Word):
     LOWER_IS_BETTER = "Lower is better"
     HIGHER_IS_BETTER = "Higher is better"
 
-    @property
+    @cached_property  # a member's constant: worked out once, then an attribute
     def sign(self) -> int:
         """+1 when higher is better, -1 when lower is better."""
         return 1 if self is Polarity.HIGHER_IS_BETTER else -1
@@ -51,12 +52,17 @@ class ToleranceKind(Word):
     POINTS = "points"  # an absolute margin in the indicator's units: 0.005 is 0.5 percentage points
 
 
+# looked up once: on Python 3.11 reading a member off its class (ToleranceKind.RELATIVE) goes through the
+# enum metaclass's attribute hook, a tenth of a microsecond each, which the one-cell judgement pays often
+_RELATIVE = ToleranceKind.RELATIVE
+
+
 class Trend(Word):
     IMPROVING = "IMPROVING"
     WORSENING = "WORSENING"
     NO_CHANGE = "NO CHANGE"
 
-    @property
+    @cached_property  # a member's constant: worked out once, then an attribute
     def arrow(self) -> str:
         return {"IMPROVING": "↑", "WORSENING": "↓", "NO CHANGE": "→"}[self.value]
 
@@ -100,7 +106,7 @@ _POLARITY_SEEN: dict[str, Polarity] = {}
 def parse_tolerance_kind(text: object) -> ToleranceKind:
     """'relative' (the default, also for blank) or 'points' ('pp', 'percentage points')."""
     if text is None:
-        return ToleranceKind.RELATIVE
+        return _RELATIVE
     if isinstance(text, ToleranceKind):
         return text
     key = " ".join(str(text).split()).lower()
@@ -131,12 +137,12 @@ class Unit(str, Enum):
     WEEKS = "weeks"
     GBP = "£"
 
-    @property
+    @cached_property  # a member's constant: worked out once, then an attribute
     def scale(self) -> float:
         """How many display units one stored unit is (percentages are stored as fractions, durations in seconds)."""
         return _UNIT_SCALE.get(self, 1.0)
 
-    @property
+    @cached_property  # a member's constant: worked out once, then an attribute
     def kind(self) -> str:
         """What the unit measures: units of one kind compare ('8 hours' beside '00:12:34')."""
         return _UNIT_KIND.get(self, self.value)
@@ -163,11 +169,11 @@ class Bound(Word):
     MORE_THAN = "more than"
     LESS_THAN = "less than"
 
-    @property
+    @cached_property  # a member's constant: worked out once, then an attribute
     def higher_is_better(self) -> bool:
         return self in (Bound.AT_LEAST, Bound.MORE_THAN)
 
-    @property
+    @cached_property  # a member's constant: worked out once, then an attribute
     def strict(self) -> bool:
         """Whether the limit itself misses ('> 75%' is not met at 75%)."""
         return self in (Bound.MORE_THAN, Bound.LESS_THAN)
