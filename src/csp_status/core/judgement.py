@@ -55,8 +55,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "IndicatorCells", "Decision", "Evaluation", "decide", "decide_cells", "judge", "read_settings", "choose_previous", "evaluate",
-    "evaluations_frame", "resolve_target", "value_problems", "value_notes", "value_interval", "POLARITY_NOT_SET",
+    "IndicatorCells", "Decision", "Evaluation", "decide", "decide_cells", "judge", "read_settings", "choose_previous",
+    "evaluate", "evaluations_frame", "resolve_target", "value_problems", "value_notes", "value_interval",
+    "POLARITY_NOT_SET",
 ]
 
 POLARITY_NOT_SET = f"polarity not set: {CHOOSE_POLARITY}"
