@@ -462,3 +462,18 @@ def test_the_cells_one_by_one_are_the_cells_of_an_indicator():
     assert decide(cells).status is Status.CHECK  # the row's own problem
     alone = decide_cells(*cells[:-1])  # 15.59% against 15.4% less 1.5% (15.169%), a quarter of a point allowed
     assert (alone.status, round(alone.target, 5), alone.trend) == (Status.RED, 0.15169, Trend.IMPROVING)
+
+
+def test_settings_read_once_are_the_settings_read_afresh():
+    """The settings words are kept once read; a key of another kind that compares equal (True == 1.0) is
+    read afresh, and a setting that cannot be read fails every time."""
+    from csp_status.core.errors import CellError
+    from csp_status.core.judgement import read_settings
+
+    assert read_settings("lower", None, 1.0, None)[2] == 1.0
+    for _ in range(2):
+        with pytest.raises(CellError, match="cannot read 'True'"):
+            read_settings("lower", None, True, None)
+        with pytest.raises(CellError, match="a polarity"):
+            read_settings("sideways", None, None, None)
+    assert read_settings("Lower is better", None, None, None) == read_settings(Polarity.LOWER_IS_BETTER, None, None, None)
