@@ -237,7 +237,7 @@ def _each(rule: Callable[..., Any], *arguments: Any) -> Any:
             result = rule(*single)
         except Exception:
             return _call(rule, single)  # the message, as one cell gives it
-        return result._value_ if result.__class__ in _WORDS else _to_excel(result)  # a status: its word
+        return _to_excel(result)
     with steady_garbage_collection():  # thousands of cells made and dropped: the collector kept out of the way
         return _each_cell(rule, arguments)
 
@@ -419,15 +419,18 @@ def _to_excel(result: Any) -> Any:
     kind = result.__class__
     if kind in _WORDS:
         return result._value_
-    if kind is float:
-        return result if math.isfinite(result) else MESSAGE_PREFIX + "the result is too large for a cell"
+    if kind is float:  # the usual number, before the checks that an enum's metaclass makes slow
+        return result if math.isfinite(result) else _TOO_LARGE
     if result is None:
         return NO_VALUE
     if isinstance(result, Enum):
         return result.value
-    if isinstance(result, float) and not math.isfinite(result):
-        return MESSAGE_PREFIX + "the result is too large for a cell"
+    if isinstance(result, float) and not math.isfinite(result):  # a float of another class (numpy's)
+        return _TOO_LARGE
     return result
+
+
+_TOO_LARGE = MESSAGE_PREFIX + "the result is too large for a cell"
 
 
 _WORDS = frozenset(Word.__subclasses__())  # the closed word lists (Status, Trend, ...): a class check, not isinstance
