@@ -4,9 +4,9 @@ Each function passes its arguments as an indicator's cells to the judgement the 
 (:func:`~csp_status.core.judgement.decide_cells`, the cells of
 :class:`~csp_status.core.judgement.IndicatorCells` one by one, or
 :func:`~csp_status.core.judgement.judge`); it returns one field of the answer.
-``udfs/csp_udfs.py`` wraps these for Excel (ranges, messages in cells); the refresh calls them to write the cached values of the Data sheet's formula cells, so that what a
-reader without Excel sees is what Excel itself will calculate.  Arguments are cells: a number,
-messy text, or blank (None).
+``udfs/csp_udfs.py`` wraps these for Excel (ranges, messages in cells); the refresh calls them to
+write the cached values of the Data sheet's formula cells, so that what a reader without Excel sees
+is what Excel itself will calculate.  Arguments are cells: a number, messy text, or blank (None).
 """
 
 from __future__ import annotations
