@@ -291,8 +291,12 @@ def _apply_column(rule: Callable[..., Any], cells: list[list[Any]], count: int) 
         found = rule.column(count, *cells)
     except Exception:  # a bug on the column road: each cell as it would be alone, a message where it fails
         return _apply(rule, zip(*cells))
-    if set(map(type, found)) == _TEXT:
-        return found  # every cell a word (a status): as it is
+    try:
+        "".join(found)  # str.join takes only text: every cell a word (a status), as it is
+    except TypeError:
+        pass
+    else:
+        return found
     return [value if value.__class__ is str else functions.error_text(value) if isinstance(value, CspError)
             else _to_excel(value) for value in found]
 
@@ -322,7 +326,7 @@ def _grid(name: str, value: Any) -> _Grid:
         except (TypeError, ValueError):
             pass  # a row of another size, or not a row: named below
         else:
-            if set(map(type, value)) <= _ROWS:
+            if list(map(type, value)).count(list) == len(value):  # every row a list, as xlwings gives them
                 return _Grid(column, len(value), 1)
     width = len(first)
     for row in value:
@@ -330,8 +334,6 @@ def _grid(name: str, value: Any) -> _Grid:
             raise _Misfit(f"{name} is not a rectangular range")
     return _Grid([cell for row in value for cell in row], len(value), width)
 
-
-_ROWS = {list, tuple}
 
 
 def _broadcast_shape(names: tuple[str, ...], grids: list[_Grid]) -> tuple[int, int]:
@@ -359,7 +361,7 @@ def _stretched(grid: _Grid, height: int, width: int) -> list[Any]:
 
 def _messages(cells: list[Any]) -> list[int]:
     """The cells that may be an Excel error or another function's message ("#…", or an error code)."""
-    if cells.count(None) == len(cells):
+    if cells[0] is None and cells.count(None) == len(cells):
         return []  # an argument left out: blank in every cell
     kinds = set(map(type, cells))
     if kinds <= _PLAIN_CELLS:

@@ -76,7 +76,7 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
 
     values, targets, polarities, units, tolerances, kinds, baselines, previouses = columns
     entries, codes = _row_settings(rows, polarities, units, tolerances, kinds)
-    code = np.array(codes, dtype=np.intp)
+    code = np.fromiter(codes, dtype=np.intp, count=rows)
     failed = np.array([entry.__class__ is CellError for entry in entries])[code]
     settings = np.array([entry[2:] if entry.__class__ is tuple else (0, 0.0, 0, 0) for entry in entries],
                         dtype=float)[code].T  # higher is better, tolerance, in points, polarity known
@@ -159,16 +159,18 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
 def _spreadsheet_numbers(np: Any, cells: Sequence[Any]) -> tuple[Any, Any]:
     """Which cells are finite spreadsheet numbers (floats), and the numbers (NaN for any other cell)."""
     if set(map(type, cells)) == {float}:
-        numbers = np.array(cells, dtype=float)
+        numbers = np.fromiter(cells, dtype=float, count=len(cells))
     else:
-        numbers = np.array([cell if cell.__class__ is float else _NAN for cell in cells], dtype=float)
+        numbers = np.fromiter([cell if cell.__class__ is float else _NAN for cell in cells], dtype=float,
+                              count=len(cells))
     return np.isfinite(numbers), numbers
 
 
 def _row_settings(rows: int, *columns: Sequence[Any]) -> tuple[list[Any], list[int]]:
     """Each distinct set of settings read once: (polarity, unit, higher is better, tolerance, in points,
     polarity known), or the error reading them gives; and each row's, as its index among them."""
-    varying = [k for k, column in enumerate(columns) if column.count(None) != rows]  # most are left blank
+    varying = [k for k, column in enumerate(columns)  # most are left blank
+               if rows and (column[0] is not None or column.count(None) != rows)]
     if not varying:
         return [_read_settings([None] * len(columns))], [0] * rows
     plain = all(set(map(type, columns[k])) <= _PLAIN_KEYS for k in varying)
@@ -202,8 +204,9 @@ def _read_settings(cells: tuple[Any, ...]) -> Any:
 
 
 def _once(seen: dict[Any, Any], read: Any, cell: Any, *row: Any) -> Any:
-    """``read(cell, *row)``, once for each distinct text in its row's settings (any other cell each time)."""
-    if cell.__class__ is not str:
+    """``read(cell, *row)``, once for each distinct text or blank in its row's settings (any other cell each
+    time)."""
+    if cell.__class__ is not str and cell is not None:
         return read(cell, *row)
     key = (read, cell, *row)
     found = seen.get(key, _UNSEEN)
