@@ -108,9 +108,19 @@ def test_a_percentage_is_the_double_nearest_the_decimal_typed(digits, decimals, 
 
 @given(st.lists(st.one_of(compact_texts(), st.sampled_from(["Awaited", "", "n/a", "12 (2019/20)"])), max_size=25))
 def test_a_column_of_texts_reads_as_each_text_alone(texts):
-    found, fields = compact.read_compacts(texts)
-    column = dict(zip(found, fields))
+    found = compact.read_compacts(texts)
+    briefly = compact.read_compacts(texts, every_field=False)
+    assert briefly.rows == found.rows and not briefly.decimals and not briefly.reduction
+    column = {k: n for n, k in enumerate(found.rows)}
     for k, text in enumerate(texts):
         alone = compact.read_compact(text)
-        together = None if k not in column else parse.Reading(text, *column[k])
-        assert repr(together) == repr(alone), text  # repr: -0.0 and 0.0 differ
+        if k not in column:
+            assert alone is None, text
+            continue
+        n = column[k]
+        assert repr((found.value[n], found.unit[n], found.decimals[n], found.reduction[n])) == repr(
+            (alone.value, alone.unit, alone.decimals, alone.reduction)), text  # repr: -0.0 and 0.0 differ
+        counts = [None if figure != figure else figure for figure in (found.numerator[n], found.denominator[n])]
+        assert repr(counts) == repr([alone.numerator, alone.denominator]), text
+        for name in ("value", "unit", "numerator", "denominator"):
+            assert repr(getattr(briefly, name)[n]) == repr(getattr(found, name)[n]), text

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from csp_status.core.errors import CellError
@@ -75,8 +76,7 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
     import numpy as np
 
     values, targets, polarities, units, tolerances, kinds, baselines, previouses = columns
-    entries, codes = _row_settings(rows, polarities, units, tolerances, kinds)
-    code = np.fromiter(codes, dtype=np.intp, count=rows)
+    entries, code = _row_settings(np, rows, polarities, units, tolerances, kinds)
     failed = np.array([entry.__class__ is CellError for entry in entries])[code]
     settings = np.array([entry[2:] if entry.__class__ is tuple else (0, 0.0, 0, 0) for entry in entries],
                         dtype=float)[code].T  # higher is better, tolerance, in points, polarity known
@@ -92,7 +92,7 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
     else:  # a row with a baseline or a previous figure is read one cell at a time
         alone = plain & np.array([b is None and p is None for b, p in zip(baselines, previouses)])
         for i in np.flatnonzero(plain & ~alone).tolist():
-            entry = entries[codes[i]]
+            entry = entries[code[i]]
             figures = _plain_row(values[i], targets[i], baselines[i], previouses[i], entry[0], entry[1])
             if figures is None:
                 plain[i] = False
@@ -113,7 +113,7 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
         slow += wrong.tolist()
         typed = typed[~np.isin(typed, rows)]
     typed = typed.tolist()
-    found = [_once(read, _typed_value, values[i], entries[codes[i]][1]) for i in typed]
+    found = [_once(read, _typed_value, values[i], entries[k][1]) for i, k in zip(typed, code[typed].tolist())]
     wrong = [i for i, figure in zip(typed, found) if figure is None]
     if wrong:
         alone[wrong] = plain[wrong] = False
@@ -140,8 +140,8 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
             goal[rows] = found[0]
             typed = typed[~np.isin(typed, rows)]
     typed = typed.tolist()
-    found = [_once(read, _typed_target, targets[i], units_of[k], entries[codes[i]][0])
-             for i, k in zip(typed, unit_of[typed].tolist())]
+    found = [_once(read, _typed_target, targets[i], units_of[k], entries[e][0])
+             for i, k, e in zip(typed, unit_of[typed].tolist(), code[typed].tolist())]
     wrong = [i for i, figure in zip(typed, found) if figure is None]
     if wrong:
         plain[wrong] = False
@@ -150,7 +150,7 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
     out = _decide_plain(fields, number, goal, before, settings, plain, slow)
     for i in np.flatnonzero(failed).tolist():
         for column in out.values():
-            column[i] = entries[codes[i]]
+            column[i] = entries[code[i]]
     for i in sorted(slow):
         _decide_one(out, i, IndicatorCells(**{name: column[i] for name, column in zip(COLUMNS, columns)}))
     return out
@@ -166,13 +166,14 @@ def _spreadsheet_numbers(np: Any, cells: Sequence[Any]) -> tuple[Any, Any]:
     return np.isfinite(numbers), numbers
 
 
-def _row_settings(rows: int, *columns: Sequence[Any]) -> tuple[list[Any], list[int]]:
+def _row_settings(np: Any, rows: int, *columns: Sequence[Any]) -> tuple[list[Any], Any]:
     """Each distinct set of settings read once: (polarity, unit, higher is better, tolerance, in points,
-    polarity known), or the error reading them gives; and each row's, as its index among them."""
+    polarity known), or the error reading them gives; and each row's, as its index among them (an
+    array)."""
     varying = [k for k, column in enumerate(columns)  # most are left blank
                if rows and (column[0] is not None or column.count(None) != rows)]
     if not varying:
-        return [_read_settings([None] * len(columns))], [0] * rows
+        return [_read_settings([None] * len(columns))], np.zeros(rows, dtype=np.intp)
     plain = all(set(map(type, columns[k])) <= _PLAIN_KEYS for k in varying)
     if plain and len(varying) == 1:
         words: Sequence[Any] = columns[varying[0]]  # the cells themselves are the keys
@@ -188,8 +189,8 @@ def _row_settings(rows: int, *columns: Sequence[Any]) -> tuple[list[Any], list[i
     try:
         distinct = {key: k for k, key in enumerate(dict.fromkeys(words))}
     except TypeError:  # a cell that cannot be a key: each row read alone
-        return [read(key) for key in words], list(range(rows))
-    return [read(key) for key in distinct], list(map(distinct.__getitem__, words))
+        return [read(key) for key in words], np.arange(rows, dtype=np.intp)
+    return [read(key) for key in distinct], np.fromiter(map(distinct.__getitem__, words), np.intp, count=rows)
 
 
 _PLAIN_KEYS = {str, float, type(None)}
@@ -223,24 +224,35 @@ def _compact_figures(np: Any, cells: Sequence[Any], rows: Any, unit_of: Any) -> 
     each distinct text read once), in groups of one row unit (``unit_of``) and one unit written: each
     group's rows, their figures' values, numerators and denominators (arrays, NaN for none), and the
     unit written."""
-    texts = list(map(cells.__getitem__, rows.tolist()))
+    if len(rows) < 2:
+        texts: Sequence[Any] = [cells[i] for i in rows.tolist()]
+    else:
+        texts = itemgetter(*rows.tolist())(cells)
     try:
-        distinct = [text for text in dict.fromkeys(texts) if text.__class__ is str]
+        distinct = dict.fromkeys(texts)
     except TypeError:  # a cell that cannot be a key
         texts = [text if text.__class__ is str else None for text in texts]
-        distinct = [text for text in dict.fromkeys(texts) if text is not None]
-    found, fields = read_compacts(distinct)
-    if not found:
+        distinct = dict.fromkeys(texts)
+    distinct.pop(None, None)
+    read = list(distinct)
+    try:
+        found = read_compacts(read, every_field=False)
+    except TypeError:  # a cell neither text nor blank: the texts alone
+        read = [text for text in read if text.__class__ is str]
+        found = read_compacts(read, every_field=False)
+    count = len(found.rows)
+    if not count:
         return
-    at = dict(zip([distinct[k] for k in found], range(len(found))))  # only texts: no other cell is found
+    at = dict(zip(map(read.__getitem__, found.rows), range(count)))  # only texts: no other cell is found
     position = np.fromiter(map(at.get, texts, repeat(-1)), dtype=np.intp, count=len(texts))  # -1: not a compact figure
     compact = position >= 0
     index = position[compact]
-    value, written, _, num, den, _ = zip(*fields)
-    units = list(dict.fromkeys(written))
+    units = list(dict.fromkeys(found.unit))
+    code = {unit: k for k, unit in enumerate(units)}
     rows = rows[compact]
-    group = unit_of[rows] * len(units) + np.array([units.index(unit) for unit in written], dtype=np.intp)[index]
-    figures = [np.array(column, dtype=float)[index] for column in (value, num, den)]
+    group = unit_of[rows] * len(units) + np.fromiter(map(code.__getitem__, found.unit), np.intp, count=count)[index]
+    figures = [np.fromiter(column, float, count=count)[index]
+               for column in (found.value, found.numerator, found.denominator)]
     for key in np.unique(group).tolist():
         chosen = np.flatnonzero(group == key)
         yield rows[chosen], [column[chosen] for column in figures], units[key % len(units)]

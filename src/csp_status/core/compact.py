@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from csp_status.core.errors import CellError
 from csp_status.core.grammar.numbers import decimals_of as _decimals
@@ -20,7 +21,7 @@ from csp_status.core.grammar.numbers import to_float as _to_float
 from csp_status.core.reading import Reading
 from csp_status.core.vocabulary import Unit
 
-__all__ = ["EXPECTED", "hundredth", "percent", "read_compact", "read_compacts", "read_figure", "read_figure_in_parts"]
+__all__ = ["EXPECTED", "Compacts", "hundredth", "percent", "read_compact", "read_compacts", "read_figure", "read_figure_in_parts"]
 
 EXPECTED = (
     "a number such as '13,102', a percentage such as '7.1%', a rate such as "
@@ -31,7 +32,7 @@ EXPECTED = (
 
 # Every repeat possessive: a number's digits are never wanted back by what follows them (a sign, a
 # comma group and a decimal part each start with their own character), and the matcher keeps less.
-_NUM = r"[-+]?+(?:\d{1,3}+(?:,\d{3})++|\d++)(?:\.\d++)?+|[-+]?+\.\d++"
+_NUM = r"[-+]?+(?:\d{1,3}+(?:(?:,\d{3})++|\d*+)(?:\.\d++)?+|\.\d++)"
 _PER = r"per\s+(?P<per>1,?000)(?:\s+[a-z][a-z ]*)?"
 _MAIN = re.compile(
     rf"(?P<num>{_NUM})\s*(?:(?P<pct>%)|{_PER})?",
@@ -52,50 +53,80 @@ _LABEL = re.compile(r"[A-Za-z]{2}", re.ASCII)  # a bracketed label has words: "(
 # the compact forms allow them.  What it matches reads as ``parse_cell`` reads it; anything else goes there.
 _COMPACT = re.compile(
     rf"\s*+(?P<num>{_NUM})\s*+(?:(?P<pct>%)|per\s++(?P<per>1,?+000))?+"
-    rf"(?:\s*+\(\s*+(?:(?P<n>{_NUM})\s*+/\s*+(?P<d>{_NUM})|(?P<red>{_NUM})\s*+%)\s*+\))?+\s*+",
+    rf"(?:\s*+\(\s*+(?P<n>{_NUM})\s*+(?:/\s*+(?P<d>{_NUM})|%)\s*+\))?+\s*+",
     re.ASCII | re.IGNORECASE,
 )
 
 
 def read_compact(raw: str) -> Reading | None:
     """The commonest compact figures read in one match (see ``_COMPACT``); None for any other text."""
-    found, fields = read_compacts((raw,))
-    return Reading(raw, *fields[0]) if found else None
+    found = read_compacts((raw,))
+    if not found.rows:
+        return None
+    num, den = found.numerator[0], found.denominator[0]
+    return Reading(raw, found.value[0], found.unit[0], found.decimals[0], None if num != num else num,
+                   None if den != den else den, found.reduction[0])
 
 
-def read_compacts(texts: Sequence[str]) -> tuple[list[int], list[tuple[object, ...]]]:
-    """:func:`read_compact` over a column of texts, without a Reading for each: the indexes of the texts
-    it reads, and for each of those the fields its Reading holds after its text, in their order
-    (value, unit, decimals, numerator, denominator, reduction).
+class Compacts(NamedTuple):
+    """:func:`read_compacts` of a column of texts: the indexes of the texts read (``rows``), and for each
+    the fields its Reading holds, a list a field.  A numerator or denominator is NaN for none (a column
+    of floats, as arrays take it); ``decimals`` and ``reduction`` are only read when asked for (their
+    lists are empty otherwise)."""
+
+    rows: list[int]
+    value: list[float]
+    unit: list[Unit]
+    numerator: list[float]
+    denominator: list[float]
+    decimals: list[int]
+    reduction: list[float | None]
+
+
+def read_compacts(texts: Sequence[str], *, every_field: bool = True) -> Compacts:
+    """:func:`read_compact` over a column of texts, without a Reading for each (see :class:`Compacts`);
+    with ``every_field`` false, neither the decimals shown nor a reduction is read (the column road of
+    the judgement uses neither).
 
     What ``_COMPACT``'s groups say is worked out in this one loop, with no call for each text but the
     match and the numbers' own, as a column of thousands of texts never seen needs it."""
-    found: list[int] = []
-    fields: list[tuple[object, ...]] = []
-    keep, add = found.append, fields.append
-    percent_unit, number_unit, rate_unit = Unit.PERCENT, Unit.NUMBER, Unit.PER_1000
+    found = Compacts([], [], [], [], [], [], [])
+    keep, add_value, add_unit, add_num, add_den = (found.rows.append, found.value.append, found.unit.append,
+                                                   found.numerator.append, found.denominator.append)
+    add_decimals, add_reduction = found.decimals.append, found.reduction.append
+    percent_unit, number_unit, rate_unit, nan = Unit.PERCENT, Unit.NUMBER, Unit.PER_1000, math.nan
     for k, match in enumerate(map(_COMPACT.fullmatch, texts)):
         if match is None:
             continue
-        number, pct, per, num, den, red = match.groups()
+        number, pct, per, num, den = match.groups()
         plain = number.replace(",", "") if "," in number else number
-        point = plain.find(".")
-        decimals = 0 if point < 0 else len(plain) - point - 1
         if pct:
-            value, unit = _percent_plain(plain), percent_unit
+            value = float(plain + "e-2") if len(plain) <= 15 else _percent_plain(plain)
+            unit = percent_unit
         else:
             value = float(plain)
             unit = rate_unit if per else number_unit
         if value - value != 0.0 or (per and has_marker(texts[k])):
             continue  # too large to hold, or words that may mark it provisional: read in full
-        if num is not None:
+        if den is not None:
             if len(num) == 4 and is_year_span(num, den):
                 continue  # "12 (2019/20)": a year, read by the grammar of words
-            add((value, unit, decimals, _to_float(num), _to_float(den), None))
+            add_num(float(num.replace(",", "")) if "," in num else float(num))
+            add_den(float(den.replace(",", "")) if "," in den else float(den))
+            if every_field:
+                add_reduction(None)
         else:
-            add((value, unit, decimals, None, None, None if red is None else _reduction(red)))
+            add_num(nan)
+            add_den(nan)
+            if every_field:
+                add_reduction(None if num is None else _reduction(num))
+        if every_field:
+            point = plain.find(".")
+            add_decimals(0 if point < 0 else len(plain) - point - 1)
         keep(k)
-    return found, fields
+        add_value(value)
+        add_unit(unit)
+    return found
 
 
 def read_figure(raw: str, text: str) -> Reading:
