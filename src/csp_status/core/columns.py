@@ -158,11 +158,14 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
 
 def _spreadsheet_numbers(np: Any, cells: Sequence[Any]) -> tuple[Any, Any]:
     """Which cells are finite spreadsheet numbers (floats), and the numbers (NaN for any other cell)."""
-    if set(map(type, cells)) == {float}:
-        numbers = np.fromiter(cells, dtype=float, count=len(cells))
+    rows = len(cells)
+    kinds = list(map(type, cells))
+    if kinds.count(float) == rows:
+        numbers = np.fromiter(cells, dtype=float, count=rows)
     else:
-        numbers = np.fromiter([cell if cell.__class__ is float else _NAN for cell in cells], dtype=float,
-                              count=len(cells))
+        numbers = np.full(rows, _NAN)
+        floats = np.fromiter(kinds, dtype=object, count=rows) == float
+        numbers[floats] = np.fromiter(cells, dtype=object, count=rows)[floats].astype(float)
     return np.isfinite(numbers), numbers
 
 
