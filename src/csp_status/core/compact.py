@@ -101,8 +101,7 @@ def read_compacts(texts: Sequence[str], *, every_field: bool = True) -> Compacts
         number, pct, per, num, den = match.groups()
         plain = number.replace(",", "") if "," in number else number
         if pct:
-            value = float(plain + "e-2") if len(plain) <= 15 else _percent_plain(plain)
-            unit = percent_unit
+            value, unit = _percent_plain(plain), percent_unit
         else:
             value = float(plain)
             unit = rate_unit if per else number_unit
