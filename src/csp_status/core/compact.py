@@ -110,8 +110,8 @@ def read_compacts(texts: Sequence[str], *, every_field: bool = True) -> Compacts
         if den is not None:
             if len(num) == 4 and is_year_span(num, den):
                 continue  # "12 (2019/20)": a year, read by the grammar of words
-            add_num(float(num.replace(",", "")) if "," in num else float(num))
-            add_den(float(den.replace(",", "")) if "," in den else float(den))
+            add_num(_to_float(num))
+            add_den(_to_float(den))
             if every_field:
                 add_reduction(None)
         else:
