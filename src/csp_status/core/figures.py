@@ -37,7 +37,7 @@ def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> 
     row_unit = unit or written
     if num is None or den is None:
         num = den = _NAN  # no counts: none of their tests fails
-    mismatch = _mismatch(written, unit)
+    mismatch = written is not unit and _mismatch(written, unit)  # a unit is always its own kind
     negative, over, no_total, more_than_total, negative_count = _failings(value, num, den, row_unit is _PERCENT)
     if not (mismatch or negative or over or no_total or more_than_total or negative_count):
         return []  # the usual case, answered without building any text

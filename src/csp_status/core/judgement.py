@@ -218,7 +218,9 @@ def decide_cells(value_cell: object = None, target_cell: object = None, polarity
     if problems or target_wrong:
         status = _CHECK
     elif known is not None and upper is None:  # the usual case: one polarity, one target
-        status = strict_miss(rag_status(value, target, known, tolerance, kind), value, target, sense.strict)
+        status = rag_status(value, target, known, tolerance, kind)
+        if sense.strict:  # "> 75%", "reduce": the target's own figure misses
+            status = strict_miss(status, value, target, True)
     else:  # a range, or no polarity: the status both ways round where they agree (no target, on target)
         def aim(way: Polarity) -> float | None:  # a range is met from its lower end up, or its upper end down
             return upper if upper is not None and way is Polarity.LOWER_IS_BETTER else target

@@ -103,8 +103,8 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
     so that a number typed in a cell and the same figure in a .tsv read alike.  In a row of minutes
     (days, hours…) a plain number is in that unit.
     """
-    value = reading.value
-    if value is None or as_written(reading.unit, row_unit):
+    value, written = reading.value, reading.unit
+    if value is None or written is row_unit or as_written(written, row_unit):  # (a unit reads as itself)
         return value, None  # the usual case: nothing to supply
     if reading.unit is None:  # a number as a sheet stores it
         rescale = sheet_number_rescale(row_unit)

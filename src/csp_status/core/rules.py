@@ -32,9 +32,10 @@ __all__ = [
 
 # ---- shared arithmetic: works on floats and on numpy arrays alike -------------------------------
 
-def _shortfall(actual: Any, target: Any, sign: Any) -> Any:
-    """How far the actual falls short of the target, positive when missed (in the units)."""
-    return sign * (target - actual)
+def _shortfall(actual: Any, target: Any, sign: Any) -> tuple[Any, Any]:
+    """How far the actual falls short of the target, positive when missed (in the units), and the room
+    for binary rounding at the target (see ``_slack``): the two every status compares."""
+    return sign * (target - actual), _slack(target)
 
 
 def _allowance(target: Any, tolerance: Any, points: Any) -> Any:
@@ -86,18 +87,16 @@ def rag_status(
         polarity = parse_polarity(polarity)
     if tolerance_kind.__class__ is not ToleranceKind:
         tolerance_kind = parse_tolerance_kind(tolerance_kind)
-    points = 1 if tolerance_kind is _POINTS else 0
-    if tolerance is None or tolerance < 0 or math.isnan(tolerance):
+    if tolerance is None or not tolerance >= 0:  # negative, or NaN
         raise CellError(_fmt(tolerance), "a tolerance of zero or more")
-    if actual is None or (isinstance(actual, float) and math.isnan(actual)):
+    if actual is None or actual != actual:  # none, or NaN (the one value unequal to itself)
         return _AWAITED
-    if target is None or (isinstance(target, float) and math.isnan(target)):
+    if target is None or target != target:
         return _NO_TARGET
-    missed = _shortfall(actual, target, polarity.sign)
-    slack = _slack(target)
+    missed, slack = _shortfall(actual, target, polarity.sign)
     if missed <= slack:
         return _GREEN
-    if missed <= _allowance(target, tolerance, points) + slack:
+    if missed <= _allowance(target, tolerance, 1 if tolerance_kind is _POINTS else 0) + slack:
         return _AMBER
     return _RED
 
@@ -146,8 +145,7 @@ def rag_statuses(
     pts = np.asarray(points, dtype=bool).astype(float)
     tol = np.asarray(tolerance, dtype=float)
     with np.errstate(invalid="ignore"):
-        missed = _shortfall(actual, target, sign)
-        slack = _slack(target)
+        missed, slack = _shortfall(actual, target, sign)
         allowed = _allowance(target, tol, pts) + slack
         conditions = [
             np.asarray(check, dtype=bool),

@@ -173,7 +173,8 @@ def resolve_target(
     polarity: Polarity | None = None,
 ) -> tuple[float | None, list[str]]:
     """The target a cell sets, and notes: the stated target wins; a lone reduction applies to the baseline."""
-    reading = as_target(reading)
+    if reading.placeholder is _SUPPRESSED:  # '<10' in a target cell: a bound (as_target)
+        reading = as_target(reading)
     if reading.value is None or reading.bracketed:  # words, a placeholder, or a figure alone in brackets
         unstated = _target_not_stated(reading, baseline, baseline_year, unit, polarity)
         if unstated is not None:
