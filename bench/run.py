@@ -316,7 +316,7 @@ def check_floor(stale: Path, tmp: Path) -> None:
 
 def run(quick: bool, large: bool = False) -> tuple[list[Figure], dict[str, str]]:
     repeats = 2 if quick else 5
-    load_before = _load()
+    load_before, speed_before = _load(), python_speed()
     figures: list[Figure] = []
     csp = csp_command()
     installed_bytecode()
@@ -384,6 +384,8 @@ def run(quick: bool, large: bool = False) -> tuple[list[Figure], dict[str, str]]
                               f"{indicators:,} indicators"))
     facts = machine()
     facts["load average (1 min) at start, at end"] = f"{load_before}, {_load()}"
+    facts["plain Python, at start, at end (bench/run.py's python_speed)"] = f"{speed_before}, {python_speed()}"
+    facts["Python build"] = _interpreter_build()
     return figures, facts
 
 
@@ -404,6 +406,34 @@ def large_book(tmp: Path, csp: list[str], command: float, memory: float, say) ->
         Figure(f"peak memory of csp refresh, {LARGE:,} indicators", big_memory, "MB"),
         Figure(f"peak memory, {LARGE:,} ÷ 5,000 indicators", big_memory / memory, "×", 11),
     ]
+
+
+def python_speed() -> str:
+    """The speed of this interpreter on this machine at this moment: the time of one fixed piece of plain
+    Python (a function called with a few arguments, attribute reads, comparisons, a list grown), per
+    round.  Two runs on different machines, or hours apart, compare by this figure before by any other:
+    these shared machines' speed moves by half, and so does every figure of the product's."""
+    import timeit
+
+    def step(a, b, c=None):  # the kind of work the one-cell judgement does, a few dozen bytecodes
+        out = []
+        if a is not None and b.real >= 0 and c is None:
+            out.append(a.__class__ is str)
+        return out
+
+    rounds = 200_000
+    best = min(timeit.repeat(lambda: step("15.59%", 0.152), number=rounds, repeat=5))
+    return f"{best / rounds * 1e9:.0f} ns a round"
+
+
+def _interpreter_build() -> str:
+    """The options this Python was configured with that change its speed (profile-guided and link-time
+    optimisation make the same bytecode run faster; a shared library, slower)."""
+    import sysconfig
+
+    options = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    found = [name for name in ("--enable-optimizations", "--with-lto", "--enable-shared") if name in options]
+    return "configured with " + (", ".join(found) if found else "none of --enable-optimizations, --with-lto")
 
 
 def _load() -> str:

@@ -202,7 +202,7 @@ def decide_cells(value_cell: object = None, target_cell: object = None, polarity
             notes.append(f"value: {reading.reason}")
 
     baseline = None if baseline_cell is None else checked_value(read_cell(baseline_cell), unit)
-    target, target_notes = resolve_target(target_reading, baseline, baseline_label, unit, polarity=polarity)
+    target, target_notes = resolve_target(target_reading, baseline, baseline_label, unit, polarity)
     if target_notes:
         notes.extend(target_notes)
     if target_reading.notes or target_reading.provisional:
