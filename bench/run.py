@@ -518,6 +518,15 @@ def write_doc(figures: list[Figure], facts: dict[str, str], command: str, second
         * **csp rollup** reads every book with one process per core and writes the overview .xlsx.
 
         Run `python bench/run.py --quick` for a faster, noisier check (it does not write this page).
+
+        Timings on these shared machines move by half from one hour to the next; an instruction count
+        moves by about 1%.  The machine's speed during the run is recorded above ("plain Python": one
+        fixed piece of plain Python, timed at the start and at the end, `python_speed` in
+        `bench/run.py`): two runs compare by it first.  `python bench/instructions.py` (it needs
+        valgrind: `apt-get install valgrind`) counts the instructions of the worksheet functions'
+        calls: one cell, the 10,000-row call, its column judgement alone and its reading of compact
+        figures, each in a fresh process, about four minutes in all.  Compare code by these counts;
+        the timed figures are the targets.
         """).replace("{machine_rows}", machine_rows).replace("{table}", table(figures)) + kept)
 
 
