@@ -432,8 +432,10 @@ def _interpreter_build() -> str:
     import sysconfig
 
     options = sysconfig.get_config_var("CONFIG_ARGS") or ""
-    found = [name for name in ("--enable-optimizations", "--with-lto", "--enable-shared") if name in options]
-    return "configured with " + (", ".join(found) if found else "none of --enable-optimizations, --with-lto")
+    names = ("--enable-optimizations", "--with-lto", "--enable-shared")
+    found, absent = [n for n in names if n in options], [n for n in names if n not in options]
+    return "; ".join(part for part in (f"configured with {', '.join(found)}" if found else "",
+                                       f"without {', '.join(absent)}" if absent else "") if part)
 
 
 def _load() -> str:
