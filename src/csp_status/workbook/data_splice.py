@@ -12,8 +12,10 @@ a row; a batch so covered, byte for byte, in characters XML allows, is well form
 and is not parsed.  Other input cells are read through the guarded parser, with the first and last
 calculated cell of each row kept in place so that the order of the cells is checked as before.
 
-A batch of rows with any row in another form (a formula changed by hand, a shared formula, other
-attributes, a cell beyond AC, another spelling of the XML) is left to the cell-by-cell path.
+The pieces of pattern for text, values and a row's start tag are the plain-row reader's
+(``row_bytes``).  A batch of rows with any row in another form (a formula changed by hand, a
+shared formula, other attributes, a cell beyond AC, another spelling of the XML) is left to the
+cell-by-cell path.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ import math
 import re
 from typing import Callable, Sequence
 
-from csp_status.workbook.cells import MAX_ROW, col_letter, escaped, number_value, unescape_text, xml_text
+from csp_status.workbook.cells import MAX_ROW, col_letter, escaped, number_value, xml_text
 from csp_status.workbook.data_columns import FORMULA_HEADERS, INPUTS, formula_parts
+from csp_status.workbook.row_bytes import PLAIN, ROW_START, TEXT, TEXT_PLUS, unescaped, xml_characters
 
 __all__ = ["FIRST_COLUMN", "COLUMNS", "cached_form", "match_rows", "patterns", "input_cells", "read_inputs",
            "read_part", "spliced", "xml_characters"]
@@ -33,26 +36,12 @@ FIRST_COLUMN = len(INPUTS) + 1  # M: the first calculated column
 COLUMNS = {FIRST_COLUMN + i: header for i, header in enumerate(FORMULA_HEADERS)}  # column -> header
 
 
-# XML text with only the five named escapes, each written as an unrolled loop (a run of plain
-# characters, then escape and run again): linear, and many times faster than one character a turn.
-# No control character but tab and line ends is plain: the rows these patterns cover are well formed.
-# Every repeat in these patterns is possessive (``*+``, ``?+``): no match ever needs to take back what
-# one matched (text holds no ``<``, and each optional part starts with its own tag or attribute), and
-# Python's matcher then keeps no state to return to for each of them, which over a row of thirty
-# cells is most of its work.
-_ESCAPE = rb"&(?:amp|lt|gt|quot|apos);"
-_CONTROLS = rb"\x00-\x08\x0b\x0c\x0e-\x1f"
-_PLAIN, _PLAIN_CR = rb"[^<&\r" + _CONTROLS + rb"]", rb"[^<&" + _CONTROLS + rb"]"
-_TEXT = _PLAIN + rb"*+(?:" + _ESCAPE + _PLAIN + rb"*+)*+"  # an inline string's text (no carriage return)
-_TEXT_PLUS = rb"(?=[^<])" + _PLAIN_CR + rb"*+(?:" + _ESCAPE + _PLAIN_CR + rb"*+)*+"  # a cached value's text: not empty
-
-
 def _cell_pattern(i: int, header: str) -> bytes:
     row = rb"(?P<r>[1-9][0-9]{0,6}+)" if i == 0 else rb"(?P=r)"
     formula = rb"(?P=r)".join(re.escape(escaped(part).encode("utf-8")) for part in formula_parts(header))
     return (rb'(<c r="' + col_letter(FIRST_COLUMN + i).encode() + row + rb'"(?: s="[0-9]{1,9}+")?+)'
             rb'(?: t="(str|n|b|e)")?+(><f>' + formula + rb"</f>)"
-            rb"(?:<v>(" + _TEXT_PLUS + rb")</v>|(<v/>))</c>")
+            rb"(?:<v>(" + TEXT_PLUS + rb")</v>|(<v/>))</c>")
 
 
 _START = b'<c r="' + col_letter(FIRST_COLUMN).encode()
@@ -93,20 +82,16 @@ def match_rows(piece: bytes) -> list[re.Match] | None:
     return found
 
 
-# A row's start tag (its number first, as Excel and lxml write it; no attribute twice), then
-# its input cells A to L, each optional, in column order and in the row: a style, and nothing, an
-# inline string or a number.  One match reads a row's inputs in place, each cell in its own groups.
-# The other attributes a row may have, each at most once, in the schema's order (as writers write them).
-_ROW_ATTRIBUTES = ("spans", "s", "customFormat", "ht", "hidden", "customHeight", "outlineLevel", "collapsed",
-                   "thickTop", "thickBot", "ph")
-_ROW_START = (rb'<row r="(?P<r>[1-9][0-9]{0,6}+)"'
-              + b"".join(rb'(?: ' + name.encode() + rb'="[0-9A-Za-z.: ]{0,40}+")?+' for name in _ROW_ATTRIBUTES) + b">")
+# A row's start tag, then its input cells A to L, each optional, in column order and in the row: a
+# style, and nothing, an inline string or a number.  One match reads a row's inputs in place, each
+# cell in its own groups.
+_ROW_START = ROW_START + b">"
 
 
 def _input_pattern(letter: bytes) -> bytes:
     return (rb'(?:<c r="' + letter + rb'(?P=r)"(?: s="([0-9]{1,9}+)")?+'
-            rb'(?:(/>| t="inlineStr"/>)| t="inlineStr"><is><t(?: xml:space="preserve")?+>(' + _TEXT + rb')'
-            rb"</t></is></c>|><v>(" + _PLAIN + rb"*+)</v></c>))?+")
+            rb'(?:(/>| t="inlineStr"/>)| t="inlineStr"><is><t(?: xml:space="preserve")?+>(' + TEXT + rb')'
+            rb"</t></is></c>|><v>(" + PLAIN + rb"*+)</v></c>))?+")
 
 
 _INPUT_COLUMNS = range(1, FIRST_COLUMN)  # A to L
@@ -121,30 +106,6 @@ def patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     prefix = re.compile(_ROW_START + b"".join(_input_pattern(letter) for letter in _INPUT_LETTERS))
     assert section.groups == _CELLS[-1][-1] and prefix.groups == 1 + 4 * len(_INPUT_LETTERS)
     return section, prefix
-
-
-_ENTITY = re.compile(rb"&(amp|lt|gt|quot|apos);")
-_ENTITIES = {b"amp": b"&", b"lt": b"<", b"gt": b">", b"quot": b'"', b"apos": b"'"}
-# what XML allows nowhere, beyond what the patterns leave out: U+FFFE, U+FFFF, and "]]>" in text
-_NOT_XML = ((b"\xef", b"\xef\xbf\xbe"), (b"\xef", b"\xef\xbf\xbf"), (b"]", b"]]>"))  # (a byte first looked for, the run)
-
-
-def _unescaped(match: re.Match) -> bytes:
-    return _ENTITIES[match[1]]
-
-
-def xml_characters(piece: bytes) -> bool:
-    """Whether a batch is UTF-8 without the characters XML allows nowhere.  Rows that ``match_rows``
-    and ``input_cells`` cover whole are then well formed by construction (their patterns admit the
-    five named escapes, attributes of letters and digits, no ``<`` and no control character but tab
-    and line ends in text), so their bytes need no parse."""
-    if any(first in piece and run in piece for first, run in _NOT_XML):
-        return False
-    try:
-        piece.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def input_cells(piece: bytes, matches: list[re.Match], formats: list[str], out: dict[tuple[int, int], object]) -> bool:
@@ -171,10 +132,7 @@ def input_cells(piece: bytes, matches: list[re.Match], formats: list[str], out: 
         for column in _INPUT_COLUMNS:
             text = groups[k]
             if text:
-                value = (_ENTITY.sub(_unescaped, text) if b"&" in text else text).decode("utf-8")
-                if "_x" in value:
-                    value = unescape_text(value)
-                if value:
+                if value := unescaped(text):
                     found[row, column] = value
             elif number := groups[k + 1]:
                 style = groups[k - 2]

@@ -10,7 +10,7 @@ import io
 from lxml import etree
 
 from csp_status.core.errors import BookError
-from csp_status.workbook import data_splice
+from csp_status.workbook import data_splice, row_bytes
 from csp_status.workbook.cells import (
     CELL,
     MAIN,
@@ -169,7 +169,11 @@ class SheetReader:
                 return True
             return skip == _CALCULATED and data_splice.read_inputs(piece, formats, out)
 
-        for batch in rows.batches(inputs_only if names and styles is None else None):
+        def plain(piece: bytes, parse) -> bool:
+            """Rows of plain cells read from their bytes (anything else: parsed, as ever)."""
+            return row_bytes.plain_cells(piece, strings, formats, out, styles)
+
+        for batch in rows.batches(plain if not names else inputs_only if styles is None else None):
             read(batch)
         return out
 
