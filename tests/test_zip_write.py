@@ -77,3 +77,45 @@ def test_refresh_copies_parts_it_did_not_change_as_the_book_stored_them(book: Pa
     copy = tmp_path / "again.xlsm"
     shutil.copyfile(stored, copy)
     assert not refresh_book(copy).changed  # a second refresh finds nothing to do
+
+
+def test_pieces_compressed_alongside_their_making_give_one_streams_bytes():
+    import zlib
+
+    pieces = [bytes([n % 251]) * (n * 997 % 50_000) + b"<row/>" * n for n in range(60)]
+    made = deflated(iter(pieces))  # a generator, as a rewritten sheet gives its batches
+    whole = b"".join(pieces)
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    assert made.data == packer.compress(whole) + packer.flush()
+    assert (made.crc, made.size) == (zlib.crc32(whole), len(whole))
+    assert deflated([]) == deflated([b""]) == deflated(iter([b"", b""]))
+
+
+def test_a_failure_while_pieces_are_made_is_the_callers_and_leaves_no_thread():
+    import threading
+
+    def pieces():
+        yield b"x" * 100_000
+        yield b"y" * 100_000
+        raise ValueError("batch 3 is not well-formed")
+
+    before = threading.active_count()
+    try:
+        deflated(pieces())
+    except ValueError as err:
+        assert "batch 3" in str(err)
+    else:
+        raise AssertionError("the error was lost")
+    assert threading.active_count() == before
+
+
+def test_large_parts_compressed_side_by_side_are_what_zipfile_writes():
+    parts = {**PARTS, "xl/big1.xml": b"<c>1</c>" * 200_000, "xl/big2.xml": bytes(range(256)) * 3000}
+    ours = zip_bytes(parts)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for name in zipfile.ZipFile(io.BytesIO(ours)).namelist():  # zipfile itself, in the same order
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type, info.external_attr, info.create_system = zipfile.ZIP_DEFLATED, 0o600 << 16, 0
+            archive.writestr(info, parts[name])
+    assert ours == buffer.getvalue()

@@ -3,8 +3,11 @@ not change copied as they were stored, without inflating and deflating them agai
 
 from __future__ import annotations
 
+import itertools
+import os
 import zipfile
 import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -12,6 +15,7 @@ __all__ = ["Compressed", "deflated", "zip_bytes"]
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
+_LARGE = 1 << 18  # a part this large is compressed in a thread of its own
 
 
 @dataclass(frozen=True)
@@ -27,16 +31,37 @@ class Compressed:
 
 def deflated(pieces: Iterable[bytes]) -> Compressed:
     """Bytes given in pieces, deflated as ``zip_bytes`` deflates a member (level 6, zlib's default):
-    the same bytes as compressing them joined, without joining them."""
+    the same bytes as compressing them joined, without joining them.
+
+    Each piece is compressed in a thread of its own while the next is being made (zlib lets go of
+    the interpreter while it works): a sheet rewritten a batch of rows at a time is compressed
+    alongside the rewriting, not after it.  The pieces go through one stream, in order, so the
+    bytes are those of compressing them one after another in one thread.
+    """
     packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-    crc = size = 0
-    out = []
-    for piece in pieces:
-        crc = zlib.crc32(piece, crc)
-        size += len(piece)
-        out.append(packer.compress(piece))
+    state = [0, 0]  # CRC-32 and size so far, kept by whichever thread has the piece
+
+    def take(piece: bytes) -> bytes:
+        state[0] = zlib.crc32(piece, state[0])
+        state[1] += len(piece)
+        return packer.compress(piece)
+
+    out: list[bytes] = []
+    pieces = iter(pieces)
+    first = next(pieces, None)
+    second = next(pieces, None) if first is not None else None
+    if second is None:  # one piece (or none): nothing to overlap
+        if first is not None:
+            out.append(take(first))
+    else:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="deflate") as worker:
+            pending: Future[bytes] = worker.submit(take, first)
+            for piece in itertools.chain((second,), pieces):
+                out.append(pending.result())  # the stream takes one piece at a time, in order
+                pending = worker.submit(take, piece)
+            out.append(pending.result())
     out.append(packer.flush())
-    return Compressed(zipfile.ZIP_DEFLATED, crc, size, b"".join(out))
+    return Compressed(zipfile.ZIP_DEFLATED, state[0], state[1], b"".join(out))
 
 
 def zip_bytes(parts: Mapping[str, bytes | Sequence[bytes] | Compressed], order: list[str] | None = None,
@@ -51,16 +76,24 @@ def zip_bytes(parts: Mapping[str, bytes | Sequence[bytes] | Compressed], order: 
     import io
 
     names = order if order is not None else sorted(parts, key=lambda n: (n not in _FIRST, _FIRST.index(n) if n in _FIRST else 0, n))
+    members = {}
+    for name in names:
+        data = parts[name]
+        if copy is not None and isinstance(data, bytes):
+            data = copy(name, data) or data
+        members[name] = data
+    large = [name for name, data in members.items() if isinstance(data, (bytes, bytearray)) and len(data) >= _LARGE]
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    with ThreadPoolExecutor(max_workers=min(len(large), os.cpu_count() or 1) or 1, thread_name_prefix="deflate") as pool, \
+            zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        # large parts are compressed side by side, while the others are written (zlib lets go of the interpreter)
+        coming = {name: pool.submit(deflated, (members[name],)) for name in large}
         for name in names:
             info = zipfile.ZipInfo(name, date_time=_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             info.create_system = 0
-            data = parts[name]
-            if copy is not None and isinstance(data, bytes):
-                data = copy(name, data) or data
+            data = coming[name].result() if name in coming else members[name]
             if isinstance(data, Compressed):
                 _write_compressed(archive, info, data)
             elif isinstance(data, (bytes, bytearray)):
