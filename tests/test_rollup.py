@@ -275,3 +275,24 @@ def test_progress_bar_draws_on_a_terminal_only():
     assert "book4.xlsm" in terminal.getvalue()
     assert terminal.getvalue().endswith("\r")
     assert log.getvalue() == ""
+
+
+def test_rows_written_in_the_workers_are_the_rows_the_overview_would_write(folder, tmp_path):
+    from csp_status.outputs.rollup import BookRows, overview_parts, read_partnership
+    from csp_status.workbook.book_write import SheetSpec, sheet_xml, written_row
+    from csp_status.workbook.layout import Style
+
+    books = [read_partnership(path) for path in find_books(folder)]
+    read = [book for book in books if book.problem is None]
+    assert all(len(book.written) == len(book.rows) > 0 for book in read)
+    afresh = [BookRows(book.path, book.partnership, list(book.rows)) for book in read]  # nothing written ahead
+    assert overview_parts(read, []) == overview_parts(afresh, [])
+    # a row changed after it was written is written again, not shown stale
+    read[0].rows.append(read[0].rows[0])
+    assert overview_parts(read, []) == overview_parts([BookRows(b.path, b.partnership, list(b.rows)) for b in read], [])
+    # any cell the writer writes, written ahead, is the same bytes where the row's number is known
+    awkward = [(" Leading & <odd> ", Style.DEFAULT), ("", Style.LABEL), (None, Style.DEFAULT), (12.5, Style.DEFAULT),
+               (True, Style.DEFAULT), ("line\nbreak", Style.HEADER), ("x\x00y", Style.DEFAULT), (float("inf"), 0)]
+    plain = SheetSpec([[("h", Style.HEADER)], awkward, awkward[:3]])
+    ahead = SheetSpec([[("h", Style.HEADER)], written_row(awkward), written_row(awkward[:3])])
+    assert sheet_xml(ahead) == sheet_xml(plain)

@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 
 from csp_status.core.errors import BookError, CspError
 from csp_status.core.vocabulary import Status
-from csp_status.workbook.book_write import SheetSpec, sheet_xml
+from csp_status.workbook.book_write import SheetSpec, WrittenRow, sheet_xml, written_row
 from csp_status.workbook.cells import HEADER
 from csp_status.workbook.files import book_lock, refuse_output, same_file, write_atomically, zip_bytes
 from csp_status.workbook.layout import Style
@@ -56,6 +56,13 @@ class BookRows:
     partnership: str = ""
     rows: list[tuple[str, ...]] = field(default_factory=list)  # INDICATOR_COLUMNS[2:]
     problem: str | None = None
+    written: list[WrittenRow] = field(default_factory=list, repr=False)  # the rows as the overview writes them
+
+    def overview_rows(self) -> list[WrittenRow]:
+        """The book's rows as the overview's Indicators sheet has them (written once, where it was read)."""
+        if len(self.written) != len(self.rows):
+            self.written = [_indicator_row(self.partnership, self.path.name, row) for row in self.rows]
+        return self.written
 
 
 @dataclass
@@ -113,7 +120,9 @@ def read_partnership(path: Path) -> BookRows:
          e.trend.value if e.trend else "", "; ".join(e.notes))
         for e in evaluations
     ]
-    return BookRows(path, name, rows)
+    book = BookRows(path, name, rows)
+    book.overview_rows()  # written here, in the worker that read it: the books' rows are written in parallel
+    return book
 
 
 def rollup(folder: Path, out: Path, *, workers: int | None = None, progress: Progress | None = None,
@@ -218,16 +227,11 @@ def overview_parts(books: Iterable[BookRows], problems: Iterable[BookRows]) -> d
     """The overview's parts: Indicators, Counts and Problems sheets, styled like the Summary."""
     books, problems = list(books), list(problems)
     header = Style.HEADER
-    indicators: list[list[tuple[object, int]]] = [[(h, header) for h in INDICATOR_COLUMNS]]
+    indicators: list[list[tuple[object, int]] | WrittenRow] = [[(h, header) for h in INDICATOR_COLUMNS]]
     counts: list[list[tuple[object, int]]] = [[(h, header) for h in COUNT_COLUMNS]]
     for book in books:
-        tally: Counter[str] = Counter()
-        for row in book.rows:
-            status = row[5]
-            tally[status] += 1
-            cells = [(book.partnership, Style.DEFAULT), (book.path.name, Style.DEFAULT)]
-            cells += [(value, _RAG[status] if n == 5 else Style.DEFAULT) for n, value in enumerate(row)]
-            indicators.append(cells)
+        tally = Counter(row[5] for row in book.rows)
+        indicators += book.overview_rows()
         counts.append([(book.partnership, Style.DEFAULT), (book.path.name, Style.DEFAULT)]
                       + [(tally[s], Style.DEFAULT) for s in STATUSES] + [(len(book.rows), Style.LABEL)])
     listed = [[(h, header) for h in PROBLEM_COLUMNS]]
@@ -239,6 +243,14 @@ def overview_parts(books: Iterable[BookRows], problems: Iterable[BookRows]) -> d
         "Problems": SheetSpec(listed, freeze="A2", widths={1: 30, 2: 100}),
     }
     return _workbook_parts(sheets)
+
+
+def _indicator_row(partnership: str, file: str, row: tuple[str, ...]) -> WrittenRow:
+    """An indicator's row of the overview, its status cell in the Summary's fill for it."""
+    status = _RAG[row[5]]
+    cells = [(partnership, Style.DEFAULT), (file, Style.DEFAULT)]
+    cells += [(value, status if n == 5 else Style.DEFAULT) for n, value in enumerate(row)]
+    return written_row(cells)
 
 
 def _workbook_parts(sheets: dict[str, SheetSpec]) -> dict[str, bytes]:

@@ -37,13 +37,47 @@ from csp_status.workbook.sheet_spec import SheetSpec
 from csp_status.workbook.styles import STYLES_XML
 from csp_status.workbook.theme import THEME_CONTENT_TYPE, THEME_PART, THEME_TYPE, THEME_XML
 
-__all__ = ["SheetSpec", "sheet_xml", "book_parts", "STYLES_XML", "RIBBON_PART", "VBA_PART"]
+__all__ = ["SheetSpec", "WrittenRow", "written_row", "sheet_xml", "book_parts", "STYLES_XML", "RIBBON_PART",
+           "VBA_PART"]
 
 RIBBON_PART = "customUI/customUI14.xml"
 VBA_PART = "xl/vbaProject.bin"
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+ROW_SLOT = "\x00"  # where a written row's number goes: XML holds no NUL (cell_xml writes one as _x0000_)
+
+
+class WrittenRow:
+    """A row's cells written ahead as SpreadsheetML (in a worker process, say), with ``ROW_SLOT`` in
+    each reference where the row's number goes: ``sheet_xml`` numbers it where it stands.  Its
+    length is its number of cells, as a row of (value, style) has; its height is the default."""
+
+    __slots__ = ("cells", "width")
+
+    def __init__(self, cells: str, width: int) -> None:
+        self.cells, self.width = cells, width
+
+    def __len__(self) -> int:
+        return self.width
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WrittenRow) and (self.cells, self.width) == (other.cells, other.width)
+
+
+def written_row(row: list[tuple[object, int]]) -> WrittenRow:
+    """One row of (value, style) written as ``sheet_xml`` writes it, before its number is known."""
+    letters = _letters(len(row))
+    return WrittenRow("".join([cell_xml(f"{letter}{ROW_SLOT}", value, style) for letter, (value, style)
+                               in zip(letters, row)]), len(row))
+
+
+def _letters(count: int, _known: list[str] = []) -> list[str]:  # noqa: B006 (a cache, grown as needed)
+    while len(_known) < count:
+        _known.append(col_letter(len(_known) + 1))
+    return _known
 
 
 def sheet_xml(spec: SheetSpec) -> bytes:
@@ -87,7 +121,10 @@ def sheet_xml(spec: SheetSpec) -> bytes:
     heights = fitted_heights(spec.rows, spec.widths, spec.merges) if spec.fit_rows else {}
     letters = [col_letter(c) for c in range(1, last_col + 1)]
     for r, row in enumerate(spec.rows, start=1):
-        cells = "".join([cell_xml(f"{letter}{r}", value, style) for letter, (value, style) in zip(letters, row)])
+        if row.__class__ is WrittenRow:
+            cells = row.cells.replace(ROW_SLOT, str(r))
+        else:
+            cells = "".join([cell_xml(f"{letter}{r}", value, style) for letter, (value, style) in zip(letters, row)])
         if cells:
             ht = f' ht="{heights[r]:g}" customHeight="1"' if r in heights else ""
             out.append(f'<row r="{r}"{ht}>{cells}</row>')
@@ -131,6 +168,8 @@ def fitted_heights(rows: list[list[tuple[object, int]]], widths: dict[int, float
         merged.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
     heights = {}
     for r, row in enumerate(rows, start=1):
+        if row.__class__ is WrittenRow:
+            continue  # written ahead: the default height
         lines = 1
         for c, (value, _) in enumerate(row, start=1):
             if not isinstance(value, str) or not value or (r, c) in merged:

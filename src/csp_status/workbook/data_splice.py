@@ -117,6 +117,7 @@ def input_cells(piece: bytes, matches: list[re.Match], formats: list[str], out: 
     The rows' every byte is then matched by a pattern; with ``xml_characters`` they are well formed.
     """
     found: dict[tuple[int, int], object] = {}
+    texts: dict[bytes, str] = {}  # a text met before in the batch (a row per period repeats most): its value
     at = last = 0
     inputs = patterns()[1].fullmatch
     for match in matches:
@@ -132,7 +133,9 @@ def input_cells(piece: bytes, matches: list[re.Match], formats: list[str], out: 
         for column in _INPUT_COLUMNS:
             text = groups[k]
             if text:
-                if value := unescaped(text):
+                if (value := texts.get(text)) is None:
+                    value = texts[text] = unescaped(text)
+                if value:
                     found[row, column] = value
             elif number := groups[k + 1]:
                 style = groups[k - 2]

@@ -112,6 +112,7 @@ def plain_cells(piece: bytes, strings: list[str], formats: list[str], out: dict[
         return False  # a row beyond the sheet's last, even one without cells: the parser names it
     found: dict[tuple[int, int], object] = {}
     styled: dict[tuple[int, int], int] = {}
+    texts: dict[bytes, str] = {}  # a text met before in the batch (a column of repeats, often): its value
     last = (0, 0)
     row, number_was = 0, b""
     columns = _COLUMNS
@@ -127,8 +128,11 @@ def plain_cells(piece: bytes, strings: list[str], formats: list[str], out: dict[
         if style and styles is not None:
             styled[key] = int(style)
         if kind == b"inlineStr":  # the usual cell: text
-            if value and (cell := unescaped(value)):
-                found[key] = cell
+            if value:
+                if (cell := texts.get(value)) is None:
+                    cell = texts[value] = unescaped(value)
+                if cell:
+                    found[key] = cell
         elif not kind or kind == b"n":
             if value:
                 cell = number_value(_xml_text(value), int(style) if style else 0, formats)  # no _xHHHH_ in numbers
