@@ -202,6 +202,23 @@ def test_rollup_book_whose_reader_dies_is_named_and_the_others_read(imported, tm
                       "opens in Excel, then roll up again")]
 
 
+def test_rollup_reader_dying_among_books_read_a_few_a_task_loses_none(imported, tmp_path, monkeypatch):
+    """Many books are read a few to a task: a book that ends its reader takes none of its task's others with it."""
+    from csp_status.outputs import rollup as rollup_module
+
+    folder = tmp_path / "books"
+    folder.mkdir()
+    names = [f"book{n:02}.xlsm" for n in range(40)]
+    for name in names:
+        shutil.copyfile(imported, folder / name)
+    assert any(len(task) > 1 and folder / "book05.xlsm" in task
+               for task in rollup_module._tasks(sorted(folder.iterdir()), 2))  # it shares its task
+    monkeypatch.setattr(rollup_module, "read_partnership", _dies_on("book05.xlsm"))
+    result = rollup_module.rollup(folder, tmp_path / "overview.xlsx", workers=2)
+    assert sorted(b.path.name for b in result.books) == [name for name in names if name != "book05.xlsm"]
+    assert [b.path.name for b in result.problems] == ["book05.xlsm"]
+
+
 from csp_status.outputs.rollup import read_partnership as _read_partnership  # noqa: E402
 
 

@@ -296,3 +296,14 @@ def test_rows_written_in_the_workers_are_the_rows_the_overview_would_write(folde
     plain = SheetSpec([[("h", Style.HEADER)], awkward, awkward[:3]])
     ahead = SheetSpec([[("h", Style.HEADER)], written_row(awkward), written_row(awkward[:3])])
     assert sheet_xml(ahead) == sheet_xml(plain)
+
+
+@pytest.mark.parametrize("count, workers", [(1, 2), (7, 2), (8, 2), (40, 2), (300, 2), (301, 3), (1000, 8)])
+def test_every_book_is_in_one_task_and_the_last_go_one_a_task(count, workers):
+    from csp_status.outputs.rollup import _tasks
+
+    paths = [Path(f"b{n}.xlsm") for n in range(count)]
+    tasks = _tasks(paths, workers)
+    assert [path for task in tasks for path in task] == paths
+    assert all(1 <= len(task) <= 4 for task in tasks)
+    assert all(len(task) == 1 for task in tasks[-min(count, workers * 4):])

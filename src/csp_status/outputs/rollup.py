@@ -169,10 +169,11 @@ def _read_all(paths: list[Path], workers: int | None, progress: Progress | None)
     left = list(paths)
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(read_partnership, path): path for path in paths}
+            futures = {pool.submit(_read_some, task): task for task in _tasks(paths, workers)}
             for future in as_completed(futures):
-                record(future.result())
-                left.remove(futures[future])
+                for book in future.result():
+                    record(book)
+                    left.remove(book.path)
     except BrokenProcessPool:
         # A worker died (killed, out of memory): the pool is gone.  Each book not yet read is read
         # again in a process of its own, so a book that kills its reader is named, and the others go on.
@@ -182,6 +183,18 @@ def _read_all(paths: list[Path], workers: int | None, progress: Progress | None)
             for book in threads.map(_read_alone, left):
                 record(book)
     return done
+
+
+def _tasks(paths: list[Path], workers: int) -> list[list[Path]]:
+    """The books in tasks for the workers: a few a task (each task is a round trip between processes),
+    and the last few books one a task, so that the workers finish together."""
+    size = max(1, min(4, len(paths) // (workers * 8)))
+    head = paths[:max(0, len(paths) - workers * 4)]
+    return [head[i:i + size] for i in range(0, len(head), size)] + [[path] for path in paths[len(head):]]
+
+
+def _read_some(paths: list[Path]) -> list[BookRows]:
+    return [read_partnership(path) for path in paths]
 
 
 def _read_alone(path: Path) -> BookRows:
