@@ -132,10 +132,12 @@ def _tidy(number: float | None) -> float | None:
     return None if number is None else float(f"{number:.12g}")
 
 
-@dataclass(slots=True)
-class Decision:
+class Decision(NamedTuple):
     """What every shell needs of an indicator: its status, gap and trend, the figures they rest on,
-    and the notes saying why (the Summary's judgement adds the wording and the significance)."""
+    and the notes saying why (the Summary's judgement adds the wording and the significance).
+
+    A named tuple, for one is made for every cell a worksheet function judges: :func:`decide_cells`
+    makes it as a plain tuple is made, in one step, not through thirteen arguments."""
 
     status: Status
     value: float | None
@@ -155,6 +157,7 @@ class Decision:
 # looked up once: on Python 3.11 reading a member off its class (Unit.NUMBER) goes through the enum
 # metaclass's attribute hook, a tenth of a microsecond each, on the path of every cell judged
 _BLANK, _UNREADABLE, _CHECK = Placeholder.BLANK, Placeholder.UNREADABLE, Status.CHECK
+_new_decision = tuple.__new__  # a Decision from its fields in order (what Decision._make does, less its checks)
 
 
 def decide(cells: IndicatorCells) -> Decision:
@@ -247,16 +250,16 @@ def decide_cells(value_cell: object = None, target_cell: object = None, polarity
             notes.append(f"previous figure {previous_reading.text.strip()!r} cannot be read: no direction of travel")
         if polarity is not None and not figure_wrong and value is not None and previous is not None:
             trend = direction_of_travel(value, previous, polarity)
-    return Decision(status, value, target, gap, trend, previous, unit, polarity, tolerance, kind, reading,
-                    target_reading, notes)
+    return _new_decision(Decision, (status, value, target, gap, trend, previous, unit, polarity, tolerance, kind,
+                                    reading, target_reading, notes))
 
 
 def read_settings(polarity: object, unit: object, tolerance: object, kind: object
                   ) -> tuple[Polarity | None, Unit | None, float, ToleranceKind]:
     """An indicator's polarity, unit, tolerance and tolerance kind read from their cells (CellError if not)."""
     key = (polarity, unit, tolerance, kind)
-    typed = (type(polarity) in _TYPED and type(unit) in _TYPED and type(tolerance) in _TYPED
-             and type(kind) in _TYPED)  # as typed: words, a spreadsheet number or blank
+    typed = (polarity.__class__ in _TYPED and unit.__class__ in _TYPED and tolerance.__class__ in _TYPED
+             and kind.__class__ in _TYPED)  # as typed: words, a spreadsheet number or blank
     settings = _SETTINGS_READ.get(key) if typed else None
     if settings is None:
         settings = (None if _blank(polarity) else parse_polarity(polarity),

@@ -26,25 +26,24 @@ if TYPE_CHECKING:
 
 __all__ = [
     "rate", "target_from_reduction", "gap", "rag_status", "rag_statuses", "direction_of_travel",
-    "directions_of_travel",
+    "directions_of_travel", "rounding_room",
 ]
 
 
 # ---- shared arithmetic: works on floats and on numpy arrays alike -------------------------------
 
-def _shortfall(actual: Any, target: Any, sign: Any) -> tuple[Any, Any]:
-    """How far the actual falls short of the target, positive when missed (in the units), and the room
-    for binary rounding at the target (see ``_slack``): the two every status compares."""
-    return sign * (target - actual), _slack(target)
+def _margins(actual: Any, target: Any, sign: Any, tolerance: Any, points: Any) -> tuple[Any, Any, Any]:
+    """What every status compares: how far the actual falls short of the target (positive when missed, in
+    the units); the room for binary rounding at the target (:func:`rounding_room`), within which it is
+    met; and the shortfall up to which a miss is AMBER: tolerance × |target|, or the tolerance itself in
+    points, plus that room."""
+    slack = rounding_room(target)
+    return sign * (target - actual), slack, tolerance * (points + (1 - points) * abs(target)) + slack
 
 
-def _allowance(target: Any, tolerance: Any, points: Any) -> Any:
-    """The margin that still counts as AMBER: tolerance × |target|, or the tolerance itself."""
-    return tolerance * (points + (1 - points) * abs(target))
-
-
-def _slack(scale: Any) -> Any:
-    """Room for binary rounding, so that 'exactly on the boundary' compares as exact."""
+def rounding_room(scale: Any) -> Any:
+    """Room for binary rounding, so that 'exactly on the boundary' compares as exact: two figures whose
+    difference is within it of a figure the size of ``scale`` are the same figure."""
     return 1e-9 * (1 + abs(scale))
 
 
@@ -93,10 +92,10 @@ def rag_status(
         return _AWAITED
     if target is None or target != target:
         return _NO_TARGET
-    missed, slack = _shortfall(actual, target, polarity.sign)
+    missed, slack, allowed = _margins(actual, target, polarity.sign, tolerance, 1 if tolerance_kind is _POINTS else 0)
     if missed <= slack:
         return _GREEN
-    if missed <= _allowance(target, tolerance, 1 if tolerance_kind is _POINTS else 0) + slack:
+    if missed <= allowed:
         return _AMBER
     return _RED
 
@@ -115,7 +114,7 @@ def direction_of_travel(
     if current is None or previous is None or math.isnan(current) or math.isnan(previous):
         return None
     change = polarity.sign * (current - previous)
-    slack = _slack(previous)
+    slack = rounding_room(previous)
     if change > slack:
         return Trend.IMPROVING
     if change < -slack:
@@ -145,8 +144,7 @@ def rag_statuses(
     pts = np.asarray(points, dtype=bool).astype(float)
     tol = np.asarray(tolerance, dtype=float)
     with np.errstate(invalid="ignore"):
-        missed, slack = _shortfall(actual, target, sign)
-        allowed = _allowance(target, tol, pts) + slack
+        missed, slack, allowed = _margins(actual, target, sign, tol, pts)
         conditions = [
             np.asarray(check, dtype=bool),
             np.isnan(actual),
@@ -167,7 +165,7 @@ def directions_of_travel(current: Any, previous: Any, higher_is_better: Any) -> 
     sign = np.where(np.asarray(higher_is_better, dtype=bool), 1.0, -1.0)
     with np.errstate(invalid="ignore"):
         change = sign * (current - previous)
-        slack = _slack(previous)
+        slack = rounding_room(previous)
         conditions = [np.isnan(change), change > slack, change < -slack]
     choices = [None, Trend.IMPROVING.value, Trend.WORSENING.value]
     return np.select(conditions, choices, default=Trend.NO_CHANGE.value).astype(object)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from csp_status.core.parse import Reading, in_row_unit
+from csp_status.core.rules import rounding_room
 from csp_status.core.vocabulary import CHOOSE_POLARITY, Direction, Placeholder, Polarity, Status, Unit
 from csp_status.core.wording import format_value
 
@@ -140,7 +141,7 @@ def indicator_polarity(
 def strict_miss(status: Status, value: float | None, target: float | None, strict: bool) -> Status:
     """A strict target's own figure is a miss within tolerance: '> 75%' at 75% is AMBER, not GREEN."""
     if strict and status is _GREEN and value is not None and target is not None \
-            and abs(value - target) <= 1e-9 * (1 + abs(target)):
+            and abs(value - target) <= rounding_room(target):
         return _AMBER
     return status
 
@@ -187,7 +188,7 @@ def resolve_target(
         return stated, notes
     computed = baseline * (1 - reading.reduction)
     step = 10.0 ** -(reading.decimals or 0) / (unit or reading.unit or Unit.NUMBER).scale
-    if abs(stated - computed) > step + 1e-9 * (1 + abs(computed)):
+    if abs(stated - computed) > step + rounding_room(computed):
         notes.append(
             f"target {format_value(stated, unit, reading.decimals)} differs from "
             f"{format_value(baseline, unit)} ({baseline_year}) less {reading.reduction * 100:g}% = "
