@@ -55,7 +55,8 @@ _EVERY_KIND = (
     b'<c r="K2" t="str"><v>cached text</v></c><c r="L2" t="e"><v>#N/A</v></c>'
     b'<c r="M2" s="2"/><c r="N2" s="3"><v>not a number</v></c><c r="O2" t="inlineStr"/>'
     b'<c r="P2"><v></v></c><c r="Q2" t="inlineStr"><is><t></t></is></c>'
-    b"<c r=\"R2\"><v>1e400</v></c><c r=\"AA2\"><v>3</v></c><c r=\"XFD2\" s=\"9\"><v>4</v></c></row>\n"
+    b'<c r="R2"><v>1e400</v></c><c r="S2" t="b"/><c r="T2" s="2" t="b"><v></v></c>'  # TRUE/FALSE, no value: blank
+    b"<c r=\"AA2\"><v>3</v></c><c r=\"XFD2\" s=\"9\"><v>4</v></c></row>\n"
     b'<row r="3"/>  <row r="5" s="2" customFormat="1"><c r="A5" t="inlineStr"><is><t>\xc3\xbcn\xc3\xafcode \xe4\xb8\xad</t></is></c></row>'
     b'<row r="1048576"><c r="A1048576"><v>7</v></c></row>\r\n'
 )
@@ -71,6 +72,7 @@ def test_every_plain_kind_of_cell_reads_as_the_parser_reads_it():
     assert cells[(2, 3)] == SheetNumber(0.8502, "0.0%") and cells[(2, 5)] == 12.5
     assert (cells[(2, 6)], cells[(2, 8)], cells[(2, 9)], cells[(2, 10)]) == ("Shared text", "Lower is better", True, False)
     assert (2, 7) not in cells and (2, 13) not in cells and styles[(2, 13)] == 2  # empty, but styled
+    assert (2, 19) not in cells and (2, 20) not in cells and styles[(2, 20)] == 2  # no value: blank, not FALSE
     assert cells[(5, 1)] == "ünïcode 中" and cells[(1_048_576, 1)] == 7.0 and cells[(2, 16_384)] == 4.0
 
 

@@ -233,7 +233,7 @@ def cell_value(cell: etree._Element, strings: list[str], formats: list[str]) -> 
     elif kind == "b":
         if raw not in (None, "0", "1"):
             raise BadCell(cell.get("r"), f"its value {raw[:20]!r} is not TRUE or FALSE (1 or 0)")
-        value = raw == "1"
+        value = None if raw is None else raw == "1"  # no value: a blank cell, whatever its type says
     elif kind not in _NUMBER_KINDS:
         raise BadCell(cell.get("r"), f"its type {kind[:20]!r} is not one a spreadsheet writes")
     elif raw is None:

@@ -146,7 +146,8 @@ def plain_cells(piece: bytes, strings: list[str], formats: list[str], out: dict[
         elif kind == b"b":
             if value not in (b"", b"0", b"1"):
                 return False
-            found[key] = value == b"1"  # an empty one is FALSE, as the parser reads it
+            if value:  # no value: a blank cell, as the parser reads it
+                found[key] = value == b"1"
         elif value and (cell := unescaped(value)):  # "str", "e": the text it holds
             found[key] = cell
     out.update(found)
