@@ -47,7 +47,7 @@ _GLUED = _alt(PROVISIONAL_GLUED)
 # Quick test: could the text hold a marker at all?  (Keeps plain cells on the fast path.)
 _MAYBE = re.compile(rf"[*\[{_SUPERSCRIPTS}]|\(\s*(?:{_PROVISIONAL})\.?\s*\)|{_SAID}|\d(?:{_GLUED})(?![\w])",
                     re.IGNORECASE)
-_FOOTNOTE = re.compile(r"(?<=[\w%.)])\*+|\*+(?=[\w(])|[" + _SUPERSCRIPTS + r"]+|\[(?:note\s*|fn\s*)?\d{1,2}[a-z]?\]",
+_FOOTNOTE = re.compile(r"(?<=[\w%.)])\*+|\*+(?=[\w(<>])|[" + _SUPERSCRIPTS + r"]+|\[(?:note\s*|fn\s*)?\d{1,2}[a-z]?\]",
                        re.IGNORECASE)
 _PROVISIONAL_MARK = re.compile(
     rf"\s*\(\s*(?:(?:{_PROVISIONAL})\.?(?:\s+(?:{_NOUNS}))?|(?:{_NOUNS})\s+(?:{_SAID}))\s*\)"

@@ -62,6 +62,10 @@ _UNIT_ALONE = re.compile(rf"(?:{UNIT})(?:\s+[a-z][a-z ]*)?", FLAGS)
 _SPACED = re.compile(r"^[-+]?\d+(?: \d+)+(?:\.\d+)?\s?%?$", re.ASCII)
 _PLUS_MINUS = re.compile(r"^\s*(?:\+/-|\+-|\u00b1)\s*" + f"(?:{NUM})" + r"\s*(?:%|pts?|pp)?\s*$", FLAGS)
 _FRACTION = re.compile(rf"^\s*(?P<n>{NUM})\s*/\s*(?P<d>{NUM})\s*$", re.ASCII)
+# A figure written as two numbers and nothing else: counts over a total ("62/124"), a share ("1 in 5
+# people"), a range ("2300-2500", "1-4"; "2019-20" is a year).  Each is read whole, never as its first number.
+_ONE_IN = re.compile(rf"^(?P<n>{NUM})\s+in\s+(?:every\s+)?(?P<d>{NUM})(?:\s+[a-z]+){{0,3}}$", FLAGS)
+_BARE_RANGE = re.compile(rf"^(?P<a>{NUM})\s?-\s?(?P<b>{NUM})$", re.ASCII)
 _TRAIL = re.compile(r"(?:[;:,]\s*(?:and|or)?|(?<=[^\d\s.])\.|\s+(?:and|or))+\s*$", FLAGS)
 
 
@@ -137,6 +141,9 @@ def read_words(text: str) -> Words | None:
     count = worded_count(text)
     if count is not None:  # "Three deaths", "Nil"
         return Words(value=count, unit=Unit.NUMBER, decimals=0, notes=[f"{text!r} read as {count:g}"])
+    pair = _two_numbers(text)
+    if pair is not None:
+        return pair
     split = _brackets(text)
     if split is None:
         return None
@@ -206,6 +213,28 @@ def read_words(text: str) -> Words | None:
         said = next(w for _, d, w in directions if d is words.direction)
         words.notes.append(f"{text!r} read as '{words.direction}' on the previous year's outturn (from {said!r})")
         return words
+    return None
+
+
+def _two_numbers(text: str) -> Words | None:
+    """'62/124' (62 counted of 124), '1 in 5' (a share, 20%, of those counts), '2300-2500' (a range):
+    two numbers with nothing else, read as the pair they are; None for any other text."""
+    fraction = _FRACTION.match(text)
+    if fraction and not is_year_span(fraction["n"], fraction["d"]):
+        n, d = to_float(fraction["n"]), to_float(fraction["d"])
+        return Words(value=n, unit=Unit.NUMBER, decimals=decimals_of(fraction["n"]), numerator=n, denominator=d)
+    share = _ONE_IN.match(text)
+    if share:
+        n, d = to_float(share["n"]), to_float(share["d"])
+        if d > 0 and n <= d and not re.fullmatch(r"(?:19|20)\d\d", share["d"]):  # "3 in 2019": a year
+            return Words(value=n / d, unit=Unit.PERCENT, numerator=n, denominator=d,
+                         notes=[f"{text!r} read as {n / d:.1%} ({share['n']} of {share['d']})"])
+    ends = _BARE_RANGE.match(text)
+    if ends and not is_year_span(ends["a"], ends["b"]):
+        low, high = to_float(ends["a"]), to_float(ends["b"])
+        if low < high:
+            return Words(value=low, unit=Unit.NUMBER, decimals=decimals_of(ends["a"]), upper=high,
+                         notes=[f"{text!r} read as a range, {ends['a']} to {ends['b']}"])
     return None
 
 
