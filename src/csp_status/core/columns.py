@@ -36,6 +36,7 @@ from csp_status.core.figures import (
     checked_value,
     sheet_numbers_in_unit,
     stated_unit,
+    target_problems,
     typed_figures_in_unit,
     value_problems,
 )
@@ -132,10 +133,21 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
         rows_in = np.flatnonzero(alone & sheet_target[0] & (unit_of == k))
         if len(rows_in):
             goal[rows_in] = sheet_numbers_in_unit(sheet_target[1][rows_in], unit)[0]
+    # a figure typed with no unit in a row of none ('15'), beside a target that states one ('14.2%'): ``decide``
+    for i in np.flatnonzero(alone & (unit_of == 0) & ~sheet_value[0] & ~np.isnan(number)).tolist():
+        if targets[i].__class__ is str and _once(read, _target_unit, targets[i]) is not None:
+            alone[i] = plain[i] = False
+            slow.append(i)
     typed = np.flatnonzero(alone & ~sheet_target[0])
     units_of = list(unit_index)
     for rows, figures, written in _compact_figures(np, targets, typed, unit_of):
-        found = typed_figures_in_unit(figures[0], figures[1], figures[2], written, units_of[unit_of[rows[0]]])
+        unit = units_of[unit_of[rows[0]]]
+        if target_problems(Reading("", unit=written), unit):  # a target in another kind of unit: CHECK
+            plain[rows] = False
+            slow += rows.tolist()
+            typed = typed[~np.isin(typed, rows)]
+            continue
+        found = typed_figures_in_unit(figures[0], figures[1], figures[2], written, unit)
         if found is not None:  # a compact target states its figure: in the row's unit, it is the target
             goal[rows] = found[0]
             typed = typed[~np.isin(typed, rows)]
@@ -272,11 +284,17 @@ def _typed_value(cell: Any, unit: Any) -> tuple[float, Any] | None:
     return (_NAN if figure is None else figure), unit
 
 
+def _target_unit(cell: Any) -> Any:
+    """The unit a target's figure states (None: none, or a lone bracketed reduction)."""
+    reading = read_cell(cell)
+    return None if reading.bracketed else stated_unit(reading)
+
+
 def _typed_target(cell: Any, unit: Any, way: Polarity | None) -> float | None:
     """A target that is not a spreadsheet number, with no baseline: its figure (NaN for none); None when the
     one rule decides it (unreadable, a range, a bound or a direction)."""
     reading = read_cell(cell)
-    if _not_plain_target(reading):
+    if _not_plain_target(reading) or target_problems(reading, unit):
         return None
     stated = resolve_target(reading, None, None, unit, polarity=way)[0]
     return _NAN if stated is None else stated
@@ -293,13 +311,12 @@ def _column(cells: Any, rows: int) -> Sequence[Any]:
 def _plain_row(value: Any, target: Any, baseline: Any, previous: Any, way: Polarity | None,
                unit: Any) -> tuple[float, float, float] | None:
     """A row's value, target and previous figure (NaN for none) when its decision is plain; else None."""
-    reading = _read(value)
+    reading, aim = _read(value), _read(target)
     unit = unit or stated_unit(reading)
     number = in_row_unit(reading, unit)[0]
     if reading.placeholder is Placeholder.UNREADABLE or (number is not None and value_problems(reading, number, unit)):
         return None
-    aim = _read(target)
-    if _not_plain_target(aim):
+    if _not_plain_target(aim) or target_problems(aim, unit or reading.unit, reading):
         return None
     last = None if baseline is None else checked_value(_read(baseline), unit)
     goal = resolve_target(aim, last, None, unit, polarity=way)[0]

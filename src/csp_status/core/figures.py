@@ -16,7 +16,7 @@ from csp_status.core.wording import format_value
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["value_problems", "value_notes", "stated_unit", "checked_value", "sheet_numbers_in_unit",
+__all__ = ["value_problems", "target_problems", "value_notes", "stated_unit", "checked_value", "sheet_numbers_in_unit",
            "typed_figures_in_unit"]
 
 _OVER_WHOLE = 1 + 1e-12  # a proportion above this is over 100% (room for binary rounding)
@@ -57,6 +57,20 @@ def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> 
     elif negative_count:
         problems.append(f"{shown} has a negative numerator")
     return problems
+
+
+def target_problems(reading: Reading, unit: Unit | None, figure: Reading | None = None) -> list[str]:
+    """Why a target cannot be right beside its figures: a figure written in another kind of unit ('45%' for a
+    count, '12 per 1,000' for a percentage), which no status can compare with them; empty when fine.  ``unit``
+    is the row's unit, else (``figure`` given) the unit the row's figure is typed in: a bare '15' is a number,
+    a spreadsheet number states none.  A lone bracketed figure ('(1.5%)') is a reduction, in any unit."""
+    written = reading.unit
+    if written is unit or reading.bracketed or not _mismatch(written, unit):
+        return []
+    if figure is not None:
+        return [f"target {reading.text.strip()!r} is written {written.value} but the figure {figure.text.strip()!r} "
+                f"is a {unit.value}: set the indicator's unit in Indicators"]
+    return [f"target {reading.text.strip()!r} is written {written.value} but the row is {unit.value}"]
 
 
 def _mismatch(written: Unit | None, unit: Unit | None) -> bool:

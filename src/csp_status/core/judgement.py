@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from csp_status.core import stats
 from csp_status.core.errors import CellError
-from csp_status.core.figures import checked_value, stated_unit, value_notes, value_problems
+from csp_status.core.figures import checked_value, stated_unit, target_problems, value_notes, value_problems
 from csp_status.core.model import QUARTERS, Indicator, Partnership, previous_year
 from csp_status.core.parse import Reading, in_row_unit, parse_fraction, read_cell
 from csp_status.core.rules import direction_of_travel, rag_status
@@ -214,6 +214,12 @@ def decide_cells(value_cell: object = None, target_cell: object = None, polarity
     if sense.note:
         notes.append(sense.note)
     target_wrong = target_reading.placeholder is _UNREADABLE
+    if target_reading.unit is not unit and target_reading.unit is not None:  # '45%' as the target of a count
+        mismatch = (target_problems(target_reading, unit) if unit is not None
+                    else target_problems(target_reading, reading.unit, reading))  # a bare '15' beside '14.2%'
+        if mismatch:
+            target_wrong = True
+            notes.extend(mismatch)
 
     span: tuple[float, float] | None = None
     known = sense.polarity or polarity

@@ -115,6 +115,9 @@ def in_row_unit(reading: Reading, row_unit: Unit | None) -> tuple[float | None, 
         return value / rescale[1], f"{text_preview(shown)} read as {said}"
     if row_unit is Unit.PERCENT:  # typed text with no unit, in a percentage row
         shown = reading.text.strip()
+        num, den = reading.numerator, reading.denominator
+        if num is not None and den:  # "62 of 124", "62/124": the share the counts make, not 62%
+            return num / den, f"{text_preview(shown)} read as {num / den:.1%}, {num:g} of {den:g} (the row is in percentages)"
         typed = f"{value:,.{reading.decimals or 0}f}%"
         return hundredth(value, reading.decimals), f"{text_preview(shown)} read as {typed} (the row is in percentages)"
     shown = reading.text.strip()  # "10.8" in a row of minutes is 10.8 minutes (stored in seconds)
