@@ -102,3 +102,34 @@ def test_the_column_road_agrees_row_by_row():
     assert columns["status"] == [d.status.value for d in alone]
     assert columns["gap"] == [d.gap for d in alone]
     assert "CHECK" in columns["status"] and "GREEN" in columns["status"]
+
+
+@pytest.mark.parametrize(("cell", "value", "placeholder"), [
+    ("10-5", None, Placeholder.UNREADABLE),  # a dash between two numbers that make no range: not the first alone
+    ("05-12-2011", None, Placeholder.UNREADABLE),  # a date, with dashes or dots as with slashes
+    ("12.05.2011", None, Placeholder.UNREADABLE),
+    ("1.2 million", 1_200_000.0, None),  # a multiplier written as a word, with or without '£'
+    ("1.2 million crimes", 1_200_000.0, None),
+    ("T.B.C.", None, Placeholder.TO_BE_CONFIRMED),
+    ("T.B.A.", None, Placeholder.TO_BE_ANNOUNCED),
+    ("TBD", None, Placeholder.NOT_SET),
+    ("Monitor", None, Placeholder.NOT_SET),
+    ("Annual", None, Placeholder.AWAITED),  # reported once a year: no figure this quarter
+    ("Q4 only", None, Placeholder.AWAITED),
+])
+def test_more_of_what_officers_write(cell, value, placeholder):
+    reading = read_cell(cell)
+    assert (reading.value, reading.placeholder) == (value, placeholder)
+
+
+@pytest.mark.parametrize(("cell", "reduction"), [
+    ("5% below last year", 0.05),
+    ("5% below 2010/11", 0.05),
+    ("10% under the 2010/11 outturn", 0.10),
+    ("3% above the baseline", -0.03),
+])
+def test_a_share_against_the_previous_year_is_a_change_on_it_not_a_level(cell, reduction):
+    reading = read_cell(cell)
+    assert reading.value is None and reading.reduction == pytest.approx(reduction)
+    decision = decide_cells("13,102", cell, "Lower is better", None, baseline_cell="13,485")
+    assert decision.target == pytest.approx(13485 * (1 - reduction))

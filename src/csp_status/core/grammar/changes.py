@@ -66,6 +66,15 @@ _COMPARED = re.compile(
 )
 
 
+# A figure, then how it stands against the previous year: "5% below last year", "10% under the 2010/11
+# outturn" (the year set aside as '#'), "3% above the baseline": a change on that year, not a level.
+_AGAINST_PREVIOUS = re.compile(
+    r"\s*(?:" + "|".join(f"(?P<{d.name}>{phrases(COMPARED_WITH[d])})" for d in (Direction.REDUCE, Direction.INCREASE))
+    + rf")\s+(?:that\s+of\s+)?(?:the\s+)?(?:{phrases(PREVIOUS_WORDS)}|#{{4,}}(?![#\w]))",
+    FLAGS,
+)
+
+
 def compared_direction(text: str) -> tuple[Direction, str] | None:
     """The direction a target says against the previous year, and its words ("lower than last year")."""
     found = _COMPARED.search(text)
@@ -145,6 +154,8 @@ def classify(main: str, quantities: list[Qty], directions, words: Words):
             change_dir = led_by[0]  # "reduce … by 6%", "a reduction of 40%", "a decrease of eight seconds"
         elif changed:  # "6% reduction", "250,000 fewer crimes"
             change_dir = direction_word(after["w"])
+        elif (against := _AGAINST_PREVIOUS.match(main, q.end)) is not None:  # "5% below last year"
+            change_dir = Direction[against.lastgroup]
         elif verb_led and q.unit is Unit.PERCENT and not tos and not bound_of(main, q):
             change_dir = directions[0][1]
         if change_dir is not None and change_dir is not Direction.MAINTAIN:

@@ -34,7 +34,7 @@ from csp_status.core.grammar.tokens import (
     quantities,
     set_aside,
 )
-from csp_status.core.grammar.units import UNIT, unit_of
+from csp_status.core.grammar.units import UNIT, WORD_MULTIPLIERS, unit_of
 from csp_status.core.vocabulary import SECONDS_IN, Bound, Direction, Placeholder, Unit
 from csp_status.core.vocabulary.cells import (
     BOUND_AFTER,
@@ -79,6 +79,8 @@ def _simple(text: str) -> Words | None:
     value, decimals = to_float(number), decimals_of(number)
     if m["sign"] == "-":
         value = -value
+    if m["noun"] and unit is Unit.NUMBER and m["noun"].lower() in WORD_MULTIPLIERS:  # "1.2 million"
+        return Words(value=value * WORD_MULTIPLIERS[m["noun"].lower()], unit=unit, decimals=0)
     if unit is Unit.PERCENT:
         value = round(value / 100.0, decimals + 2)
     elif unit in SECONDS_IN:
@@ -235,6 +237,7 @@ def _two_numbers(text: str) -> Words | None:
         if low < high:
             return Words(value=low, unit=Unit.NUMBER, decimals=decimals_of(ends["a"]), upper=high,
                          notes=[f"{text!r} read as a range, {ends['a']} to {ends['b']}"])
+        return Words()  # "10-5", "3-0": no range, and not a figure either (cannot be read)
     return None
 
 

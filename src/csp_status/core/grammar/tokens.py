@@ -17,6 +17,7 @@ from csp_status.core.grammar.units import (
     COMPACT,
     MULTIPLIER,
     UNIT,
+    WORD_MULTIPLIERS,
     clock_seconds,
     compact_seconds,
     multiplier_of,
@@ -79,7 +80,7 @@ _MONTH = alt(m for m in MONTHS if m != "may")
 ANY_MONTH = alt(MONTHS)
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATES = re.compile(
-    r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+    r"\b\d{1,2}(?:/\d{1,2}/|-\d{1,2}-|\.\d{1,2}\.)\d{2,4}\b"  # 05/12/2011, 05-12-2011, 05.12.2011
     rf"|\b(?:{_DAY}\s+)?(?:{ANY_MONTH})\.?(?:\s*(?:-|to|/)\s*(?:{_DAY}\s+)?(?:{ANY_MONTH})\.?)?[\s-]+(?:\d{{4}}|\d{{2}})\b(?![.,]\d|\s*%)"
     rf"|\b{_DAY}\s+(?:{ANY_MONTH})\b"
     rf"|\b(?:{_MONTH})\.?(?:\s*(?:-|to|/)\s*(?:{_MONTH})\.?)?\b",
@@ -170,6 +171,8 @@ def quantities(text: str) -> list[Qty]:
         if m["gbp"]:
             value *= multiplier_of(m["mult"])
             unit = Unit.GBP
+        elif m["mult"] and m["mult"].lower() in WORD_MULTIPLIERS:
+            value *= WORD_MULTIPLIERS[m["mult"].lower()]  # "1.2 million crimes"
         elif m["mult"]:
             continue  # '12m' without '£': months or metres, not read
         ordinal = bool(m["ord"])

@@ -19,7 +19,7 @@ from csp_status.core.vocabulary.cells import (
     RATE_BASES,
 )
 
-__all__ = ["UNIT", "MULTIPLIER", "CLOCK", "COMPACT", "unit_of", "is_unit_alone", "clock_seconds", "compact_seconds", "multiplier_of"]
+__all__ = ["UNIT", "MULTIPLIER", "WORD_MULTIPLIERS", "CLOCK", "COMPACT", "unit_of", "is_unit_alone", "clock_seconds", "compact_seconds", "multiplier_of"]
 
 
 def _alt(words) -> str:
@@ -45,6 +45,8 @@ UNIT = (
     rf"|(?P<dur>{_DURATIONS})(?![a-z])"
 )
 MULTIPLIER = _alt(MONEY_MULTIPLIERS)
+# the multipliers written as words ("1.2 million"): a figure's own, with or without '£' ("12m" alone may be months)
+WORD_MULTIPLIERS = {word: factor for word, factor in MONEY_MULTIPLIERS.items() if len(word) > 2}
 _H, _M, _S = (_alt(COMPACT_DURATIONS[u]) for u in (Unit.HOURS, Unit.MINUTES, Unit.SECONDS))
 # "7m 30s", "1h 30m", "2h 5m 10s": letters for units, read only together ("7m" alone is not minutes)
 COMPACT = (rf"(?<![\w.,])(?:(?P<dh>\d{{1,3}})\s?(?:{_H})\s*(?P<dhm>\d{{1,2}})\s?(?:{_M})(?![a-z])"

@@ -223,15 +223,16 @@ PLACEHOLDER_PATTERNS: tuple[tuple[re.Pattern[str], Placeholder], ...] = tuple(
 PLACEHOLDER_PHRASES: tuple[tuple[str, Placeholder], ...] = (
     (r"\bsuppressed\b|\bredacted\b|\bwithheld\b|\bsmall numbers?\b|^\*$|^~$", Placeholder.SUPPRESSED),
     (r"\bto be (?:set|agreed|determined|deleted|decided|established)\b|\bnot (?:yet )?set\b|\bno targets?\b|"
-     r"\bnone set\b|\b(?:being )?(?:re)?negotiat|\bunder review\b|\bno longer (?:required|used|reported)\b",
+     r"\bnone set\b|\btbd\b|^monitor(?:ing)?$|\b(?:being )?(?:re)?negotiat|\bunder review\b|\bno longer (?:required|used|reported)\b",
      Placeholder.NOT_SET),
-    (r"\btba\b|\bto be announced\b", Placeholder.TO_BE_ANNOUNCED),
-    (r"\btbc\b|\bto be confirmed\b", Placeholder.TO_BE_CONFIRMED),
+    (r"\btba\b|\bt\.b\.a\b|\bto be announced\b", Placeholder.TO_BE_ANNOUNCED),
+    (r"\btbc\b|\bt\.b\.c\b|\bto be confirmed\b", Placeholder.TO_BE_CONFIRMED),
     (r"\bnot (?:yet )?(?:available|published|known|received|reported|released|ready)\b|\bnot yet\b|\bawait|"
      r"\bnya\b|\bn/?k\b|\bpending\b|\bdue (?:in|by|on|from|at|out|for|to|(?:19|20)\d\d|q[1-4])\b|\bto follow\b|\bno (?:new |current )?data\b|"
      r"\bnot (?:yet )?due\b|\bunavailable\b|\bnot available yet\b|\bdata lag\b|\bin progress\b|\bnot provided\b|"
      r"\bno (?:figures?|update|return)\b|\bnot updated\b|\bnot collated\b|\bsuspended\b|\bpaused\b|\bdelayed\b|"
-     r"\bpostponed\b", Placeholder.AWAITED),
+     r"\bpostponed\b|^(?:annual|annually|yearly|annual (?:figure|data) only|year[- ]end(?: only)?|q[1-4] only)$",
+     Placeholder.AWAITED),
     (r"\bnot (?:previously )?(?:monitored|measured|collected|recorded|held|applicable|relevant|captured)\b|"
      r"\bnew (?:measure|indicator)\b|\b(?:measure|indicator|definition) (?:amended|changed|deleted|withdrawn|discontinued)\b|"
      r"\bdiscontinued\b|\bn/a\b|\bnot comparable\b", Placeholder.NOT_APPLICABLE),
