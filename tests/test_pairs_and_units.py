@@ -65,6 +65,7 @@ def test_counts_in_a_percentage_row_are_the_share_they_make(value, target, polar
     ("Awaited", "7.1% (1.5%)", "number", "target '7.1% (1.5%)' is written percent but the row is number"),
     ("15.59%", "12 per 1,000", None, "target '12 per 1,000' is written per 1,000 but the row is percent"),
     ("15", "14.2%", None, "target '14.2%' is written percent but the figure '15' is a number: set the indicator's"),
+    (12.0, "14.2%", None, "target '14.2%' is written percent but the figure '12' is above 100%: set the indicator's"),
 ])
 def test_a_target_in_another_unit_is_check_with_the_cell_named(value, target, unit, names):
     decision = decide_cells(value, target, "Lower is better", unit)

@@ -133,8 +133,10 @@ def _decide_columns(rows: int, columns: list[Sequence[Any]], fields: Sequence[st
         rows_in = np.flatnonzero(alone & sheet_target[0] & (unit_of == k))
         if len(rows_in):
             goal[rows_in] = sheet_numbers_in_unit(sheet_target[1][rows_in], unit)[0]
-    # a figure typed with no unit in a row of none ('15'), beside a target that states one ('14.2%'): ``decide``
-    for i in np.flatnonzero(alone & (unit_of == 0) & ~sheet_value[0] & ~np.isnan(number)).tolist():
+    # in a row of no unit, a figure typed with none ('15') beside a target that states one ('14.2%'), or a
+    # spreadsheet number above 1 beside a percentage: ``decide`` (which finds the target cannot be right)
+    for i in np.flatnonzero(alone & (unit_of == 0) & ~np.isnan(number)
+                            & (~sheet_value[0] | (np.abs(number) > 1))).tolist():
         if targets[i].__class__ is str and _once(read, _target_unit, targets[i]) is not None:
             alone[i] = plain[i] = False
             slow.append(i)
@@ -316,7 +318,7 @@ def _plain_row(value: Any, target: Any, baseline: Any, previous: Any, way: Polar
     number = in_row_unit(reading, unit)[0]
     if reading.placeholder is Placeholder.UNREADABLE or (number is not None and value_problems(reading, number, unit)):
         return None
-    if _not_plain_target(aim) or target_problems(aim, unit or reading.unit, reading):
+    if _not_plain_target(aim) or (target_problems(aim, unit) if unit else target_problems(aim, reading.unit, reading, number)):
         return None
     last = None if baseline is None else checked_value(_read(baseline), unit)
     goal = resolve_target(aim, last, None, unit, polarity=way)[0]
