@@ -134,3 +134,15 @@ def test_a_share_against_the_previous_year_is_a_change_on_it_not_a_level(cell, r
     assert reading.value is None and reading.reduction == pytest.approx(reduction)
     decision = decide_cells("13,102", cell, "Lower is better", None, baseline_cell="13,485")
     assert decision.target == pytest.approx(13485 * (1 - reduction))
+
+
+@pytest.mark.parametrize("cell", ["No increase", "Zero increase", "No increase on last year", "No rise in offences",
+                                  "No reduction"])
+def test_no_change_either_way_is_to_maintain_not_to_move(cell):
+    """'No increase' asks for no worse than last year, not for an increase."""
+    from csp_status.core.vocabulary import Direction
+
+    assert read_cell(cell).direction is Direction.MAINTAIN
+    decision = decide_cells("12,500", cell, "Lower is better", None, baseline_cell="13,485")
+    assert decision.status is Status.GREEN and decision.target == 13485
+    assert not any("says increase" in note for note in decision.notes)

@@ -79,7 +79,8 @@ SMALL_AFTER = ("or under", "or fewer", "or less", "or below")
 DIRECTION_WORDS = {
     Direction.MAINTAIN: ("maintain", "maintained", "maintaining", "sustain", "sustained", "keep", "kept",
                          "hold", "held", "stable", "no change", "no worse", "at least the same", "same as",
-                         "in line with"),
+                         "in line with", "no increase", "zero increase", "no rise", "no growth", "no reduction",
+                         "no decrease", "no fall"),
     Direction.REDUCE: ("reduce", "reduced", "reduces", "reducing", "reduction", "reductions", "decrease",
                        "decreased", "decreasing", "cut", "cuts", "lower", "lowered", "fewer", "less", "halve", "halved",
                        "halving", "fall", "fallen", "fell", "falls", "down", "drop", "dropped", "minimise", "minimize",
@@ -226,7 +227,7 @@ COMPARED_WITH = {
                          "increase on", "exceed", "to exceed"),
     Direction.IMPROVE: ("better than", "improve on", "an improvement on", "improvement on"),
     Direction.MAINTAIN: ("same as", "the same as", "in line with", "no worse than", "at least the same as", "equal to",
-                         "similar to", "level with"),
+                         "similar to", "level with", "no increase on", "no rise on", "no reduction on", "no decrease on"),
 }
 COMPARED_LEAD = ("keep", "stay", "remain", "be", "to be", "to keep", "to stay", "to remain", "to come in", "come in", "hold",
                  "is", "are", "will be", "should be", "maintain", "to maintain", "kept")
