@@ -146,3 +146,19 @@ def test_no_change_either_way_is_to_maintain_not_to_move(cell):
     decision = decide_cells("12,500", cell, "Lower is better", None, baseline_cell="13,485")
     assert decision.status is Status.GREEN and decision.target == 13485
     assert not any("says increase" in note for note in decision.notes)
+
+
+@pytest.mark.parametrize(("description", "polarity"), [
+    ("Sanction detection rate for domestic abuse", "Higher is better"),  # the good outcome is what is counted
+    ("Percentage of victims of domestic abuse who feel safer", "Higher is better"),
+    ("Hate crime victim satisfaction", "Higher is better"),
+    ("Offenders engaged in restorative justice", "Higher is better"),
+    ("Number of hate crimes reported", None),  # more reported may be good or bad: the officer chooses
+    ("Number of domestic abuse incidents", None),
+    ("Domestic abuse repeat victimisation", "Lower is better"),
+])
+def test_polarity_of_a_measure_whose_topic_alone_says_nothing(description, polarity):
+    from csp_status.core.grammar.polarity import read_polarity
+
+    found = read_polarity(description, None).polarity
+    assert (found.value if found else None) == polarity

@@ -3,7 +3,9 @@
 Verbs anywhere in the sentence decide first ("Reassure the public, reducing the fear of crime"),
 unless negated ("no increase in …"); then nouns whose size is the measure and are plainly bad
 ("days lost", "response time"); then measures where more may be good or bad (hate crime,
-arrests): these say nothing; then good and bad nouns ("satisfied", "burglaries").  A bound or a
+arrests): these say nothing, unless a good outcome of them is what is counted ("sanction detection rate
+for domestic abuse", "victims of hate crime who feel safer"); then good and bad nouns ("satisfied",
+"burglaries").  A bound or a
 direction in the target ("at least 500", "reduce") decides when the description does not.
 """
 
@@ -142,7 +144,10 @@ def _from_description(description: str) -> tuple[Polarity | None, str, str]:
     if within:
         return _decided(Polarity.HIGHER_IS_BETTER, within[0], "noun", body, within.start())
     unclear = _UNCLEAR.search(body)
-    if unclear:
+    if unclear:  # "hate crime", "domestic abuse": more may be good or bad, unless a good outcome is what is counted
+        good = _NOUN[Polarity.HIGHER_IS_BETTER].search(body)  # "sanction detection rate for domestic abuse"
+        if good:
+            return _decided(Polarity.HIGHER_IS_BETTER, good[0], "noun", body, good.start())
         return None, unclear[0], "unclear"
     for polarity in (Polarity.HIGHER_IS_BETTER, Polarity.LOWER_IS_BETTER):
         found = _NOUN[polarity].search(body)

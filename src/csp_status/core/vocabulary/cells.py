@@ -151,7 +151,8 @@ POLARITY_UNCLEAR = ("hate", "racially", "religiously", "drug offences", "drugs o
                     "sexual offences", "rape")
 POLARITY_NOUNS = {
     Polarity.HIGHER_IS_BETTER: ("satisfied", "satisfaction", "confidence", "confident", "feel safe", "feeling safe",
-                                "feels safe", "felt safe", "safe and well", "availability", "available", "successful",
+                                "feels safe", "felt safe", "feel safer", "feeling safer", "feels safer", "felt safer",
+                                "restorative", "safe and well", "availability", "available", "successful",
                                 "successfully", "success", "completed", "completion", "completing", "detection",
                                 "detections", "detected", "solved", "brought to justice", "conviction rate",
                                 "answered", "intercepted", "independent", "independently", "income", "right first time",
