@@ -153,6 +153,9 @@ def classify(main: str, quantities: list[Qty], directions, words: Words):
         if by and (by[0].lower().startswith("by") or q.unit is Unit.PERCENT or _near(directions, q.start - len(by[0]))):
             change_dir = led_by[0]  # "reduce … by 6%", "a reduction of 40%", "a decrease of eight seconds"
         elif changed:  # "6% reduction", "250,000 fewer crimes"
+            then = q.end + after.end()
+            if any(p.start >= then and not main[then:p.start].strip() for p in quantities):
+                return None, [], []  # "13,485 less 5%": arithmetic on two figures, neither a change: not read
             change_dir = direction_word(after["w"])
         elif (against := _AGAINST_PREVIOUS.match(main, q.end)) is not None:  # "5% below last year"
             change_dir = Direction[against.lastgroup]
