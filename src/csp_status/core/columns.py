@@ -287,9 +287,8 @@ def _typed_value(cell: Any, unit: Any) -> tuple[float, Any] | None:
 
 
 def _target_unit(cell: Any) -> Any:
-    """The unit a target's figure states (None: none, or a lone bracketed reduction)."""
-    reading = read_cell(cell)
-    return None if reading.bracketed else stated_unit(reading)
+    """The unit a target's text states (None: none)."""
+    return stated_unit(read_cell(cell))
 
 
 def _typed_target(cell: Any, unit: Any, way: Polarity | None) -> float | None:
@@ -318,7 +317,7 @@ def _plain_row(value: Any, target: Any, baseline: Any, previous: Any, way: Polar
     number = in_row_unit(reading, unit)[0]
     if reading.placeholder is Placeholder.UNREADABLE or (number is not None and value_problems(reading, number, unit)):
         return None
-    if _not_plain_target(aim) or (target_problems(aim, unit) if unit else target_problems(aim, reading.unit, reading, number)):
+    if _not_plain_target(aim) or target_problems(aim, unit, reading, number):
         return None
     last = None if baseline is None else checked_value(_read(baseline), unit)
     goal = resolve_target(aim, last, None, unit, polarity=way)[0]

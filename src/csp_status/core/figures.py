@@ -62,24 +62,30 @@ def value_problems(reading: Reading, value: float | None, unit: Unit | None) -> 
 def target_problems(reading: Reading, unit: Unit | None, figure: Reading | None = None,
                     value: float | None = None) -> list[str]:
     """Why a target cannot be right beside its figures: a figure written in another kind of unit ('45%' for a
-    count, '12 per 1,000' for a percentage), which no status can compare with them; empty when fine.  ``unit``
-    is the row's unit, else (``figure`` given, with its ``value``) the unit the row's figure is typed in: a bare
-    '15' is a number; a spreadsheet number states none, but one above 1 is no proportion stored as a fraction
-    (a cell shown as 15% holds 0.15).  A lone bracketed figure ('(1.5%)') is a reduction, in any unit."""
+    count, '12 per 1,000' for a percentage), which no status can compare with them; empty when fine.
+
+    ``unit`` is the row's unit (set, or stated by its figure).  In a row of none the target is held to the
+    ``figure`` as typed (its ``value`` read): a bare '15' is a number; a spreadsheet number states no unit,
+    but one above 1 is no proportion stored as a fraction (a cell shown as 15% holds 0.15).  A lone
+    bracketed figure ('(1.5%)') is a reduction, in any unit."""
     written = reading.unit
-    if written is unit or reading.bracketed:
+    if written is unit or written is None or reading.bracketed:
         return []
-    if figure is not None and unit is None:  # a spreadsheet number, in a row of no unit
+    if unit is not None:
+        if not _mismatch(written, unit):
+            return []
+        return [f"target {reading.text.strip()!r} is written {written.value} but the row is {unit.value}"]
+    if figure is None:
+        return []
+    if figure.unit is None:  # a spreadsheet number
         if written is _PERCENT and value is not None and abs(value) > _OVER_WHOLE:
             return [f"target {reading.text.strip()!r} is written percent but the figure {figure.text.strip()!r} is "
                     "above 100%: set the indicator's unit in Indicators"]
         return []
-    if not _mismatch(written, unit):
+    if not _mismatch(written, figure.unit):
         return []
-    if figure is not None:
-        return [f"target {reading.text.strip()!r} is written {written.value} but the figure {figure.text.strip()!r} "
-                f"is a {unit.value}: set the indicator's unit in Indicators"]
-    return [f"target {reading.text.strip()!r} is written {written.value} but the row is {unit.value}"]
+    return [f"target {reading.text.strip()!r} is written {written.value} but the figure {figure.text.strip()!r} "
+            f"is a {figure.unit.value}: set the indicator's unit in Indicators"]
 
 
 def _mismatch(written: Unit | None, unit: Unit | None) -> bool:

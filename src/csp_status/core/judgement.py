@@ -214,12 +214,10 @@ def decide_cells(value_cell: object = None, target_cell: object = None, polarity
     if sense.note:
         notes.append(sense.note)
     target_wrong = target_reading.placeholder is _UNREADABLE
-    if target_reading.unit is not unit and target_reading.unit is not None:  # '45%' as the target of a count
-        mismatch = (target_problems(target_reading, unit) if unit is not None  # a bare '15' beside '14.2%'
-                    else target_problems(target_reading, reading.unit, reading, value))
-        if mismatch:
-            target_wrong = True
-            notes.extend(mismatch)
+    mismatch = target_problems(target_reading, unit, reading, value)  # '45%' as the target of a count
+    if mismatch:
+        target_wrong = True
+        notes.extend(mismatch)
 
     span: tuple[float, float] | None = None
     known = sense.polarity or polarity
