@@ -548,7 +548,7 @@ def main() -> int:
     missed = [f.measure for f in figures if f.verdict == "MISS"]
     print(f"\n{len(missed)} target(s) missed" + (": " + "; ".join(missed) if missed else "") + f" ({seconds:.0f} s)")
     if not args.quick:
-        write_doc(figures, facts, "python bench/run.py", seconds)
+        write_doc(figures, facts, "python bench/run.py" + (" --large" if args.large else ""), seconds)
         print(f"{DOC.relative_to(REPO)} written.")
     return 1 if missed else 0
 
