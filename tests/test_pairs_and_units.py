@@ -163,3 +163,19 @@ def test_polarity_of_a_measure_whose_topic_alone_says_nothing(description, polar
 
     found = read_polarity(description, None).polarity
     assert (found.value if found else None) == polarity
+
+
+@pytest.mark.parametrize(("cell", "bound"), [
+    ("90% minimum", Bound.AT_LEAST), ("90%min", Bound.AT_LEAST), ("12,000 max", Bound.AT_MOST),
+    ("12,000 maximum", Bound.AT_MOST), ("90% (or above)", Bound.AT_LEAST), ("12,000 (max)", Bound.AT_MOST),
+    ("Target 90% (or above) by 2013", Bound.AT_LEAST),
+])
+def test_a_bound_written_after_the_figure_or_in_brackets_is_kept(cell, bound):
+    reading = read_cell(cell)
+    assert reading.bound is bound and reading.label is None
+    # with no polarity set, the bound says which way is better
+    assert decide_cells("95%" if reading.unit is Unit.PERCENT else "11,000", cell, None).status is Status.GREEN
+
+
+def test_minutes_are_not_a_minimum():
+    assert read_cell("12 min").unit is Unit.MINUTES and read_cell("12 min").bound is None

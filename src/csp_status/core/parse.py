@@ -220,6 +220,12 @@ def _parse_messy(raw: str) -> Reading:
         worded = _words_reading(raw, text)
         if worded is not None and worded.label is None:
             return worded
+    elif reading.label and len(reading.label) <= 14:  # "90% (or above)": the bracket holds a bound, not a label
+        from csp_status.core.grammar.changes import bound_alone  # the grammar of words, when first needed
+
+        bound = bound_alone(reading.label)
+        if bound is not None:
+            return reading._replace(bound=bound, label=None)
     return reading
 
 

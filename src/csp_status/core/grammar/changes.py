@@ -81,6 +81,13 @@ def compared_direction(text: str) -> tuple[Direction, str] | None:
     return (Direction[found.lastgroup], " ".join(found[0].split())) if found and found.lastgroup else None
 
 
+def bound_alone(text: str) -> Bound | None:
+    """The bound that words after a figure say, when they are all the text ('or above', 'max'): in brackets
+    after the figure, "90% (or above)"."""
+    said = " ".join(text.lower().split())
+    return next((bound for bound, words in BOUND_AFTER.items() if said in words), None)
+
+
 def bound_of(text: str, q: Qty) -> Bound | None:
     before, after = text[max(0, q.start - 60):q.start], text[q.end:q.end + 20]
     for bound, pattern in BOUND_AFTER_RE.items():

@@ -15,6 +15,7 @@ import re
 
 from csp_status.core.grammar.changes import (
     CHANGE_AFTER,
+    bound_alone,
     bound_of,
     classify,
     compared_direction,
@@ -267,6 +268,10 @@ def _read_brackets(groups: list[tuple[int, str]], words: Words) -> bool:
         if not inside:
             if inner and SEPARATORS.match(masked):
                 words.qualifiers.append(inner)  # a period: "(December 2012)", "(12m to Sept 12)"
+                continue
+            bound = bound_alone(inner)
+            if bound is not None:  # "90% (or above)", "12,000 (max)": the bound of the figure before it
+                words.bound = bound
                 continue
             if re.search(r"[A-Za-z]", inner):
                 labels.append(inner)

@@ -67,8 +67,10 @@ BOUND_BEFORE = {
     Bound.LESS_THAN: ("less than", "fewer than", "lower than", "under", "below", "<"),
 }
 BOUND_AFTER = {
-    Bound.AT_LEAST: ("or more", "or above", "or higher", "or greater", "or over", "or better", "+", "plus"),
-    Bound.AT_MOST: ("or less", "or lower", "or fewer", "or below", "or under", "or better than"),
+    Bound.AT_LEAST: ("or more", "or above", "or higher", "or greater", "or over", "or better", "+", "plus", "minimum",
+                     "min", "min."),
+    Bound.AT_MOST: ("or less", "or lower", "or fewer", "or below", "or under", "or better than", "maximum", "max",
+                    "max."),
 }
 # Words that may sit between a bound and its figure ("at least an average of 9.2 days").
 BOUND_FILLERS = ("a", "an", "the", "average", "of", "total", "level", "rate", "figure", "target", "value", "budget", "and")
