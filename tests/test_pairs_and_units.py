@@ -179,3 +179,15 @@ def test_a_bound_written_after_the_figure_or_in_brackets_is_kept(cell, bound):
 
 def test_minutes_are_not_a_minimum():
     assert read_cell("12 min").unit is Unit.MINUTES and read_cell("12 min").bound is None
+
+
+def test_pct_is_per_cent():
+    assert (read_cell("85.02 pct").value, read_cell("85.02 pct").unit) == (pytest.approx(0.8502), Unit.PERCENT)
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("(+2pp)", 0.52),  # two percentage points on last year's 50%
+    ("(-2pp)", 0.48),
+])
+def test_percentage_points_in_brackets_are_a_change_of_the_figure_not_a_share_of_it(target, expected):
+    assert decide_cells("52%", target, "Higher is better", None, baseline_cell="50%").target == pytest.approx(expected)

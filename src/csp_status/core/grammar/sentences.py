@@ -288,10 +288,16 @@ def _read_brackets(groups: list[tuple[int, str]], words: Words) -> bool:
             words.bracket_value, words.bracket_decimals = first.value, first.decimals
             if after:
                 direction = direction_word(after["w"])
-                words.reduction = signed_reduction(direction, first.value)
+                reduction = signed_reduction(direction, first.value)
             else:
                 # "(1.5%)" and "(-1.5%)" both mean a 1.5% reduction; "(+2%)" is an increase.
-                words.reduction = -abs(first.value) if written.startswith("+") else abs(first.value)
+                reduction = -abs(first.value) if written.startswith("+") else abs(first.value)
+            if first.points:  # "(+2.1pp)": percentage points, a change of the figure, never a share of it
+                if words.change is not None:
+                    return False
+                words.change, words.unit = -reduction, words.unit or Unit.PERCENT
+            else:
+                words.reduction = reduction
             continue
         if re.search(r"[A-Za-z]", inner):
             labels.append(inner)

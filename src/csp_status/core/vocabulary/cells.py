@@ -27,7 +27,7 @@ MONTHS = (
     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec",
 )
-PERCENT_WORDS = ("%", "per cent", "percent", "per-cent", "pc")
+PERCENT_WORDS = ("%", "per cent", "percent", "per-cent", "pc", "pct")
 POINT_WORDS = ("percentage points", "percentage point", "per cent points", "per cent point", "percent points", "percent point", "%pts", "%pt", "% pts", "% pt", "pts", "ppts", "pp", "ppt")
 RATE_BASES = {"100": Unit.PER_100, "1000": Unit.PER_1000, "thousand": Unit.PER_1000, "1k": Unit.PER_1000,
               "10000": Unit.PER_10000, "10k": Unit.PER_10000, "100000": Unit.PER_100000, "100k": Unit.PER_100000,
