@@ -188,6 +188,9 @@ def test_pct_is_per_cent():
 @pytest.mark.parametrize(("target", "expected"), [
     ("(+2pp)", 0.52),  # two percentage points on last year's 50%
     ("(-2pp)", 0.48),
+    ("(+2%)", 0.51),  # a bracketed percentage alone is a share of last year's: '+' an increase on it
+    ("(2%)", 0.49),  # unsigned or '-': a reduction, the Derby form
+    ("(-2%)", 0.49),
 ])
 def test_percentage_points_in_brackets_are_a_change_of_the_figure_not_a_share_of_it(target, expected):
     assert decide_cells("52%", target, "Higher is better", None, baseline_cell="50%").target == pytest.approx(expected)

@@ -211,9 +211,14 @@ def _brackets(raw: str, rest: str) -> dict[str, object]:
 
 
 def _reduction(written: str) -> float:
-    """A bracketed reduction: "(1.5%)" and "(-1.5%)" both mean a 1.5% reduction; "(+2%)" is an increase."""
-    change = percent(written)
-    return -abs(change) if written.startswith("+") else abs(change)
+    """A bracketed reduction, its number as written: see :func:`bracket_reduction`."""
+    return bracket_reduction(percent(written), written)
+
+
+def bracket_reduction(size: float, written: str) -> float:
+    """The reduction a bracketed percentage of ``size`` (a fraction) means, by how it was written:
+    "(1.5%)" and "(-1.5%)" both mean a 1.5% reduction; "(+2%)" is an increase (a reduction of -2%)."""
+    return -abs(size) if written.lstrip(" (").startswith("+") else abs(size)
 
 
 def percent(number: str) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from csp_status.core.compact import bracket_reduction
 from csp_status.core.parse import Reading, in_row_unit
 from csp_status.core.rules import rounding_room
 from csp_status.core.vocabulary import CHOOSE_POLARITY, Direction, Placeholder, Polarity, Status, Unit
@@ -207,15 +208,16 @@ def _target_not_stated(
     if reading.unreadable:
         return None, [f"target: {reading.reason}"]
     if reading.bracketed and reading.reduction is None and reading.unit is Unit.PERCENT:
-        # "(1.5%)" alone in a target cell: the planned reduction on the baseline, no target stated
-        cut = abs(reading.value or 0.0)
+        # "(1.5%)" alone in a target cell: the planned reduction on the baseline, no target stated ("(+2%)": an increase)
+        cut = bracket_reduction(reading.value or 0.0, reading.text)
+        said = f"{'a reduction' if cut >= 0 else 'an increase'} of {abs(cut) * 100:g}%"
         if baseline is None:
-            return None, [f"target {reading.text.strip()!r} is a reduction of {cut * 100:g}%, "
+            return None, [f"target {reading.text.strip()!r} is {said}, "
                           "but last year's outturn is not known to apply it to"]
         target = baseline * (1 - cut)
         return target, [
             f"target {format_value(target, unit, 3)} worked out as {format_value(baseline, unit)} "
-            f"({baseline_year}) less {cut * 100:g}%"
+            f"({baseline_year}) {'less' if cut >= 0 else 'plus'} {abs(cut) * 100:g}%"
         ]
     if not reading.has_value:
         return None, [f"target: {reading.reason}"] if reading.placeholder is not Placeholder.BLANK else []

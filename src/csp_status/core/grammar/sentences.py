@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from csp_status.core.compact import bracket_reduction
 from csp_status.core.grammar.changes import (
     CHANGE_AFTER,
     bound_alone,
@@ -290,8 +291,7 @@ def _read_brackets(groups: list[tuple[int, str]], words: Words) -> bool:
                 direction = direction_word(after["w"])
                 reduction = signed_reduction(direction, first.value)
             else:
-                # "(1.5%)" and "(-1.5%)" both mean a 1.5% reduction; "(+2%)" is an increase.
-                reduction = -abs(first.value) if written.startswith("+") else abs(first.value)
+                reduction = bracket_reduction(first.value, written)
             if first.points:  # "(+2.1pp)": percentage points, a change of the figure, never a share of it
                 if words.change is not None:
                     return False
