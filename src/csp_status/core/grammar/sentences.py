@@ -133,7 +133,6 @@ def _brackets(text: str) -> tuple[str, list[tuple[int, str]]] | None:
     return "".join(out), groups
 
 
-
 def read_words(text: str) -> Words | None:
     """What a sentence says; None when it holds no figure, target or placeholder wording."""
     text = _TRAIL.sub("", text).strip()
@@ -324,7 +323,6 @@ def _bracket_only(words: Words, groups) -> bool:
     return words.bracket_value is not None and words.direction is None
 
 
-
 def _counts_of(main: str, found: list[Qty], groups, words: Words) -> bool:
     """'38 of 46 (83%) indicators…', 'There were 25 repeat cases from the 183 referrals made'."""
     found = _OF.search(main)
@@ -348,7 +346,6 @@ def _quantities_in_brackets(groups) -> list[Qty]:
     for _, inner in groups:
         out.extend(quantities(inner))
     return out
-
 
 
 _RANGE_WORD = re.compile(r"\s*(?:to|-|\u2013|and)\s*", FLAGS)
